@@ -1,0 +1,28 @@
+"""Loaders: turn Terraform HCL and plan JSON into one Project. They never judge.
+
+Imports of the HCL parser stay inside functions: `checks/` imports sod_iac inside
+Checkov's environment, where the module `hcl2` is a different package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from sod_iac.model import LoadError, Location, Project
+
+MAX_FILE_SIZE = 10 * 1024 * 1024
+
+
+def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = None,
+                 var_files: Sequence[str | Path] = (), jobs: int | None = None,
+                 max_file_size: int = MAX_FILE_SIZE,
+                 progress: Callable[[int, int], None] | None = None) -> Project:
+    """Read every Terraform input under `paths` into one Project (see sod_iac.load.project)."""
+    from sod_iac.load.project import build_project
+
+    return build_project(paths, repo_root=repo_root, var_files=var_files, jobs=jobs,
+                         max_file_size=max_file_size, progress=progress)
+
+
+__all__ = ["load_project", "LoadError", "Location", "Project", "Any"]

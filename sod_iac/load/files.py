@@ -1,0 +1,141 @@
+"""Find and read input files safely: size cap, binary and encoding checks, symlink loops.
+
+Every problem becomes a one-line LoadError naming the file; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sod_iac.model import LoadError
+
+DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+SKIP_DIRS = {".terraform", ".git", "node_modules", ".sod-iac-cache", "__pycache__"}
+
+
+def file_kind(path: Path) -> str | None:
+    """What a file is by its name: tf, tf.json, tfvars, json (maybe a plan) or None."""
+    name = path.name
+    if name.endswith(".tf"):
+        return "tf"
+    if name.endswith(".tf.json"):
+        return "tf.json"
+    if name.endswith(".tfvars") or name.endswith(".tfvars.json"):
+        return "tfvars"
+    if name.endswith(".json"):
+        return "json"
+    return None
+
+
+@dataclass
+class FileSet:
+    root: Path
+    files: list[Path] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    explicit: set[Path] = field(default_factory=set)
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def common_root(paths: list[Path]) -> Path:
+    """The folder locations are relative to: the common parent of the scanned paths."""
+    dirs = [p if p.is_dir() else p.parent for p in paths]
+    return Path(os.path.commonpath([str(d) for d in dirs])) if dirs else Path.cwd()
+
+
+def discover(paths: list[Path], root: Path) -> FileSet:
+    """Walk the given paths (absolute) for Terraform inputs, following symlinks once."""
+    found = FileSet(root=root)
+    seen_files: set[Path] = set()
+    # explicit files first: a file named on the command line is read whatever its name
+    for path in sorted(paths, key=lambda p: p.is_dir()):
+        if path.is_dir():
+            _walk(path, found, seen_files)
+        elif path.exists():
+            real = path.resolve()
+            if real not in seen_files:
+                seen_files.add(real)
+                found.files.append(path)
+                found.explicit.add(path)
+        else:
+            found.errors.append(LoadError(path=found.rel(path), message="no such file or directory"))
+    return found
+
+
+def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
+    visited: set[tuple[int, int]] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            stat = folder.stat()
+        except OSError as exc:
+            found.errors.append(LoadError(path=found.rel(folder), message=_os_message(exc)))
+            continue
+        key = (stat.st_dev, stat.st_ino)
+        if key in visited:
+            found.errors.append(LoadError(
+                path=found.rel(folder),
+                message="symlink loop: this folder is already being scanned; not followed again"))
+            continue
+        visited.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            found.errors.append(LoadError(path=found.rel(folder), message=_os_message(exc)))
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+            except OSError as exc:
+                found.errors.append(LoadError(path=found.rel(path), message=_os_message(exc)))
+                continue
+            if is_dir:
+                if entry.name.startswith(".") or entry.name in SKIP_DIRS:
+                    continue
+                subdirs.append(path)
+            elif file_kind(path) and not entry.name.startswith("."):
+                if entry.is_symlink() and not path.exists():
+                    found.errors.append(LoadError(path=found.rel(path),
+                                                  message="broken or looping symlink"))
+                    continue
+                real = path.resolve()
+                if real not in seen_files:
+                    seen_files.add(real)
+                    found.files.append(path)
+        stack.extend(reversed(subdirs))
+
+
+def read_text(path: Path, rel: str, max_size: int) -> tuple[str | None, LoadError | None]:
+    """Read a file as UTF-8 text, refusing huge, binary and mis-encoded files clearly."""
+    try:
+        size = path.stat().st_size
+        if size > max_size:
+            return None, LoadError(path=rel, message=(
+                f"file is {size:,} bytes, over the {max_size:,}-byte limit (--max-file-size); not analysed"))
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, LoadError(path=rel, message=_os_message(exc))
+    if b"\x00" in data[:8192]:
+        return None, LoadError(path=rel, message="binary file (contains NUL bytes); not analysed")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        return None, LoadError(path=rel, line=line, message=(
+            f"line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); Terraform files must be UTF-8"))
+    return text, None
+
+
+def _os_message(exc: OSError) -> str:
+    if exc.errno == 40:  # ELOOP
+        return "symlink loop: cannot be resolved"
+    return f"cannot read: {exc.strerror or exc}"

@@ -1,0 +1,222 @@
+"""A small, picklable syntax tree for HCL, independent of the parser library.
+
+`hcl.py` builds it from python-hcl2's lark parse tree (which carries line numbers) or from
+`.tf.json`; `evaluate.py` evaluates it. Keeping our own tree lets parsed files be cached by
+content hash and keeps `hcl2` imports in one module (Checkov ships a clashing `hcl2`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+
+@dataclass(frozen=True, slots=True)
+class Lit:
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateExpr:
+    """A string with interpolations: parts are `str` or expressions."""
+
+    parts: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TupleExpr:
+    items: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectExpr:
+    items: tuple[tuple[Any, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A bare identifier: the root of a traversal (`var`, `local`, `aws_iam_role`, `each`)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class GetAttr:
+    obj: Any
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    obj: Any
+    key: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Splat:
+    """`obj[*].a.b` / `obj.*.a`: `ops` are ("attr", name) or ("index", expr) applied per item."""
+
+    obj: Any
+    ops: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    name: str
+    args: tuple[Any, ...]
+    expand_last: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Conditional:
+    cond: Any
+    then: Any
+    otherwise: Any
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryOp:
+    op: str
+    operand: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ForExpr:
+    """`[for k, v in coll : val if cond]` (key_expr None) or `{for ... : key => val}`."""
+
+    key_var: str | None
+    value_var: str
+    collection: Any
+    key_expr: Any
+    value_expr: Any
+    cond: Any
+    grouping: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Syntax we parse but do not evaluate (template directives): evaluates to Unknown."""
+
+    text: str
+
+
+Expr = Union[Lit, TemplateExpr, TupleExpr, ObjectExpr, Name, GetAttr, Index, Splat, Call,
+             Conditional, BinOp, UnaryOp, ForExpr, Unsupported]
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    name: str
+    expr: Any
+    start_line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class Body:
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list["Block"] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Block:
+    type: str
+    labels: tuple[str, ...]
+    body: Body
+    start_line: int
+    end_line: int
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """One parsed file: `body` is None when it failed; `error` is then a one-line message."""
+
+    path: str
+    body: Body | None = None
+    error: str | None = None
+    error_line: int | None = None
+
+
+def traversal_roots(expr: Any) -> list[list[str]]:
+    """Every static reference in an expression as a list of names: `aws_iam_role.app.arn` ->
+    ["aws_iam_role", "app", "arn"]. Indexes stop the path; used for `references`."""
+    found: list[list[str]] = []
+
+    def path_of(node: Any) -> list[str] | None:
+        names: list[str] = []
+        suffix = ""
+        while True:
+            if isinstance(node, GetAttr):
+                names.append(node.name + suffix)
+                suffix = ""
+                node = node.obj
+            elif isinstance(node, Index) and isinstance(node.key, Lit) \
+                    and isinstance(node.key.value, (str, int)) and not isinstance(node.key.value, bool):
+                # a literal instance key stays on the name: x["a"].arn -> ["x", 'r["a"]', "arn"]
+                key = node.key.value
+                suffix = (f'["{key}"]' if isinstance(key, str) else f"[{key}]") + suffix
+                node = node.obj
+            elif isinstance(node, (Index, Splat)):
+                names.clear()  # a computed index: keep the prefix only (x[var.i].arn -> x)
+                suffix = ""
+                node = node.obj
+            elif isinstance(node, Name):
+                names.append(node.name + suffix)
+                return list(reversed(names))
+            else:
+                return None
+
+    def walk(node: Any) -> None:
+        if isinstance(node, (GetAttr, Index, Splat, Name)):
+            path = path_of(node)
+            if path:
+                found.append(path)
+            # walk the chain only for what it contains besides the path: index keys, and the
+            # base when it is not a name (e.g. a function call result being indexed)
+            while isinstance(node, (GetAttr, Index, Splat)):
+                if isinstance(node, Index):
+                    walk(node.key)
+                elif isinstance(node, Splat):
+                    for kind, arg in node.ops:
+                        if kind == "index":
+                            walk(arg)
+                node = node.obj
+            if not isinstance(node, Name):
+                walk(node)
+        elif isinstance(node, TemplateExpr):
+            for p in node.parts:
+                if not isinstance(p, str):
+                    walk(p)
+        elif isinstance(node, TupleExpr):
+            for i in node.items:
+                walk(i)
+        elif isinstance(node, ObjectExpr):
+            for k, v in node.items:
+                walk(k)
+                walk(v)
+        elif isinstance(node, Call):
+            for a in node.args:
+                walk(a)
+        elif isinstance(node, Conditional):
+            walk(node.cond)
+            walk(node.then)
+            walk(node.otherwise)
+        elif isinstance(node, BinOp):
+            walk(node.left)
+            walk(node.right)
+        elif isinstance(node, UnaryOp):
+            walk(node.operand)
+        elif isinstance(node, ForExpr):
+            for part in (node.collection, node.key_expr, node.value_expr, node.cond):
+                if part is not None:
+                    walk(part)
+
+    walk(expr)
+    return found

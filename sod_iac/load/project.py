@@ -1,0 +1,215 @@
+"""Build a Project from paths: discover files, parse them, assemble modules, add plans.
+
+When a plan is given, it is the source of resources (it is what will be applied); the HCL
+beside it (or under --repo-root) gives line numbers and the backends, which plans lack.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from sod_iac.load.files import common_root, discover, file_kind, read_text
+from sod_iac.load.parse import Parsed, parse_all, parse_one
+from sod_iac.load.plan import is_plan, load_plan
+from sod_iac.load.terraform import Loader, ModuleSource, literal_values
+from sod_iac.model import LoadError, Location, Project
+
+PLAN_SNIFF_BYTES = 65536
+
+
+def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, var_files: Sequence[str | Path],
+                  jobs: int | None, max_file_size: int,
+                  progress: Callable[[int, int], None] | None) -> Project:
+    targets = [Path(p).absolute() for p in paths] or [Path.cwd()]
+    root = Path(repo_root).absolute() if repo_root else common_root(targets)
+    found = discover(targets, root)
+    errors: list[LoadError] = list(found.errors)
+
+    work = []
+    for path in found.files:
+        kind = file_kind(path)
+        if kind == "json" and path not in found.explicit and not _looks_like_plan(path):
+            continue  # an unrelated JSON file in the tree (package.json, ...)
+        if kind is None:
+            kind = "json"  # an explicit file without a Terraform name: maybe a plan
+        work.append((path, found.rel(path), kind, max_file_size))
+    parsed = parse_all(work, jobs, progress)
+
+    sources: dict[Path, ModuleSource] = {}
+    plans: list[Parsed] = []
+    files_read: list[str] = []
+    for item in parsed:
+        if item.error:
+            errors.append(item.error)
+            continue
+        files_read.append(item.rel)
+        if item.kind in ("tf", "tf.json"):
+            folder = item.path.parent
+            sources.setdefault(folder, ModuleSource(folder, found.rel(folder) or "."))
+            sources[folder].add(item.tree)
+        elif item.kind == "json":
+            if is_plan(item.data):
+                plans.append(item)
+            else:
+                errors.append(LoadError(path=item.rel, message=(
+                    "not a Terraform plan: expected `terraform show -json` output with format_version")))
+    _attach_auto_tfvars(parsed, sources, errors)
+
+    loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors),
+                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read))
+    loader.run()
+
+    project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
+                      backends=loader.backends, variables=loader.variables,
+                      skipped_modules=loader.skipped)
+    if plans:
+        located = {r.address: r.location for r in loader.resources if r.location}
+        for plan in plans:
+            resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located))
+            project.resources.extend(resources)
+            project.variables.extend(variables)
+            project.errors.extend(plan_errors)
+    else:
+        project.resources = loader.resources
+    return project
+
+
+def _looks_like_plan(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PLAN_SNIFF_BYTES)
+    except OSError:
+        return True  # let the reader report the problem
+    return b'"format_version"' in head and (b'"planned_values"' in head or b'"terraform_version"' in head
+                                            or b'"resource_changes"' in head)
+
+
+def _locator(located: dict[str, Location]) -> Callable[[str], Location | None]:
+    """Map a plan address to the HCL block: exact instance, else the block without index."""
+    def locate(address: str) -> Location | None:
+        if address in located:
+            return located[address]
+        base = address
+        while base.endswith("]") and "[" in base:
+            base = base[:base.rindex("[")]
+            if base in located:
+                return located[base]
+        stripped = _strip_indexes(address)
+        for candidate, location in located.items():
+            if _strip_indexes(candidate) == stripped:
+                return location
+        return None
+    return locate
+
+
+def _strip_indexes(address: str) -> str:
+    out, depth, quote = [], 0, False
+    for ch in address:
+        if ch == '"' and depth:
+            quote = not quote
+        if ch == "[" and not quote:
+            depth += 1
+        elif ch == "]" and not quote and depth:
+            depth -= 1
+            continue
+        if not depth:
+            out.append(ch)
+    return "".join(out)
+
+
+def _attach_auto_tfvars(parsed: list[Parsed], sources: dict[Path, ModuleSource],
+                        errors: list[LoadError]) -> None:
+    """`terraform.tfvars` then `*.auto.tfvars` (lexical order) bind a root module's variables."""
+    def order(item: Parsed) -> tuple[int, str]:
+        name = item.path.name
+        return (0 if name.startswith("terraform.tfvars") else 1, name)
+
+    by_dir: dict[Path, list[Parsed]] = defaultdict(list)
+    for item in parsed:
+        name = item.path.name
+        if item.error or item.kind != "tfvars":
+            continue
+        if name in ("terraform.tfvars", "terraform.tfvars.json") or ".auto.tfvars" in name:
+            by_dir[item.path.parent].append(item)
+    for folder, items in by_dir.items():
+        if folder not in sources:
+            continue
+        for item in sorted(items, key=order):
+            values = _tfvars_values(item)
+            if isinstance(values, dict):
+                sources[folder].tfvars.append((item.rel, values))
+            else:
+                errors.append(LoadError(path=item.rel, message="a variables file must hold an object"))
+
+
+def _tfvars_values(item: Parsed) -> Any:
+    if item.tree is not None and item.tree.body is not None:
+        return literal_values(item.tree.body)
+    return item.data
+
+
+def _var_files(var_files: Sequence[str | Path], root: Path, max_size: int,
+               errors: list[LoadError]) -> list[dict[str, Any]]:
+    out = []
+    for name in var_files:
+        path = Path(name).absolute()
+        rel = _rel(path, root)
+        kind = "json" if path.name.endswith(".json") else "tfvars"
+        item = parse_one((path, rel, kind, max_size))
+        if item.error:
+            errors.append(item.error)
+            continue
+        values = _tfvars_values(item)
+        if isinstance(values, dict):
+            out.append(values)
+        else:
+            errors.append(LoadError(path=rel, message="a variables file must hold an object"))
+    return out
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
+    """file()/templatefile(): only files inside the scanned tree, with the same limits."""
+    real_root = root.resolve()
+
+    def read(path: Path) -> str | None:
+        try:
+            path.resolve().relative_to(real_root)
+        except (ValueError, OSError, RuntimeError):
+            return None
+        if not path.is_file():
+            return None
+        text, error = read_text(path, _rel(path, root), max_size)
+        return text if error is None else None
+    return read
+
+
+def _dir_parser(root: Path, max_size: int, errors: list[LoadError],
+                files_read: list[str]) -> Callable[[Path], ModuleSource | None]:
+    """Parse a module folder that a call reaches but the scanned paths did not include."""
+    def parse_dir(folder: Path) -> ModuleSource | None:
+        if not folder.is_dir():
+            return None
+        source = ModuleSource(folder, _rel(folder, root) or ".")
+        count = 0
+        for path in sorted(folder.iterdir()):
+            kind = file_kind(path)
+            if kind not in ("tf", "tf.json") or path.name.startswith("."):
+                continue
+            item = parse_one((path, _rel(path, root), kind, max_size))
+            if item.error:
+                errors.append(item.error)
+                continue
+            files_read.append(item.rel)
+            source.add(item.tree)
+            count += 1
+        return source if count else None
+    return parse_dir

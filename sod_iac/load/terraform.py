@@ -1,0 +1,507 @@
+"""Assemble parsed `.tf` files into modules and evaluate them into Resources.
+
+Terraform semantics we follow: every folder with `.tf` files is a module; a folder not
+called by another scanned module is a root; local module calls (`./x`, `../x`) are expanded
+under `module.NAME.`; `count`/`for_each` expand to `x[0]` / `x["k"]` when known; variables
+take (lowest to highest) default, `terraform.tfvars`, `*.auto.tfvars` (lexical order),
+`--var-file`, and in child modules the caller's argument. Remote modules are never fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sod_iac.load.evaluate import Evaluator, Lazy, ResourceValue
+from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
+from sod_iac.load.policy_document import render_policy_json
+from sod_iac.model import Backend, LoadError, Location, Resource, SkippedModule, Variable
+from sod_iac.values import Unknown
+
+META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider", "providers", "source", "version"}
+META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
+NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
+MAX_MODULE_DEPTH = 16
+POLICY_DOCUMENT = "data.aws_iam_policy_document"
+
+
+@dataclass
+class ModuleSource:
+    """The declarations of one module folder, merged over its files."""
+
+    dir: Path
+    rel: str
+    variables: dict[str, tuple[Block, str]] = field(default_factory=dict)
+    locals: dict[str, tuple[Attribute, str]] = field(default_factory=dict)
+    resources: dict[str, tuple[Block, str]] = field(default_factory=dict)
+    modules: dict[str, tuple[Block, str]] = field(default_factory=dict)
+    outputs: dict[str, tuple[Block, str]] = field(default_factory=dict)
+    backends: list[tuple[Block, str]] = field(default_factory=list)
+    tfvars: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    def add(self, parsed: ParsedFile) -> None:
+        assert parsed.body is not None
+        for block in parsed.body.blocks:
+            kind, labels = block.type, block.labels
+            if kind == "resource" and len(labels) == 2:
+                self.resources[f"{labels[0]}.{labels[1]}"] = (block, parsed.path)
+            elif kind == "data" and len(labels) == 2:
+                self.resources[f"data.{labels[0]}.{labels[1]}"] = (block, parsed.path)
+            elif kind == "variable" and labels:
+                self.variables[labels[0]] = (block, parsed.path)
+            elif kind == "locals":
+                for name, attr in block.body.attributes.items():
+                    self.locals[name] = (attr, parsed.path)
+            elif kind == "module" and labels:
+                self.modules[labels[0]] = (block, parsed.path)
+            elif kind == "output" and labels:
+                self.outputs[labels[0]] = (block, parsed.path)
+            elif kind == "terraform":
+                for inner in block.body.blocks:
+                    if inner.type == "backend" and inner.labels or inner.type == "cloud":
+                        self.backends.append((inner, parsed.path))
+
+    def local_calls(self) -> list[Path]:
+        """Folders this module calls with a local source (no evaluation needed)."""
+        out = []
+        for block, _ in self.modules.values():
+            source = _literal_source(block)
+            if source and _is_local(source):
+                out.append(Path(os.path.normpath(self.dir / source)))
+        return out
+
+
+def _literal_source(block: Block) -> str | None:
+    attr = block.body.attributes.get("source")
+    if attr is not None and isinstance(attr.expr, Lit) and isinstance(attr.expr.value, str):
+        return attr.expr.value
+    return None
+
+
+def _is_local(source: str) -> bool:
+    return source.startswith("./") or source.startswith("../") or source in (".", "..")
+
+
+class Loader:
+    """Holds every module source and builds the Project's resources from the roots."""
+
+    def __init__(self, root: Path, sources: dict[Path, ModuleSource],
+                 var_files: list[dict[str, Any]], read_file: Callable[[Path], str | None],
+                 parse_dir: Callable[[Path], ModuleSource | None]) -> None:
+        self.root = root
+        self.sources = sources
+        self.var_files = var_files
+        self.read_file = read_file
+        self.parse_dir = parse_dir
+        self.resources: list[Resource] = []
+        self.backends: list[Backend] = []
+        self.variables: list[Variable] = []
+        self.skipped: list[SkippedModule] = []
+        self.errors: list[LoadError] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix() or "."
+        except ValueError:
+            return path.as_posix()
+
+    def roots(self) -> list[ModuleSource]:
+        called = {p for src in self.sources.values() for p in src.local_calls()}
+        return [src for d, src in sorted(self.sources.items()) if d not in called]
+
+    def run(self) -> None:
+        for source in self.roots():
+            instance = ModuleInstance(self, source, "", {}, source.dir, chain=(source.dir,))
+            for block, path in source.backends:
+                config = instance.eval_body(block.body, instance.evaluator())
+                btype = block.labels[0] if block.type == "backend" else "cloud"
+                self.backends.append(Backend(type=btype, config=config, module_dir=source.rel,
+                                             location=Location(path=path, start_line=block.start_line,
+                                                               end_line=block.end_line)))
+            instance.collect()
+
+    def source_for(self, folder: Path) -> ModuleSource | None:
+        if folder not in self.sources:
+            parsed = self.parse_dir(folder)
+            if parsed is None:
+                return None
+            self.sources[folder] = parsed
+        return self.sources[folder]
+
+
+class ModuleInstance:
+    """One instance of a module (a root, or a call's instance) with its bound variables."""
+
+    def __init__(self, loader: Loader, source: ModuleSource, prefix: str,
+                 inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...]) -> None:
+        self.loader = loader
+        self.source = source
+        self.prefix = prefix
+        self.inputs = inputs
+        self.root_dir = root_dir
+        self.chain = chain
+        self._cache: dict[str, Any] = {}
+        self._active: set[str] = set()
+        self._children: dict[str, Any] = {}
+        self._var_lazy = Lazy(self.var, "var")
+        self._local_lazy = Lazy(self.local, "local")
+        self._data_lazy = Lazy(lambda t: Lazy(lambda n: self.resource_object(f"data.{t}.{n}"), t), "data")
+        self._module_lazy = Lazy(self.module_object, "module")
+
+    # --- Scope protocol -------------------------------------------------------------------
+    def evaluator(self, **names: Any) -> Evaluator:
+        return Evaluator(self, names)
+
+    def lookup(self, name: str) -> Any:
+        if name == "var":
+            return self._var_lazy
+        if name == "local":
+            return self._local_lazy
+        if name == "data":
+            return self._data_lazy
+        if name == "module":
+            return self._module_lazy
+        if name == "path":
+            module_path = os.path.relpath(self.source.dir, self.root_dir).replace(os.sep, "/")
+            return {"module": module_path, "root": ".", "cwd": "."}
+        if name == "terraform":
+            return {"workspace": Unknown("terraform.workspace")}
+        if name in ("each", "count", "self"):
+            return Unknown(f"{name} outside its block")
+        return Lazy(lambda n: self.resource_object(f"{name}.{n}"), name)
+
+    def call(self, name: str, args: list[Any], exprs: tuple[Any, ...]) -> Any | None:
+        if name in ("file", "templatefile", "fileexists"):
+            return self._file_function(name, args)
+        return None
+
+    def _file_function(self, name: str, args: list[Any]) -> Any:
+        if not args or not isinstance(args[0], str):
+            return Unknown(f"{name}() of an unknown path")
+        path = Path(os.path.normpath(self.root_dir / args[0]))
+        text = self.loader.read_file(path)
+        if name == "fileexists":
+            return text is not None
+        if text is None:
+            return Unknown(f"{name}({args[0]!r}): not readable inside the scanned tree")
+        if name == "file":
+            return text
+        from sod_iac.load.hcl import HclSyntaxError, parse_template
+
+        template_vars = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
+        if template_vars is None:
+            return Unknown("templatefile() with unknown variables")
+        try:
+            expr = parse_template(text)
+        except HclSyntaxError:
+            return Unknown(f"templatefile({args[0]!r}): invalid template")
+        return Evaluator(_TemplateScope(), dict(template_vars)).eval(expr)
+
+    # --- guarded, cached evaluation -------------------------------------------------------
+    def _cached(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key in self._cache:
+            return self._cache[key]
+        if key in self._active:
+            return Unknown(f"cycle through {key}")
+        self._active.add(key)
+        try:
+            value = compute()
+        finally:
+            self._active.discard(key)
+        self._cache[key] = value
+        return value
+
+    def var(self, name: str) -> Any:
+        return self._cached(f"var.{name}", lambda: self._var_value(name))
+
+    def _var_value(self, name: str) -> Any:
+        if name in self.inputs:
+            return self.inputs[name]()
+        if self.prefix == "":
+            for values in reversed(self.loader.var_files):
+                if name in values:
+                    return values[name]
+            for _, values in reversed(self.source.tfvars):
+                if name in values:
+                    return values[name]
+        declared = self.source.variables.get(name)
+        if declared and "default" in declared[0].body.attributes:
+            return self.evaluator().eval(declared[0].body.attributes["default"].expr)
+        return Unknown(f"var.{name}")
+
+    def local(self, name: str) -> Any:
+        if name not in self.source.locals:
+            return Unknown(f"local.{name} is not defined")
+        return self._cached(f"local.{name}",
+                            lambda: self.evaluator().eval(self.source.locals[name][0].expr))
+
+    # --- resources ------------------------------------------------------------------------
+    def expand(self, block: Block, evaluator: Evaluator) -> list[tuple[Any, dict[str, Any]]] | None:
+        """Instances of a counted/for_each block as (index, iteration names); None = single."""
+        attrs = block.body.attributes
+        if "count" in attrs:
+            count = evaluator.eval(attrs["count"].expr)
+            if isinstance(count, (int, float)) and not isinstance(count, bool) and count >= 0:
+                return [(i, {"count": {"index": i}}) for i in range(int(count))]
+            return None
+        if "for_each" in attrs:
+            items = evaluator.eval(attrs["for_each"].expr)
+            if isinstance(items, dict) and all(isinstance(k, str) for k in items):
+                return [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(items.items())]
+            if isinstance(items, list) and all(isinstance(i, str) for i in items):
+                return [(k, {"each": {"key": k, "value": k}}) for k in sorted(set(items))]
+            return None
+        return None
+
+    def _instances(self, key: str) -> list[tuple[str, Any, dict[str, Any]]]:
+        """(address without module prefix, index, names) of each instance of a resource."""
+        def compute() -> list[tuple[str, Any, dict[str, Any]]]:
+            block, _ = self.source.resources[key]
+            expanded = self.expand(block, self.evaluator())
+            if expanded is None:
+                names: dict[str, Any] = {}
+                if "count" in block.body.attributes:
+                    names = {"count": {"index": Unknown("count.index")}}
+                elif "for_each" in block.body.attributes:
+                    names = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
+                return [(key, None, names)]
+            return [(f"{key}[{_index_text(i)}]", i, names) for i, names in expanded]
+
+        return self._cached(f"instances:{key}", compute)
+
+    def instance_values(self, key: str, address: str, names: dict[str, Any]) -> dict[str, Any]:
+        def compute() -> dict[str, Any]:
+            block, path = self.source.resources[key]
+            values = self.eval_body(block.body, self.evaluator(**names))
+            if key.startswith(POLICY_DOCUMENT + "."):
+                values["json"] = values["minified_json"] = self._render_policy(values, block, path)
+            return values
+
+        return self._cached(f"values:{address}", compute)
+
+    def _render_policy(self, values: dict[str, Any], block: Block, path: str) -> Any:
+        """The provider's `json` attribute; a document the provider would reject is an error."""
+        try:
+            return render_policy_json(values)
+        except ValueError as exc:
+            self.loader.errors.append(LoadError(
+                path=path, line=block.start_line,
+                message=f"line {block.start_line}: invalid aws_iam_policy_document: {exc}"))
+            return Unknown("invalid policy document")
+
+    def resource_object(self, key: str) -> Any:
+        if key not in self.source.resources:
+            return Unknown(f"{key} is not declared in this module")
+        block, _ = self.source.resources[key]
+        instances = self._instances(key)
+        objects = [(index, ResourceValue(self.prefix + address,
+                                         _bind(self.instance_values, key, address, names)))
+                   for address, index, names in instances]
+        if "for_each" in block.body.attributes and objects and objects[0][0] is not None:
+            return {index: obj for index, obj in objects}
+        if "count" in block.body.attributes and (not objects or objects[0][0] is not None):
+            return [obj for _, obj in objects]
+        return objects[0][1]
+
+    def eval_body(self, body: Body, evaluator: Evaluator) -> dict[str, Any]:
+        """Arguments and nested blocks in plan-JSON shape (blocks are lists of objects)."""
+        values: dict[str, Any] = {}
+        for name, attr in body.attributes.items():
+            if name not in META_ATTRIBUTES:
+                values[name] = evaluator.eval(attr.expr)
+        for block in body.blocks:
+            if block.type in META_BLOCKS:
+                continue
+            if block.type == "dynamic" and block.labels:
+                values.setdefault(block.labels[0], []).extend(self._dynamic(block, evaluator))
+            else:
+                values.setdefault(block.type, []).append(self.eval_body(block.body, evaluator))
+        return values
+
+    def _dynamic(self, block: Block, evaluator: Evaluator) -> list[dict[str, Any]]:
+        attrs = block.body.attributes
+        iterator = block.labels[0]
+        if "iterator" in attrs:
+            roots = traversal_roots(attrs["iterator"].expr)
+            iterator = roots[0][0] if roots else iterator
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        if content is None:
+            return []
+        items = evaluator.eval(attrs["for_each"].expr) if "for_each" in attrs else Unknown("for_each")
+        if isinstance(items, dict):
+            pairs = sorted(items.items())  # maps iterate in lexical key order
+        elif isinstance(items, list):
+            pairs = list(enumerate(items))
+        else:  # unknown: one possible block
+            pairs = [(Unknown(f"{iterator}.key"), Unknown(f"{iterator}.value"))]
+        return [self.eval_body(content.body, evaluator.with_vars(**{iterator: {"key": k, "value": v}}))
+                for k, v in pairs]
+
+    def references(self, body: Body, path: str = "") -> dict[str, list[str]]:
+        """Addresses each argument refers to (`role` -> [`aws_iam_role.app`])."""
+        out: dict[str, list[str]] = {}
+        for name, attr in body.attributes.items():
+            refs = self._addresses(attr.expr)
+            if refs:
+                out[path + name] = refs
+        for block in body.blocks:
+            inner = block.body
+            if block.type == "dynamic":
+                inner = next((b.body for b in inner.blocks if b.type == "content"), Body())
+                name = block.labels[0] if block.labels else "dynamic"
+            else:
+                name = block.type
+            for key, refs in self.references(inner, f"{path}{name}.").items():
+                merged = sorted(set(out.get(key, [])) | set(refs))
+                out[key] = merged
+        return out
+
+    def _addresses(self, expr: Any) -> list[str]:
+        found = set()
+        for names in traversal_roots(expr):
+            if names[0] == "data" and len(names) >= 3 \
+                    and f"data.{names[1]}.{_base(names[2])}" in self.source.resources:
+                found.add(f"{self.prefix}data.{names[1]}.{names[2]}")
+            elif names[0] == "module" and len(names) >= 2:
+                found.add(f"{self.prefix}module.{names[1]}")
+            elif names[0] not in NON_RESOURCE_ROOTS and len(names) >= 2 \
+                    and f"{names[0]}.{_base(names[1])}" in self.source.resources:
+                found.add(f"{self.prefix}{names[0]}.{names[1]}")
+        return sorted(found)
+
+    # --- module calls ---------------------------------------------------------------------
+    def _call_instances(self, name: str) -> list[tuple[str, "ModuleInstance"]] | None:
+        """Instances of `module.NAME` (address prefix, instance); None when not analysable."""
+        def compute() -> list[tuple[str, ModuleInstance]] | None:
+            block, path = self.source.modules[name]
+            source = _literal_source(block)
+            location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
+            address = f"{self.prefix}module.{name}"
+            if source is None or not _is_local(source):
+                self.loader.skipped.append(SkippedModule(address=address, source=str(source or "?"),
+                                                         location=location))
+                return None
+            folder = Path(os.path.normpath(self.source.dir / source))
+            reason = self._unusable(folder)
+            child_source = None if reason else self.loader.source_for(folder)
+            if reason or child_source is None:
+                self.loader.skipped.append(SkippedModule(
+                    address=address, source=f"{source} ({reason or 'no .tf files there'})",
+                    location=location))
+                return None
+            evaluator = self.evaluator()
+            expanded = self.expand(block, evaluator) or [(None, {})]
+            out = []
+            for index, names in expanded:
+                prefix = f"{address}[{_index_text(index)}]." if index is not None else f"{address}."
+                inputs = {arg: _bind(self._input, attr, names)
+                          for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
+                out.append((prefix, ModuleInstance(self.loader, child_source, prefix, inputs,
+                                                   self.root_dir, self.chain + (folder,))))
+            return out
+
+        return self._cached(f"module:{name}", compute)
+
+    def _unusable(self, folder: Path) -> str | None:
+        if folder in self.chain:
+            return "calls itself recursively"
+        if len(self.chain) > MAX_MODULE_DEPTH:
+            return f"module nesting deeper than {MAX_MODULE_DEPTH}"
+        try:
+            folder.relative_to(self.loader.root)
+        except ValueError:
+            return "outside the scanned tree; use --repo-root to include it"
+        return None
+
+    def _input(self, attr: Attribute, names: dict[str, Any]) -> Any:
+        return self.evaluator(**names).eval(attr.expr)
+
+    def module_object(self, name: str) -> Any:
+        if name not in self.source.modules:
+            return Unknown(f"module.{name} is not declared")
+        instances = self._call_instances(name)
+        if not instances:
+            return Unknown(f"outputs of module.{name} (not analysed)")
+        objects = [Lazy(child.output, prefix) for prefix, child in instances]
+        if len(objects) == 1 and not instances[0][0].endswith("]."):
+            return objects[0]
+        block, _ = self.source.modules[name]
+        if "for_each" in block.body.attributes:
+            return {prefix.rsplit("[", 1)[1].rstrip("].").strip('"'): obj
+                    for (prefix, _), obj in zip(instances, objects)}
+        return objects
+
+    def output(self, name: str) -> Any:
+        if name not in self.source.outputs:
+            return Unknown(f"output {name} is not declared")
+        block, _ = self.source.outputs[name]
+        attr = block.body.attributes.get("value")
+        if attr is None:
+            return Unknown(f"output {name} has no value")
+        return self._cached(f"output.{name}", lambda: self.evaluator().eval(attr.expr))
+
+    # --- producing the model --------------------------------------------------------------
+    def collect(self) -> None:
+        loader = self.loader
+        for name, (block, path) in self.source.variables.items():
+            sensitive = block.body.attributes.get("sensitive")
+            is_sensitive = bool(sensitive and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True)
+            loader.variables.append(Variable(
+                name=name, module=self.prefix.rstrip("."), sensitive=is_sensitive,
+                value=Unknown("sensitive") if is_sensitive else self.var(name),
+                location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
+        for key, (block, path) in self.source.resources.items():
+            mode = "data" if key.startswith("data.") else "managed"
+            rtype, rname = block.labels
+            references = self.references(block.body)
+            location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
+            try:
+                for address, index, names in self._instances(key):
+                    loader.resources.append(Resource(
+                        address=self.prefix + address, type=rtype, name=rname, mode=mode,
+                        module=self.prefix.rstrip("."), index=index,
+                        values=self.instance_values(key, address, names), references=references,
+                        location=location, source="hcl", module_dir=self.source.rel))
+            except RecursionError:
+                loader.errors.append(LoadError(path=path, line=block.start_line, message=(
+                    f"line {block.start_line}: {self.prefix}{key}: expressions nested too deeply")))
+            except Exception as exc:  # noqa: BLE001 - one bad block must not stop the scan
+                loader.errors.append(LoadError(path=path, line=block.start_line, message=(
+                    f"line {block.start_line}: {self.prefix}{key}: internal error while evaluating "
+                    f"({type(exc).__name__}: {exc}); please report it")))
+        for name in self.source.modules:
+            for _, child in self._call_instances(name) or []:
+                child.collect()
+
+
+class _TemplateScope:
+    """Scope of a `templatefile()`: only its own variables exist."""
+
+    def lookup(self, name: str) -> Any:
+        return Unknown(f"{name} in template")
+
+    def call(self, name: str, args: list[Any], exprs: tuple[Any, ...]) -> Any | None:
+        return None
+
+
+def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
+    return lambda: function(*args)
+
+
+def _base(name: str) -> str:
+    """`r["a"]` -> `r`: the block name of an instance reference."""
+    return name.split("[", 1)[0]
+
+
+def _index_text(index: Any) -> str:
+    return json.dumps(index) if isinstance(index, str) else str(index)
+
+
+def literal_values(body: Body) -> dict[str, Any]:
+    """Evaluate a `.tfvars` body: literals and expressions without references."""
+    evaluator = Evaluator(_TemplateScope())
+    return {name: evaluator.eval(attr.expr) for name, attr in body.attributes.items()}
+

@@ -1,0 +1,186 @@
+"""The shared model: what loaders produce and what rules and reporters consume.
+
+Shapes follow the contracts in DESIGN.md: Terraform addresses, locations relative to the
+scanned root with 1-based lines, and the versioned finding JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from sod_iac import __version__
+
+Severity = Literal["critical", "high", "medium", "low"]
+Family = Literal["combined-duties", "approval", "secret-readers"]
+SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+REPORT_VERSION = 1
+
+
+class Location(BaseModel):
+    """A span in a source file; `path` is relative to the scanned root (POSIX separators)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    start_line: int = Field(ge=1)
+    end_line: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.start_line}"
+
+
+class Resource(BaseModel):
+    """One resource or data source instance of the future state.
+
+    `values` holds the evaluated arguments in the shape of plan JSON: nested blocks are lists
+    of objects, unknown values are `Unknown`/`Ref`/`Template` objects (sod_iac.values).
+    `references` maps an argument name to the addresses it refers to, so later layers can link
+    resources whose values are only known after apply (e.g. a role policy's `role`).
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    address: str
+    type: str
+    name: str
+    mode: Literal["managed", "data"] = "managed"
+    module: str = ""
+    index: int | str | None = None
+    values: dict[str, Any] = Field(default_factory=dict)
+    references: dict[str, list[str]] = Field(default_factory=dict)
+    location: Location | None = None
+    source: Literal["hcl", "plan"] = "hcl"
+    module_dir: str = ""
+    """Directory (relative to the root) of the module that declares it: ties it to backends."""
+
+
+class Backend(BaseModel):
+    """A `terraform { backend "TYPE" {} }` or `cloud {}` block of a root module."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    type: str
+    config: dict[str, Any] = Field(default_factory=dict)
+    location: Location
+    module_dir: str = ""
+
+    @property
+    def address(self) -> str:
+        return f"terraform.backend.{self.type}"
+
+
+class Variable(BaseModel):
+    """An input variable of a module with the value it was bound to (default, tfvars, caller)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    name: str
+    module: str = ""
+    value: Any = None
+    sensitive: bool = False
+    location: Location | None = None
+
+
+class SkippedModule(BaseModel):
+    """A module call whose source is not in the scanned tree (registry, git, http): never fetched."""
+
+    address: str
+    source: str
+    location: Location | None = None
+
+
+class LoadError(BaseModel):
+    """An input that could not be (fully) analysed; makes the scan incomplete (exit 2)."""
+
+    path: str
+    message: str
+    line: int | None = None
+
+
+class Project(BaseModel):
+    """Everything the loaders read, in one model, whatever the source format."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    root: str = "."
+    resources: list[Resource] = Field(default_factory=list)
+    backends: list[Backend] = Field(default_factory=list)
+    variables: list[Variable] = Field(default_factory=list)
+    files: list[str] = Field(default_factory=list)
+    errors: list[LoadError] = Field(default_factory=list)
+    skipped_modules: list[SkippedModule] = Field(default_factory=list)
+
+    def resource(self, address: str) -> Resource | None:
+        return self._index().get(address)
+
+    def by_type(self, *types: str) -> list[Resource]:
+        return [r for r in self.resources if r.type in types]
+
+    def _index(self) -> dict[str, Resource]:
+        cache = self.__dict__.get("_address_index")
+        if cache is None or len(cache) != len(self.resources):
+            cache = {r.address: r for r in self.resources}
+            self.__dict__["_address_index"] = cache
+        return cache
+
+
+class Evidence(BaseModel):
+    """One hop of the chain that explains a finding (a policy, an attachment, a binding)."""
+
+    address: str
+    detail: str
+    location: Location | None = None
+
+
+class Finding(BaseModel):
+    """A rule's verdict on one anchor resource, as the JSON contract in DESIGN.md."""
+
+    rule_id: str
+    family: Family
+    severity: Severity
+    title: str
+    message: str
+    resource: str
+    principal: str | None = None
+    principals: list[str] | None = None
+    secret: str | None = None
+    duties: list[str] = Field(default_factory=list)
+    location: Location | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    fingerprint: str = ""
+
+    def model_post_init(self, __context: Any) -> None:
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(self.rule_id, self.resource, self.duties, self.principal)
+
+
+def fingerprint(rule_id: str, resource: str, duties: list[str], principal: str | None = None) -> str:
+    """Stable id of a finding: independent of line numbers, messages and file moves."""
+    key = "\x1f".join([rule_id, resource, principal or "", ",".join(sorted(duties))])
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+class Tool(BaseModel):
+    name: str = "sod-iac"
+    version: str = __version__
+
+
+class Summary(BaseModel):
+    files: int = 0
+    resources: int = 0
+    principals: int = 0
+    findings: int = 0
+    skipped_modules: list[SkippedModule] = Field(default_factory=list)
+
+
+class Report(BaseModel):
+    """The whole scan result: what `--format json` prints (version 1)."""
+
+    version: int = REPORT_VERSION
+    tool: Tool = Field(default_factory=Tool)
+    findings: list[Finding] = Field(default_factory=list)
+    errors: list[LoadError] = Field(default_factory=list)
+    summary: Summary = Field(default_factory=Summary)

@@ -1,0 +1,129 @@
+"""`--format text`: findings for people, grouped by severity, most severe first.
+
+Only what the Report holds is printed: messages, addresses, locations. Never resource values,
+which may hold secrets.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Report, Summary
+
+Segment = tuple[str, str | None]  # (text, rich style or None)
+Line = list[Segment]
+
+SEVERITY_STYLES = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan"}
+_INDENT = "    "
+
+
+def render(report: Report, color: bool = False, compact: bool = False) -> str:
+    """The whole report as text ending with a newline; ANSI colour only when `color`."""
+    lines = [*_finding_lines(report.findings, compact), *_error_lines(report.errors)]
+    if lines:
+        lines.append([])
+    lines.append([(summary_line(report), "bold" if report.findings or report.errors else None)])
+    return _to_ansi(lines) if color else "".join(_plain(line) + "\n" for line in lines)
+
+
+def _finding_lines(findings: list[Finding], compact: bool) -> Iterable[Line]:
+    by_severity = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+    first_group = True
+    for severity in by_severity:
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        if not first_group:
+            yield []
+        first_group = False
+        yield [(f"{severity.upper()} ({len(group)})", SEVERITY_STYLES[severity])]
+        for index, finding in enumerate(group):
+            if index and not compact:
+                yield []
+            yield from _one_finding(finding, compact)
+
+
+def _one_finding(f: Finding, compact: bool) -> Iterable[Line]:
+    where = str(f.location) if f.location else f.resource
+    yield [
+        (where, "dim"),
+        ("  ", None),
+        (f.rule_id, "bold"),
+        ("  ", None),
+        (f"[{f.severity}]", SEVERITY_STYLES[f.severity]),
+        (f" {f.title}", None),
+    ]
+    yield [(_INDENT + f.message, None)]
+    if not compact:
+        for hop in f.evidence:
+            yield [(_INDENT + "↳ ", "dim"), (_evidence_text(hop), None)]
+
+
+def _evidence_text(hop: Evidence) -> str:
+    where = f" ({hop.location})" if hop.location else ""
+    return f"{hop.address}{where}: {hop.detail}"
+
+
+def _error_lines(errors: list[LoadError]) -> Iterable[Line]:
+    if errors:
+        yield []
+    for error in errors:
+        message = error.message
+        if error.line is None:
+            where = error.path
+        else:
+            where = f"{error.path}:{error.line}"
+            message = message.removeprefix(f"line {error.line}: ")  # said once, in `where`
+        yield [("error:", "bold red"), (f" {where}: {message}", None)]
+
+
+def summary_line(report: Report) -> str:
+    """E.g. `3 findings (1 high, 2 medium) in 12 files, 40 resources, 5 principals`."""
+    findings = report.findings
+    if findings:
+        counts = [
+            f"{n} {sev}"
+            for sev in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+            if (n := sum(1 for f in findings if f.severity == sev))
+        ]
+        head = f"{_plural(len(findings), 'finding')} ({', '.join(counts)})"
+    else:
+        head = "no findings"
+    line = f"{head} in {_scope(report.summary)}"
+    if report.summary.skipped_modules:
+        line += f", {_plural(len(report.summary.skipped_modules), 'remote module')} not scanned"
+    if report.errors:
+        n = len(report.errors)
+        line += f"; {_plural(n, 'input')} could not be analysed"
+    return line
+
+
+def _scope(summary: Summary) -> str:
+    return ", ".join(
+        [
+            _plural(summary.files, "file"),
+            _plural(summary.resources, "resource"),
+            _plural(summary.principals, "principal"),
+        ]
+    )
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _plain(line: Line) -> str:
+    return "".join(text for text, _ in line)
+
+
+def _to_ansi(lines: list[Line]) -> str:
+    from rich.console import Console
+    from rich.text import Text
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, color_system="standard", highlight=False,
+                      soft_wrap=True, width=10_000)
+    for line in lines:
+        console.print(Text.assemble(*line) if line else Text(""))
+    return buffer.getvalue()

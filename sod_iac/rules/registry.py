@@ -1,0 +1,272 @@
+"""The rule registry: catalog metadata (data) joined with check functions (judgement).
+
+Every rule of DESIGN.md lives in `rulesets/catalog.yaml`, so `sod-iac rules` and
+`sod-iac explain` know all of them, implemented or planned. A rule module attaches its check
+with `@rule("SOD101")`; importing the module is registering it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import traceback
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import yaml
+
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project
+
+CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "catalog.yaml"
+FAMILIES = ("combined-duties", "approval", "secret-readers")
+_ID_PATTERN = re.compile(r"^SOD[1-3]\d\d$")
+_REQUIRED = ("id", "family", "severity", "title", "rationale", "remediation", "example", "references")
+
+Check = Callable[["Context"], Iterator[Finding]]
+
+
+class CatalogError(Exception):
+    """The rule catalog cannot be used; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One catalog entry, plus the check that implements it (None while it is only planned)."""
+
+    id: str
+    family: str
+    severity: str
+    title: str
+    rationale: str
+    remediation: str
+    example: str
+    references: tuple[Reference, ...] = ()
+    check: Check | None = None
+
+    @property
+    def implemented(self) -> bool:
+        return self.check is not None
+
+    @property
+    def status(self) -> str:
+        return "implemented" if self.implemented else "planned"
+
+
+# --------------------------------------------------------------------------- catalog loading
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping, for errors that point at an entry."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Rule]:
+    """Read and validate the catalog; any problem raises CatalogError naming `path:line`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read rule catalog: {exc.strerror or exc}") from exc
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogError(f"{where}: invalid YAML in rule catalog: {problem}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise CatalogError(f"{path}:1: rule catalog must be a mapping with a 'rules' list")
+    rules: dict[str, Rule] = {}
+    for entry in data["rules"]:
+        parsed = _parse_entry(entry, path)
+        if parsed.id in rules:
+            raise CatalogError(f"{path}:{entry['__line__']}: duplicate rule id {parsed.id}")
+        rules[parsed.id] = parsed
+    return rules
+
+
+def _parse_entry(entry: Any, path: Path) -> Rule:
+    if not isinstance(entry, dict):
+        raise CatalogError(f"{path}: every rule must be a mapping, got {type(entry).__name__}")
+    where = f"{path}:{entry['__line__']}"
+    missing = [key for key in _REQUIRED if key not in entry]
+    if missing:
+        raise CatalogError(f"{where}: rule {entry.get('id', '?')} lacks {', '.join(missing)}")
+    rule_id = str(entry["id"])
+    if not _ID_PATTERN.match(rule_id):
+        raise CatalogError(f"{where}: rule id {rule_id!r} is not of the form SOD1xx/SOD2xx/SOD3xx")
+    if entry["family"] not in FAMILIES:
+        raise CatalogError(f"{where}: {rule_id}: unknown family {entry['family']!r}")
+    if entry["severity"] not in SEVERITY_ORDER:
+        raise CatalogError(f"{where}: {rule_id}: unknown severity {entry['severity']!r}")
+    references = []
+    for ref in entry["references"] or ():
+        if not isinstance(ref, dict) or not ref.get("title"):
+            raise CatalogError(f"{where}: {rule_id}: every reference needs a title")
+        references.append(Reference(title=str(ref["title"]), url=ref.get("url")))
+    return Rule(
+        id=rule_id,
+        family=entry["family"],
+        severity=entry["severity"],
+        title=str(entry["title"]).strip(),
+        rationale=str(entry["rationale"]).strip(),
+        remediation=str(entry["remediation"]).strip(),
+        example=str(entry["example"]).rstrip(),
+        references=tuple(references),
+    )
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict[str, Rule]:
+    """The process-wide registry, read from the catalog on first use."""
+    return load_catalog()
+
+
+# --------------------------------------------------------------------------- registration
+
+
+def all_rules() -> list[Rule]:
+    """Every catalog rule, implemented or planned, in id order."""
+    return [_rules()[rule_id] for rule_id in sorted(_rules())]
+
+
+def get_rule(rule_id: str) -> Rule:
+    """The rule with this id (case-insensitive); KeyError if the catalog has none."""
+    return _rules()[rule_id.upper()]
+
+
+def rule(rule_id: str) -> Callable[[Check], Check]:
+    """Attach the decorated check to its catalog entry. Unknown ids and double claims fail loudly."""
+
+    def attach(check: Check) -> Check:
+        rules = _rules()
+        if rule_id not in rules:
+            raise CatalogError(f"{CATALOG_PATH}: no rule {rule_id} in the catalog (used by {check.__qualname__})")
+        current = rules[rule_id].check
+        if current is not None and current is not check:
+            raise CatalogError(f"rule {rule_id} already has a check: {current.__qualname__}")
+        rules[rule_id] = dataclasses.replace(rules[rule_id], check=check)
+        return check
+
+    return attach
+
+
+def unregister(rule_id: str) -> Check | None:
+    """Detach and return a rule's check (used by tests and by callers that swap a check)."""
+    rules = _rules()
+    previous = rules[rule_id].check
+    rules[rule_id] = dataclasses.replace(rules[rule_id], check=None)
+    return previous
+
+
+# --------------------------------------------------------------------------- running rules
+
+
+@dataclass
+class Context:
+    """What a check sees: the project, the access graph (once built) and rule settings.
+
+    `errors` collects rule failures so one broken rule never hides the others' findings.
+    """
+
+    project: Project
+    access: object | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    errors: list[LoadError] = field(default_factory=list)
+
+    def finding(
+        self,
+        rule_id: str,
+        resource: str,
+        message: str,
+        *,
+        principal: str | None = None,
+        principals: Iterable[str] | None = None,
+        secret: str | None = None,
+        duties: Sequence[str] = (),
+        evidence: Iterable[Evidence] = (),
+        location: Location | None = None,
+        severity: str | None = None,
+    ) -> Finding:
+        """Build a Finding whose family/severity/title come from the catalog.
+
+        The location defaults to the anchor resource's; `severity` overrides the catalog
+        default for a worse variant of the same problem (e.g. a public state bucket).
+        """
+        meta = get_rule(rule_id)
+        if location is None:
+            anchor = self.project.resource(resource)
+            location = anchor.location if anchor is not None else None
+        return Finding(
+            rule_id=meta.id,
+            family=meta.family,
+            severity=severity or meta.severity,
+            title=meta.title,
+            message=message,
+            resource=resource,
+            principal=principal,
+            principals=sorted(set(principals)) if principals is not None else None,
+            secret=secret,
+            duties=list(duties),
+            location=location,
+            evidence=list(evidence),
+        )
+
+
+def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    """Run every implemented rule (or the given ones) and return sorted, de-duplicated findings.
+
+    A rule that raises keeps what it yielded before failing, and its failure is recorded in
+    `ctx.errors` as `<rule SODxxx>`: the scan is then incomplete (exit code 2), never aborted.
+    """
+    findings: list[Finding] = []
+    for current in rules if rules is not None else all_rules():
+        if current.check is None:
+            continue
+        try:
+            for found in current.check(ctx):
+                findings.append(found)
+        except Exception as exc:  # noqa: BLE001 - isolation is the point
+            ctx.errors.append(_rule_error(current.id, exc))
+    return deduplicate(sorted(findings, key=finding_sort_key))
+
+
+def finding_sort_key(f: Finding) -> tuple[Any, ...]:
+    """Most severe first, then by file and line (findings without a location last)."""
+    loc = f.location
+    return (
+        -SEVERITY_ORDER[f.severity],
+        loc is None,
+        loc.path if loc else "",
+        loc.start_line if loc else 0,
+        f.rule_id,
+        f.resource,
+    )
+
+
+def deduplicate(findings: Iterable[Finding]) -> list[Finding]:
+    """Keep the first finding per fingerprint (two paths to the same verdict are one finding)."""
+    seen: set[str] = set()
+    unique = []
+    for f in findings:
+        if f.fingerprint not in seen:
+            seen.add(f.fingerprint)
+            unique.append(f)
+    return unique
+
+
+def _rule_error(rule_id: str, exc: BaseException) -> LoadError:
+    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return LoadError(path=f"<rule {rule_id}>", message=f"internal error: {type(exc).__name__}: {exc}{where}")

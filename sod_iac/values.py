@@ -1,0 +1,174 @@
+"""Values that static evaluation cannot know.
+
+Terraform code is evaluated without running Terraform, so some values stay open: a variable
+without a default, an attribute computed by the provider, a function we do not model. These
+are explicit objects, never empty strings, so later layers can tell "unknown" from "empty"
+and err toward more access ("unknown means possible", DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known statically; `reason` says why (shown as "possible")."""
+
+    reason: str = "unknown"
+
+    def __str__(self) -> str:
+        return "${" + self.reason + "}"
+
+
+@dataclass(frozen=True)
+class Ref(Unknown):
+    """A reference to another object's attribute, kept symbolic, e.g. `aws_iam_role.app.arn`.
+
+    `address` is the referenced resource/data/module address (`aws_iam_role.app`,
+    `data.aws_iam_policy_document.x`, `module.m`) qualified with the referring module's
+    prefix; `attribute` is the rest of the traversal (`arn`, `id`, `tags.Name`), maybe empty.
+    """
+
+    reason: str = field(default="reference", compare=False)
+    address: str = ""
+    attribute: str = ""
+
+    def __str__(self) -> str:
+        return "${" + self.address + ("." + self.attribute if self.attribute else "") + "}"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A string made of known text and unknown parts, e.g. `"${aws_s3_bucket.s.arn}/*"`.
+
+    `parts` holds `str`, `Unknown` or `Ref` items in order. Never contains only strings:
+    a fully known template collapses to a plain `str` (see `make_template`).
+    """
+
+    parts: tuple[Any, ...]
+
+    def __str__(self) -> str:
+        return "".join(str(p) for p in self.parts)
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return tuple(p for p in self.parts if isinstance(p, Ref))
+
+
+def is_known(value: Any) -> bool:
+    """True when the value (recursively) holds no Unknown or Template."""
+    if isinstance(value, (Unknown, Template)):
+        return False
+    if isinstance(value, dict):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def make_template(parts: list[Any]) -> Any:
+    """Join string parts; a template with no unknown part is a plain string."""
+    merged: list[Any] = []
+    for part in parts:
+        if isinstance(part, Template):
+            items: tuple[Any, ...] = part.parts
+        else:
+            items = (part,)
+        for item in items:
+            if isinstance(item, str) and merged and isinstance(merged[-1], str):
+                merged[-1] += item
+            elif item != "":
+                merged.append(item)
+    if all(isinstance(p, str) for p in merged):
+        return "".join(merged)
+    if len(merged) == 1:
+        return merged[0]
+    return Template(tuple(merged))
+
+
+def to_jsonable(value: Any) -> Any:
+    """Plain-JSON view of a value: unknown parts shown as `${...}` strings."""
+    if isinstance(value, (Unknown, Template)):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+_SENTINEL = "@@sod-iac-unknown-{}@@"
+
+
+def _swap_unknowns(value: Any, holes: list[Any]) -> Any:
+    """Replace unknown leaves (and unknown parts of templates) by numbered sentinel strings."""
+    if isinstance(value, Template):
+        out = []
+        for part in value.parts:
+            if isinstance(part, str):
+                out.append(part)
+            else:
+                holes.append(part)
+                out.append(_SENTINEL.format(len(holes) - 1))
+        return "".join(out)
+    if isinstance(value, Unknown):
+        holes.append(value)
+        return _SENTINEL.format(len(holes) - 1)
+    if isinstance(value, dict):
+        return {str(k): _swap_unknowns(v, holes) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_swap_unknowns(v, holes) for v in value]
+    return value
+
+
+def _restore(text: str, holes: list[Any]) -> Any:
+    import re
+
+    pieces = re.split(r"@@sod-iac-unknown-(\d+)@@", text)
+    parts: list[Any] = []
+    for i, piece in enumerate(pieces):
+        parts.append(holes[int(piece)] if i % 2 else piece)
+    return make_template(parts)
+
+
+def encode_json(value: Any, sort_keys: bool = False) -> Any:
+    """`jsonencode` that keeps unknown leaves: the result is a str, or a Template around them.
+
+    Terraform's own `jsonencode` writes object keys in lexical order (`sort_keys=True`).
+    """
+    import json
+
+    holes: list[Any] = []
+    text = json.dumps(_swap_unknowns(value, holes), separators=(",", ":"), ensure_ascii=False,
+                      sort_keys=sort_keys)
+    return _restore(text, holes) if holes else text
+
+
+def decode_json(value: Any) -> Any:
+    """Parse JSON text that may contain unknown parts (a Template), keeping them as leaves.
+
+    A string that was exactly one unknown part becomes that Unknown/Ref; a string mixing text
+    and unknown parts becomes a Template. Raises ValueError on invalid JSON.
+    """
+    import json
+
+    if isinstance(value, Unknown):
+        return value
+    holes: list[Any] = []
+    text = _swap_unknowns(value, holes)
+    if not isinstance(text, str):
+        raise ValueError("not a JSON string")
+    data = json.loads(text)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            return _restore(node, holes) if holes and "@@sod-iac-unknown-" in node else node
+        if isinstance(node, dict):
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(data)

@@ -1,0 +1,140 @@
+"""Fail secure: every bad input gives one clear error naming the file (and line), the other
+files are still analysed, the scan exits 2, and no traceback reaches the user."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sod_iac.load import load_project
+
+GOOD = 'resource "aws_iam_role" "good" {\n  name = "good"\n}\n'
+
+
+def _errors(project):
+    return {e.path: e.message for e in project.errors}
+
+
+def _assert_good_still_loaded(project):
+    assert project.resource("aws_iam_role.good") is not None
+
+
+def test_broken_hcl_names_file_and_line(write_tree):
+    root = write_tree({"good.tf": GOOD, "broken.tf": 'resource "aws_iam_role" "x" {\n  name = "x"\n  }\n}\n'})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    message = _errors(project)["broken.tf"]
+    assert message.startswith("line 4:"), message
+    assert "\n" not in message
+
+
+def test_unclosed_block_reports_end_of_file(write_tree):
+    root = write_tree({"good.tf": GOOD, "open.tf": 'resource "aws_iam_role" "x" {\n  name = "x"\n'})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    assert "end of file" in _errors(project)["open.tf"]
+
+
+def test_binary_file_named_tf(write_tree):
+    root = write_tree({"good.tf": GOOD, "blob.tf": b"\x7fELF\x00\x01\x02\x03" * 64})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    assert "binary" in _errors(project)["blob.tf"]
+
+
+def test_non_utf8_text_names_the_line(write_tree):
+    root = write_tree({"good.tf": GOOD, "latin1.tf": 'resource "aws_iam_role" "x" {\n  name = "caf\xe9"\n}\n'.encode("latin-1")})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    message = _errors(project)["latin1.tf"]
+    assert message.startswith("line 2:") and "UTF-8" in message
+
+
+def test_empty_tf_file_is_valid_terraform(write_tree):
+    # Terraform accepts an empty .tf file: it declares nothing. Not an error.
+    root = write_tree({"good.tf": GOOD, "empty.tf": ""})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    assert project.errors == []
+    assert "empty.tf" in project.files
+
+
+def test_empty_plan_file_is_an_error(write_tree):
+    root = write_tree({"good.tf": GOOD, "plan.json": ""})
+    project = load_project([root, root / "plan.json"])
+    assert "empty" in _errors(project)["plan.json"]
+
+
+def test_truncated_plan_json(write_tree):
+    plan = json.dumps({"format_version": "1.2", "planned_values": {"root_module": {"resources": []}}})
+    root = write_tree({"good.tf": GOOD, "plan.json": plan[: len(plan) // 2]})
+    project = load_project([root / "good.tf", root / "plan.json"])
+    message = _errors(project)["plan.json"]
+    assert message.startswith("line 1:") and "truncated" in message
+    _assert_good_still_loaded(project)
+
+
+def test_deeply_nested_plan_json(write_tree):
+    nested = "[" * 5000 + "]" * 5000
+    text = '{"format_version": "1.2", "planned_values": {"root_module": {"resources": [{"values": {"x": ' \
+        + nested + '}}]}}}'
+    root = write_tree({"good.tf": GOOD, "plan.json": text})
+    project = load_project([root / "good.tf", root / "plan.json"])
+    assert "nested" in _errors(project)["plan.json"]
+    _assert_good_still_loaded(project)
+
+
+def test_deeply_nested_hcl(write_tree):
+    root = write_tree({"good.tf": GOOD, "deep.tf": "locals {\n  x = " + "[" * 3000 + "]" * 3000 + "\n}\n"})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    assert "nested" in _errors(project)["deep.tf"]
+
+
+def test_file_over_the_size_cap(write_tree):
+    big = "# padding\n" * 2000
+    root = write_tree({"good.tf": GOOD, "big.tf": big})
+    project = load_project([root], max_file_size=10_000)
+    _assert_good_still_loaded(project)
+    assert "limit" in _errors(project)["big.tf"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_symlink_loop(write_tree):
+    root = write_tree({"good.tf": GOOD})
+    (root / "loop").mkdir()
+    os.symlink("..", root / "loop" / "back")
+    os.symlink("self.tf", root / "self.tf")
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    errors = _errors(project)
+    assert any("loop" in message for message in errors.values()), errors
+    assert len(project.resources) == 1  # the loop did not read good.tf twice
+
+
+def test_json_that_is_not_a_plan_given_explicitly(write_tree):
+    root = write_tree({"good.tf": GOOD, "other.json": '{"name": "package"}'})
+    project = load_project([root / "good.tf", root / "other.json"])
+    assert "not a Terraform plan" in _errors(project)["other.json"]
+
+
+def test_unrelated_json_in_a_folder_is_ignored(write_tree):
+    root = write_tree({"good.tf": GOOD, "package.json": '{"name": "x"}'})
+    project = load_project([root])
+    assert project.errors == []
+
+
+def test_cli_exit_code_2_and_no_traceback(write_tree):
+    root = write_tree({"good.tf": GOOD, "broken.tf": "resource {{{\n", "blob.tf": b"\x00\x01"})
+    result = subprocess.run([sys.executable, "-m", "sod_iac", "scan", str(root), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    report = json.loads(result.stdout)
+    assert {e["path"] for e in report["errors"]} == {"broken.tf", "blob.tf"}
+    assert report["summary"]["resources"] == 1
