@@ -1,7 +1,7 @@
 """The CLI: commands, options, exit codes and one-line errors.
 
-Scans here use a fake loader (monkeypatched `sod_iac.load.load_project`) and fake rules, so
-they test the orchestration and the CLI, not the loaders or real rules (see test_cli_scan.py).
+Scans here read real Terraform files and run test rules (registered only for the test), so
+the expected findings do not move as real rules land.
 """
 
 from __future__ import annotations
@@ -58,33 +58,40 @@ def test_exit_code_matrix(severities, errors, fail_on, soft_fail, expected):
     assert exit_code(_report(*severities, errors=errors), fail_on, soft_fail) == expected
 
 
-# --------------------------------------------------------------------------- fake loader and rules
+# --------------------------------------------------------------------------- a real tree and test rules
+
+IAM_TF = """\
+# line 1
+# line 2
+# line 3
+# line 4
+# line 5
+# line 6
+# line 7
+# line 8
+# line 9
+# line 10
+# line 11
+resource "aws_iam_role" "ci" {
+  name        = "ci"
+  description = "VALUE-MUST-NOT-BE-PRINTED"
+""" + "\n" * 15 + "}\n"
+
+MAIN_TF = """\
+resource "google_service_account" "sa" { account_id = "sa" }
+resource "aws_s3_bucket" "state" { bucket = "state" }
+data "aws_iam_role" "x" { name = "x" }
+"""
 
 
 @pytest.fixture
-def fake_load(monkeypatch):
-    """Replace the loader; `fake_load.project` is what it returns, `fake_load.calls` what it got."""
-
-    class Fake:
-        project = Project(
-            files=["main.tf", "iam.tf"],
-            resources=[
-                Resource(address="aws_iam_role.ci", type="aws_iam_role", name="ci",
-                         location=Location(path="iam.tf", start_line=12, end_line=30),
-                         values={"name": "ci", "description": "VALUE-MUST-NOT-BE-PRINTED"}),
-                Resource(address="google_service_account.sa", type="google_service_account", name="sa"),
-                Resource(address="aws_s3_bucket.state", type="aws_s3_bucket", name="state"),
-                Resource(address="data.aws_iam_role.x", type="aws_iam_role", name="x", mode="data"),
-            ],
-        )
-        calls: list = []
-
-    def load_project(paths, **kwargs):
-        Fake.calls.append((paths, kwargs))
-        return Fake.project
-
-    monkeypatch.setattr(sod_iac.load, "load_project", load_project, raising=False)
-    return Fake
+def tree(tmp_path):
+    """A real two-file tree: 4 resources, 2 principals; aws_iam_role.ci spans iam.tf:12-30."""
+    root = tmp_path / "infra"
+    root.mkdir()
+    (root / "iam.tf").write_text(IAM_TF)
+    (root / "main.tf").write_text(MAIN_TF)
+    return root
 
 
 @pytest.fixture
@@ -104,10 +111,9 @@ def escalation(ctx):
                       principal="aws_iam_role.ci", duties=["permissions-admin"])
 
 
-def test_run_scan_fills_summary_and_passes_options(fake_load, fake_rules):
+def test_run_scan_fills_summary(tree, fake_rules):
     fake_rules(SOD110=escalation)
-    options = ScanOptions(repo_root="/repo", var_files=["prod.tfvars"], jobs=3, max_file_size=1024)
-    report = run_scan(["infra"], options, progress=None)
+    report = run_scan([tree], ScanOptions(jobs=3), progress=None)
 
     assert [f.rule_id for f in report.findings] == ["SOD110"]
     assert report.findings[0].location == Location(path="iam.tf", start_line=12, end_line=30)
@@ -115,20 +121,22 @@ def test_run_scan_fills_summary_and_passes_options(fake_load, fake_rules):
     assert report.summary.resources == 4
     assert report.summary.principals == 2  # the managed role and the service account, not the data source
     assert report.summary.findings == 1
-    paths, kwargs = fake_load.calls[-1]
-    assert paths == ["infra"]
-    assert kwargs == {"repo_root": "/repo", "var_files": ["prod.tfvars"], "jobs": 3, "max_file_size": 1024,
-                      "progress": None}
 
 
-def test_run_scan_collects_load_and_rule_errors(fake_load, fake_rules):
-    fake_load.project = fake_load.project.model_copy(update={"errors": [LoadError(path="bad.tf", message="x", line=3)]})
+def test_run_scan_reports_progress(tree, fake_rules):
+    seen = []
+    run_scan([tree], progress=lambda done, total: seen.append((done, total)))
+    assert seen[-1] == (2, 2)
+
+
+def test_run_scan_collects_load_and_rule_errors(tree, fake_rules):
+    (tree / "bad.tf").write_text("resource {\n")
 
     def broken(ctx):
         raise RuntimeError("rule bug")
 
     fake_rules(SOD110=escalation, SOD303=broken)
-    report = run_scan(["."])
+    report = run_scan([tree])
     assert [e.path for e in report.errors] == ["bad.tf", "<rule SOD303>"]
     assert report.errors[1].message.startswith("internal error: RuntimeError: rule bug")
     assert [f.rule_id for f in report.findings] == ["SOD110"]
@@ -138,9 +146,9 @@ def test_run_scan_collects_load_and_rule_errors(fake_load, fake_rules):
 # --------------------------------------------------------------------------- scan command
 
 
-def test_scan_exit_1_on_findings_and_text_output(fake_load, fake_rules, tmp_path):
+def test_scan_exit_1_on_findings_and_text_output(tree, fake_rules):
     fake_rules(SOD110=escalation)
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["scan", str(tree)])
     assert result.exit_code == 1, result.output
     assert "iam.tf:12  SOD110  [high] Principal can escalate its own privileges" in result.output
     assert "1 finding (1 high) in 2 files, 4 resources, 2 principals" in result.output
@@ -148,52 +156,52 @@ def test_scan_exit_1_on_findings_and_text_output(fake_load, fake_rules, tmp_path
     assert "VALUE-MUST-NOT-BE-PRINTED" not in result.output
 
 
-def test_scan_defaults_to_current_directory(fake_load, fake_rules, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["scan"])
+def test_scan_defaults_to_current_directory(tree, fake_rules, monkeypatch):
+    monkeypatch.chdir(tree)
+    result = CliRunner().invoke(cli, ["scan", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert [str(p) for p in fake_load.calls[-1][0]] == ["."]
+    assert json.loads(result.stdout)["summary"]["files"] == 2
 
 
-def test_scan_passes_options_to_loader(fake_load, fake_rules, tmp_path):
+def test_scan_options_reach_the_loader(tree, fake_rules, tmp_path):
+    # --repo-root: paths become relative to it; --max-file-size: iam.tf (over 400 bytes) is refused
     var_file = tmp_path / "prod.tfvars"
     var_file.write_text('region = "eu-west-1"\n')
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "-j", "2", "--max-file-size", "512K",
-                                      "--var-file", str(var_file), "--repo-root", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    kwargs = fake_load.calls[-1][1]
-    assert kwargs["jobs"] == 2
-    assert kwargs["max_file_size"] == 512 * 1024
-    assert kwargs["var_files"] == [str(var_file)]
-    assert kwargs["repo_root"] == str(tmp_path)
-    assert kwargs["progress"] is None  # stderr is not a terminal under CliRunner
+    result = CliRunner().invoke(cli, ["scan", str(tree), "-j", "2", "--max-file-size", "200",
+                                      "--var-file", str(var_file), "--repo-root", str(tmp_path),
+                                      "--format", "json"])
+    assert result.exit_code == 2, result.output
+    data = json.loads(result.stdout)
+    assert [e["path"] for e in data["errors"]] == ["infra/iam.tf"]
+    assert "limit" in data["errors"][0]["message"]
+    assert data["summary"]["files"] == 1
 
 
 @pytest.mark.parametrize(("given", "expected"), [("10M", 10 * 1024**2), ("1048576", 1048576),
                                                  ("2k", 2048), ("1G", 1024**3), ("3MiB", 3 * 1024**2)])
-def test_max_file_size_units(fake_load, fake_rules, tmp_path, given, expected):
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--max-file-size", given])
-    assert result.exit_code == 0, result.output
-    assert fake_load.calls[-1][1]["max_file_size"] == expected
+def test_max_file_size_units(given, expected):
+    from sod_iac.cli import ByteSize
+
+    assert ByteSize().convert(given, None, None) == expected
 
 
 @pytest.mark.parametrize("bad", ["ten", "0", "5T", "-1"])
-def test_max_file_size_rejects_nonsense(fake_load, tmp_path, bad):
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--max-file-size", bad])
+def test_max_file_size_rejects_nonsense(tree, bad):
+    result = CliRunner().invoke(cli, ["scan", str(tree), "--max-file-size", bad])
     assert result.exit_code == 2
 
 
-def test_scan_fail_on_and_soft_fail(fake_load, fake_rules, tmp_path):
+def test_scan_fail_on_and_soft_fail(tree, fake_rules):
     fake_rules(SOD110=escalation)
-    assert CliRunner().invoke(cli, ["scan", str(tmp_path), "--fail-on", "critical"]).exit_code == 0
-    assert CliRunner().invoke(cli, ["scan", str(tmp_path), "--fail-on", "high"]).exit_code == 1
-    assert CliRunner().invoke(cli, ["scan", str(tmp_path), "--soft-fail"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["scan", str(tree), "--fail-on", "critical"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["scan", str(tree), "--fail-on", "high"]).exit_code == 1
+    assert CliRunner().invoke(cli, ["scan", str(tree), "--soft-fail"]).exit_code == 0
 
 
-def test_scan_json_output_to_file(fake_load, fake_rules, tmp_path):
+def test_scan_json_output_to_file(tree, fake_rules, tmp_path):
     fake_rules(SOD110=escalation)
     out = tmp_path / "report.json"
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "--output", str(out)])
+    result = CliRunner().invoke(cli, ["scan", str(tree), "--format", "json", "--output", str(out)])
     assert result.exit_code == 1
     assert result.stdout == ""
     data = json.loads(out.read_text())
@@ -202,23 +210,22 @@ def test_scan_json_output_to_file(fake_load, fake_rules, tmp_path):
     assert data["findings"][0]["principal"] == "aws_iam_role.ci"
 
 
-def test_scan_load_errors_exit_2_even_with_soft_fail_and_still_report(fake_load, fake_rules, tmp_path):
-    fake_load.project = fake_load.project.model_copy(
-        update={"errors": [LoadError(path="broken.tf", message="unexpected '}'", line=3)]})
+def test_scan_load_errors_exit_2_even_with_soft_fail_and_still_report(tree, fake_rules):
+    (tree / "broken.tf").write_text('resource "aws_iam_role" "b" {\n  name = "b"\n}}\n')
     fake_rules(SOD110=escalation)
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json", "--soft-fail"])
+    result = CliRunner().invoke(cli, ["scan", str(tree), "--format", "json", "--soft-fail"])
     assert result.exit_code == 2
     data = json.loads(result.stdout)
-    assert data["errors"] == [{"path": "broken.tf", "message": "unexpected '}'", "line": 3}]
+    assert data["errors"] == [{"path": "broken.tf", "message": "line 3: unexpected '}'", "line": 3}]
     assert [f["rule_id"] for f in data["findings"]] == ["SOD110"]
 
 
-def test_scan_rule_crash_is_an_error_entry(fake_load, fake_rules, tmp_path):
+def test_scan_rule_crash_is_an_error_entry(tree, fake_rules):
     def broken(ctx):
         raise KeyError("oops")
 
     fake_rules(SOD303=broken)
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--format", "json"])
+    result = CliRunner().invoke(cli, ["scan", str(tree), "--format", "json"])
     assert result.exit_code == 2
     errors = json.loads(result.stdout)["errors"]
     assert errors[0]["path"] == "<rule SOD303>"
@@ -251,8 +258,8 @@ def test_scan_missing_var_file_and_repo_root(tmp_path):
     assert result.exit_code == 2 and "--repo-root is not a directory" in result.stderr
 
 
-def test_scan_unwritable_output(fake_load, fake_rules, tmp_path):
-    result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--output", str(tmp_path / "no" / "dir" / "r.txt")])
+def test_scan_unwritable_output(tree, fake_rules, tmp_path):
+    result = CliRunner().invoke(cli, ["scan", str(tree), "--output", str(tmp_path / "no" / "dir" / "r.txt")])
     assert result.exit_code == 2
     assert result.stderr.startswith("sod-iac: cannot write ")
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from sod_iac.load.files import common_root, discover, file_kind, read_text
+from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, literal_values
@@ -35,6 +35,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         if kind is None:
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
         work.append((path, found.rel(path), kind, max_file_size))
+    work.extend(_code_beside_plans(found, root, repo_root is not None, max_file_size))
     parsed = parse_all(work, jobs, progress)
 
     sources: dict[Path, ModuleSource] = {}
@@ -74,6 +75,21 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     else:
         project.resources = loader.resources
     return project
+
+
+def _code_beside_plans(found: FileSet, root: Path, whole_root: bool,
+                       max_file_size: int) -> list[tuple[Path, str, str, int]]:
+    """Plans carry no lines and no backends: read the `.tf` files beside an explicit plan
+    (or, with --repo-root, under the root) too, only for those. Other plans there are not read."""
+    plans = [p for p in found.explicit if file_kind(p) != "tf" and file_kind(p) != "tf.json"
+             and _looks_like_plan(p)]
+    if not plans:
+        return []
+    folders = [root] if whole_root else sorted({p.parent for p in plans})
+    context = discover(folders, root)
+    known = set(found.files)
+    return [(path, found.rel(path), kind, max_file_size) for path in context.files
+            if path not in known and (kind := file_kind(path)) in ("tf", "tf.json")]
 
 
 def _looks_like_plan(path: Path) -> bool:
