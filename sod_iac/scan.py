@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
-from sod_iac.access import principal_addresses
+from sod_iac.access import build_access, principal_addresses
 from sod_iac.model import SEVERITY_ORDER, Report, Severity, Summary
 from sod_iac.rules.registry import Context, run_rules
 
@@ -56,7 +56,8 @@ def run_scan(
         max_file_size=options.max_file_size,
         progress=progress,
     )
-    ctx = Context(project=project, access=None, config=dict(options.config))
+    access = build_access(project)
+    ctx = Context(project=project, access=access, config=dict(options.config))
     findings = run_rules(ctx)
     return Report(
         findings=findings,
@@ -64,7 +65,7 @@ def run_scan(
         summary=Summary(
             files=len(project.files),
             resources=len(project.resources),
-            principals=len(principal_addresses(project)),
+            principals=len(principal_addresses(project, access)),
             findings=len(findings),
             skipped_modules=list(project.skipped_modules),
         ),

@@ -39,6 +39,12 @@ class Ref(Unknown):
         return "${" + self.address + ("." + self.attribute if self.attribute else "") + "}"
 
 
+class SetValue(list):  # type: ignore[type-arg]
+    """A Terraform set (toset(), set functions, a `set(...)` variable): a plain list everywhere,
+    except that `for` and `dynamic` iterate it with each element as its own key, as Terraform
+    does, where a list gives its index."""
+
+
 @dataclass(frozen=True)
 class Template:
     """A string made of known text and unknown parts, e.g. `"${aws_s3_bucket.s.arn}/*"`.

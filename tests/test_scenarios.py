@@ -37,6 +37,10 @@ SCENARIOS = _scenarios()
 @pytest.mark.parametrize(("case", "folder", "entry"), SCENARIOS, ids=[c[0] for c in SCENARIOS])
 def test_scenario(case: str, folder: Path, entry: str) -> None:
     expected = json.loads((folder / "expected.json").read_text())
+    planned = sorted({f["rule_id"] for f in expected.get("findings", []) + expected.get("absent", [])
+                      if not get_rule(f["rule_id"]).implemented})
+    if planned:
+        pytest.skip(f"rules not implemented yet: {', '.join(planned)}")
     target = folder if entry == "hcl" else folder / "plan.json"
     report = run_scan([target], ScanOptions(repo_root=folder, jobs=1))
     assert [e.model_dump() for e in report.errors] == expected.get("errors", [])

@@ -1,32 +1,49 @@
-"""Access layer: who can do what. Cloud modules (aws.py, gcp.py, ...) build the AccessGraph.
+"""Access layer: who can do what. Cloud modules (aws.py, later gcp.py, ...) build engines;
+`build_access` gathers them into one AccessGraph for the rules.
 
-Until the graph exists, `principal_addresses` gives the summary its principal count.
+Engines are built on first use, so a scan without AWS resources never loads the IAM database.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
+
+from sod_iac.access.graph import AccessGraph, Principal
 from sod_iac.model import Project
 
-PRINCIPAL_TYPES: frozenset[str] = frozenset(
-    {
-        "aws_iam_role",
-        "aws_iam_user",
-        "aws_iam_group",
-        "google_service_account",
-        "azurerm_user_assigned_identity",
-        "kubernetes_service_account",
-        "kubernetes_service_account_v1",
-    }
-)
+
+class LazyAccessGraph(AccessGraph):
+    """An AccessGraph whose cloud engines are built when a rule first asks for them."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self._project = project
+
+    @cached_property
+    def aws(self):  # type: ignore[override]
+        if not any(r.type.startswith("aws_") for r in self._project.resources):
+            return None
+        from sod_iac.access.aws import AwsAccess
+
+        return AwsAccess(self._project)
 
 
-def principal_addresses(project: Project) -> list[str]:
-    """Sorted addresses of the principals the code defines.
+def build_access(project: Project) -> AccessGraph:
+    return LazyAccessGraph(project)
 
-    First version: a principal is a managed resource of a principal type. It does not yet see
-    principals that exist only as identities in bindings (`user:alice@example.com`, ARNs,
-    Kubernetes subjects); the access graph will replace this.
-    """
-    return sorted(
-        {r.address for r in project.resources if r.mode == "managed" and r.type in PRINCIPAL_TYPES}
-    )
+
+def principal_addresses(project: Project, graph: AccessGraph | None = None) -> list[str]:
+    """Sorted ids of the principals that can act (roles, users, service accounts, ...)."""
+    graph = graph or build_access(project)
+    found = {p.id for p in graph.principals()}
+    found |= {r.address for r in project.resources
+              if r.mode == "managed" and r.type in NON_AWS_PRINCIPAL_TYPES}
+    return sorted(found)
+
+
+NON_AWS_PRINCIPAL_TYPES: frozenset[str] = frozenset({
+    "google_service_account", "azurerm_user_assigned_identity",
+    "kubernetes_service_account", "kubernetes_service_account_v1",
+})
+
+__all__ = ["AccessGraph", "Principal", "build_access", "principal_addresses"]

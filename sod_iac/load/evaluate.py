@@ -3,6 +3,10 @@
 Never executes anything and never touches the network. What cannot be known becomes an
 explicit `Unknown` (or a `Ref` to another object's attribute), never an empty string.
 Root names (`var`, `local`, `aws_iam_role`, `module`, ...) are resolved by a `Scope`.
+
+An expression Terraform itself would reject on known values (index out of range, a missing
+attribute, null in a template) evaluates to a `CallError`: still an Unknown for consumers, but
+`try()`/`can()` see a failure and move on, as Terraform does. An unknown never counts as one.
 """
 
 from __future__ import annotations
@@ -11,13 +15,16 @@ import json
 import math
 from typing import Any, Callable, Protocol
 
+from sod_iac.load.functions import CallError
 from sod_iac.load.hcl_ast import (
     BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
     TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.values import Ref, Template, Unknown, is_known, make_template
+from sod_iac.values import Ref, SetValue, Template, Unknown, is_known, make_template
 
 MAX_DEPTH = 200
+# Functions whose result Terraform types as a set: `for`/`dynamic` key its elements by value.
+SET_FUNCTIONS = frozenset({"toset", "setunion", "setintersection", "setsubtract"})
 
 
 class Scope(Protocol):
@@ -38,7 +45,8 @@ class Lazy:
 
 class ResourceValue:
     """A resource instance seen from an expression: its arguments where the code sets them,
-    a `Ref` to `address.attribute` for everything the provider computes (arn, id, ...)."""
+    a `Ref` to `address.attribute` for everything the provider computes (arn, id, ...) and for
+    arguments whose value is unknown: `role = aws_iam_role.r.name` must still name `r`."""
 
     def __init__(self, address: str, values: Callable[[], dict[str, Any]]) -> None:
         self.address = address
@@ -46,9 +54,28 @@ class ResourceValue:
 
     def get(self, name: str) -> Any:
         values = self._values()
-        if name in values and values[name] is not None:
-            return values[name]
-        return Ref(address=self.address, attribute=name)
+        value = values.get(name)
+        if value is None or isinstance(value, Unknown) and not isinstance(value, Ref):
+            return Ref(address=self.address, attribute=name)
+        if isinstance(value, list):  # nested blocks: their computed attributes are Refs too
+            return [BlockObject(item, self.address, f"{name}[{i}]") if isinstance(item, dict) else item
+                    for i, item in enumerate(value)]
+        return value
+
+
+class BlockObject(dict):  # type: ignore[type-arg]
+    """A nested block of a resource seen from an expression: the arguments the code sets, and a
+    Ref for what it leaves to the provider (`aws_eks_cluster.c.vpc_config[0].cluster_security_group_id`)."""
+
+    def __init__(self, values: dict[str, Any], address: str, path: str) -> None:
+        super().__init__(values)
+        self.address, self.path = address, path
+
+    def attribute(self, name: str) -> Any:
+        value = self.get(name)
+        if value is None or isinstance(value, Unknown) and not isinstance(value, Ref):
+            return Ref(address=self.address, attribute=f"{self.path}.{name}")
+        return value
 
 
 class Evaluator:
@@ -83,6 +110,8 @@ class Evaluator:
                 parts.append(part)
                 continue
             value = self.eval(part)
+            if isinstance(value, CallError):
+                return value
             if isinstance(value, (Unknown, Template, str)):
                 parts.append(value)
             elif isinstance(value, bool):
@@ -90,9 +119,9 @@ class Evaluator:
             elif isinstance(value, (int, float)):
                 parts.append(_number_text(value))
             elif value is None:
-                parts.append(Unknown("null in template"))
+                return CallError("null in a template")
             else:
-                parts.append(Unknown("non-string in template"))
+                return CallError("a list or object in a template")
         return make_template(parts)
 
     def _tuple(self, expr: TupleExpr) -> Any:
@@ -104,8 +133,10 @@ class Evaluator:
             key = self.eval(key_expr)
             if isinstance(key, (int, float)) and not isinstance(key, bool):
                 key = _number_text(key)
+            if isinstance(key, bool):
+                key = "true" if key else "false"
             if not isinstance(key, str):
-                return Unknown("object with unknown key")
+                return key if isinstance(key, Unknown) else CallError("object key is not a string")
             out[key] = self.eval(value_expr)
         return out
 
@@ -128,8 +159,7 @@ class Evaluator:
         base = self.eval(expr.obj)
         if isinstance(base, Unknown):
             return base
-        if isinstance(base, dict):
-            return Unknown("splat over a map")
+        # HCL applies a splat to a non-sequence as to a one-item list, and to null as to []
         items = base if isinstance(base, list) else ([] if base is None else [base])
         out = []
         for item in items:
@@ -147,14 +177,19 @@ class Evaluator:
         if expr.expand_last and args:
             last = args.pop()
             if not isinstance(last, list):
-                return Unknown(f"{name}(...) over an unknown list")
+                if isinstance(last, Unknown):
+                    return last if isinstance(last, CallError) else Unknown(f"{name}(...) over an unknown list")
+                return CallError(f"{name}(...): expanding a value that is not a list")
             args.extend(last)
         special = self.scope.call(name, args, expr.args)
         if special is not None:
             return special
         from sod_iac.load.functions import call_function
 
-        return call_function(name, args)
+        result = call_function(name, args)
+        if name in SET_FUNCTIONS and type(result) is list:
+            return SetValue(result)
+        return result
 
     def _try_can(self, name: str, arg_exprs: tuple[Any, ...]) -> Any:
         """`try` returns the first argument that does not fail; `can` says whether it fails."""
@@ -162,7 +197,7 @@ class Evaluator:
 
         for arg in arg_exprs:
             value = self.eval(arg)
-            if isinstance(value, CallError) or (isinstance(value, Unknown) and "no attribute" in value.reason):
+            if failure_in(value) is not None:
                 if name == "can":
                     return False
                 continue
@@ -173,6 +208,8 @@ class Evaluator:
 
     def _conditional(self, expr: Conditional) -> Any:
         cond = self.eval(expr.cond)
+        if isinstance(cond, CallError):
+            return cond
         if cond is True:
             return self.eval(expr.then)
         if cond is False:
@@ -193,22 +230,25 @@ class Evaluator:
                 return right
             if isinstance(left, bool) and isinstance(right, bool):
                 return left and right if op == "&&" else left or right
-            return Unknown(f"unknown operand of {op}")
+            return _operand_problem(op, left, right)
+        if op in ("==", "!="):
+            same = _equal(left, right)
+            if same is None:
+                return _operand_problem(op, left, right)
+            return same if op == "==" else not same
         if not (is_known(left) and is_known(right)):
-            return Unknown(f"unknown operand of {op}")
-        if op == "==":
-            return _equal(left, right)
-        if op == "!=":
-            return not _equal(left, right)
+            return _operand_problem(op, left, right)
         a, b = _number(left), _number(right)
         if a is None or b is None:
-            return Unknown(f"non-number operand of {op}")
+            return CallError(f"non-number operand of {op}")
         try:
             result = {"+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b,
                       "/": lambda: a / b, "%": lambda: math.fmod(a, b),
                       "<": lambda: a < b, ">": lambda: a > b, "<=": lambda: a <= b,
                       ">=": lambda: a >= b}[op]()
-        except (ZeroDivisionError, KeyError):
+        except ZeroDivisionError:
+            return CallError(f"division by zero in {op}")
+        except KeyError:
             return Unknown(f"cannot compute {op}")
         if isinstance(result, float) and result.is_integer() and op != "/":
             return int(result)
@@ -216,18 +256,25 @@ class Evaluator:
 
     def _unary(self, expr: UnaryOp) -> Any:
         value = self.eval(expr.operand)
-        if expr.op == "!":
-            return (not value) if isinstance(value, bool) else Unknown("unknown operand of !")
-        number = _number(value)
-        return -number if number is not None else Unknown("unknown operand of -")
+        if expr.op == "!" and isinstance(value, bool):
+            return not value
+        number = None if expr.op == "!" else _number(value)
+        if number is not None:
+            return -number
+        if isinstance(value, Unknown):
+            return value if isinstance(value, CallError) else Unknown(f"unknown operand of {expr.op}")
+        return CallError(f"wrong type of operand for {expr.op}")
 
     def _for(self, expr: ForExpr) -> Any:
         coll = self.eval(expr.collection)
-        if isinstance(coll, dict):
-            pairs = sorted(coll.items())  # Terraform iterates maps in lexical key order
-        elif isinstance(coll, list):
-            pairs = list(enumerate(coll))
-        else:
+        pairs = iteration_pairs(coll)
+        if pairs is None:
+            if not isinstance(coll, Unknown):
+                return CallError("for over a value that is not a collection")
+            if isinstance(coll, CallError):
+                return coll
+            if self._filter_rejects_all(expr):
+                return [] if expr.key_expr is None else {}
             return Unknown("for over an unknown collection")
         tuple_out: list[Any] = []
         object_out: dict[str, Any] = {}
@@ -241,21 +288,49 @@ class Evaluator:
                 if keep is False:
                     continue
                 if keep is not True:
-                    return Unknown("for filter depends on an unknown value")
+                    if isinstance(keep, Unknown):
+                        return keep if isinstance(keep, CallError) else Unknown("for filter depends on an unknown value")
+                    return CallError("for filter is not a bool")
             if expr.key_expr is None:
                 tuple_out.append(inner.eval(expr.value_expr))
                 continue
             out_key = inner.eval(expr.key_expr)
             if isinstance(out_key, (int, float)) and not isinstance(out_key, bool):
                 out_key = _number_text(out_key)
+            if isinstance(out_key, bool):
+                out_key = "true" if out_key else "false"
             if not isinstance(out_key, str):
-                return Unknown("for with an unknown key")
+                if isinstance(out_key, Unknown):
+                    return out_key if isinstance(out_key, CallError) else Unknown("for with an unknown key")
+                return CallError("for key is not a string")
             out_value = inner.eval(expr.value_expr)
             if expr.grouping:
                 object_out.setdefault(out_key, []).append(out_value)
             else:
                 object_out[out_key] = out_value
         return tuple_out if expr.key_expr is None else object_out
+
+    def _filter_rejects_all(self, expr: ForExpr) -> bool:
+        """True when the `if` is false whatever the elements are (`... if var.create` with
+        create = false): the result is empty even though the collection is unknown."""
+        if expr.cond is None:
+            return False
+        names = {expr.value_var: Unknown(f"{expr.value_var} of an unknown collection")}
+        if expr.key_var:
+            names[expr.key_var] = Unknown(f"{expr.key_var} of an unknown collection")
+        return self.with_vars(**names).eval(expr.cond) is False
+
+
+def iteration_pairs(collection: Any) -> list[tuple[Any, Any]] | None:
+    """(key, value) pairs as `for` and `dynamic` see them: a map in lexical key order, a list by
+    index, a set with each element as its own key; None when it is not a collection."""
+    if isinstance(collection, dict):
+        return sorted(collection.items())
+    if isinstance(collection, SetValue):
+        return [(item, item) for item in collection]
+    if isinstance(collection, list):
+        return list(enumerate(collection))
+    return None
 
 
 def get_attr(base: Any, name: str) -> Any:
@@ -267,11 +342,13 @@ def get_attr(base: Any, name: str) -> Any:
         return Ref(address=base.address, attribute=attribute)
     if isinstance(base, Unknown):
         return base
+    if isinstance(base, BlockObject):
+        return base.attribute(name)
     if isinstance(base, dict):
-        return base.get(name, Unknown(f"no attribute {name}"))
-    if isinstance(base, list) and len(base) == 1 and isinstance(base[0], dict):
-        return Unknown(f"attribute {name} of a list")
-    return Unknown(f"attribute {name} of a non-object")
+        return base[name] if name in base else CallError(f"no attribute {name}")
+    if isinstance(base, list):
+        return CallError(f"attribute {name} of a list (use [*].{name} or an index)")
+    return CallError(f"attribute {name} of {'null' if base is None else 'a non-object'}")
 
 
 def index(base: Any, key: Any) -> Any:
@@ -280,19 +357,45 @@ def index(base: Any, key: Any) -> Any:
         return base
     if isinstance(base, Ref):
         return Ref(address=base.address, attribute=f"{base.attribute}[{json.dumps(key)}]")
-    if isinstance(base, Unknown) or isinstance(key, (Unknown, Template)):
-        return base if isinstance(base, Unknown) else Unknown("unknown index")
+    if isinstance(base, Unknown):
+        return base
+    if isinstance(key, CallError):
+        return key
+    if isinstance(key, (Unknown, Template)):
+        return Unknown("unknown index")
     if isinstance(base, Lazy):
         return base.get(str(key))
     if isinstance(base, list):
         i = _number(key)
-        if i is None or int(i) != i or not -len(base) <= int(i) < len(base) or int(i) < 0:
-            return Unknown(f"index {key!r} out of range")
+        if i is None or int(i) != i or not 0 <= int(i) < len(base):
+            return CallError(f"index {key!r} out of range")
         return base[int(i)]
     if isinstance(base, dict):
         k = _number_text(key) if isinstance(key, (int, float)) and not isinstance(key, bool) else key
-        return base.get(k, Unknown(f"no key {key!r}"))
-    return Unknown("index of a non-collection")
+        return base[k] if k in base else CallError(f"no key {key!r}")
+    return CallError(f"index of {'null' if base is None else 'a non-collection'}")
+
+
+def failure_in(value: Any) -> CallError | None:
+    """The CallError anywhere inside a value: one failing part fails the whole expression."""
+    if isinstance(value, CallError):
+        return value
+    if isinstance(value, Template):
+        return failure_in(list(value.parts))
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        found = failure_in(item)
+        if found is not None:
+            return found
+    return None
+
+
+def _operand_problem(op: str, left: Any, right: Any) -> Unknown:
+    """Why an operator has no result: a failing operand fails it, else it is unknown."""
+    for side in (left, right):
+        if isinstance(side, CallError):
+            return side
+    return Unknown(f"unknown operand of {op}")
 
 
 def _number(value: Any) -> float | int | None:
@@ -315,10 +418,30 @@ def _number_text(value: float | int) -> str:
     return str(value)
 
 
-def _equal(left: Any, right: Any) -> bool:
-    if isinstance(left, bool) or isinstance(right, bool):
+def _equal(left: Any, right: Any) -> bool | None:
+    """Terraform's `==`; None when unknown. Some answers come before every part is known, as in
+    cty: collections of different lengths or keys differ (`var.list == []` with unknown items)."""
+    if isinstance(left, (Unknown, Template)) or isinstance(right, (Unknown, Template)):
+        return None
+    if isinstance(left, list) and isinstance(right, list):
+        if len(left) != len(right):
+            return False
+        pairs: Any = zip(left, right)
+    elif isinstance(left, dict) and isinstance(right, dict):
+        if left.keys() != right.keys():
+            return False
+        pairs = ((left[key], right[key]) for key in sorted(left))
+    elif isinstance(left, (list, dict)) or isinstance(right, (list, dict)):
+        return False
+    elif isinstance(left, bool) or isinstance(right, bool):
         return left is right
-    return left == right
+    else:
+        return left == right
+    for a, b in pairs:
+        same = _equal(a, b)
+        if same is not True:
+            return same  # a difference, or the first part cty cannot decide yet
+    return True
 
 
 _DISPATCH: dict[type, Callable[[Evaluator, Any], Any]] = {

@@ -177,23 +177,93 @@ def _unescape(text: str) -> str:
 
 
 def _string(node: Tree) -> Any:
-    parts: list[Any] = []
+    items: list[Any] = []
     for part in _kids(node):
         inner = part.children[0]
         if isinstance(inner, Token):
             if inner.type == "STRING_CHARS":
-                parts.append(_unescape(str(inner)))
-            elif inner.type == "ESCAPED_INTERPOLATION":
-                parts.append(str(inner)[1:])
-            elif inner.type == "ESCAPED_DIRECTIVE":
-                parts.append(str(inner)[1:])
+                items.append(_unescape(str(inner)))
+            elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                items.append(str(inner)[1:])
             else:
-                parts.append(str(inner))
+                items.append(str(inner))
         elif inner.data == "interpolation":
-            parts.append(_expr(_kids(inner)[0]))
+            items.append(_Mark("expr", _expr(_kids(inner)[0]), False, False, inner.meta.line))
         else:
-            parts.append(Unsupported("template directive"))
-    return _template(parts)
+            items.append(_directive_mark(inner))
+    return _build_template(items)
+
+
+class _Mark:
+    """A `${...}` or `%{...}` in a template, with its `~` strip markers, before nesting."""
+
+    __slots__ = ("kind", "payload", "strip_left", "strip_right", "line")
+
+    def __init__(self, kind: str, payload: Any, strip_left: bool, strip_right: bool, line: int) -> None:
+        self.kind, self.payload, self.line = kind, payload, line
+        self.strip_left, self.strip_right = strip_left, strip_right
+
+
+_DIRECTIVES = {"template_if_start": "if", "template_else": "else", "template_endif": "endif",
+               "template_for_start": "for", "template_endfor": "endfor"}
+
+
+def _directive_mark(node: Tree) -> _Mark:
+    """A `%{ if }`/`%{ for }`/... parsed by lark inside a quoted string."""
+    kids = node.children
+    strip_left = len(kids) > 1 and isinstance(kids[1], Token) and kids[1].type == "STRIP_MARKER"
+    strip_right = len(kids) > 1 and isinstance(kids[-2], Token) and kids[-2].type == "STRIP_MARKER"
+    kind = _DIRECTIVES[node.data]
+    trees = [k for k in kids if isinstance(k, Tree)]
+    payload: Any = None
+    if kind == "if":
+        payload = _expr(trees[-1])
+    elif kind == "for":
+        names = [str(t.children[0]) for t in trees[:-1]]
+        payload = (names[0] if len(names) == 2 else None, names[-1], _expr(trees[-1]))
+    return _Mark(kind, payload, strip_left, strip_right, node.meta.line)
+
+
+def _build_template(items: list[Any]) -> Any:
+    """Nest template items into expressions: `%{ if }` becomes a conditional, `%{ for }` a
+    join over a `for` (HCL template semantics); `~` strips the adjacent whitespace."""
+    items = list(items)
+    for i, item in enumerate(items):
+        if isinstance(item, _Mark):
+            if item.strip_left and i > 0 and isinstance(items[i - 1], str):
+                items[i - 1] = items[i - 1].rstrip()
+            if item.strip_right and i + 1 < len(items) and isinstance(items[i + 1], str):
+                items[i + 1] = items[i + 1].lstrip()
+    # each frame: (opening mark or None, parts so far, parts of the `if` branch before `else`)
+    stack: list[tuple[_Mark | None, list[Any], list[Any] | None]] = [(None, [], None)]
+    for item in items:
+        opening, parts, then_parts = stack[-1]
+        if not isinstance(item, _Mark):
+            parts.append(item)
+        elif item.kind == "expr":
+            parts.append(item.payload)
+        elif item.kind in ("if", "for"):
+            stack.append((item, [], None))
+        elif item.kind == "else" and opening is not None and opening.kind == "if" and then_parts is None:
+            stack[-1] = (opening, [], parts)
+        elif item.kind == "endif" and opening is not None and opening.kind == "if":
+            stack.pop()
+            then_branch, else_branch = (parts, []) if then_parts is None else (then_parts, parts)
+            stack[-1][1].append(Conditional(opening.payload, _template(then_branch), _template(else_branch)))
+        elif item.kind == "endfor" and opening is not None and opening.kind == "for":
+            stack.pop()
+            key_var, value_var, collection = opening.payload
+            loop = ForExpr(key_var, value_var, collection, None, _template(parts), None)
+            stack[-1][1].append(Call("join", (Lit(""), loop)))
+        else:
+            raise HclSyntaxError(f"line {item.line}: template directive %{{ {item.kind} }} "
+                                 f"without its opening or closing directive", item.line)
+    if len(stack) > 1:
+        opening = stack[-1][0]
+        assert opening is not None
+        raise HclSyntaxError(f"line {opening.line}: template directive %{{ {opening.kind} }} "
+                             f"is never closed", opening.line)
+    return _template(stack[0][1])
 
 
 def _template(parts: list[Any]) -> Any:
@@ -228,30 +298,50 @@ def _heredoc(node: Tree) -> Any:
     return parse_template(text, token.line + 1)
 
 
+_FOR_HEADER = re.compile(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.+)", re.S)
+
+
 def parse_template(text: str, line: int = 1) -> Any:
-    """Split template text into literal parts and `${...}` expressions; `%{}` is unsupported."""
-    parts: list[Any] = []
+    """Parse template text (a heredoc body, a templatefile() file, a .tf.json string): literal
+    text, `${...}` interpolations and `%{ if }`/`%{ for }` directives, with `~` strip markers."""
+    items: list[Any] = []
     i, start, n = 0, 0, len(text)
     while i < n:
         if text.startswith("$${", i) or text.startswith("%%{", i):
-            parts.append(text[start:i] + text[i + 1:i + 3])
+            items.append(text[start:i] + text[i + 1:i + 3])
             i += 3
             start = i
         elif text.startswith("${", i) or text.startswith("%{", i):
             end = _matching_brace(text, i + 2)
-            parts.append(text[start:i])
-            inner = text[i + 2:end].strip().strip("~").strip()
+            items.append(text[start:i])
+            raw = text[i + 2:end].strip()
+            strip_left, strip_right = raw.startswith("~"), raw.endswith("~") and len(raw) > 1
+            inner = raw[1 if strip_left else 0:len(raw) - 1 if strip_right else len(raw)].strip()
             at = line + text.count("\n", 0, i)
             if text[i] == "$":
-                parts.append(parse_expression(inner, at))
+                items.append(_Mark("expr", parse_expression(inner, at), strip_left, strip_right, at))
             else:
-                parts.append(Unsupported("template directive"))
+                items.append(_text_directive(inner, strip_left, strip_right, at))
             i = end + 1
             start = i
         else:
             i += 1
-    parts.append(text[start:])
-    return _template(parts)
+    items.append(text[start:])
+    return _build_template(items)
+
+
+def _text_directive(inner: str, strip_left: bool, strip_right: bool, line: int) -> _Mark:
+    keyword = inner.split(None, 1)[0] if inner else ""
+    if keyword in ("else", "endif", "endfor") and inner == keyword:
+        return _Mark(keyword, None, strip_left, strip_right, line)
+    if keyword == "if":
+        return _Mark("if", parse_expression(inner[2:].strip(), line), strip_left, strip_right, line)
+    header = _FOR_HEADER.fullmatch(inner) if keyword == "for" else None
+    if header:
+        key_var, value_var = (header.group(1), header.group(2)) if header.group(2) else (None, header.group(1))
+        return _Mark("for", (key_var, value_var, parse_expression(header.group(3), line)),
+                     strip_left, strip_right, line)
+    raise HclSyntaxError(f"line {line}: invalid template directive %{{{inner[:40]}}}", line)
 
 
 def _matching_brace(text: str, i: int) -> int:

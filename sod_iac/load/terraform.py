@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sod_iac.load.evaluate import Evaluator, Lazy, ResourceValue
+from sod_iac.load.evaluate import Evaluator, Lazy, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
+from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
 
@@ -165,8 +166,10 @@ class ModuleInstance:
         if name == "module":
             return self._module_lazy
         if name == "path":
+            # Terraform runs in the root module's folder: path.module and path.root are relative
+            # to it, path.cwd is its absolute path (so `basename(path.cwd)` names the root).
             module_path = os.path.relpath(self.source.dir, self.root_dir).replace(os.sep, "/")
-            return {"module": module_path, "root": ".", "cwd": "."}
+            return {"module": module_path, "root": ".", "cwd": self.root_dir.as_posix()}
         if name == "terraform":
             return {"workspace": Unknown("terraform.workspace")}
         if name in ("each", "count", "self"):
@@ -218,6 +221,21 @@ class ModuleInstance:
         return self._cached(f"var.{name}", lambda: self._var_value(name))
 
     def _var_value(self, name: str) -> Any:
+        """What the module sees: the bound value, with `nullable = false` turning a null into the
+        default and the `type` constraint applied (optional attributes, their defaults)."""
+        declared = self.source.variables.get(name)
+        attrs = declared[0].body.attributes if declared else {}
+        value = self._bound_value(name, attrs)
+        nullable = attrs.get("nullable")
+        if value is None and "default" in attrs and nullable is not None \
+                and isinstance(nullable.expr, Lit) and nullable.expr.value is False:
+            value = self.evaluator().eval(attrs["default"].expr)
+        if "type" in attrs:
+            value = convert(value, attrs["type"].expr, Evaluator(_TemplateScope()).eval)
+        return value
+
+    def _bound_value(self, name: str, attrs: dict[str, Attribute]) -> Any:
+        """Lowest to highest: default, terraform.tfvars, *.auto.tfvars, --var-file, argument."""
         if name in self.inputs:
             return self.inputs[name]()
         if self.prefix == "":
@@ -227,9 +245,8 @@ class ModuleInstance:
             for _, values in reversed(self.source.tfvars):
                 if name in values:
                     return values[name]
-        declared = self.source.variables.get(name)
-        if declared and "default" in declared[0].body.attributes:
-            return self.evaluator().eval(declared[0].body.attributes["default"].expr)
+        if "default" in attrs:
+            return self.evaluator().eval(attrs["default"].expr)
         return Unknown(f"var.{name}")
 
     def local(self, name: str) -> Any:
@@ -239,36 +256,31 @@ class ModuleInstance:
                             lambda: self.evaluator().eval(self.source.locals[name][0].expr))
 
     # --- resources ------------------------------------------------------------------------
-    def expand(self, block: Block, evaluator: Evaluator) -> list[tuple[Any, dict[str, Any]]] | None:
-        """Instances of a counted/for_each block as (index, iteration names); None = single."""
+    def expand(self, block: Block, evaluator: Evaluator) -> list[tuple[Any, dict[str, Any]]]:
+        """Instances of a block as (index, iteration names). A plain block is one instance with
+        index None; so is a counted/for_each block whose count or keys are unknown (its
+        `count.index`/`each` unknown: one possible instance); a known empty one has none."""
         attrs = block.body.attributes
         if "count" in attrs:
             count = evaluator.eval(attrs["count"].expr)
             if isinstance(count, (int, float)) and not isinstance(count, bool) and count >= 0:
                 return [(i, {"count": {"index": i}}) for i in range(int(count))]
-            return None
+            return [(None, {"count": {"index": Unknown("count.index")}})]
         if "for_each" in attrs:
             items = evaluator.eval(attrs["for_each"].expr)
             if isinstance(items, dict) and all(isinstance(k, str) for k in items):
                 return [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(items.items())]
             if isinstance(items, list) and all(isinstance(i, str) for i in items):
                 return [(k, {"each": {"key": k, "value": k}}) for k in sorted(set(items))]
-            return None
-        return None
+            return [(None, {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}})]
+        return [(None, {})]
 
     def _instances(self, key: str) -> list[tuple[str, Any, dict[str, Any]]]:
         """(address without module prefix, index, names) of each instance of a resource."""
         def compute() -> list[tuple[str, Any, dict[str, Any]]]:
             block, _ = self.source.resources[key]
-            expanded = self.expand(block, self.evaluator())
-            if expanded is None:
-                names: dict[str, Any] = {}
-                if "count" in block.body.attributes:
-                    names = {"count": {"index": Unknown("count.index")}}
-                elif "for_each" in block.body.attributes:
-                    names = {"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}}
-                return [(key, None, names)]
-            return [(f"{key}[{_index_text(i)}]", i, names) for i, names in expanded]
+            return [(key if i is None else f"{key}[{_index_text(i)}]", i, names)
+                    for i, names in self.expand(block, self.evaluator())]
 
         return self._cached(f"instances:{key}", compute)
 
@@ -300,10 +312,11 @@ class ModuleInstance:
         objects = [(index, ResourceValue(self.prefix + address,
                                          _bind(self.instance_values, key, address, names)))
                    for address, index, names in instances]
-        if "for_each" in block.body.attributes and objects and objects[0][0] is not None:
-            return {index: obj for index, obj in objects}
-        if "count" in block.body.attributes and (not objects or objects[0][0] is not None):
-            return [obj for _, obj in objects]
+        if all(index is not None for index, _ in objects):  # known instances, maybe none
+            if "for_each" in block.body.attributes:
+                return {index: obj for index, obj in objects}
+            if "count" in block.body.attributes:
+                return [obj for _, obj in objects]
         return objects[0][1]
 
     def eval_body(self, body: Body, evaluator: Evaluator) -> dict[str, Any]:
@@ -331,11 +344,8 @@ class ModuleInstance:
         if content is None:
             return []
         items = evaluator.eval(attrs["for_each"].expr) if "for_each" in attrs else Unknown("for_each")
-        if isinstance(items, dict):
-            pairs = sorted(items.items())  # maps iterate in lexical key order
-        elif isinstance(items, list):
-            pairs = list(enumerate(items))
-        else:  # unknown: one possible block
+        pairs = iteration_pairs(items)
+        if pairs is None:  # unknown: one possible block
             pairs = [(Unknown(f"{iterator}.key"), Unknown(f"{iterator}.value"))]
         return [self.eval_body(content.body, evaluator.with_vars(**{iterator: {"key": k, "value": v}}))
                 for k, v in pairs]
@@ -373,9 +383,10 @@ class ModuleInstance:
         return sorted(found)
 
     # --- module calls ---------------------------------------------------------------------
-    def _call_instances(self, name: str) -> list[tuple[str, "ModuleInstance"]] | None:
-        """Instances of `module.NAME` (address prefix, instance); None when not analysable."""
-        def compute() -> list[tuple[str, ModuleInstance]] | None:
+    def _call_instances(self, name: str) -> list[tuple[Any, "ModuleInstance"]] | None:
+        """Instances of `module.NAME` as (index, instance), index None when the call is not
+        counted or its count/keys are unknown; None when the module cannot be analysed."""
+        def compute() -> list[tuple[Any, ModuleInstance]] | None:
             block, path = self.source.modules[name]
             source = _literal_source(block)
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
@@ -393,14 +404,13 @@ class ModuleInstance:
                     location=location))
                 return None
             evaluator = self.evaluator()
-            expanded = self.expand(block, evaluator) or [(None, {})]
             out = []
-            for index, names in expanded:
+            for index, names in self.expand(block, evaluator):
                 prefix = f"{address}[{_index_text(index)}]." if index is not None else f"{address}."
                 inputs = {arg: _bind(self._input, attr, names)
                           for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
-                out.append((prefix, ModuleInstance(self.loader, child_source, prefix, inputs,
-                                                   self.root_dir, self.chain + (folder,))))
+                out.append((index, ModuleInstance(self.loader, child_source, prefix, inputs,
+                                                  self.root_dir, self.chain + (folder,))))
             return out
 
         return self._cached(f"module:{name}", compute)
@@ -423,16 +433,16 @@ class ModuleInstance:
         if name not in self.source.modules:
             return Unknown(f"module.{name} is not declared")
         instances = self._call_instances(name)
-        if not instances:
+        if instances is None:
             return Unknown(f"outputs of module.{name} (not analysed)")
-        objects = [Lazy(child.output, prefix) for prefix, child in instances]
-        if len(objects) == 1 and not instances[0][0].endswith("]."):
-            return objects[0]
-        block, _ = self.source.modules[name]
-        if "for_each" in block.body.attributes:
-            return {prefix.rsplit("[", 1)[1].rstrip("].").strip('"'): obj
-                    for (prefix, _), obj in zip(instances, objects)}
-        return objects
+        objects = [(index, Lazy(child.output, child.prefix)) for index, child in instances]
+        if all(index is not None for index, _ in objects):  # known instances, maybe none
+            block, _ = self.source.modules[name]
+            if "for_each" in block.body.attributes:
+                return {index: obj for index, obj in objects}
+            if "count" in block.body.attributes:
+                return [obj for _, obj in objects]
+        return objects[0][1]
 
     def output(self, name: str) -> Any:
         if name not in self.source.outputs:

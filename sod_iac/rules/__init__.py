@@ -17,6 +17,6 @@ from sod_iac.rules.registry import (
 
 # Rule modules, one per family or theme. Add each new module here, e.g.:
 #   from sod_iac.rules import keys  # noqa: F401  (SOD101)
-# (none implemented yet)
+from sod_iac.rules import aws_iam  # noqa: E402,F401  (SOD110, SOD111)
 
 __all__ = ["CatalogError", "Context", "Reference", "Rule", "all_rules", "get_rule", "rule", "run_rules"]

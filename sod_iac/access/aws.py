@@ -1,0 +1,452 @@
+"""Who can do what in AWS, from Terraform alone, following AWS's policy evaluation logic.
+
+For a principal P, an action A and a resource R:
+1. an explicit Deny that certainly applies (identity, boundary, root SCP or R's resource
+   policy; no condition, resource matched for certain) wins;
+2. else an Allow is needed: in P's identity policies (own, groups', permission set), or in
+   R's resource policy naming P directly (same account: either side suffices);
+3. a permissions boundary on P intersects identity allows (and resource-policy allows to a
+   role, not to a user, as AWS documents);
+4. P also holds what every role it can assume holds (role chaining, transitively): the
+   role's trust policy names P, or trusts the account and P may sts:AssumeRole it.
+Conditions keep a grant but mark it (graph.Level); unknown values make it "possible".
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from sod_iac.access.aws_actions import all_actions, expand_action
+from sod_iac.access.aws_arns import Resolver, arn_of
+from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
+from sod_iac.access.aws_policy import (
+    Statement, condition_holds, conditions_verdict, resource_match, statement_action_match,
+)
+from sod_iac.access.graph import Decision, Level, Principal, best, weakest
+from sod_iac.model import Evidence, Project
+from sod_iac.values import Ref, Unknown
+
+ACTING_KINDS = ("role", "user", "permission-set")
+Context = dict[str, str]
+"""Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice)."""
+MAX_CHAIN = 5
+_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resource an action is asked about: `arn` is a pattern; `address` when in the code.
+    `arn=None` asks about any resource at all ("is the action allowed somewhere?")."""
+
+    arn: str | None
+    address: str | None = None
+    label: str = ""
+
+    @property
+    def any(self) -> bool:
+        return self.arn is None
+
+
+ANY = Target(None, None, "any resource")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A statement as it reaches one principal, with the chain that explains it."""
+
+    statement: Statement
+    evidence: tuple[Evidence, ...]
+    kind: str  # identity | boundary | scp | resource
+
+
+class AwsAccess:
+    """The AWS engine for one Project."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.model: AwsModel = build_model(project)
+        self.resolver = Resolver(project.resource)
+        self._grants: dict[str, list[Grant]] = {}
+        self._index: dict[str, dict[str, list[Grant]]] = {}
+        self._chains: dict[str, list[tuple[str, Level, tuple[Evidence, ...]]]] = {}
+
+    # --- principals ------------------------------------------------------------------
+    def principals(self) -> list[Principal]:
+        out = []
+        for address, resource in sorted(self.model.principals.items()):
+            kind = self.model.kinds[address]
+            if kind not in ACTING_KINDS:
+                continue
+            name = resource.values.get("name") if resource else address
+            out.append(Principal(id=address, cloud="aws", kind=kind,
+                                 name=name if isinstance(name, str) else None,
+                                 location=resource.location if resource else None))
+        return out
+
+    def arn(self, principal: str) -> str:
+        return principal_arn(self.model, principal)
+
+    # --- grants ----------------------------------------------------------------------
+    def grants(self, principal: str) -> list[Grant]:
+        """Identity statements of a principal: its own and its groups' (with the membership hop)."""
+        if principal not in self._grants:
+            found = [Grant(st, src.evidence, "identity") for src in self.model.identity.get(principal, [])
+                     for st in src.statements]
+            for group, hop in self.model.groups_of.get(principal, []):
+                found.extend(Grant(st, (*src.evidence, hop), "identity")
+                             for src in self.model.identity.get(group, []) for st in src.statements)
+            self._grants[principal] = found
+        return self._grants[principal]
+
+    def _indexed(self, principal: str) -> dict[str, list[Grant]]:
+        """Grants by action service prefix (`*` for wildcards and NotAction): no all-pairs scans."""
+        if principal not in self._index:
+            index: dict[str, list[Grant]] = defaultdict(list)
+            for grant in self.grants(principal):
+                for service in _services(grant.statement):
+                    index[service].append(grant)
+            self._index[principal] = index
+        return self._index[principal]
+
+    def _candidates(self, principal: str, action: str) -> list[Grant]:
+        index = self._indexed(principal)
+        service = action.split(":", 1)[0].lower()
+        return index.get(service, []) + index.get("*", [])
+
+    # --- the decision ----------------------------------------------------------------
+    def can(self, principal: str, action: str, target: Target = ANY, *,
+            speculative: bool = False, chain: bool = True, context: Context | None = None) -> Decision:
+        """Can `principal` do `action` on `target`? With `chain`, through assumable roles too.
+        `speculative` also counts documents the code does not state at all (unknown policies).
+        `context` gives request values the question fixes (e.g. iam:PassedToService)."""
+        context = context or {}
+        decision = self._own(principal, action, target, speculative, context)
+        if not chain:
+            return decision
+        for role, level, hops in self.assumable(principal):
+            via = self._own(role, action, target, speculative, context)
+            via_level = weakest(level, via.level)
+            if via.held and best(via_level, decision.level) != decision.level:
+                decision = Decision(via_level, [*hops, *via.evidence], via.denied_by)
+        return decision
+
+    def _own(self, principal: str, action: str, target: Target, speculative: bool,
+             context: Context | None = None) -> Decision:
+        context = context or {}
+        deny = self._denied(principal, action, target, context)
+        if deny:
+            return Decision("no", [], deny)
+        level: Level = "no"
+        evidence: list[Evidence] = []
+        for grant in self._candidates(principal, action):
+            st = grant.statement
+            if st.effect != "Allow" or (st.unknown and not speculative):
+                continue
+            got = self._statement_level(st, action, target, principal, context)
+            if best(got, level) != level:
+                level, evidence = got, list(grant.evidence)
+        resource_level, resource_evidence = self._resource_policy_allow(principal, action, target, context)
+        boundary_applies = self.model.kinds.get(principal) != "user"
+        if self.model.boundaries.get(principal):
+            bound, bound_evidence = self._boundary(principal, action, target, speculative, context)
+            level = weakest(level, bound)
+            if level != "no":
+                evidence += bound_evidence
+            if boundary_applies:
+                resource_level = weakest(resource_level, bound)
+        if best(resource_level, level) != level:
+            level, evidence = resource_level, resource_evidence
+        return Decision(level, evidence)
+
+    def _statement_level(self, st: Statement, action: str, target: Target, principal: str = "",
+                         context: Context | None = None) -> Level:
+        if not statement_action_match(st, action):
+            return "no"
+        level = self._resource_level(st, target, principal)
+        if level == "no":
+            return "no"
+        if st.unknown:
+            level = weakest(level, "possible")
+        return weakest(level, condition_level(st, context))
+
+    def _resource_level(self, st: Statement, target: Target, principal: str = "") -> Level:
+        if target.any:
+            if st.resources is not None:
+                return "yes"
+            return "no" if any(r == "*" for r in st.not_resources or ()) else "yes"
+        items = st.resources if st.resources is not None else st.not_resources or ()
+        level: Level = "no"
+        for item in items:
+            level = best(level, self.match_resource(item, target, st.policy_variables, principal))
+        if st.resources is None:  # NotResource: applies where nothing listed matches
+            return {"yes": "no", "possible": "possible"}.get(level, "yes")  # type: ignore[return-value]
+        return level
+
+    def match_resource(self, item: Any, target: Target, variables: bool = True, principal: str = "") -> Level:
+        """One Resource entry against a target: references to the target itself match for sure;
+        `${aws:username}` is the acting user's own name (so `user/${aws:username}` is itself)."""
+        if isinstance(item, Ref) and item.attribute in ("arn", "id") \
+                and self.project.resource(item.address) is not None:
+            # a reference names one resource of the code: it is the target or it is not
+            return "yes" if item.address == target.address else "no"
+        pattern, certain = self.resolver.value(item)
+        if variables and "${aws:username}" in pattern.lower():
+            pattern = self._own_name(pattern, principal)
+        result = resource_match(pattern, target.arn, variables=variables)
+        if result == "yes":
+            return "yes" if certain else "possible"
+        return "possible" if result == "possible" else "no"
+
+    def _own_name(self, pattern: str, principal: str) -> str:
+        resource = self.model.principals.get(principal)
+        name = resource.values.get("name") if resource is not None else None
+        if self.model.kinds.get(principal) == "user" and isinstance(name, str):
+            return re.sub(r"\$\{aws:username\}", name, pattern, flags=re.I)
+        return pattern
+
+    def _denied(self, principal: str, action: str, target: Target,
+                context: Context | None = None) -> list[Evidence]:
+        """Evidence of an explicit Deny that certainly applies, else []."""
+        sources: list[tuple[Statement, tuple[Evidence, ...]]] = [
+            (g.statement, g.evidence) for g in self._candidates(principal, action)]
+        for src in self.model.boundaries.get(principal, []):
+            sources.extend((st, src.evidence) for st in src.statements)
+        for src in self.model.scps:
+            sources.extend((st, src.evidence) for st in src.statements)
+        if target.address:
+            for src in self.model.resource_policies.get(target.address, []):
+                sources.extend((st, src.evidence) for st in src.statements
+                               if self.principal_level(st, principal)[0] == "yes")
+        for st, evidence in sources:
+            if st.effect != "Deny" or st.unknown:
+                continue
+            if st.conditions and not _all_hold(st, context or {}):
+                continue
+            if not statement_action_match(st, action):
+                continue
+            if target.any:
+                certain = st.resources is not None and any(r == "*" for r in st.resources)
+            else:
+                certain = self._resource_level(st, target, principal) == "yes"
+            if certain:
+                return list(evidence)
+        return []
+
+    def _boundary(self, principal: str, action: str, target: Target,
+                  speculative: bool, context: Context | None = None) -> tuple[Level, list[Evidence]]:
+        level: Level = "no"
+        evidence: list[Evidence] = []
+        for src in self.model.boundaries[principal]:
+            for st in src.statements:
+                if st.effect != "Allow":
+                    continue
+                if st.unknown:  # an unknown boundary does not restrict (unknown means possible)
+                    got: Level = "possible"
+                else:
+                    got = self._statement_level(st, action, target, principal, context)
+                if best(got, level) != level:
+                    level, evidence = got, list(src.evidence)
+        return level, evidence
+
+    def _resource_policy_allow(self, principal: str, action: str, target: Target,
+                               context: Context | None = None) -> tuple[Level, list[Evidence]]:
+        if not target.address:
+            return "no", []
+        level: Level = "no"
+        evidence: list[Evidence] = []
+        for src in self.model.resource_policies.get(target.address, []):
+            for st in src.statements:
+                if st.effect != "Allow" or st.unknown:
+                    continue
+                named, _ = self.principal_level(st, principal)
+                if named == "no":
+                    continue
+                got = weakest(named, self._statement_level(st, action, target, principal, context))
+                if best(got, level) != level:
+                    level, evidence = got, list(src.evidence)
+        return level, evidence
+
+    # --- principals named in resource and trust policies ------------------------------
+    def principal_level(self, st: Statement, principal: str) -> tuple[Level, bool]:
+        """Does a statement's Principal name this principal directly? (level, via_account):
+        via_account is True when it names the account or everyone, which delegates to IAM."""
+        entries = (st.principals or {}).get("AWS", ()) + (st.principals or {}).get("*", ())
+        if st.principals is None:
+            return "no", False
+        level: Level = "no"
+        account = False
+        arn = self.arn(principal)
+        for item in entries:
+            if isinstance(item, Ref) and item.address == principal:
+                return "yes", False
+            text, certain = self.resolver.value(item)
+            if text == "*" and certain:
+                account = True
+                continue
+            if text.isdigit() or text.endswith(":root"):
+                account = True
+                continue
+            result = resource_match(text, arn)
+            if result == "yes":
+                level = best(level, "yes" if certain else "possible")
+            elif result == "possible":
+                level = best(level, "possible")
+        return level, account
+
+    # --- role chaining ---------------------------------------------------------------
+    def assumable(self, principal: str) -> list[tuple[str, Level, tuple[Evidence, ...]]]:
+        """Roles `principal` can become, transitively: (role, weakest link, hops)."""
+        if principal in self._chains:
+            return self._chains[principal]
+        found: dict[str, tuple[Level, tuple[Evidence, ...]]] = {}
+        queue = deque([(principal, "yes", ())])
+        while queue:
+            current, level, hops = queue.popleft()
+            if len(hops) >= MAX_CHAIN * 2:
+                continue
+            for role, trust_src in self.model.trust.items():
+                if role == principal or role in found:
+                    continue
+                step, step_hops = self._assume_step(current, role, trust_src)
+                if step == "no":
+                    continue
+                total = weakest(level, step)  # type: ignore[arg-type]
+                found[role] = (total, (*hops, *step_hops))
+                queue.append((role, total, (*hops, *step_hops)))
+        self._chains[principal] = [(r, lvl, h) for r, (lvl, h) in sorted(found.items())]
+        return self._chains[principal]
+
+    def _assume_step(self, principal: str, role: str,
+                     trust: PolicySource) -> tuple[Level, tuple[Evidence, ...]]:
+        direct: Level = "no"
+        via_account = False
+        for st in trust.statements:
+            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
+                continue
+            named, account = self.principal_level(st, principal)
+            cond = condition_level(st)
+            if named != "no":
+                direct = best(direct, weakest(named, cond))
+            if account and cond != "no":
+                via_account = True
+        role_target = Target(self.arn(role), role, role)
+        if direct != "no":
+            hop = Evidence(address=role, detail=f"trust policy lets {principal} assume it",
+                           location=trust.evidence[0].location if trust.evidence else None)
+            return direct, (hop,)
+        if via_account:
+            allowed = self._own(principal, "sts:AssumeRole", role_target, speculative=False)
+            if allowed.held:
+                hop = Evidence(address=role, detail=f"{principal} may sts:AssumeRole it; its trust policy "
+                               "trusts the account", location=trust.evidence[0].location if trust.evidence else None)
+                return allowed.level, (*allowed.evidence, hop)
+        return "no", ()
+
+    # --- whole-estate questions ------------------------------------------------------
+    def full_admin(self, principal: str) -> list[Evidence] | None:
+        """Evidence that the principal (itself or through a role it can assume) may perform
+        every known action on `*`, else None."""
+        everything = frozenset(all_actions())
+        for who, hops in [(principal, ())] + [(r, h) for r, lvl, h in self.assumable(principal) if lvl == "yes"]:
+            if self.allowed_actions(who) >= everything:
+                evidence = [e for g in self.grants(who) if g.statement.effect == "Allow"
+                            and not g.statement.unknown and statement_actions(g.statement) for e in g.evidence]
+                unique: list[Evidence] = []
+                for item in (*hops, *evidence):
+                    if item not in unique:
+                        unique.append(item)
+                return unique
+        return None
+
+    def allowed_actions(self, principal: str, *, on_any_resource: bool = True) -> frozenset[str]:
+        """Every known action the principal may perform on `*` (own grants, boundary, denies)."""
+        allowed: set[str] = set()
+        for grant in self.grants(principal):
+            st = grant.statement
+            if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
+                    and self._resource_level(st, Target("*")) == "yes":
+                allowed |= statement_actions(st)
+        for src in self.model.boundaries.get(principal, []):
+            bound: set[str] = set()
+            for st in src.statements:
+                if st.effect == "Allow":
+                    bound |= set(all_actions()) if st.unknown else statement_actions(st)
+            allowed &= bound
+        for grant in self.grants(principal):
+            st = grant.statement
+            if st.effect == "Deny" and not st.conditions and not st.unknown \
+                    and st.resources is not None and "*" in st.resources:
+                allowed -= statement_actions(st)
+        return frozenset(allowed)
+
+
+def condition_level(st: Statement, context: Context | None = None) -> Level:
+    """How a statement's conditions limit it: keys the question fixes (`context`) are
+    evaluated; the rest are classified by aws_policy.conditions_verdict, all together."""
+    remaining = []
+    for cond in st.conditions:
+        value = (context or {}).get(cond.key.lower())
+        holds = condition_holds(cond, value) if value is not None else None
+        if holds is False:
+            return "no"
+        if holds is None:
+            remaining.append(cond)
+    if not remaining:
+        return "yes"
+    verdict, _ = conditions_verdict(tuple(remaining))
+    return {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
+        verdict, "possible")  # type: ignore[return-value]
+
+
+def _all_hold(st: Statement, context: Context) -> bool:
+    """A conditional Deny applies for certain only when the question fixes every key it tests."""
+    return all(cond.key.lower() in context and condition_holds(cond, context[cond.key.lower()])
+               for cond in st.conditions)
+
+
+def statement_actions(st: Statement) -> frozenset[str]:
+    """Known actions a statement covers (Action expanded, or everything but NotAction)."""
+    if st.actions is not None:
+        return _expand_all(tuple(a for a in st.actions if isinstance(a, str)))
+    return frozenset(all_actions()) - _expand_all(tuple(a for a in st.not_actions or () if isinstance(a, str)))
+
+
+@lru_cache(maxsize=4096)
+def _expand_all(patterns: tuple[str, ...]) -> frozenset[str]:
+    out: set[str] = set()
+    for pattern in patterns:
+        out |= expand_action(pattern)
+    return frozenset(out)
+
+
+def _services(st: Statement) -> Iterator[str]:
+    if st.actions is None or st.unknown:
+        yield "*"
+        return
+    seen = set()
+    for action in st.actions:
+        service = action.split(":", 1)[0].lower() if isinstance(action, str) and ":" in action else "*"
+        if "*" in service or "?" in service:
+            service = "*"
+        if service not in seen:
+            seen.add(service)
+            yield service
+
+
+def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
+    """Targets for every resource of the given types that the code defines."""
+    out = []
+    for resource in project.resources:
+        if resource.type in types and resource.mode == "managed":
+            arn = arn_of(resource)
+            if arn:
+                out.append(Target(arn, resource.address, resource.address))
+    return out
+
+
+__all__ = ["AwsAccess", "Target", "ANY", "Grant", "condition_level", "statement_actions",
+           "resource_targets", "Unknown"]

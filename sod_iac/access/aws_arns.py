@@ -1,0 +1,124 @@
+"""ARNs of the resources the code defines, and policy values resolved against them.
+
+The code rarely states an ARN: it references `aws_s3_bucket.state.arn`, or the account is a
+data source. We build the ARN from what is known and put `*` where it is not (partition,
+region and account are usually unknown), so matching errs toward "possible", never "no".
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sod_iac.model import Resource
+from sod_iac.values import Ref, Template, Unknown
+
+_IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
+              "aws_iam_policy": "policy"}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _iam_path(values: dict[str, Any]) -> str:
+    path = _text(values.get("path")) or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def arn_of(resource: Resource) -> str | None:
+    """The ARN (a pattern where parts are unknown) of a resource, or None if we do not know
+    its ARN format."""
+    v = resource.values
+    rtype = resource.type
+    if rtype in _IAM_KINDS:
+        name = _text(v.get("name")) or "*"
+        return f"arn:aws:iam::*:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"
+    if rtype == "aws_s3_bucket":
+        return f"arn:aws:s3:::{_text(v.get('bucket')) or '*'}"
+    if rtype == "aws_kms_key":
+        return "arn:aws:kms:*:*:key/*"
+    if rtype == "aws_kms_alias":
+        return f"arn:aws:kms:*:*:{_text(v.get('name')) or 'alias/*'}"
+    if rtype == "aws_secretsmanager_secret":
+        name = _text(v.get("name"))
+        return f"arn:aws:secretsmanager:*:*:secret:{name}-??????" if name else "arn:aws:secretsmanager:*:*:secret:*"
+    if rtype == "aws_ssm_parameter":
+        name = _text(v.get("name"))
+        return f"arn:aws:ssm:*:*:parameter/{name.lstrip('/')}" if name else "arn:aws:ssm:*:*:parameter/*"
+    if rtype == "aws_lambda_function":
+        return f"arn:aws:lambda:*:*:function:{_text(v.get('function_name')) or '*'}"
+    if rtype == "aws_instance":
+        return "arn:aws:ec2:*:*:instance/*"
+    if rtype == "aws_launch_template":
+        return "arn:aws:ec2:*:*:launch-template/*"
+    if rtype == "aws_sqs_queue":
+        return f"arn:aws:sqs:*:*:{_text(v.get('name')) or '*'}"
+    if rtype == "aws_sns_topic":
+        return f"arn:aws:sns:*:*:{_text(v.get('name')) or '*'}"
+    if rtype == "aws_dynamodb_table":
+        return f"arn:aws:dynamodb:*:*:table/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_ecr_repository":
+        return f"arn:aws:ecr:*:*:repository/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_cloudtrail":
+        return f"arn:aws:cloudtrail:*:*:trail/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_glue_job":
+        return f"arn:aws:glue:*:*:job/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_codebuild_project":
+        return f"arn:aws:codebuild:*:*:project/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_sagemaker_notebook_instance":
+        return f"arn:aws:sagemaker:*:*:notebook-instance/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_apprunner_service":
+        return f"arn:aws:apprunner:*:*:service/{_text(v.get('service_name')) or '*'}/*"
+    if rtype == "aws_bedrockagentcore_code_interpreter":
+        return f"arn:aws:bedrock-agentcore:*:*:code-interpreter/{_text(v.get('name')) or '*'}-*"
+    if rtype == "aws_glue_dev_endpoint":
+        return f"arn:aws:glue:*:*:devEndpoint/{_text(v.get('name')) or '*'}"
+    if rtype == "aws_ecs_task_definition":
+        return f"arn:aws:ecs:*:*:task-definition/{_text(v.get('family')) or '*'}:*"
+    if rtype == "aws_cloudformation_stack":
+        return f"arn:aws:cloudformation:*:*:stack/{_text(v.get('name')) or '*'}/*"
+    return None
+
+
+def name_of(resource: Resource) -> str | None:
+    """What `.id` / `.name` of the resource evaluate to when the code states it."""
+    v = resource.values
+    for key in ("name", "bucket", "function_name"):
+        if _text(v.get(key)):
+            return v[key]
+    return None
+
+
+class Resolver:
+    """Turns policy values with references into ARN patterns, saying whether it guessed."""
+
+    def __init__(self, lookup: Callable[[str], Resource | None]) -> None:
+        self.lookup = lookup
+
+    def value(self, value: Any) -> tuple[str, bool]:
+        """(pattern, certain): a str as is; a Ref to a known resource's arn/id/name becomes
+        its ARN or name; anything unknown becomes `*` and `certain` is False."""
+        if isinstance(value, str):
+            return value, True
+        if isinstance(value, Template):
+            parts = [self.value(p) for p in value.parts]
+            return "".join(p for p, _ in parts), all(c for _, c in parts)
+        if isinstance(value, Ref):
+            return self._ref(value)
+        if isinstance(value, Unknown):
+            return "*", False
+        return str(value), True
+
+    def _ref(self, ref: Ref) -> tuple[str, bool]:
+        target = self.lookup(ref.address)
+        if target is None:
+            return "*", False
+        if ref.attribute == "arn":
+            arn = arn_of(target)
+            return (arn, "*" not in arn and "?" not in arn) if arn else ("*", False)
+        if ref.attribute in ("id", "name", "bucket", "function_name", "key_id", "secret_id"):
+            name = name_of(target) if target.type != "aws_secretsmanager_secret" else None
+            if ref.attribute == "id" and target.type == "aws_secretsmanager_secret":
+                return arn_of(target) or "*", False
+            return (name, True) if name else ("*", False)
+        return "*", False

@@ -1,0 +1,181 @@
+"""Which escalation paths of the catalog (rulesets/aws_escalation.yaml) a principal holds.
+
+A path is held when the principal's combined effective permissions (all its policies, its
+groups', the roles it can assume) allow every required action on a resource that makes the
+path exploitable: its own policy, another user, a role more privileged than itself that a
+service will run with, ... PassRole limited to a harmless role, or CreatePolicyVersion on a
+policy attached to nobody, are not exploitable and do not count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
+from sod_iac.access.escalation import EscalationPath, load_escalation_catalog
+from sod_iac.access.graph import HELD, Level, best, weakest
+from sod_iac.model import Evidence
+
+ROLE_IN_USE = {  # service of a `role-in-use:` target -> resource types that run with a role
+    "lambda": ("aws_lambda_function",),
+    "ec2": ("aws_instance", "aws_launch_template"),
+    "glue": ("aws_glue_job", "aws_glue_dev_endpoint"),
+    "codebuild": ("aws_codebuild_project",),
+    "ecs": ("aws_ecs_task_definition",),
+    "cloudformation": ("aws_cloudformation_stack",),
+    "sagemaker": ("aws_sagemaker_notebook_instance",),
+    "apprunner": ("aws_apprunner_service",),
+    "bedrock-agentcore": ("aws_bedrockagentcore_code_interpreter",),
+}
+OUTSIDE = {"lambda": "arn:aws:lambda:*:*:function:*", "ec2": "arn:aws:ec2:*:*:*",
+           "glue": "arn:aws:glue:*:*:*", "codebuild": "arn:aws:codebuild:*:*:project/*",
+           "ecs": "arn:aws:ecs:*:*:*", "cloudformation": "arn:aws:cloudformation:*:*:stack/*",
+           "sagemaker": "arn:aws:sagemaker:*:*:notebook-instance/*",
+           "apprunner": "arn:aws:apprunner:*:*:service/*",
+           "bedrock-agentcore": "arn:aws:bedrock-agentcore:*:*:code-interpreter/*"}
+WILDCARD_ARN = {"role": "arn:aws:iam::*:role/*", "user": "arn:aws:iam::*:user/*",
+                "group": "arn:aws:iam::*:group/*", "policy": "arn:aws:iam::*:policy/*"}
+
+
+@dataclass
+class PathHit:
+    path: EscalationPath
+    level: Level
+    evidence: list[Evidence] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+
+
+def outside(kind: str) -> Target:
+    """Any resource of a kind that the code does not define (accounts have more than the code)."""
+    return Target(WILDCARD_ARN[kind], None, f"any {kind} outside the code")
+
+
+class EscalationFinder:
+    def __init__(self, aws: AwsAccess) -> None:
+        self.aws = aws
+        self.project = aws.project
+        self._privileges: dict[str, frozenset[str]] = {}
+
+    def held_paths(self, principal: str) -> list[PathHit]:
+        hits = []
+        for path in load_escalation_catalog().paths:
+            hit = self.path_held(principal, path)
+            if hit is not None:
+                hits.append(hit)
+        return hits
+
+    def path_held(self, principal: str, path: EscalationPath) -> PathHit | None:
+        level: Level = "yes"
+        evidence: list[Evidence] = []
+        targets: list[str] = []
+        for need in path.requires:
+            got, hops, label = self._best(principal, need.action, need.on)
+            if got not in HELD:
+                return None
+            level = weakest(level, got)
+            evidence.extend(h for h in hops if h not in evidence)
+            if label:
+                targets.append(f"{need.action} on {label}")
+        return PathHit(path, level, evidence, targets)
+
+    def _best(self, principal: str, action: str, on: str) -> tuple[Level, list[Evidence], str]:
+        best_level: Level = "no"
+        best_hops: list[Evidence] = []
+        label = ""
+        kind, _, service = on.partition(":")
+        context = {"iam:passedtoservice": service} if kind == "passable-role" else {}
+        for target in self.targets(principal, on):
+            decision = self.aws.can(principal, action, target, context=context)
+            level = decision.level
+            if target.address is None and target.arn is not None:
+                level = "possible" if level == "yes" else "no"  # only a wildcard reaches the unknown
+            if best(level, best_level) != best_level:
+                best_level, best_hops, label = level, decision.evidence, target.label
+        return best_level, best_hops, label
+
+    # --- targets of each `on` kind ------------------------------------------------------
+    def targets(self, principal: str, on: str) -> list[Target]:
+        aws = self.aws
+        kind, _, arg = on.partition(":")
+        if kind == "any":
+            return [ANY]
+        if kind == "self":
+            return [Target(aws.arn(principal), principal, "itself")]
+        if kind == "own-policy":
+            return self._own_policies(principal)
+        if kind == "any-policy":
+            return resource_targets(self.project, ["aws_iam_policy"]) + [outside("policy")]
+        if kind == "own-role":
+            roles = [r for r, _, _ in aws.assumable(principal)]
+            if aws.model.kinds.get(principal) == "role":
+                roles.append(principal)
+            return [Target(aws.arn(r), r, r) for r in roles]
+        if kind == "other-user":
+            users = [t for t in resource_targets(self.project, ["aws_iam_user"]) if t.address != principal]
+            return users + [outside("user")]
+        if kind == "any-group":
+            return resource_targets(self.project, ["aws_iam_group"]) + [outside("group")]
+        if kind == "any-role":
+            return resource_targets(self.project, ["aws_iam_role"]) + [outside("role")]
+        if kind == "passable-role":
+            return self._passable_roles(principal, arg) + [outside("role")]
+        if kind == "role-in-use":
+            return self._roles_in_use(principal, arg)
+        raise ValueError(f"unknown escalation target kind {on!r}")
+
+    def _own_policies(self, principal: str) -> list[Target]:
+        model = self.aws.model
+        owners = [principal] + [g for g, _ in model.groups_of.get(principal, [])]
+        owners += [r for r, _, _ in self.aws.assumable(principal)]
+        addresses = sorted({p for owner in owners for p in model.attached_policies.get(owner, ())})
+        out = []
+        for address in addresses:
+            resource = self.project.resource(address)
+            if resource is not None:
+                out.extend(t for t in resource_targets(self.project, ["aws_iam_policy"]) if t.address == address)
+        return out
+
+    def more_privileged(self, role: str, principal: str) -> bool:
+        """Does the role hold an action the principal (with its roles) does not?"""
+        mine = self._held_actions(principal, with_roles=True)
+        theirs = self._held_actions(role, with_roles=False)
+        if any(g.statement.unknown for g in self.aws.grants(role)):
+            return True
+        return bool(theirs - mine)
+
+    def _held_actions(self, principal: str, with_roles: bool) -> frozenset[str]:
+        key = f"{principal}|{with_roles}"
+        if key not in self._privileges:
+            actions = set(self.aws.allowed_actions(principal))
+            if with_roles:
+                for role, _, _ in self.aws.assumable(principal):
+                    actions |= self.aws.allowed_actions(role)
+            self._privileges[key] = frozenset(actions)
+        return self._privileges[key]
+
+    def _passable_roles(self, principal: str, service: str) -> list[Target]:
+        out = []
+        for role, trust in sorted(self.aws.model.trust.items()):
+            if role == principal:
+                continue
+            trusts_service = any(
+                st.effect == "Allow" and any(_text_eq(s, service) for s in (st.principals or {}).get("Service", ()))
+                for st in trust.statements)
+            if trusts_service and self.more_privileged(role, principal):
+                out.append(Target(self.aws.arn(role), role, role))
+        return out
+
+    def _roles_in_use(self, principal: str, service: str) -> list[Target]:
+        """Resources of the code whose code runs with a role more privileged than the principal,
+        plus any such resource outside the code (reached only by a wildcard)."""
+        out = []
+        for target in resource_targets(self.project, ROLE_IN_USE.get(service, ())):
+            roles = self.aws.model.runs_as.get(target.address or "", [])
+            if any(self.more_privileged(role, principal) for role, _ in roles if role != principal):
+                out.append(target)
+        return out + [Target(OUTSIDE.get(service, "*"), None, f"any {service} resource outside the code")]
+
+
+def _text_eq(value: object, text: str) -> bool:
+    return isinstance(value, str) and value.lower() == text.lower()
+

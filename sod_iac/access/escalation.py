@@ -1,0 +1,345 @@
+"""The AWS privilege-escalation catalog: data in `rulesets/aws_escalation.yaml`, read here.
+
+Each path is a set of permissions that, held together by one principal on the right kind of
+resource, lets it raise its own power. The engine (`access/aws.py`) judges a principal on
+everything it holds after combining all its policies; this module only reads and validates
+the data, so that the judgement and the catalog stay apart.
+
+Targets (`on`): what an action must be allowed on for the path to be exploitable.
+
+| target | the action must be allowed on |
+|---|---|
+| `any` | some resource (the action's resource does not matter to the path) |
+| `self` | the principal's own user or role ARN |
+| `own-policy` | a customer-managed policy attached to the principal or to one of its groups |
+| `any-policy` | any customer-managed policy |
+| `own-role` | a role the principal is, or can assume |
+| `other-user` | an IAM user other than the principal |
+| `any-group` | an IAM group |
+| `any-role` | an IAM role |
+| `passable-role:<service principal>` | (iam:PassRole) a role whose trust policy admits that service (`lambda.amazonaws.com`) and that holds permissions the principal lacks |
+| `role-in-use:<service>` | an existing resource of that service that runs with a role (see `ROLE_IN_USE`) |
+
+The YAML is read with a SafeLoader subclass that keeps line numbers and resolves only
+`true`/`false` as booleans, so a key spelled `on` stays the string "on" (PyYAML's YAML 1.1
+default would turn it into True). Any problem raises `EscalationCatalogError` naming
+`file:line`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
+
+Category = Literal[
+    "self-escalation", "principal-access", "new-passrole", "existing-passrole", "credential-access"
+]
+CATEGORIES: tuple[str, ...] = (
+    "self-escalation", "principal-access", "new-passrole", "existing-passrole", "credential-access"
+)
+
+PLAIN_TARGETS: frozenset[str] = frozenset(
+    {"any", "self", "own-policy", "any-policy", "own-role", "other-user", "any-group", "any-role"}
+)
+PASSABLE_ROLE = "passable-role"
+ROLE_IN_USE = "role-in-use"
+
+# `role-in-use:<service>`: the Terraform resources of that service that run with a role, and
+# the argument naming the role (for ec2, the instance profile whose role the instance carries).
+ROLE_IN_USE_RESOURCES: dict[str, tuple[tuple[str, str], ...]] = {
+    "lambda": (("aws_lambda_function", "role"),),
+    "ec2": (("aws_instance", "iam_instance_profile"), ("aws_launch_template", "iam_instance_profile")),
+    "glue": (("aws_glue_job", "role_arn"), ("aws_glue_dev_endpoint", "role_arn")),
+    "codebuild": (("aws_codebuild_project", "service_role"),),
+    "ecs": (("aws_ecs_task_definition", "task_role_arn"),),
+    "cloudformation": (("aws_cloudformation_stack", "iam_role_arn"),),
+    "sagemaker": (("aws_sagemaker_notebook_instance", "role_arn"),),
+    "apprunner": (("aws_apprunner_service", "instance_configuration.instance_role_arn"),),
+    "bedrock-agentcore": (("aws_bedrockagentcore_code_interpreter", "execution_role_arn"),),
+}
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
+_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com$")
+
+
+class EscalationCatalogError(ValueError):
+    """The escalation catalog cannot be used; the message starts with `file:line:`."""
+
+
+def parse_target(on: str) -> tuple[str, str | None]:
+    """Split a target into its kind and argument: `passable-role:lambda.amazonaws.com` ->
+    (`passable-role`, `lambda.amazonaws.com`), `self` -> (`self`, None). ValueError if invalid."""
+    if on in PLAIN_TARGETS:
+        return on, None
+    kind, sep, arg = on.partition(":")
+    if sep and kind == PASSABLE_ROLE:
+        if not _SERVICE_PRINCIPAL.match(arg):
+            raise ValueError(f"{on!r}: {arg!r} is not a service principal like lambda.amazonaws.com")
+        return kind, arg
+    if sep and kind == ROLE_IN_USE:
+        if arg not in ROLE_IN_USE_RESOURCES:
+            known = ", ".join(sorted(ROLE_IN_USE_RESOURCES))
+            raise ValueError(f"{on!r}: unknown service {arg!r} (known: {known})")
+        return kind, arg
+    plain = ", ".join(sorted(PLAIN_TARGETS))
+    raise ValueError(
+        f"unknown target {on!r}: use one of {plain}, "
+        f"{PASSABLE_ROLE}:<service principal> or {ROLE_IN_USE}:<service>"
+    )
+
+
+class Requirement(BaseModel):
+    """One permission a path needs: `action` allowed on a resource of kind `on`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: str
+    on: str
+
+    @field_validator("action")
+    @classmethod
+    def _action_shape(cls, value: str) -> str:
+        if not _ACTION.match(value):
+            raise ValueError(f"{value!r} is not an IAM action of the form service:Action (no wildcards)")
+        return value
+
+    @field_validator("on")
+    @classmethod
+    def _target_shape(cls, value: str) -> str:
+        parse_target(value)
+        return value
+
+    @property
+    def service(self) -> str:
+        return self.action.split(":", 1)[0]
+
+    @property
+    def target_kind(self) -> str:
+        return parse_target(self.on)[0]
+
+    @property
+    def target_argument(self) -> str | None:
+        return parse_target(self.on)[1]
+
+
+class EscalationPath(BaseModel):
+    """A set of permissions that together let a principal raise its own power."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    title: str = Field(min_length=1)
+    category: Category
+    explanation: str = Field(min_length=1)
+    requires: tuple[Requirement, ...]
+    references: tuple[str, ...] = ()
+    _line: int = PrivateAttr(default=0)
+
+    @field_validator("requires")
+    @classmethod
+    def _not_empty(cls, value: tuple[Requirement, ...]) -> tuple[Requirement, ...]:
+        if not value:
+            raise ValueError("a path needs at least one requirement")
+        return value
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by '-')")
+        return value
+
+    @field_validator("title", "explanation")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @property
+    def line(self) -> int:
+        """The line of this entry in the catalog file (0 when built in code)."""
+        return self._line
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return tuple(req.action for req in self.requires)
+
+
+class EscalationCatalog(BaseModel):
+    """The whole file: a version and the paths, in file order."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    version: Literal[1]
+    paths: tuple[EscalationPath, ...]
+    _source: str = PrivateAttr(default="")
+
+    @field_validator("paths")
+    @classmethod
+    def _not_empty(cls, value: tuple[EscalationPath, ...]) -> tuple[EscalationPath, ...]:
+        if not value:
+            raise ValueError("the catalog lists no paths")
+        return value
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def ids(self) -> list[str]:
+        return [path.id for path in self.paths]
+
+    def get(self, path_id: str) -> EscalationPath:
+        """The path with this id; KeyError if there is none."""
+        for path in self.paths:
+            if path.id == path_id:
+                return path
+        raise KeyError(path_id)
+
+    def by_category(self, category: str) -> list[EscalationPath]:
+        return [path for path in self.paths if path.category == category]
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _Mapping(dict):  # type: ignore[type-arg]
+    """A YAML mapping that remembers its own line and the line of each key."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class _Sequence(list):  # type: ignore[type-arg]
+    line: int
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader recording 1-based lines; only true/false are booleans (so `on:` is a string)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:
+        mapping = _Mapping()
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError as exc:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    "found an unhashable key", key_node.start_mark) from exc
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {key!r}", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=True)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _Sequence:
+        sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
+        sequence.line = node.start_mark.line + 1
+        return sequence
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
+_LineLoader.add_constructor(
+    "tag:yaml.org,2002:seq", lambda loader, node: loader.construct_sequence(node))
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    """The line of the deepest node on `loc` that the YAML gave a line to."""
+    line = getattr(data, "line", 1)
+    node = data
+    for step in loc:
+        if isinstance(node, _Mapping) and step in node:
+            line = node.key_lines.get(step, line)
+            node = node[step]
+        elif isinstance(node, _Sequence) and isinstance(step, int) and 0 <= step < len(node):
+            node = node[step]
+        else:
+            break
+        line = getattr(node, "line", line)
+    return line
+
+
+def _plain(value: Any) -> Any:
+    """The same data as built-in dicts and lists, which pydantic validates as it would JSON."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_escalation_catalog(path: Path | str | None = None) -> EscalationCatalog:
+    """Read and validate a catalog (the packaged one by default), cached per path.
+
+    Raises EscalationCatalogError whose message names `file:line` of the first problem and
+    lists every problem found.
+    """
+    return _load(Path(path) if path is not None else CATALOG_PATH)
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path) -> EscalationCatalog:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EscalationCatalogError(f"{path}:1: cannot read escalation catalog: {exc}") from exc
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise EscalationCatalogError(f"{path}:{line}: invalid YAML: {problem}") from exc
+    if not isinstance(data, _Mapping):
+        raise EscalationCatalogError(f"{path}:1: the catalog must be a mapping with 'version' and 'paths'")
+    try:
+        catalog = EscalationCatalog.model_validate(_plain(data))
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            where = ".".join(str(step) for step in loc)
+            message = error["msg"].removeprefix("Value error, ")
+            problems.append((_line_of(data, loc), f"{where}: {message}"))
+        problems.sort(key=lambda item: item[0])
+        text = "; ".join(f"{path}:{line}: {problem}" for line, problem in problems)
+        raise EscalationCatalogError(text) from None
+    catalog._source = str(path)
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(catalog.paths):
+        line = data["paths"][index].line
+        entry._line = line
+        if entry.id in seen:
+            raise EscalationCatalogError(
+                f"{path}:{line}: duplicate path id {entry.id!r} (first at line {seen[entry.id]})")
+        seen[entry.id] = line
+        pairs = [(req.action.lower(), req.on) for req in entry.requires]
+        if len(set(pairs)) != len(pairs):
+            raise EscalationCatalogError(f"{path}:{line}: {entry.id}: a requirement is listed twice")
+    return catalog
+
+
+def escalation_paths() -> tuple[EscalationPath, ...]:
+    """Every path of the packaged catalog, in file order."""
+    return load_escalation_catalog().paths
