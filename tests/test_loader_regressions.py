@@ -311,7 +311,8 @@ def test_template_directives_render_in_heredocs_strings_and_templatefile(write_t
             ']}]}\n'),
     })
     values = _res(load_project([root]), "aws_iam_policy.p").values
-    assert json.loads(values["policy"])["Statement"][0]["Resource"] == ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]
+    resources = json.loads(values["policy"])["Statement"][0]["Resource"]
+    assert resources == ["arn:aws:s3:::a/*", "arn:aws:s3:::b/*"]
     assert values["description"] == "enabled"
     assert values["name"] == "0:arn:aws:s3:::a1:arn:aws:s3:::b"
 

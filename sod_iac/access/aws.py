@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from sod_iac.access.aws_actions import all_actions, expand_action
+from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
 from sod_iac.access.aws_arns import Resolver, arn_of
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
 from sod_iac.access.aws_policy import (
@@ -73,6 +73,7 @@ class AwsAccess:
         self._grants: dict[str, list[Grant]] = {}
         self._index: dict[str, dict[str, list[Grant]]] = {}
         self._chains: dict[str, list[tuple[str, Level, tuple[Evidence, ...]]]] = {}
+        self._applies: dict[tuple[str, str], bool] = {}
 
     # --- principals ------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -124,6 +125,8 @@ class AwsAccess:
         `speculative` also counts documents the code does not state at all (unknown policies).
         `context` gives request values the question fixes (e.g. iam:PassedToService)."""
         context = context or {}
+        if not self.applies_to(action, target):
+            return Decision("no")
         decision = self._own(principal, action, target, speculative, context)
         if not chain:
             return decision
@@ -133,6 +136,17 @@ class AwsAccess:
             if via.held and best(via_level, decision.level) != decision.level:
                 decision = Decision(via_level, [*hops, *via.evidence], via.denied_by)
         return decision
+
+    def applies_to(self, action: str, target: Target) -> bool:
+        """An action acts only on its resource types (iam:PutRolePolicy on roles, not users)."""
+        if target.any or target.arn is None:
+            return True
+        key = (action.lower(), target.arn)
+        if key not in self._applies:
+            formats = resource_arns(action)
+            self._applies[key] = formats is None or any(
+                resource_match(f, target.arn) != "no" for f in formats)
+        return self._applies[key]
 
     def _own(self, principal: str, action: str, target: Target, speculative: bool,
              context: Context | None = None) -> Decision:

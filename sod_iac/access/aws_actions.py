@@ -41,6 +41,7 @@ class ActionDatabaseError(RuntimeError):
 class _Db:
     by_service: dict[str, dict[str, str]]   # "s3" -> {"getobject": "s3:GetObject"}
     levels: dict[str, str]                  # "s3:getobject" -> "Read"
+    arns: dict[str, tuple[str, ...]]        # "iam:putrolepolicy" -> ("arn:*:iam::*:role/*",)
     everything: frozenset[str]
     version: str
 
@@ -83,21 +84,39 @@ def _build() -> _Db:
 
     by_service: dict[str, dict[str, str]] = {}
     levels: dict[str, str] = {}
+    arns: dict[str, tuple[str, ...]] = {}
     for key, service in data.items():
         if not isinstance(service, dict):
             continue
         prefix = str(service.get("prefix") or key).lower()
         names = by_service.setdefault(prefix, {})
+        formats = {k: _arn_glob(v.get("arn")) for k, v in (service.get("resources") or {}).items()
+                   if isinstance(v, dict) and isinstance(v.get("arn"), str)}
         for name, privilege in (service.get("privileges") or {}).items():
             canonical = f"{prefix}:{name}"
             names[name.lower()] = canonical
             level = privilege.get("access_level") if isinstance(privilege, dict) else None
             if level:
                 levels[canonical.lower()] = level
+            types = [t for t in ((privilege.get("resource_types") or {}) if isinstance(privilege, dict) else {})
+                     if t]  # the "" entry lists condition keys, not a resource type
+            if types and all(t.rstrip("*") in formats for t in types):
+                arns[canonical.lower()] = tuple(formats[t.rstrip("*")] for t in types)
     del data
     everything = frozenset(a for names in by_service.values() for a in names.values())
-    return _Db(by_service, levels, everything, f"{_DATA_PACKAGE} {_package_version()} "
+    return _Db(by_service, levels, arns, everything, f"{_DATA_PACKAGE} {_package_version()} "
                f"(IAM definition schema {schema}, {len(everything)} actions, {len(by_service)} services)")
+
+
+def _arn_glob(arn: str | None) -> str:
+    """`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}` -> `arn:*:iam::*:role/*`."""
+    return re.sub(r"\$\{[^}]*\}", "*", arn or "*")
+
+
+def resource_arns(action: str) -> tuple[str, ...] | None:
+    """ARN formats of the resources an action can act on (wildcards for the variable parts),
+    or None when it accepts `*` / the database does not say: then any resource may do."""
+    return _load().arns.get(action.lower())
 
 
 def _package_version() -> str:

@@ -12,21 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
-from sod_iac.access.escalation import EscalationPath, load_escalation_catalog
+from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.model import Evidence
 
-ROLE_IN_USE = {  # service of a `role-in-use:` target -> resource types that run with a role
-    "lambda": ("aws_lambda_function",),
-    "ec2": ("aws_instance", "aws_launch_template"),
-    "glue": ("aws_glue_job", "aws_glue_dev_endpoint"),
-    "codebuild": ("aws_codebuild_project",),
-    "ecs": ("aws_ecs_task_definition",),
-    "cloudformation": ("aws_cloudformation_stack",),
-    "sagemaker": ("aws_sagemaker_notebook_instance",),
-    "apprunner": ("aws_apprunner_service",),
-    "bedrock-agentcore": ("aws_bedrockagentcore_code_interpreter",),
-}
+ROLE_IN_USE = {service: tuple(rtype for rtype, _ in entries)
+               for service, entries in ROLE_IN_USE_RESOURCES.items()}
 OUTSIDE = {"lambda": "arn:aws:lambda:*:*:function:*", "ec2": "arn:aws:ec2:*:*:*",
            "glue": "arn:aws:glue:*:*:*", "codebuild": "arn:aws:codebuild:*:*:project/*",
            "ecs": "arn:aws:ecs:*:*:*", "cloudformation": "arn:aws:cloudformation:*:*:stack/*",

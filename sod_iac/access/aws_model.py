@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from sod_iac.access.aws_arns import arn_of
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
+from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
 
@@ -64,19 +65,10 @@ class AwsModel:
 
 
 # compute resources that run code with a role: type -> path to the argument naming the role
+# (the catalog's vocabulary, escalation.ROLE_IN_USE_RESOURCES, is the one source)
 RUNS_AS: dict[str, tuple[str, ...]] = {
-    "aws_lambda_function": ("role",),
-    "aws_instance": ("iam_instance_profile",),
-    "aws_launch_template": ("iam_instance_profile", "name"),
-    "aws_glue_job": ("role_arn",),
-    "aws_glue_dev_endpoint": ("role_arn",),
-    "aws_codebuild_project": ("service_role",),
-    "aws_ecs_task_definition": ("task_role_arn",),
-    "aws_cloudformation_stack": ("iam_role_arn",),
-    "aws_sagemaker_notebook_instance": ("role_arn",),
-    "aws_apprunner_service": ("instance_configuration", "instance_role_arn"),
-    "aws_bedrockagentcore_code_interpreter": ("execution_role_arn",),
-}
+    rtype: tuple(arg.split(".")) for entries in ROLE_IN_USE_RESOURCES.values() for rtype, arg in entries}
+PROFILE_HOLDERS = ("aws_instance", "aws_launch_template")
 
 
 def _hop(resource: Resource, detail: str) -> Evidence:
@@ -148,30 +140,31 @@ class ModelBuilder:
         return self.model
 
     def _runs_as(self, r: Resource) -> None:
-        *blocks, arg = RUNS_AS[r.type]
-        values: Any = r.values
-        for block in blocks:
-            values = values.get(block) if isinstance(values, dict) else None
-            values = values[0] if isinstance(values, list) and values else values
-        value = values.get(arg) if isinstance(values, dict) else None
-        refs = r.references.get(".".join(RUNS_AS[r.type]), [])
-        if r.type in ("aws_instance", "aws_launch_template"):  # a profile holds the role
-            if r.type == "aws_launch_template" and value is None:
-                block = r.values.get("iam_instance_profile")
-                block = block[0] if isinstance(block, list) and block else {}
-                value = block.get("arn") if isinstance(block, dict) else None
-                refs = refs or r.references.get("iam_instance_profile.arn", [])
-            for profile in self.targets(value, refs, "aws_iam_instance_profile"):
-                resource = self.project.resource(profile)
-                if resource is None:
-                    continue
-                for role in self.targets(resource.values.get("role"), resource.references.get("role", []),
-                                         "aws_iam_role"):
-                    self.model.runs_as[r.address].append(
-                        (role, _hop(resource, f"instance profile of {r.address} holds {role}")))
+        """Link a compute resource to the role its code runs with (through an instance
+        profile for EC2). A block argument holds the profile as `{name}` or `{arn}`."""
+        path = RUNS_AS[r.type]
+        value: Any = r.values
+        for step in path:
+            value = value.get(step) if isinstance(value, dict) else None
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                value = value[0]
+        refs = r.references.get(".".join(path), [])
+        if isinstance(value, dict):  # launch template: iam_instance_profile { name | arn }
+            key = "name" if value.get("name") is not None else "arn"
+            refs = r.references.get(f"{'.'.join(path)}.{key}", [])
+            value = value.get(key)
+        if r.type not in PROFILE_HOLDERS:
+            for role in self.targets(value, refs, "aws_iam_role"):
+                self.model.runs_as[r.address].append((role, _hop(r, f"runs with {role}")))
             return
-        for role in self.targets(value, refs, "aws_iam_role"):
-            self.model.runs_as[r.address].append((role, _hop(r, f"runs with {role}")))
+        for profile in self.targets(value, refs, "aws_iam_instance_profile"):
+            resource = self.project.resource(profile)
+            if resource is None:
+                continue
+            for role in self.targets(resource.values.get("role"), resource.references.get("role", []),
+                                     "aws_iam_role"):
+                self.model.runs_as[r.address].append(
+                    (role, _hop(resource, f"instance profile of {r.address} holds {role}")))
 
     # --- resolving references ----------------------------------------------------------
     def targets(self, value: Any, refs: Iterable[str], rtype: str) -> list[str]:

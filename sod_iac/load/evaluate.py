@@ -178,7 +178,7 @@ class Evaluator:
             last = args.pop()
             if not isinstance(last, list):
                 if isinstance(last, Unknown):
-                    return last if isinstance(last, CallError) else Unknown(f"{name}(...) over an unknown list")
+                    return _keep_failure(last, f"{name}(...) over an unknown list")
                 return CallError(f"{name}(...): expanding a value that is not a list")
             args.extend(last)
         special = self.scope.call(name, args, expr.args)
@@ -262,7 +262,7 @@ class Evaluator:
         if number is not None:
             return -number
         if isinstance(value, Unknown):
-            return value if isinstance(value, CallError) else Unknown(f"unknown operand of {expr.op}")
+            return _keep_failure(value, f"unknown operand of {expr.op}")
         return CallError(f"wrong type of operand for {expr.op}")
 
     def _for(self, expr: ForExpr) -> Any:
@@ -271,11 +271,9 @@ class Evaluator:
         if pairs is None:
             if not isinstance(coll, Unknown):
                 return CallError("for over a value that is not a collection")
-            if isinstance(coll, CallError):
-                return coll
-            if self._filter_rejects_all(expr):
+            if not isinstance(coll, CallError) and self._filter_rejects_all(expr):
                 return [] if expr.key_expr is None else {}
-            return Unknown("for over an unknown collection")
+            return _keep_failure(coll, "for over an unknown collection")
         tuple_out: list[Any] = []
         object_out: dict[str, Any] = {}
         for key, value in pairs:
@@ -289,7 +287,7 @@ class Evaluator:
                     continue
                 if keep is not True:
                     if isinstance(keep, Unknown):
-                        return keep if isinstance(keep, CallError) else Unknown("for filter depends on an unknown value")
+                        return _keep_failure(keep, "for filter depends on an unknown value")
                     return CallError("for filter is not a bool")
             if expr.key_expr is None:
                 tuple_out.append(inner.eval(expr.value_expr))
@@ -301,7 +299,7 @@ class Evaluator:
                 out_key = "true" if out_key else "false"
             if not isinstance(out_key, str):
                 if isinstance(out_key, Unknown):
-                    return out_key if isinstance(out_key, CallError) else Unknown("for with an unknown key")
+                    return _keep_failure(out_key, "for with an unknown key")
                 return CallError("for key is not a string")
             out_value = inner.eval(expr.value_expr)
             if expr.grouping:
@@ -388,6 +386,11 @@ def failure_in(value: Any) -> CallError | None:
         if found is not None:
             return found
     return None
+
+
+def _keep_failure(value: Unknown, reason: str) -> Unknown:
+    """A failure stays a failure (try() must see it); any other unknown gets `reason`."""
+    return value if isinstance(value, CallError) else Unknown(reason)
 
 
 def _operand_problem(op: str, left: Any, right: Any) -> Unknown:

@@ -227,7 +227,13 @@ def _directive_mark(node: Tree) -> _Mark:
 def _build_template(items: list[Any]) -> Any:
     """Nest template items into expressions: `%{ if }` becomes a conditional, `%{ for }` a
     join over a `for` (HCL template semantics); `~` strips the adjacent whitespace."""
-    items = list(items)
+    merged: list[Any] = []
+    for item in items:  # adjacent literal pieces are one text for the strip markers
+        if isinstance(item, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += item
+        else:
+            merged.append(item)
+    items = merged
     for i, item in enumerate(items):
         if isinstance(item, _Mark):
             if item.strip_left and i > 0 and isinstance(items[i - 1], str):
@@ -338,9 +344,9 @@ def _text_directive(inner: str, strip_left: bool, strip_right: bool, line: int) 
         return _Mark("if", parse_expression(inner[2:].strip(), line), strip_left, strip_right, line)
     header = _FOR_HEADER.fullmatch(inner) if keyword == "for" else None
     if header:
-        key_var, value_var = (header.group(1), header.group(2)) if header.group(2) else (None, header.group(1))
-        return _Mark("for", (key_var, value_var, parse_expression(header.group(3), line)),
-                     strip_left, strip_right, line)
+        first, second, collection = header.groups()
+        names = (first, second) if second else (None, first)
+        return _Mark("for", (*names, parse_expression(collection, line)), strip_left, strip_right, line)
     raise HclSyntaxError(f"line {line}: invalid template directive %{{{inner[:40]}}}", line)
 
 
