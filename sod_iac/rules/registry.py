@@ -185,6 +185,11 @@ class Context:
     config: dict[str, Any] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
 
+    def option(self, rule_id: str, name: str, default: Any = None) -> Any:
+        """A rule setting from the user's config (`rules: {SOD301: {max_readers: 2}}`)."""
+        settings = (self.config.get("rules") or {}).get(rule_id) or {}
+        return settings.get(name, default) if isinstance(settings, dict) else default
+
     def finding(
         self,
         rule_id: str,
