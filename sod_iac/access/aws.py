@@ -45,10 +45,17 @@ class Target:
     arn: str | None
     address: str | None = None
     label: str = ""
+    holder: str | None = None
+    """The resource whose resource policy governs the target when it is not one itself:
+    the bucket of an object (`arn:aws:s3:::b/key`)."""
 
     @property
     def any(self) -> bool:
         return self.arn is None
+
+    @property
+    def policy_owner(self) -> str | None:
+        return self.holder or self.address
 
 
 ANY = Target(None, None, "any resource")
@@ -74,6 +81,7 @@ class AwsAccess:
         self._index: dict[str, dict[str, list[Grant]]] = {}
         self._chains: dict[str, list[tuple[str, Level, tuple[Evidence, ...]]]] = {}
         self._applies: dict[tuple[str, str], bool] = {}
+        self._admins: dict[str, list[Evidence] | None] = {}
 
     # --- principals ------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -231,8 +239,8 @@ class AwsAccess:
             sources.extend((st, src.evidence) for st in src.statements)
         for src in self.model.scps:
             sources.extend((st, src.evidence) for st in src.statements)
-        if target.address:
-            for src in self.model.resource_policies.get(target.address, []):
+        if target.policy_owner:
+            for src in self.model.resource_policies.get(target.policy_owner, []):
                 sources.extend((st, src.evidence) for st in src.statements
                                if self.principal_level(st, principal)[0] == "yes")
         for st, evidence in sources:
@@ -268,11 +276,11 @@ class AwsAccess:
 
     def _resource_policy_allow(self, principal: str, action: str, target: Target,
                                context: Context | None = None) -> tuple[Level, list[Evidence]]:
-        if not target.address:
+        if not target.policy_owner:
             return "no", []
         level: Level = "no"
         evidence: list[Evidence] = []
-        for src in self.model.resource_policies.get(target.address, []):
+        for src in self.model.resource_policies.get(target.policy_owner, []):
             for st in src.statements:
                 if st.effect != "Allow" or st.unknown:
                     continue
@@ -331,7 +339,9 @@ class AwsAccess:
                 total = weakest(level, step)  # type: ignore[arg-type]
                 found[role] = (total, (*hops, *step_hops))
                 queue.append((role, total, (*hops, *step_hops)))
-        self._chains[principal] = [(r, lvl, h) for r, (lvl, h) in sorted(found.items())]
+        # shortest chains first: evidence should show the most direct way to a role
+        self._chains[principal] = sorted(((r, lvl, h) for r, (lvl, h) in found.items()),
+                                         key=lambda item: (len(item[2]), item[0]))
         return self._chains[principal]
 
     def _assume_step(self, principal: str, role: str,
@@ -364,6 +374,11 @@ class AwsAccess:
     def full_admin(self, principal: str) -> list[Evidence] | None:
         """Evidence that the principal (itself or through a role it can assume) may perform
         every known action on `*`, else None."""
+        if principal not in self._admins:
+            self._admins[principal] = self._full_admin(principal)
+        return self._admins[principal]
+
+    def _full_admin(self, principal: str) -> list[Evidence] | None:
         everything = frozenset(all_actions())
         for who, hops in [(principal, ())] + [(r, h) for r, lvl, h in self.assumable(principal) if lvl == "yes"]:
             if self.allowed_actions(who) >= everything:
