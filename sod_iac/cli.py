@@ -263,3 +263,9 @@ def main(prog_name: str = "sod-iac") -> None:
     """Console-script entry: click handles usage errors; anything unexpected is one line."""
     with guarded():
         cli.main(prog_name=prog_name)
+
+
+# --------------------------------------------------------------------------- more commands
+from sod_iac.commands.access import access  # noqa: E402
+
+cli.add_command(access)

@@ -1,0 +1,1 @@
+"""CLI commands beyond `scan`, `rules` and `explain`, one module each, registered in cli.py."""

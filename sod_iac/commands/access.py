@@ -1,0 +1,119 @@
+"""`sod-iac access PRINCIPAL`: a principal's effective AWS permissions, with evidence.
+
+Reports never compute: this module only formats what the engine answers (grants as they
+reach the principal, roles it can assume, escalation paths it holds, full administrator).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sod_iac.access.aws import condition_level
+from sod_iac.access.aws_escalation import EscalationFinder
+from sod_iac.model import Evidence
+from sod_iac.values import to_jsonable
+
+
+def _hop(e: Evidence) -> dict[str, Any]:
+    where = {"path": e.location.path, "start_line": e.location.start_line,
+             "end_line": e.location.end_line} if e.location else None
+    return {"address": e.address, "detail": e.detail, "location": where}
+
+
+def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
+    """Everything the engine knows about one AWS principal, as plain data."""
+    grants = []
+    for grant in aws.grants(principal):
+        st = grant.statement
+        grants.append({
+            "effect": st.effect,
+            "actions": list(st.actions) if st.actions is not None else None,
+            "not_actions": list(st.not_actions) if st.not_actions is not None else None,
+            "resources": to_jsonable(list(st.resources)) if st.resources is not None else None,
+            "not_resources": to_jsonable(list(st.not_resources)) if st.not_resources is not None else None,
+            "conditions": [{"operator": c.operator, "key": c.key, "values": to_jsonable(list(c.values))}
+                           for c in st.conditions],
+            "level": "possible" if st.unknown else condition_level(st),
+            "evidence": [_hop(e) for e in grant.evidence],
+        })
+    boundaries = [[_hop(e) for e in src.evidence] for src in aws.model.boundaries.get(principal, [])]
+    assumable = [{"role": role, "level": level, "evidence": [_hop(e) for e in hops]}
+                 for role, level, hops in aws.assumable(principal)]
+    paths = [{"id": hit.path.id, "title": hit.path.title, "level": hit.level, "via": hit.targets}
+             for hit in EscalationFinder(aws).held_paths(principal)]
+    return {"principal": principal, "kind": aws.model.kinds.get(principal), "arn": aws.arn(principal),
+            "grants": grants, "boundaries": boundaries, "assumable_roles": assumable,
+            "escalation_paths": paths, "full_administrator": aws.full_admin(principal) is not None}
+
+
+def _where(hop: dict[str, Any]) -> str:
+    loc = hop["location"]
+    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
+
+
+def render_text(data: dict[str, Any]) -> str:
+    lines = [f"{data['principal']} ({data['kind']}, {data['arn']})", ""]
+    lines.append("Grants (identity policies, own and through groups):")
+    for g in data["grants"] or []:
+        actions = ", ".join(g["actions"]) if g["actions"] is not None else "NotAction " + ", ".join(g["not_actions"])
+        resources = g["resources"] if g["resources"] is not None else ["NotResource"] + g["not_resources"]
+        cond = f" [{g['level']}]" if g["level"] != "yes" else ""
+        lines.append(f"  {g['effect']} {actions} on {', '.join(map(str, resources or ['(this resource)']))}{cond}")
+        for hop in g["evidence"]:
+            lines.append(f"      ↳ {hop['address']} ({_where(hop)}): {hop['detail']}")
+    if not data["grants"]:
+        lines.append("  (none)")
+    if data["boundaries"]:
+        lines.append("Permissions boundary:")
+        for hops in data["boundaries"]:
+            lines.extend(f"  {h['address']} ({_where(h)}): {h['detail']}" for h in hops)
+    lines.append("Roles it can assume:")
+    for role in data["assumable_roles"] or []:
+        lines.append(f"  {role['role']} [{role['level']}]")
+        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in role["evidence"])
+    if not data["assumable_roles"]:
+        lines.append("  (none)")
+    lines.append("Escalation paths held:")
+    lines.extend(f"  {p['id']} [{p['level']}]: {p['title']}" for p in data["escalation_paths"])
+    if not data["escalation_paths"]:
+        lines.append("  (none)")
+    lines.append(f"Full administrator: {'yes' if data['full_administrator'] else 'no'}")
+    return "\n".join(lines) + "\n"
+
+
+@click.command("access", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.argument("principal")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def access(principal: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
+           var_files: tuple[Path, ...]) -> None:
+    """Show PRINCIPAL's effective AWS permissions with the evidence for each grant.
+
+    PRINCIPAL is an address as the code defines it (`aws_iam_role.ci`,
+    `module.iam.aws_iam_user.alice`). PATHS are scanned as by `sod-iac scan` (default: .).
+    Lists the statements that reach it (own, group, permission set), its boundary, the roles
+    it can assume (transitively), the escalation paths it holds and whether it is a full
+    administrator.
+    """
+    from sod_iac.cli import fail
+    from sod_iac.query import analyse
+
+    project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
+                             var_files=[str(v) for v in var_files])
+    aws = graph.aws
+    known = {p.id for p in aws.principals()} if aws is not None else set()
+    if principal not in known:
+        hint = ", ".join(sorted(known)[:8]) or "none found"
+        fail(f"no AWS principal {principal!r} in the scanned code (principals: {hint})")
+    data = describe_principal(aws, principal)
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
+    if project.errors:
+        for error in project.errors:
+            click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
+        raise SystemExit(2)
