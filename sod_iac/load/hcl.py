@@ -538,24 +538,10 @@ class _JsonLines:
         brace = self.text.find("{", at)
         if brace < 0:
             return at
-        depth, quote, i = 0, False, brace
-        while i < len(self.text):
-            ch = self.text[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    quote = False
-            elif ch == '"':
-                quote = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    return i
-            i += 1
-        return i
+        try:
+            return _matching_brace(self.text, brace + 1)
+        except HclSyntaxError:
+            return len(self.text)
 
 
 def _json_body(data: dict, locator: _JsonLines, depth: int) -> Body:
