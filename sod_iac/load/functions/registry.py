@@ -1,0 +1,122 @@
+"""The table of Terraform functions and the wrapper every call goes through.
+
+Implementations register under their Terraform names and signal failure by raising; the wrapper
+turns that into a result (CallError, Unknown) so that a call never raises.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sod_iac.values import Ref, Template, Unknown
+
+
+@dataclass(frozen=True)
+class CallError(Unknown):
+    """A call Terraform would reject. Still an Unknown, so a failed call reads as "possible"."""
+
+
+class FunctionError(Exception):
+    """Raised inside an implementation when Terraform would fail the call."""
+
+
+class _CannotKnow(Exception):
+    """Valid Terraform whose result we cannot compute statically (home dir, \\p{Greek}, ...)."""
+
+
+class _Unknowable(Exception):
+    """An unknown argument (or part of one) decides the result; `value` names it in the reason."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {}
+_MISSING: Any = object()  # default for optional parameters, distinct from null
+
+
+def call_function(name: str, args: list) -> Any:
+    """Call Terraform function `name`; an unmodelled function gives Unknown(f"{name}()")."""
+    function = FUNCTIONS.get(name)
+    if function is None:
+        return Unknown(f"{name}()")
+    return function(*args)
+
+
+def _register(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an implementation under Terraform names, wrapped so that it never raises."""
+
+    def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(impl)
+        for name in names:
+            FUNCTIONS[name] = functools.partial(_invoke, name, impl, signature)
+        return impl
+
+    return decorate
+
+
+def _invoke(name: str, impl: Callable[..., Any], signature: inspect.Signature, *args: Any) -> Any:
+    failed = _find_call_error(args)
+    if failed is not None:
+        return failed
+    try:
+        signature.bind(*args)
+    except TypeError:
+        return CallError(f"{name}(): {_arity_text(signature, len(args))}")
+    try:
+        return impl(*args)
+    except _Unknowable as exc:
+        return Unknown(f"{name}({_describe(exc.value)})")
+    except FunctionError as exc:
+        return CallError(f"{name}(): {exc}")
+    except _CannotKnow as exc:
+        return Unknown(f"{name}(): {exc}")
+    except RecursionError:
+        return Unknown(f"{name}(): value nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - a bug here must not stop a scan; degrade to possible
+        return Unknown(f"{name}(): internal error ({type(exc).__name__}: {exc})")
+
+
+def _arity_text(signature: inspect.Signature, given: int) -> str:
+    params = list(signature.parameters.values())
+    variadic = any(p.kind is p.VAR_POSITIONAL for p in params)
+    positional = [p for p in params if p.kind is not p.VAR_POSITIONAL]
+    required = sum(1 for p in positional if p.default is p.empty)
+    if variadic:
+        expected = f"at least {required}"
+    elif required == len(positional):
+        expected = str(required)
+    else:
+        expected = f"{required} to {len(positional)}"
+    noun = "argument" if expected == "1" else "arguments"
+    return f"expected {expected} {noun}, got {given}"
+
+
+def _find_call_error(value: Any) -> CallError | None:
+    if isinstance(value, CallError):
+        return value
+    if isinstance(value, Template):
+        return _find_call_error(value.parts)
+    if isinstance(value, dict):
+        return _find_call_error(list(value.keys())) or _find_call_error(list(value.values()))
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            found = _find_call_error(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(value: Any) -> str:
+    """How an unknown argument reads inside the result's reason, e.g. `upper(var.name)`."""
+    if isinstance(value, Ref):
+        return value.address + ("." + value.attribute if value.attribute else "")
+    if isinstance(value, Unknown):
+        return value.reason
+    if isinstance(value, Template):
+        return str(value)
+    return "unknown value"
