@@ -95,15 +95,22 @@ def cli() -> None:
 
 # --------------------------------------------------------------------------- scan
 
+FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
+
 
 @cli.command(context_settings=CONTEXT_SETTINGS, short_help="Scan Terraform code or plan files for SoD violations.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Output format: text for people, json for tools (the versioned contract).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the report to FILE instead of standard output.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default="low", show_default=True,
-              help="Exit 1 when a finding has this severity or a higher one.")
+@click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
+              help="Output format (repeatable): text for people, json for tools (the versioned "
+                   "contract), sarif for code scanning, github for workflow annotations, markdown "
+                   "for a PR summary, junit for CI test reports. Default: text.")
+@click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT:]FILE",
+              help="Write a report to FILE instead of standard output. Repeatable: the n-th "
+                   "--output goes with the n-th --format, or say FORMAT:FILE (e.g. -o sarif:x.sarif). "
+                   "FILE '-' is standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="Exit 1 when a finding has this severity or a higher one. [default: low, or "
+                   "fail_on from the config]")
 @click.option("--soft-fail", is_flag=True,
               help="Exit 0 even with findings. Inputs that could not be analysed still exit 2.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1,
@@ -116,17 +123,37 @@ def cli() -> None:
 @click.option("--max-file-size", type=ByteSize(), default="10M", show_default=True,
               help="Files larger than this are not parsed and are reported as errors "
                    "(bytes, or with a K/M/G suffix).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration file (YAML, or TOML with [tool.sod-iac]). Default: the nearest "
+                   ".sod-iac.yaml or pyproject.toml with [tool.sod-iac] in the scanned root or above.")
+@click.option("--check", "checks", multiple=True, metavar="IDS",
+              help="Report only these rules: ids or wildcards, comma-separated or repeated (SOD1*,SOD203).")
+@click.option("--skip-check", "skip_checks", multiple=True, metavar="IDS",
+              help="Do not report these rules (ids or wildcards); wins over --check.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only findings whose fingerprint is not in this baseline file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the fingerprints of the findings to this file (accept them as known).")
+@click.option("--new-since", metavar="GIT_REF",
+              help="Report only findings the change since GIT_REF introduces: the scanned tree at "
+                   "GIT_REF is read from git history (no checkout, no network) and scanned too.")
+@click.option("--warn-unused-ignores", is_flag=True, help="Warn about inline ignores that matched no finding.")
 @click.option("--compact", is_flag=True, help="Text output without evidence chains.")
+@click.option("--quiet", "-q", is_flag=True, help="Text output with findings and errors only: no summary line.")
 @click.option("--no-color", is_flag=True,
               help="No colour. Colour is only used on a terminal; NO_COLOR is respected too.")
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str, soft_fail: bool,
-         jobs: int, repo_root: Path | None, var_files: tuple[Path, ...], max_file_size: int,
-         compact: bool, no_color: bool) -> None:
+def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
+         soft_fail: bool, jobs: int, repo_root: Path | None, var_files: tuple[Path, ...], max_file_size: int,
+         config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
+         baseline: Path | None, write_baseline: Path | None, new_since: str | None,
+         warn_unused_ignores: bool, compact: bool, quiet: bool, no_color: bool) -> None:
     """Scan Terraform code or plan files for Separation-of-Duties violations.
 
     PATHS are directories, .tf files or `terraform show -json` plan files (default: the
     current directory). Remote modules are never fetched; they are listed in the summary.
     Findings from the files that could be read are reported even when others could not.
+    Inline `# sod-iac:ignore SOD110 -- reason` comments, the config file, a baseline and
+    --new-since decide which findings are reported.
     """
     inputs = list(paths) or [Path(".")]
     for path in inputs:
@@ -137,28 +164,157 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, fail_on: str, s
     for var_file in var_files:
         if not var_file.is_file():
             fail(f"--var-file not found: {var_file}")
+    if config_file is not None and not config_file.is_file():
+        fail(f"--config not found: {config_file}")
+    if baseline is not None and not baseline.is_file():
+        fail(f"--baseline not found: {baseline}")
+    if write_baseline is not None and (baseline is not None or new_since):
+        fail("--write-baseline records every current finding: use it without --baseline and --new-since")
+    plan = plan_outputs(formats, outputs)
 
     with guarded():
-        from sod_iac.scan import ScanOptions, exit_code, run_scan
+        from sod_iac.config import ConfigError
+        from sod_iac.history import HistoryError
+        from sod_iac.scan import exit_code, run_scan
+        from sod_iac.suppress import BaselineError, write_baseline as save_baseline
 
-        options = ScanOptions(repo_root=repo_root, var_files=list(var_files), jobs=jobs,
-                              max_file_size=max_file_size, fail_on=fail_on, soft_fail=soft_fail)
-        with progress_bar() as progress:
-            report = run_scan(inputs, options, progress=progress)
-        color = fmt == "text" and output is None and use_color(no_color, sys.stdout)
-        write_report(render(report, fmt, color=color, compact=compact), output)
+        root = (repo_root or _common_parent(inputs)).absolute()
+        try:
+            options, fail_on = scan_options(
+                root, config_file, checks, skip_checks, fail_on,
+                repo_root=repo_root, var_files=list(var_files), jobs=jobs, max_file_size=max_file_size,
+                soft_fail=soft_fail, baseline=baseline, new_since=new_since,
+                warn_unused_ignores=warn_unused_ignores)
+            with progress_bar() as progress:
+                report = run_scan(inputs, options, progress=progress)
+        except (ConfigError, BaselineError, HistoryError) as exc:
+            fail(str(exc))
+        if write_baseline is not None:
+            try:
+                save_baseline(write_baseline, report.findings)
+            except OSError as exc:
+                fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
+        for fmt, output in plan:
+            color = fmt == "text" and output is None and use_color(no_color, sys.stdout)
+            content = render(report, fmt, color=color, compact=compact, quiet=quiet,
+                             link_base=_link_base(root), checked=_checked_rules(options))
+            write_report(content, output)
         code = exit_code(report, fail_on, soft_fail)
     sys.exit(code)
 
 
-def render(report: Any, fmt: str, *, color: bool, compact: bool) -> str:
+def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, Path | None]]:
+    """Pair formats with destinations (None is standard output).
+
+    `-o FORMAT:FILE` names both; plain `-o FILE`s go, in order, with the `--format`s; a format
+    left without a file goes to standard output (at most one may). No --format means text on
+    standard output, unless `-o text:FILE` or `-o FORMAT:-` already says where things go.
+    """
+    pairs: list[tuple[str, Path | None]] = []
+    plain: list[str] = []
+    for spec in outputs:
+        head, sep, rest = spec.partition(":")
+        if sep and head in FORMATS and rest:
+            pairs.append((head, None if rest == "-" else Path(rest)))
+        else:
+            plain.append(spec)
+    explicit_text = any(fmt == "text" for fmt, _ in pairs)
+    wanted = list(formats) or ([] if explicit_text and not plain else ["text"])
+    if len(plain) > len(wanted):
+        fail(f"more --output files ({len(plain)}) than --format options ({len(wanted)}); "
+             "say -o FORMAT:FILE to name the format of each")
+    pairs = [(fmt, None if i >= len(plain) or plain[i] == "-" else Path(plain[i]))
+             for i, fmt in enumerate(wanted)] + pairs
+    if not list(formats) and any(path is None and fmt != "text" for fmt, path in pairs):
+        pairs = [(fmt, path) for fmt, path in pairs if not (fmt == "text" and path is None)]
+    if sum(1 for _, path in pairs if path is None) > 1:
+        fail("only one report can go to standard output: give the others a FILE")
+    files = [path.absolute() for _, path in pairs if path is not None]
+    if len(files) != len(set(files)):
+        fail("two reports would be written to the same file")
+    return pairs
+
+
+def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
+                 fail_on: str | None, **fields: Any) -> tuple[Any, str]:
+    """ScanOptions from the config file and the command line (the command line wins)."""
+    from sod_iac.config import Config, find_config, load_config, validate_patterns
+    from sod_iac.rules import all_rules
+    from sod_iac.scan import ScanOptions
+
+    rule_ids = [r.id for r in all_rules()]
+    path = config_file or find_config(root)
+    config = load_config(path, rule_ids) if path is not None else Config()
+    check = validate_patterns(checks, rule_ids, "--check") if checks else list(config.check)
+    if check:
+        check += [r for r in config.enabled(rule_ids) if r not in check]
+    skip = validate_patterns(skip_checks, rule_ids, "--skip-check") if skip_checks else list(config.skip_check)
+    skip += [r for r in config.disabled(rule_ids) if r not in skip]
+    options = ScanOptions(config=config.rule_config(rule_ids), check=check, skip_check=skip,
+                          severity=config.severities(rule_ids), exclude_paths=list(config.exclude_paths),
+                          fail_on=fail_on or config.fail_on or "low", **fields)
+    return options, options.fail_on
+
+
+def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False, quiet: bool = False,
+           link_base: str | None = None, checked: list[str] | None = None) -> str:
+    """One report in one format; the reporters live in sod_iac/report/, one module each."""
     if fmt == "json":
         from sod_iac.report import json_report
 
         return json_report.render(report)
+    if fmt == "sarif":
+        from sod_iac.report import sarif
+
+        return sarif.render(report)
+    if fmt == "github":
+        from sod_iac.report import github
+
+        return github.render(report)
+    if fmt == "markdown":
+        from sod_iac.report import markdown
+
+        return markdown.render(report, link_base=link_base)
+    if fmt == "junit":
+        from sod_iac.report import junit
+
+        return junit.render(report, checked_rules=checked)
     from sod_iac.report import text
 
-    return text.render(report, color=color, compact=compact)
+    return text.render(report, color=color, compact=compact, quiet=quiet)
+
+
+def _common_parent(paths: list[Path]) -> Path:
+    folders = [str((p if p.is_dir() else p.parent).absolute()) for p in paths]
+    return Path(os.path.commonpath(folders))
+
+
+def _link_base(root: Path) -> str | None:
+    """In GitHub Actions, links to the scanned commit: GITHUB_SERVER_URL/REPOSITORY/blob/SHA/,
+    plus the scanned root's folder inside the workspace, so report paths resolve."""
+    server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
+    if not (server and repo and sha):
+        return None
+    base = f"{server.rstrip('/')}/{repo}/blob/{sha}/"
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        try:
+            prefix = root.resolve().relative_to(Path(workspace).resolve()).as_posix()
+        except ValueError:
+            prefix = "."
+        if prefix != ".":
+            from urllib.parse import quote
+
+            base += quote(prefix, safe="/") + "/"
+    return base
+
+
+def _checked_rules(options: Any) -> list[str]:
+    """The implemented rules this scan ran (for JUnit's passing test cases)."""
+    from sod_iac.rules.registry import all_rules
+    from sod_iac.selection import is_selected
+
+    return [r.id for r in all_rules() if r.implemented and is_selected(r.id, options.check, options.skip_check)]
 
 
 def write_report(content: str, output: Path | None) -> None:
@@ -221,39 +377,34 @@ def rules(fmt: str) -> None:
 
 @cli.command(context_settings=CONTEXT_SETTINGS, short_help="Explain a rule: rationale, example, fix, references.")
 @click.argument("rule_id", metavar="ID")
-def explain(rule_id: str) -> None:
-    """Explain one rule: why it matters, an example, the fix and references.
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
+              help="text for the terminal, markdown for docs and PRs, json for tools.")
+def explain(rule_id: str, fmt: str) -> None:
+    """Explain one rule: why it matters, a bad and a fixed example, the fix and references.
 
     ID is a rule id such as SOD101 (case does not matter); `sod-iac rules` lists them all.
     """
     with guarded():
+        from sod_iac.report import rule_help
         from sod_iac.rules import get_rule
 
         try:
             meta = get_rule(rule_id)
         except KeyError:
             fail(f"unknown rule {rule_id!r}; run 'sod-iac rules' to list the rules")
-        click.echo(explanation(meta), nl=False)
+        if fmt == "json":
+            click.echo(json.dumps(rule_help.as_dict(meta), indent=2, ensure_ascii=False))
+        elif fmt == "markdown":
+            click.echo(rule_help.markdown(meta), nl=False)
+        else:
+            click.echo(explanation(meta), nl=False)
 
 
 def explanation(meta: Any) -> str:
-    """The plain-text page `explain` prints."""
-    example = "\n".join(("    " + line).rstrip() for line in meta.example.splitlines())
-    refs = "\n".join(f"  - {r.title}" + (f"\n    {r.url}" if r.url else "") for r in meta.references)
-    return (
-        f"{meta.id}  {meta.title}\n"
-        f"family: {meta.family}   severity: {meta.severity}   status: {meta.status}\n\n"
-        f"Why it matters\n{_wrap(meta.rationale)}\n\n"
-        f"Example\n{example}\n\n"
-        f"Fix\n{_wrap(meta.remediation)}\n\n"
-        f"References\n{refs or '  (none)'}\n"
-    )
+    """The plain-text page `explain` prints (sod_iac.report.rule_help renders it)."""
+    from sod_iac.report import rule_help
 
-
-def _wrap(text: str) -> str:
-    import textwrap
-
-    return textwrap.fill(text, width=88, initial_indent="  ", subsequent_indent="  ")
+    return rule_help.text(meta)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -267,5 +418,7 @@ def main(prog_name: str = "sod-iac") -> None:
 
 # --------------------------------------------------------------------------- more commands
 from sod_iac.commands.access import access  # noqa: E402
+from sod_iac.commands.who_can import who_can  # noqa: E402
 
 cli.add_command(access)
+cli.add_command(who_can)

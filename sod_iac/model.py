@@ -133,6 +133,8 @@ class Evidence(BaseModel):
     address: str
     detail: str
     location: Location | None = None
+    duty: str | None = None
+    """The duty this hop gives, when the rule knows it (draws duty -> grant in diagrams)."""
 
 
 class Finding(BaseModel):
@@ -173,7 +175,20 @@ class Summary(BaseModel):
     resources: int = 0
     principals: int = 0
     findings: int = 0
+    suppressed: int = 0
+    """Findings silenced by an inline `sod-iac:ignore` / `checkov:skip` with a reason."""
+    baselined: int = 0
+    """Findings left out because the baseline or the `--new-since` base already had them."""
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
+
+
+class Notice(BaseModel):
+    """A warning about the scan's own inputs (an ignore without a reason, an unused ignore):
+    reported, but never a finding and never a reason to exit 2."""
+
+    path: str
+    line: int | None = None
+    message: str
 
 
 class Report(BaseModel):
@@ -183,4 +198,5 @@ class Report(BaseModel):
     tool: Tool = Field(default_factory=Tool)
     findings: list[Finding] = Field(default_factory=list)
     errors: list[LoadError] = Field(default_factory=list)
+    warnings: list[Notice] = Field(default_factory=list)
     summary: Summary = Field(default_factory=Summary)

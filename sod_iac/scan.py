@@ -10,9 +10,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
+from sod_iac import triage
 from sod_iac.access import build_access, principal_addresses
 from sod_iac.model import SEVERITY_ORDER, Report, Severity, Summary
+from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, run_rules
+from sod_iac.selection import is_selected
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while files are loaded."""
@@ -31,6 +34,17 @@ class ScanOptions(BaseModel):
     soft_fail: bool = False
     config: dict[str, Any] = Field(default_factory=dict)
     """Rule settings (e.g. allowed readers per secret), handed to rules as Context.config."""
+    # What to report (sod_iac.triage applies these once, to every rule's findings):
+    check: list[str] = Field(default_factory=list)
+    """Only rules matching one of these ids or wildcards (`SOD1*`); empty means all."""
+    skip_check: list[str] = Field(default_factory=list)
+    severity: dict[str, Severity] = Field(default_factory=dict)
+    """Severity overrides by rule id."""
+    exclude_paths: list[str] = Field(default_factory=list)
+    baseline: Path | None = None
+    new_since: str | None = None
+    """A git revision: report only findings that the scanned tree at that revision lacks."""
+    warn_unused_ignores: bool = False
 
 
 def run_scan(
@@ -58,18 +72,37 @@ def run_scan(
     )
     access = build_access(project)
     ctx = Context(project=project, access=access, config=dict(options.config))
-    findings = run_rules(ctx)
+    selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
+    findings = run_rules(ctx, selected)
+    # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
+    result = triage.apply(findings, [*project.errors, *ctx.errors], project, options,
+                          base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
     return Report(
-        findings=findings,
-        errors=[*project.errors, *ctx.errors],
+        findings=result.findings,
+        errors=result.errors,
+        warnings=result.warnings,
         summary=Summary(
             files=len(project.files),
             resources=len(project.resources),
             principals=len(principal_addresses(project, access)),
-            findings=len(findings),
+            findings=len(result.findings),
+            suppressed=result.suppressed,
+            baselined=result.baselined,
             skipped_modules=list(project.skipped_modules),
         ),
     )
+
+
+def _base_fingerprints(paths: Sequence[str | os.PathLike[str]], root: Path, options: ScanOptions) -> set[str]:
+    """`--new-since`: the same scan of the tree at the base revision (read from git history)."""
+    from sod_iac.history import base_tree
+
+    def scan_base(mapped: list[Path], base_root: Path) -> set[str]:
+        base_options = options.model_copy(update={"new_since": None, "baseline": None, "repo_root": base_root,
+                                                  "warn_unused_ignores": False})
+        return {f.fingerprint for f in run_scan(mapped, base_options).findings}
+
+    return base_tree([Path(p) for p in paths], root, str(options.new_since), options.max_file_size, scan_base)
 
 
 def exit_code(report: Report, fail_on: str = "low", soft_fail: bool = False) -> int:

@@ -27,6 +27,40 @@ class LazyAccessGraph(AccessGraph):
 
         return AwsAccess(self._project)
 
+    @cached_property
+    def gcp(self):  # type: ignore[no-untyped-def]
+        if not any(r.type.startswith("google_") for r in self._project.resources):
+            return None
+        from sod_iac.access.gcp import GcpAccess
+
+        return GcpAccess(self._project)
+
+    @cached_property
+    def azure(self):  # type: ignore[no-untyped-def]
+        if not any(r.type.startswith(("azurerm_", "azuread_")) for r in self._project.resources):
+            return None
+        from sod_iac.access.azure import AzureAccess
+
+        return AzureAccess(self._project)
+
+    @cached_property
+    def kubernetes(self):  # type: ignore[no-untyped-def]
+        if not any(r.type.startswith("kubernetes_") for r in self._project.resources):
+            return None
+        from sod_iac.access.kubernetes import KubernetesAccess
+
+        return KubernetesAccess(self._project)
+
+    def engines(self) -> list[object]:
+        """The engines built for this project, AWS first (each has principals())."""
+        return [e for e in (self.aws, self.gcp, self.azure, self.kubernetes) if e is not None]
+
+    def principals(self) -> list[Principal]:
+        found: list[Principal] = []
+        for engine in self.engines():
+            found.extend(engine.principals())  # type: ignore[attr-defined]
+        return found
+
 
 def build_access(project: Project) -> AccessGraph:
     return LazyAccessGraph(project)

@@ -26,13 +26,17 @@ from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, princi
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, resource_match, statement_action_match,
 )
+from sod_iac.access.aws_policy.actions import action_pattern_matches
 from sod_iac.access.graph import Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project
 from sod_iac.values import Ref, Unknown
 
 ACTING_KINDS = ("role", "user", "permission-set")
-Context = dict[str, str]
-"""Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice)."""
+Context = dict[str, Any]
+"""Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice): a
+string, or a function that judges a condition on that key itself, returning True, False, or
+None when it cannot tell (the grant is then "possible"), e.g. kms:ViaService for a read
+through Secrets Manager in a region the code does not state."""
 MAX_CHAIN = 5
 _ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
 
@@ -82,6 +86,8 @@ class AwsAccess:
         self._chains: dict[str, list[tuple[str, Level, tuple[Evidence, ...]]]] = {}
         self._applies: dict[tuple[str, str], bool] = {}
         self._admins: dict[str, list[Evidence] | None] = {}
+        self._allowed: dict[str, frozenset[str]] = {}
+        self._trust_index: _TrustIndex | None = None
 
     # --- principals ------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -128,18 +134,21 @@ class AwsAccess:
 
     # --- the decision ----------------------------------------------------------------
     def can(self, principal: str, action: str, target: Target = ANY, *,
-            speculative: bool = False, chain: bool = True, context: Context | None = None) -> Decision:
+            speculative: bool = False, chain: bool = True, context: Context | None = None,
+            identity: bool = True) -> Decision:
         """Can `principal` do `action` on `target`? With `chain`, through assumable roles too.
         `speculative` also counts documents the code does not state at all (unknown policies).
-        `context` gives request values the question fixes (e.g. iam:PassedToService)."""
+        `context` gives request values the question fixes (e.g. iam:PassedToService).
+        `identity=False` leaves identity-policy Allows out (their Denies still apply): for a
+        KMS key whose key policy does not enable IAM policies, only the key policy grants."""
         context = context or {}
         if not self.applies_to(action, target):
             return Decision("no")
-        decision = self._own(principal, action, target, speculative, context)
+        decision = self._own(principal, action, target, speculative, context, identity)
         if not chain:
             return decision
         for role, level, hops in self.assumable(principal):
-            via = self._own(role, action, target, speculative, context)
+            via = self._own(role, action, target, speculative, context, identity)
             via_level = weakest(level, via.level)
             if via.held and best(via_level, decision.level) != decision.level:
                 decision = Decision(via_level, [*hops, *via.evidence], via.denied_by)
@@ -153,18 +162,18 @@ class AwsAccess:
         if key not in self._applies:
             formats = resource_arns(action)
             self._applies[key] = formats is None or any(
-                resource_match(f, target.arn) != "no" for f in formats)
+                _resource_match(f, target.arn) != "no" for f in formats)
         return self._applies[key]
 
     def _own(self, principal: str, action: str, target: Target, speculative: bool,
-             context: Context | None = None) -> Decision:
+             context: Context | None = None, identity: bool = True) -> Decision:
         context = context or {}
         deny = self._denied(principal, action, target, context)
         if deny:
             return Decision("no", [], deny)
         level: Level = "no"
         evidence: list[Evidence] = []
-        for grant in self._candidates(principal, action):
+        for grant in self._candidates(principal, action) if identity else ():
             st = grant.statement
             if st.effect != "Allow" or (st.unknown and not speculative):
                 continue
@@ -186,7 +195,7 @@ class AwsAccess:
 
     def _statement_level(self, st: Statement, action: str, target: Target, principal: str = "",
                          context: Context | None = None) -> Level:
-        if not statement_action_match(st, action):
+        if not _action_match(st, action):
             return "no"
         level = self._resource_level(st, target, principal)
         if level == "no":
@@ -218,7 +227,7 @@ class AwsAccess:
         pattern, certain = self.resolver.value(item)
         if variables and "${aws:username}" in pattern.lower():
             pattern = self._own_name(pattern, principal)
-        result = resource_match(pattern, target.arn, variables=variables)
+        result = _resource_match(pattern, target.arn, variables)
         if result == "yes":
             return "yes" if certain else "possible"
         return "possible" if result == "possible" else "no"
@@ -242,13 +251,13 @@ class AwsAccess:
         if target.policy_owner:
             for src in self.model.resource_policies.get(target.policy_owner, []):
                 sources.extend((st, src.evidence) for st in src.statements
-                               if self.principal_level(st, principal)[0] == "yes")
+                               if self.principal_level(st, principal)[0] == "yes" or _names_everyone(st))
         for st, evidence in sources:
             if st.effect != "Deny" or st.unknown:
                 continue
             if st.conditions and not _all_hold(st, context or {}):
                 continue
-            if not statement_action_match(st, action):
+            if not _action_match(st, action):
                 continue
             if target.any:
                 certain = st.resources is not None and any(r == "*" for r in st.resources)
@@ -312,7 +321,7 @@ class AwsAccess:
             if text.isdigit() or text.endswith(":root"):
                 account = True
                 continue
-            result = resource_match(text, arn)
+            result = _resource_match(text, arn)
             if result == "yes":
                 level = best(level, "yes" if certain else "possible")
             elif result == "possible":
@@ -330,10 +339,10 @@ class AwsAccess:
             current, level, hops = queue.popleft()
             if len(hops) >= MAX_CHAIN * 2:
                 continue
-            for role, trust_src in self.model.trust.items():
+            for role in self._trusting(current):
                 if role == principal or role in found:
                     continue
-                step, step_hops = self._assume_step(current, role, trust_src)
+                step, step_hops = self._assume_step(current, role, self.model.trust[role])
                 if step == "no":
                     continue
                 total = weakest(level, step)  # type: ignore[arg-type]
@@ -344,12 +353,20 @@ class AwsAccess:
                                          key=lambda item: (len(item[2]), item[0]))
         return self._chains[principal]
 
+    def _trusting(self, principal: str) -> list[str]:
+        """The roles whose trust policy may let `principal` in, in `model.trust` order: a
+        superset of those `_assume_step` accepts, found through an index instead of asking
+        every role (no all-pairs scan of principals and roles)."""
+        if self._trust_index is None:
+            self._trust_index = _TrustIndex(self)
+        return self._trust_index.candidates(principal)
+
     def _assume_step(self, principal: str, role: str,
                      trust: PolicySource) -> tuple[Level, tuple[Evidence, ...]]:
         direct: Level = "no"
         via_account = False
         for st in trust.statements:
-            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
+            if st.effect != "Allow" or st.unknown or not any(_action_match(st, a) for a in _ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
             cond = condition_level(st)
@@ -393,6 +410,11 @@ class AwsAccess:
 
     def allowed_actions(self, principal: str, *, on_any_resource: bool = True) -> frozenset[str]:
         """Every known action the principal may perform on `*` (own grants, boundary, denies)."""
+        if principal not in self._allowed:
+            self._allowed[principal] = self._allowed_actions(principal)
+        return self._allowed[principal]
+
+    def _allowed_actions(self, principal: str) -> frozenset[str]:
         allowed: set[str] = set()
         for grant in self.grants(principal):
             st = grant.statement
@@ -417,23 +439,38 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
     """How a statement's conditions limit it: keys the question fixes (`context`) are
     evaluated; the rest are classified by aws_policy.conditions_verdict, all together."""
     remaining = []
+    unsure = False
     for cond in st.conditions:
         value = (context or {}).get(cond.key.lower())
-        holds = condition_holds(cond, value) if value is not None else None
+        holds = _holds(cond, value) if value is not None else None
         if holds is False:
             return "no"
-        if holds is None:
+        if holds is None and callable(value):
+            unsure = True  # the question knows the key but not its exact value
+        elif holds is None:
             remaining.append(cond)
-    if not remaining:
-        return "yes"
-    verdict, _ = conditions_verdict(tuple(remaining))
-    return {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
-        verdict, "possible")  # type: ignore[return-value]
+    level: Level = "yes"
+    if remaining:
+        verdict, _ = conditions_verdict(tuple(remaining))
+        level = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
+            verdict, "possible")  # type: ignore[assignment]
+    return weakest(level, "possible") if unsure else level
+
+
+def _holds(cond: Any, value: Any) -> bool | None:
+    return value(cond) if callable(value) else condition_holds(cond, value)
+
+
+def _names_everyone(st: Statement) -> bool:
+    """A resource-policy statement for `"Principal": "*"` (or `{"AWS": "*"}`): as a Deny it
+    applies to every principal, whatever its account (e.g. "deny all but the deployer")."""
+    entries = (st.principals or {}).get("AWS", ()) + (st.principals or {}).get("*", ())
+    return any(item == "*" for item in entries)
 
 
 def _all_hold(st: Statement, context: Context) -> bool:
     """A conditional Deny applies for certain only when the question fixes every key it tests."""
-    return all(cond.key.lower() in context and condition_holds(cond, context[cond.key.lower()])
+    return all(cond.key.lower() in context and _holds(cond, context[cond.key.lower()]) is True
                for cond in st.conditions)
 
 
@@ -441,7 +478,12 @@ def statement_actions(st: Statement) -> frozenset[str]:
     """Known actions a statement covers (Action expanded, or everything but NotAction)."""
     if st.actions is not None:
         return _expand_all(tuple(a for a in st.actions if isinstance(a, str)))
-    return frozenset(all_actions()) - _expand_all(tuple(a for a in st.not_actions or () if isinstance(a, str)))
+    return _expand_not(tuple(a for a in st.not_actions or () if isinstance(a, str)))
+
+
+@lru_cache(maxsize=1024)
+def _expand_not(patterns: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(all_actions()) - _expand_all(patterns)
 
 
 @lru_cache(maxsize=4096)
@@ -464,6 +506,214 @@ def _services(st: Statement) -> Iterator[str]:
         if service not in seen:
             seen.add(service)
             yield service
+
+
+class _ActionSet:
+    """The Action (or NotAction) list of a statement compiled once: literal actions in a set,
+    wildcard names grouped by service, answers memoised. Same answers as
+    `aws_policy.action_pattern_matches` over the list (case-insensitive, `*`/`?` inside the
+    service and the name separately); non-ASCII text takes that function itself."""
+
+    __slots__ = ("patterns", "star", "exact", "by_service", "general", "memo")
+
+    def __init__(self, patterns: tuple[Any, ...]) -> None:
+        self.patterns = patterns
+        self.star = False
+        self.exact: set[str] = set()
+        self.by_service: dict[str, list[str]] = defaultdict(list)
+        self.general: list[str] = []
+        self.memo: dict[str, bool] = {}
+        for pattern in patterns:
+            if not isinstance(pattern, str):
+                continue  # matches nothing
+            if pattern == "*":
+                self.star = True
+                continue
+            service, sep, name = pattern.partition(":")
+            if not sep:
+                continue  # no service prefix: invalid, matches nothing
+            if not pattern.isascii() or "*" in service or "?" in service:
+                self.general.append(pattern)
+            elif "*" in name or "?" in name:
+                self.by_service[service.lower()].append(name)
+            else:
+                self.exact.add(pattern.lower())
+
+    def __call__(self, action: str) -> bool:
+        hit = self.memo.get(action)
+        if hit is None:
+            hit = self.memo[action] = self._match(action)
+        return hit
+
+    def _match(self, action: Any) -> bool:
+        if not isinstance(action, str):
+            return False
+        if self.star:
+            return True
+        if not action.isascii():
+            return any(action_pattern_matches(p, action) for p in self.patterns)
+        service, sep, name = action.partition(":")
+        if not sep:
+            return False
+        if action.lower() in self.exact:
+            return True
+        if any(_glob(p).fullmatch(name) for p in self.by_service.get(service.lower(), ())):
+            return True
+        return any(action_pattern_matches(p, action) for p in self.general)
+
+
+@lru_cache(maxsize=8192)
+def _glob(pattern: str) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.IGNORECASE | re.DOTALL)
+
+
+_ACTION_SETS: dict[tuple[Any, ...], _ActionSet] = {}
+
+
+def _action_match(st: Statement, action: str) -> bool:
+    """`aws_policy.statement_action_match`, through a compiled, memoised form of the list
+    (policies such as ReadOnlyAccess list thousands of patterns, asked again and again)."""
+    patterns = st.actions if st.actions is not None else st.not_actions or ()
+    try:
+        matcher = _ACTION_SETS.get(patterns)
+        if matcher is None:
+            if len(_ACTION_SETS) > 65536:
+                _ACTION_SETS.clear()
+            matcher = _ACTION_SETS[patterns] = _ActionSet(patterns)
+    except TypeError:  # an unhashable item: ask the reference implementation
+        return statement_action_match(st, action)
+    hit = matcher(action)
+    return hit if st.actions is not None else not hit
+
+
+def _literal(text: str) -> bool:
+    return "*" not in text and "?" not in text and "$" not in text
+
+
+_WILD = re.compile(r"[*?$]")
+
+
+def _resource_match(pattern: Any, arn: Any, variables: bool = True) -> str:
+    """`aws_policy.resource_match`, answered first by a cheap exact test where it can be:
+    text that matches a pattern starts with the pattern's literal prefix (up to its first
+    `*`, `?` or `$`) and ends with its literal suffix, so when the pattern's and the
+    target's prefixes (or suffixes) disagree, no ARN is both: "no". Other string pairs are
+    memoised (the general path is a quadratic token match, asked again and again)."""
+    if type(pattern) is not str or type(arn) is not str or pattern == "*":
+        return resource_match(pattern, arn, variables=variables)
+    return _string_match(pattern, arn, variables)
+
+
+@lru_cache(maxsize=262144)
+def _string_match(pattern: str, arn: str, variables: bool) -> str:
+    p_head, p_tail = _fixed_ends(pattern)
+    t_head, t_tail = _fixed_ends(arn)
+    if not (p_head.startswith(t_head) or t_head.startswith(p_head)) \
+            or not (p_tail.endswith(t_tail) or t_tail.endswith(p_tail)):
+        return "no"
+    return resource_match(pattern, arn, variables=variables)
+
+
+def _fixed_ends(text: str) -> tuple[str, str]:
+    """The literal prefix and suffix of a pattern (the whole text when it has no wildcard)."""
+    first = _WILD.search(text)
+    if first is None:
+        return text, text
+    if "$" in text:  # `${*}` and friends stand for literal characters: no suffix claimed
+        return text[:first.start()], ""
+    return text[:first.start()], text[max(text.rfind("*"), text.rfind("?")) + 1:]
+
+
+def _segment(text: str) -> str | None:
+    """The last `/` segment of a pattern's literal suffix (None when the suffix has no `/`):
+    every ARN the pattern matches ends with it."""
+    _, tail = _fixed_ends(text)
+    return tail.rsplit("/", 1)[1] if "/" in tail else None
+
+
+class _TrustIndex:
+    """Which roles may let a principal in: a superset of what `AwsAccess._assume_step` accepts,
+    found through indexes instead of asking every role (no all-pairs scan).
+
+    The Allow trust statements that cover an AssumeRole action are read once. A reference
+    names an address. Other entries resolve to text: `*`, an account id or `:root` delegate
+    to the account; literal text names one ARN, which a principal's ARN pattern can match
+    only if the text ends with the pattern's literal suffix, so texts are indexed by their
+    last `/` segment; anything else (wildcards, variables) may name anyone and is always
+    tried. Through the account, the principal needs its own Allow for sts:AssumeRole on the
+    role: when each such statement lists only references and literal ARNs, only the roles
+    those can name are candidates (same segment test, the role's ARN being the pattern).
+    """
+
+    def __init__(self, aws: "AwsAccess") -> None:
+        self.aws = aws
+        self.order = {role: i for i, role in enumerate(aws.model.trust)}
+        self.by_ref: dict[str, set[str]] = defaultdict(set)
+        self.by_segment: dict[str, set[str]] = defaultdict(set)
+        self.general: set[str] = set()
+        self.account: set[str] = set()
+        self.eligible: set[str] = set()
+        for role, trust in aws.model.trust.items():
+            for st in trust.statements:
+                if st.effect != "Allow" or st.unknown or st.principals is None \
+                        or not any(_action_match(st, a) for a in _ASSUME):
+                    continue
+                self.eligible.add(role)
+                entries = st.principals.get("AWS", ()) + st.principals.get("*", ())
+                for item in entries:
+                    if isinstance(item, Ref):
+                        self.by_ref[item.address].add(role)
+                    text, certain = aws.resolver.value(item)
+                    if (text == "*" and certain) or text.isdigit() or text.endswith(":root"):
+                        self.account.add(role)
+                    elif _literal(text):
+                        self.by_segment[text.rsplit("/", 1)[-1]].add(role)
+                    else:
+                        self.general.add(role)
+        # account-trusting roles by the last segment of their own ARN's literal suffix
+        self.account_by_segment: dict[str, set[str]] = defaultdict(set)
+        self.account_any: set[str] = set()
+        for role in self.account:
+            segment = _segment(aws.arn(role))
+            if segment is None:
+                self.account_any.add(role)
+            else:
+                self.account_by_segment[segment].add(role)
+        self.owned = {role for role in self.account if role in aws.model.resource_policies}
+
+    def candidates(self, principal: str) -> list[str]:
+        segment = _segment(self.aws.arn(principal))
+        if segment is None:
+            found = set(self.eligible)
+        else:
+            found = self.by_ref.get(principal, set()) | self.by_segment.get(segment, set()) | self.general
+        if self.account:
+            found |= self._through_account(principal)
+        return sorted(found, key=self.order.__getitem__)
+
+    def _through_account(self, principal: str) -> set[str]:
+        """Account-trusting roles the principal's own sts:AssumeRole Allows may reach."""
+        aws = self.aws
+        found = set(self.owned)
+        for grant in aws._candidates(principal, "sts:AssumeRole"):
+            st = grant.statement
+            if st.effect != "Allow" or st.unknown or not _action_match(st, "sts:AssumeRole"):
+                continue
+            if st.resources is None:  # NotResource: may cover any role
+                return set(self.account)
+            for item in st.resources:
+                if isinstance(item, Ref) and item.attribute in ("arn", "id") \
+                        and aws.project.resource(item.address) is not None:
+                    if item.address in self.account:
+                        found.add(item.address)
+                    continue
+                text, _ = aws.resolver.value(item)
+                if not _literal(text):
+                    return set(self.account)
+                found |= self.account_any
+                found |= self.account_by_segment.get(text.rsplit("/", 1)[-1], set())
+        return found
 
 
 def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:

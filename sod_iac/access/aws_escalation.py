@@ -46,6 +46,11 @@ class EscalationFinder:
         self.aws = aws
         self.project = aws.project
         self._privileges: dict[str, frozenset[str]] = {}
+        self._interned: dict[frozenset[str], frozenset[str]] = {}
+        self._covers: dict[tuple[int, int], bool] = {}
+        self._reach: dict[tuple[str, str, str], bool] = {}
+        self._typed: dict[tuple[str, ...], list[Target]] = {}
+        self._policy_types: set[str] | None = None
 
     def held_paths(self, principal: str) -> list[PathHit]:
         hits = []
@@ -75,14 +80,54 @@ class EscalationFinder:
         label = ""
         kind, _, service = on.partition(":")
         context = {"iam:passedtoservice": service} if kind == "passable-role" else {}
-        for target in self.targets(principal, on):
+        if kind != "any" and not self._reaches(principal, action, kind, context):
+            # Not allowed on any resource at all: then on no particular resource either,
+            # except through that resource's own policy (AwsAccess.can is monotone in the
+            # target otherwise). Only targets with a resource policy can still say more.
+            if not self._may_have_resource_policy(principal, kind, service):
+                return best_level, best_hops, label
+            candidates = [t for t in self.targets(principal, on)
+                          if t.policy_owner in self.aws.model.resource_policies]
+        else:
+            candidates = self.targets(principal, on)
+        for target in candidates:
             decision = self.aws.can(principal, action, target, context=context)
             level = decision.level
             if target.address is None and target.arn is not None:
                 level = "possible" if level == "yes" else "no"  # only a wildcard reaches the unknown
             if best(level, best_level) != best_level:
                 best_level, best_hops, label = level, decision.evidence, target.label
+                if best_level == "yes":
+                    break  # nothing ranks above "yes": later targets cannot replace it
         return best_level, best_hops, label
+
+    def _reaches(self, principal: str, action: str, kind: str, context: dict[str, str]) -> bool:
+        """Whether the principal (or a role it can assume) may do the action on some resource."""
+        key = (principal, action, context.get("iam:passedtoservice", ""))
+        if key not in self._reach:
+            self._reach[key] = self.aws.can(principal, action, ANY, context=context).level != "no"
+        return self._reach[key]
+
+    def _may_have_resource_policy(self, principal: str, kind: str, service: str) -> bool:
+        """Could a target of this kind carry a resource policy (model.resource_policies)?"""
+        owners = self.aws.model.resource_policies
+        if not owners:
+            return False
+        if self._policy_types is None:
+            self._policy_types = {r.type for a in owners if (r := self.project.resource(a)) is not None}
+        if kind == "self":
+            return principal in owners
+        types = {"own-policy": ("aws_iam_policy",), "any-policy": ("aws_iam_policy",),
+                 "own-role": ("aws_iam_role",), "any-role": ("aws_iam_role",),
+                 "passable-role": ("aws_iam_role",), "other-user": ("aws_iam_user",),
+                 "any-group": ("aws_iam_group",), "role-in-use": ROLE_IN_USE.get(service, ())}.get(kind)
+        return types is None or bool(self._policy_types.intersection(types))
+
+    def _resource_targets(self, types: tuple[str, ...]) -> list[Target]:
+        """resource_targets, once per type list (the project does not change)."""
+        if types not in self._typed:
+            self._typed[types] = resource_targets(self.project, types)
+        return list(self._typed[types])
 
     # --- targets of each `on` kind ------------------------------------------------------
     def targets(self, principal: str, on: str) -> list[Target]:
@@ -95,19 +140,19 @@ class EscalationFinder:
         if kind == "own-policy":
             return self._own_policies(principal)
         if kind == "any-policy":
-            return resource_targets(self.project, ["aws_iam_policy"]) + [outside("policy")]
+            return self._resource_targets(("aws_iam_policy",)) + [outside("policy")]
         if kind == "own-role":
             roles = [r for r, _, _ in aws.assumable(principal)]
             if aws.model.kinds.get(principal) == "role":
                 roles.append(principal)
             return [Target(aws.arn(r), r, r) for r in roles]
         if kind == "other-user":
-            users = [t for t in resource_targets(self.project, ["aws_iam_user"]) if t.address != principal]
+            users = [t for t in self._resource_targets(("aws_iam_user",)) if t.address != principal]
             return users + [outside("user")]
         if kind == "any-group":
-            return resource_targets(self.project, ["aws_iam_group"]) + [outside("group")]
+            return self._resource_targets(("aws_iam_group",)) + [outside("group")]
         if kind == "any-role":
-            return resource_targets(self.project, ["aws_iam_role"]) + [outside("role")]
+            return self._resource_targets(("aws_iam_role",)) + [outside("role")]
         if kind == "passable-role":
             return self._passable_roles(principal, arg) + [outside("role")]
         if kind == "role-in-use":
@@ -123,7 +168,7 @@ class EscalationFinder:
         for address in addresses:
             resource = self.project.resource(address)
             if resource is not None:
-                out.extend(t for t in resource_targets(self.project, ["aws_iam_policy"]) if t.address == address)
+                out.extend(t for t in self._resource_targets(("aws_iam_policy",)) if t.address == address)
         return out
 
     def more_privileged(self, role: str, principal: str) -> bool:
@@ -132,7 +177,10 @@ class EscalationFinder:
         theirs = self._held_actions(role, with_roles=False)
         if any(g.statement.unknown for g in self.aws.grants(role)):
             return True
-        return bool(theirs - mine)
+        key = (id(theirs), id(mine))  # interned sets: many principals hold the same actions
+        if key not in self._covers:
+            self._covers[key] = not theirs <= mine
+        return self._covers[key]
 
     def _held_actions(self, principal: str, with_roles: bool) -> frozenset[str]:
         key = f"{principal}|{with_roles}"
@@ -141,7 +189,8 @@ class EscalationFinder:
             if with_roles:
                 for role, _, _ in self.aws.assumable(principal):
                     actions |= self.aws.allowed_actions(role)
-            self._privileges[key] = frozenset(actions)
+            actions_set = frozenset(actions)
+            self._privileges[key] = self._interned.setdefault(actions_set, actions_set)
         return self._privileges[key]
 
     def _passable_roles(self, principal: str, service: str) -> list[Target]:
@@ -160,7 +209,7 @@ class EscalationFinder:
         """Resources of the code whose code runs with a role more privileged than the principal,
         plus any such resource outside the code (reached only by a wildcard)."""
         out = []
-        for target in resource_targets(self.project, ROLE_IN_USE.get(service, ())):
+        for target in self._resource_targets(tuple(ROLE_IN_USE.get(service, ()))):
             roles = self.aws.model.runs_as.get(target.address or "", [])
             if any(self.more_privileged(role, principal) for role, _ in roles if role != principal):
                 out.append(target)

@@ -1,25 +1,45 @@
-"""`--format json`: the versioned finding contract of DESIGN.md, nothing computed here."""
+"""`--format json`: the versioned finding contract of DESIGN.md, nothing computed here.
+
+The contract is published as a JSON Schema in `schema/report.schema.json` (tests validate
+every report against it).
+"""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sod_iac.model import Report
+
+SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
+_OPTIONAL_COUNTS = ("suppressed", "baselined")
 
 
 def render(report: Report) -> str:
     """The report as indented JSON in the contract's field order, ending with a newline.
 
-    Unset optional fields (principal, principals, secret, location, an error's line) are
-    omitted rather than written as null; `summary.skipped_modules` appears only when a module
-    was skipped, so the common case matches the documented contract exactly.
+    Unset optional fields (principal, principals, secret, location, an error's line, an
+    evidence hop's duty) are omitted rather than written as null; `warnings`,
+    `summary.suppressed`, `summary.baselined` and `summary.skipped_modules` appear only when
+    they have something to say, so the common case matches the documented contract exactly.
     """
     return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def to_dict(report: Report) -> dict[str, Any]:
     data = report.model_dump(mode="json", exclude_none=True)
-    if not data["summary"].get("skipped_modules"):
-        data["summary"].pop("skipped_modules", None)
+    if not data.get("warnings"):
+        data.pop("warnings", None)
+    summary = data["summary"]
+    if not summary.get("skipped_modules"):
+        summary.pop("skipped_modules", None)
+    for key in _OPTIONAL_COUNTS:
+        if not summary.get(key):
+            summary.pop(key, None)
     return data
+
+
+def schema() -> dict[str, Any]:
+    """The published JSON Schema of this output."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Report, Summary
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Notice, Report, Summary
 
 Segment = tuple[str, str | None]  # (text, rich style or None)
 Line = list[Segment]
@@ -18,12 +18,20 @@ SEVERITY_STYLES = {"critical": "bold white on red", "high": "bold red", "medium"
 _INDENT = "    "
 
 
-def render(report: Report, color: bool = False, compact: bool = False) -> str:
-    """The whole report as text ending with a newline; ANSI colour only when `color`."""
+def render(report: Report, color: bool = False, compact: bool = False, quiet: bool = False) -> str:
+    """The whole report as text ending with a newline; ANSI colour only when `color`.
+
+    `compact` drops evidence chains; `quiet` prints findings and errors only: no warnings
+    and no summary line, so a clean scan prints nothing.
+    """
     lines = [*_finding_lines(report.findings, compact), *_error_lines(report.errors)]
-    if lines:
-        lines.append([])
-    lines.append([(summary_line(report), "bold" if report.findings or report.errors else None)])
+    if not quiet:
+        lines.extend(_warning_lines(report.warnings))
+        if lines:
+            lines.append([])
+        lines.append([(summary_line(report), "bold" if report.findings or report.errors else None)])
+    if not lines:
+        return ""
     return _to_ansi(lines) if color else "".join(_plain(line) + "\n" for line in lines)
 
 
@@ -78,6 +86,14 @@ def _error_lines(errors: list[LoadError]) -> Iterable[Line]:
         yield [("error:", "bold red"), (f" {where}: {message}", None)]
 
 
+def _warning_lines(warnings: list[Notice]) -> Iterable[Line]:
+    if warnings:
+        yield []
+    for warning in warnings:
+        where = f"{warning.path}:{warning.line}" if warning.line else warning.path
+        yield [("warning:", "bold yellow"), (f" {where}: {warning.message}", None)]
+
+
 def summary_line(report: Report) -> str:
     """E.g. `3 findings (1 high, 2 medium) in 12 files, 40 resources, 5 principals`."""
     findings = report.findings
@@ -91,6 +107,10 @@ def summary_line(report: Report) -> str:
     else:
         head = "no findings"
     line = f"{head} in {_scope(report.summary)}"
+    if report.summary.suppressed:
+        line += f", {report.summary.suppressed} suppressed"
+    if report.summary.baselined:
+        line += f", {report.summary.baselined} already known"
     if report.summary.skipped_modules:
         line += f", {_plural(len(report.summary.skipped_modules), 'remote module')} not scanned"
     if report.errors:

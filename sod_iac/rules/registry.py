@@ -50,6 +50,8 @@ class Rule:
     example: str
     references: tuple[Reference, ...] = ()
     check: Check | None = None
+    good_example: str = ""
+    """Optional: the example fixed (HCL), shown by `explain` and in SARIF help."""
 
     @property
     def implemented(self) -> bool:
@@ -124,6 +126,7 @@ def _parse_entry(entry: Any, path: Path) -> Rule:
         remediation=str(entry["remediation"]).strip(),
         example=str(entry["example"]).rstrip(),
         references=tuple(references),
+        good_example=str(entry.get("good_example") or "").rstrip(),
     )
 
 
@@ -185,8 +188,18 @@ class Context:
     config: dict[str, Any] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
 
-    def option(self, rule_id: str, name: str, default: Any = None) -> Any:
-        """A rule setting from the user's config (`rules: {SOD301: {max_readers: 2}}`)."""
+    def option(self, rule_id: str, name: str, default: Any = None, *, address: str | None = None) -> Any:
+        """A rule setting from the user's config (`rules: {SOD301: {max_readers: 2}}`).
+
+        With `address`, a per-resource setting wins (`resources: {aws_secretsmanager_secret.db:
+        {max_readers: 3}}`, wildcards allowed); see sod_iac.config for the whole shape.
+        """
+        if address is not None:
+            from sod_iac.config import resource_setting
+
+            found, value = resource_setting(self.config, address, name)
+            if found:
+                return value
         settings = (self.config.get("rules") or {}).get(rule_id) or {}
         return settings.get(name, default) if isinstance(settings, dict) else default
 

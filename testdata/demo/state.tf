@@ -1,5 +1,7 @@
 # The state bucket. Planted: versioning is not enabled, and besides the deploy role the
-# developers group can write state objects directly (bypassing review).
+# developers group can write state objects directly (bypassing review). No default
+# encryption is configured, so state is encrypted only with S3-managed keys (SSE-S3), not a
+# customer-managed KMS key whose use would be a separate, reviewable grant.
 resource "aws_s3_bucket" "state" {
   bucket = "acme-prod-tfstate"
 }

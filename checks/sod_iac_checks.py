@@ -1,0 +1,207 @@
+"""sod-iac's rules as Checkov checks: `checkov -d . --external-checks-dir path/to/sod-iac/checks`.
+
+One Checkov check per implemented sod-iac rule (ids SOD101..., as `sod-iac rules` lists them),
+generated from sod-iac's rule registry: a rule implemented tomorrow is a check tomorrow,
+without touching this file. Each check is registered on every resource type (`*`) because a
+rule may anchor its findings on any of them; the judgement is not repeated here:
+
+1. on the first call for a Checkov graph, `sod_iac.load.checkov` turns the graph into a sod-iac
+   Project and every implemented rule runs once (the result is cached by graph identity, so
+   the N checks x M resources calls that follow are lookups);
+2. each call then answers for one resource: FAILED with the finding's message, principal(s)
+   and evidence in `details` when a finding of that rule is anchored there; PASSED when the
+   resource is of a type the rule judges (principals for combined duties, secrets for secret
+   readers, ...); otherwise UNKNOWN, which Checkov leaves out of its report.
+
+Suppress a finding with Checkov's own comment inside the resource block:
+`# checkov:skip=SOD110:reason`.
+
+Checkov executes every `*.py` here under its bare file name, once per framework runner; this
+module only defines and registers checks. It finds the `sod_iac` package beside this folder in
+a sod-iac checkout, or installed in Checkov's environment (`pip install --no-deps sod-iac`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+import sys
+import threading
+from typing import Any
+
+from checkov.common.bridgecrew.severities import BcSeverities, Severities
+from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
+
+_LOG = logging.getLogger("sod_iac.checkov")
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _import_sod_iac() -> None:
+    """Use the `sod_iac` package beside `checks/` (a checkout), else an installed one."""
+    if "sod_iac" not in sys.modules:
+        package = os.path.join(os.path.dirname(_HERE), "sod_iac", "__init__.py")
+        if os.path.isfile(package):
+            spec = importlib.util.spec_from_file_location(
+                "sod_iac", package, submodule_search_locations=[os.path.dirname(package)])
+            if spec is not None and spec.loader is not None:
+                module = importlib.util.module_from_spec(spec)
+                sys.modules["sod_iac"] = module
+                try:
+                    spec.loader.exec_module(module)
+                except BaseException:
+                    del sys.modules["sod_iac"]
+                    raise
+    try:
+        import sod_iac.access  # noqa: F401
+        import sod_iac.load.checkov  # noqa: F401
+        import sod_iac.rules  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"sod-iac's Checkov checks cannot import sod_iac ({exc}). Point --external-checks-dir at "
+            "the checks/ folder of a sod-iac checkout, or install it into Checkov's environment: "
+            "`pip install --no-deps sod-iac` plus `pip install pydantic pyyaml policy-sentry` if missing."
+        ) from exc
+
+
+_import_sod_iac()
+
+from sod_iac.access import NON_AWS_PRINCIPAL_TYPES, build_access  # noqa: E402
+from sod_iac.access.aws_model import PRINCIPAL_TYPES  # noqa: E402
+from sod_iac.load.checkov import load_checkov_graph, root_for, split_address  # noqa: E402
+from sod_iac.model import Finding, Project  # noqa: E402
+from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
+
+SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
+              "medium": BcSeverities.MEDIUM, "low": BcSeverities.LOW}
+CATEGORIES = {"combined-duties": CheckCategories.IAM, "approval": CheckCategories.GENERAL_SECURITY,
+              "secret-readers": CheckCategories.SECRETS}
+
+# Where a PASSED answer means something: the resource types each family judges. A finding is
+# FAILED on whatever resource it is anchored, listed here or not; elsewhere the answer is
+# UNKNOWN, which Checkov does not report (no PASSED noise on unrelated resources).
+JUDGED_TYPES: dict[str, frozenset[str]] = {
+    "combined-duties": frozenset(PRINCIPAL_TYPES) | NON_AWS_PRINCIPAL_TYPES,
+    "secret-readers": frozenset({
+        "aws_secretsmanager_secret", "aws_ssm_parameter", "google_secret_manager_secret",
+        "azurerm_key_vault_secret", "kubernetes_secret", "kubernetes_secret_v1",
+        "vault_generic_secret", "vault_kv_secret_v2"}),
+    "approval": frozenset({
+        "aws_s3_bucket", "aws_dynamodb_table", "google_storage_bucket", "azurerm_storage_account",
+        "azurerm_storage_container", "tfe_workspace", "tfe_workspace_settings", "spacelift_stack",
+        "env0_environment", "github_branch_protection", "github_branch_protection_v3",
+        "github_repository_ruleset", "github_repository_environment", "gitlab_project",
+        "gitlab_project_level_mr_approvals", "gitlab_branch_protection",
+        "aws_codepipeline"}),
+}
+
+
+class ScanResult:
+    """One sod-iac scan of one Checkov graph: findings by (rule id, anchor address)."""
+
+    def __init__(self, project: Project, findings: list[Finding], errors: list[str]) -> None:
+        self.project = project
+        self.findings: dict[tuple[str, str], list[Finding]] = {}
+        for finding in findings:
+            self.findings.setdefault((finding.rule_id, finding.resource), []).append(finding)
+        self.errors = errors
+
+
+_CACHE: list[tuple[Any, ScanResult]] = []  # (graph, result), most recent first; the graph is
+_CACHE_SIZE = 4                              # held, so identity cannot be reused while cached
+_LOCK = threading.Lock()
+
+
+def scan_graph(graph: Any, scanned_file: str | None) -> ScanResult:
+    """The sod-iac result for a Checkov graph, computed on first use and then reused."""
+    with _LOCK:
+        for cached_graph, result in _CACHE:
+            if cached_graph is graph:
+                return result
+        result = _scan(graph, scanned_file)
+        _CACHE.insert(0, (graph, result))
+        del _CACHE[_CACHE_SIZE:]
+        return result
+
+
+def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
+    project = load_checkov_graph(graph, root=root_for(graph, scanned_file))
+    ctx = Context(project=project, access=build_access(project))
+    findings = run_rules(ctx)
+    errors = [f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in [*project.errors, *ctx.errors]]
+    for error in errors:
+        # Checkov has no channel for "this input could not be fully analysed": say it loudly.
+        _LOG.error("sod-iac: %s", error)
+    return ScanResult(project, findings, errors)
+
+
+def _details(finding: Finding) -> list[str]:
+    lines = [finding.message]
+    if finding.principal:
+        lines.append(f"principal: {finding.principal}")
+    if finding.principals:
+        lines.append(f"principals: {', '.join(finding.principals)}")
+    if finding.secret:
+        lines.append(f"secret: {finding.secret}")
+    if finding.duties:
+        lines.append(f"duties: {', '.join(finding.duties)}")
+    for hop in finding.evidence:
+        where = f" ({hop.location})" if hop.location else ""
+        lines.append(f"evidence: {hop.address}: {hop.detail}{where}")
+    lines.append(f"fingerprint: {finding.fingerprint}")
+    return lines
+
+
+class SodIacCheck(BaseResourceCheck):
+    """The Checkov face of one sod-iac rule; subclasses only set `rule`."""
+
+    rule: Rule
+
+    def __init__(self) -> None:
+        rule = self.rule
+        super().__init__(
+            name=f"sod-iac: {rule.title}",
+            id=rule.id,
+            categories=[CATEGORIES.get(rule.family, CheckCategories.IAM)],
+            supported_resources=["*"],
+            guideline=next((ref.url for ref in rule.references if ref.url), None),
+        )
+        self.default_severity = Severities[SEVERITIES[rule.severity]]
+        self.severity = self.default_severity
+        self._scanned_file: str | None = None
+
+    def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
+            entity_type: str, skip_info: Any) -> Any:
+        self._scanned_file = scanned_file
+        self.severity = self.default_severity
+        return super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.evaluated_keys = []
+        address = conf.get("__address__")
+        if self.graph is None or not isinstance(address, str):
+            return CheckResult.UNKNOWN
+        result = scan_graph(self.graph, self._scanned_file)
+        findings = result.findings.get((self.id, address))
+        if findings:
+            worst = max(findings, key=lambda f: ("low", "medium", "high", "critical").index(f.severity))
+            self.severity = Severities[SEVERITIES[worst.severity]]
+            self.details = [line for finding in findings for line in _details(finding)]
+            return CheckResult.FAILED
+        parts = split_address(address)
+        if parts is not None and parts[2] in JUDGED_TYPES.get(self.rule.family, ()):
+            return CheckResult.PASSED
+        return CheckResult.UNKNOWN
+
+
+def _register() -> list[SodIacCheck]:
+    checks = []
+    for rule in all_rules():
+        if rule.implemented:
+            cls = type(f"{rule.id}Check", (SodIacCheck,), {"rule": rule, "__module__": __name__})
+            checks.append(cls())
+    return checks
+
+
+CHECKS = _register()

@@ -1,0 +1,112 @@
+"""Small helpers shared by the GCP, Azure and Kubernetes engines (not by AWS, which has its own).
+
+- `Grant`: one way a principal holds a permission, with its level and evidence chain; the
+  shape every engine's `members_with_permission` returns (see those modules' docstrings).
+- `glob`: case-sensitive or -insensitive wildcard matching where `*` spans anything.
+- `text_of`: the literal text of a value, or None when any part is unknown.
+- `hop`: one evidence hop for a resource of the code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from sod_iac.access.graph import Level
+from sod_iac.model import Evidence, Resource
+from sod_iac.values import Ref, Template, Unknown
+
+
+@dataclass(frozen=True)
+class Grant:
+    """`principal` holds `permission` on `scope` at `level`; `evidence` explains how.
+
+    `scope` is the address of the resource (or the scope text, e.g. `projects/acme-prod`,
+    `/subscriptions/…/resourceGroups/rg`, `namespace:prod`) where the grant was made.
+    """
+
+    principal: str
+    permission: str
+    level: Level
+    scope: str
+    evidence: tuple[Evidence, ...] = field(default=())
+
+
+def hop(resource: Resource | None, detail: str, address: str | None = None) -> Evidence:
+    return Evidence(address=address or (resource.address if resource else "?"), detail=detail,
+                    location=resource.location if resource else None)
+
+
+def text_of(value: Any) -> str | None:
+    """A str as is; anything unknown (Unknown, Ref, Template with unknown parts) gives None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def first_block(value: Any) -> dict[str, Any]:
+    """The first object of a nested block (`metadata { ... }` is a list of one object)."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    return {}
+
+
+def refs_in(value: Any) -> list[Ref]:
+    """Every Ref inside a value (a Ref itself, the parts of a Template, list items)."""
+    if isinstance(value, Ref):
+        return [value]
+    if isinstance(value, Template):
+        return list(value.refs)
+    if isinstance(value, (list, tuple)):
+        return [r for item in value for r in refs_in(item)]
+    return []
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, (Unknown, Template))
+
+
+@lru_cache(maxsize=4096)
+def _glob_regex(pattern: str, case: bool) -> re.Pattern[str]:
+    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
+    return re.compile("".join(parts), 0 if case else re.IGNORECASE)
+
+
+def glob(pattern: str, text: str, *, case: bool = True) -> bool:
+    """Whole-string wildcard match: `*` any run (also `.` and `/`), `?` one character."""
+    if pattern == text:
+        return True
+    return bool(_glob_regex(pattern, case).fullmatch(text))
+
+
+def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
+    """Can some text match both patterns? Exact when one has no wildcard; otherwise a
+    conservative check on the literal prefixes (errs toward True)."""
+    if "*" not in a and "?" not in a:
+        return glob(b, a, case=case)
+    if "*" not in b and "?" not in b:
+        return glob(a, b, case=case)
+    pa, pb = re.split(r"[*?]", a, 1)[0], re.split(r"[*?]", b, 1)[0]
+    if not case:
+        pa, pb = pa.lower(), pb.lower()
+    return pa.startswith(pb) or pb.startswith(pa)
+
+
+__all__ = ["Grant", "hop", "text_of", "as_list", "first_block", "refs_in", "is_unknown", "glob",
+           "globs_overlap"]

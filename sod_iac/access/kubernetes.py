@@ -1,0 +1,301 @@
+"""Who can do what in Kubernetes, from Terraform alone, following Kubernetes RBAC.
+
+What is read
+- Roles: `kubernetes_role[_v1]` (namespaced) and `kubernetes_cluster_role[_v1]`, their `rule`
+  blocks (`api_groups`, `resources`, `resource_names`, `verbs`). The default user-facing
+  cluster roles `cluster-admin`, `admin`, `edit` and `view` are built in (below).
+- Bindings: `kubernetes_role_binding[_v1]` (namespaced: a Role of that namespace or a
+  ClusterRole, granted only inside the binding's namespace) and
+  `kubernetes_cluster_role_binding[_v1]` (a ClusterRole, granted in every namespace and for
+  cluster-scoped resources). Subjects are `subject { kind, name, namespace }`.
+- Subjects are named `ServiceAccount:NAMESPACE/NAME` (or the address of the
+  `kubernetes_service_account[_v1]` of the code with that name and namespace), `User:NAME`,
+  `Group:NAME` (DESIGN.md's principal naming).
+
+Semantics (Kubernetes docs "Using RBAC Authorization")
+- RBAC is purely additive: a request is allowed when some rule of a role bound to the subject
+  matches its API group, resource, verb and (if the rule lists `resource_names`) the object
+  name. `*` matches anything. A ServiceAccount subject without `namespace` is in the binding's
+  namespace.
+- A RoleBinding's Role name resolves in the binding's namespace; if the Role is not in the
+  code, the binding gives nothing (except with `speculative=True`: possibly anything there).
+- Built-in roles (docs "Default roles and role bindings", user-facing roles): `cluster-admin`
+  is everything; `admin` and `edit` read and write most namespaced resources including
+  secrets, service accounts (also impersonate and create tokens) — `admin` also roles and
+  role bindings; `view` reads most resources but not secrets. Modelled as rules below.
+
+API (for rules and other engines, e.g. secret reader sets)
+    k8s = ctx.access.kubernetes                 # None when the project has no kubernetes_ resources
+    k8s.principals()
+    k8s.members_with_permission("get", "kubernetes_secret_v1.db")   # verb on a resource of the code
+        -> [Grant(principal, "get secrets", level, scope, evidence)]
+    k8s.grants(subject, verbs=["get"], resources=["secrets"])        # every binding giving it
+    k8s.full_admin(subject) -> list[Evidence] | None
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from sod_iac.access.cloud_common import Grant, as_list, first_block, hop, text_of
+from sod_iac.access.graph import Level, Principal, best, weakest
+from sod_iac.model import Evidence, Project, Resource
+
+ROLE_TYPES = {"kubernetes_role": False, "kubernetes_role_v1": False,
+              "kubernetes_cluster_role": True, "kubernetes_cluster_role_v1": True}
+BINDING_TYPES = {"kubernetes_role_binding": False, "kubernetes_role_binding_v1": False,
+                 "kubernetes_cluster_role_binding": True, "kubernetes_cluster_role_binding_v1": True}
+SA_TYPES = ("kubernetes_service_account", "kubernetes_service_account_v1")
+SECRET_TYPES = ("kubernetes_secret", "kubernetes_secret_v1")
+CHANGE_VERBS = ("create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate")
+READ = ["get", "list", "watch"]
+WRITE = ["create", "update", "patch", "delete", "deletecollection"]
+_NAMESPACED = ["pods", "pods/exec", "pods/attach", "pods/portforward", "deployments", "statefulsets", "daemonsets",
+               "replicasets", "jobs", "cronjobs", "services", "endpoints", "configmaps", "persistentvolumeclaims",
+               "ingresses", "networkpolicies", "horizontalpodautoscalers", "poddisruptionbudgets", "events"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    api_groups: tuple[str, ...]
+    resources: tuple[str, ...]
+    verbs: tuple[str, ...]
+    resource_names: tuple[str, ...] = ()
+
+    def matches(self, verb: str, resource: str, api_group: str | None = None, name: str | None = None) -> Level:
+        if not _any(self.verbs, verb) or not _any(self.resources, resource):
+            return "no"
+        if api_group is not None and not _any(self.api_groups, api_group):
+            return "no"
+        if self.resource_names and name is not None and name not in self.resource_names:
+            return "no"
+        return "yes"
+
+
+def _any(items: Iterable[str], value: str) -> bool:
+    return any(i == "*" or i == value or (value == "*" and bool(i)) for i in items)
+
+
+# Default user-facing ClusterRoles, simplified to what duties ask about (see the docstring).
+BUILTIN_ROLES: dict[str, tuple[Rule, ...]] = {
+    "cluster-admin": (Rule(("*",), ("*",), ("*",)),),
+    "admin": (
+        Rule(("*",), tuple(_NAMESPACED + ["secrets", "serviceaccounts"]), tuple(READ + WRITE)),
+        Rule(("",), ("serviceaccounts",), ("impersonate",)),
+        Rule(("",), ("serviceaccounts/token",), ("create",)),
+        Rule(("rbac.authorization.k8s.io",), ("roles", "rolebindings"), tuple(READ + WRITE)),
+    ),
+    "edit": (
+        Rule(("*",), tuple(_NAMESPACED + ["secrets", "serviceaccounts"]), tuple(READ + WRITE)),
+        Rule(("",), ("serviceaccounts",), ("impersonate",)),
+        Rule(("",), ("serviceaccounts/token",), ("create",)),
+    ),
+    "view": (Rule(("*",), tuple(_NAMESPACED + ["serviceaccounts"]), tuple(READ)),),
+}
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    key: str                   # "ClusterRole/name" or "Role/namespace/name"
+    rules: tuple[Rule, ...]
+    known: bool
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Binding:
+    subject: str
+    subject_text: str
+    role: RoleRef
+    namespace: str | None      # None: cluster-wide (ClusterRoleBinding)
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def scope(self) -> str:
+        return f"namespace:{self.namespace}" if self.namespace is not None else "cluster"
+
+
+class KubernetesAccess:
+    """The Kubernetes RBAC engine for one Project."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.roles: dict[str, RoleRef] = {}
+        self.bindings: list[Binding] = []
+        self._by_subject: dict[str, list[Binding]] = defaultdict(list)
+        self._kinds: dict[str, str] = {}
+        self._sa_names: dict[tuple[str, str], str] = {}
+        self._build()
+
+    # --- building ------------------------------------------------------------------------
+    def _build(self) -> None:
+        for r in self.project.resources:
+            if r.mode != "managed":
+                continue
+            if r.type in SA_TYPES:
+                meta = first_block(r.values.get("metadata"))
+                name, ns = text_of(meta.get("name")), text_of(meta.get("namespace")) or "default"
+                self._kinds[r.address] = "service-account"
+                if name:
+                    self._sa_names[(ns, name)] = r.address
+            if r.type in ROLE_TYPES:
+                self._role(r, ROLE_TYPES[r.type])
+        for r in self.project.resources:
+            if r.mode == "managed" and r.type in BINDING_TYPES:
+                self._binding(r, BINDING_TYPES[r.type])
+
+    def _role(self, r: Resource, cluster: bool) -> None:
+        meta = first_block(r.values.get("metadata"))
+        name = text_of(meta.get("name")) or r.address
+        ns = text_of(meta.get("namespace")) or "default"
+        rules = []
+        known = True
+        for block in as_list(r.values.get("rule")):
+            if not isinstance(block, dict):
+                known = False
+                continue
+            values = {k: [v for v in as_list(block.get(k)) if isinstance(v, str)] for k in
+                      ("api_groups", "resources", "verbs", "resource_names")}
+            if any(not isinstance(v, str) for k in ("resources", "verbs") for v in as_list(block.get(k))):
+                known = False
+            rules.append(Rule(tuple(values["api_groups"] or [""]), tuple(values["resources"]),
+                              tuple(values["verbs"]), tuple(values["resource_names"])))
+        if r.values.get("aggregation_rule") and not rules:
+            known = False
+        key = f"ClusterRole/{name}" if cluster else f"Role/{ns}/{name}"
+        summary = "; ".join(f"{','.join(x.verbs)} {','.join(x.resources)}"
+                            + (f" ({','.join(x.resource_names)})" if x.resource_names else "") for x in rules)
+        self.roles[key] = RoleRef(key, tuple(rules), known, (hop(r, f"{key}: {summary or 'no rules'}"),))
+
+    def _role_ref(self, kind: str, name: str, ns: str | None) -> RoleRef:
+        key = f"ClusterRole/{name}" if kind == "ClusterRole" else f"Role/{ns}/{name}"
+        if key in self.roles:
+            return self.roles[key]
+        if kind == "ClusterRole" and name in BUILTIN_ROLES:
+            return RoleRef(key, BUILTIN_ROLES[name], True, ())
+        return RoleRef(key, (), False, ())
+
+    def _binding(self, r: Resource, cluster: bool) -> None:
+        meta = first_block(r.values.get("metadata"))
+        ns = None if cluster else (text_of(meta.get("namespace")) or "default")
+        ref = first_block(r.values.get("role_ref"))
+        kind = text_of(ref.get("kind")) or ("ClusterRole" if cluster else "Role")
+        role = self._role_ref(kind, text_of(ref.get("name")) or str(ref.get("name")), ns)
+        for subject in as_list(r.values.get("subject")):
+            if not isinstance(subject, dict):
+                continue
+            sid, text, skind = self.subject_id(subject, ns)
+            where = f"namespace {ns}" if ns is not None else "the whole cluster"
+            binding = Binding(sid, text, role, ns, (hop(r, f"binds {role.key} to {text} in {where}"),))
+            self.bindings.append(binding)
+            self._by_subject[sid].append(binding)
+            self._kinds.setdefault(sid, skind)
+
+    def subject_id(self, subject: dict[str, Any], binding_ns: str | None) -> tuple[str, str, str]:
+        kind = text_of(subject.get("kind")) or "ServiceAccount"
+        name = text_of(subject.get("name")) or str(subject.get("name"))
+        if kind == "ServiceAccount":
+            ns = text_of(subject.get("namespace")) or binding_ns or "default"
+            text = f"ServiceAccount:{ns}/{name}"
+            return self._sa_names.get((ns, name), text), text, "service-account"
+        text = f"{kind}:{name}"
+        return text, text, kind.lower()
+
+    # --- questions ----------------------------------------------------------------------
+    def principals(self) -> list[Principal]:
+        out = []
+        for sid in sorted(self._kinds):
+            resource = self.project.resource(sid)
+            name = text_of(first_block(resource.values.get("metadata")).get("name")) if resource else None
+            out.append(Principal(id=sid, cloud="kubernetes", kind=self._kinds[sid], name=name,
+                                 location=resource.location if resource is not None else None))
+        return out
+
+    def grants(self, subject: str, verbs: Iterable[str] = (), resources: Iterable[str] = (), *,
+               api_group: str | None = None, changes: bool = False, excluded: Iterable[str] = (),
+               speculative: bool = False) -> list[Grant]:
+        """Every binding of `subject` whose role allows one of `verbs` on one of `resources`
+        (any object name), or (with `changes`) any change outside the `excluded` resources."""
+        verbs, resources, excluded = list(verbs), list(resources), list(excluded)
+        out = []
+        for b in self._by_subject.get(subject, []):
+            perm = None
+            scope = b.scope
+            level: Level = "yes"
+            for rule in b.role.rules:
+                for verb in verbs:
+                    for res in resources:
+                        if perm is None and rule.matches(verb, res, api_group) == "yes":
+                            perm = f"{verb} {res}"
+                            if rule.resource_names:
+                                scope = f"{b.scope}/{res}:{','.join(sorted(rule.resource_names))}"
+                if perm is None and changes:
+                    verb = next((v for v in rule.verbs if v == "*" or v in CHANGE_VERBS), None)
+                    res = next((x for x in rule.resources if x not in excluded), None)
+                    if verb and res:
+                        perm = f"{verb} {res}"
+            if perm is None and not b.role.known and speculative:
+                perm, level = f"unknown {b.role.key}", "possible"
+            if perm is not None:
+                out.append(Grant(subject, perm, level, scope, (*b.evidence, *b.role.evidence)))
+        return out
+
+    def can(self, subject: str, verb: str, resource: str, namespace: str | None, name: str | None = None,
+            api_group: str | None = None) -> tuple[Level, list[Evidence]]:
+        level: Level = "no"
+        evidence: list[Evidence] = []
+        for b in self._by_subject.get(subject, []):
+            if b.namespace is not None and namespace is not None and b.namespace != namespace:
+                continue
+            if b.namespace is not None and namespace is None:
+                continue  # a RoleBinding never grants cluster-scoped resources
+            for rule in b.role.rules:
+                got = rule.matches(verb, resource, api_group, name)
+                if best(got, level) != level:
+                    level, evidence = got, [*b.evidence, *b.role.evidence]
+        return level, evidence
+
+    def members_with_permission(self, verb: str, resource_address: str, *, speculative: bool = False) -> list[Grant]:
+        """Every subject that may `verb` the object `resource_address` of the code (a secret,
+        a service account, ...), honouring namespaces and resource_names."""
+        target = self.project.resource(resource_address)
+        if target is None:
+            return []
+        meta = first_block(target.values.get("metadata"))
+        ns = text_of(meta.get("namespace")) or ("default" if meta.get("namespace") is None else None)
+        name = text_of(meta.get("name"))
+        kind = {"kubernetes_secret": "secrets", "kubernetes_secret_v1": "secrets",
+                "kubernetes_service_account": "serviceaccounts", "kubernetes_service_account_v1": "serviceaccounts",
+                "kubernetes_config_map": "configmaps", "kubernetes_config_map_v1": "configmaps"}.get(target.type, "*")
+        found: dict[str, Grant] = {}
+        for b in self.bindings:
+            if b.namespace is not None and ns is not None and b.namespace != ns:
+                continue
+            reach: Level = "possible" if (b.namespace is not None and ns is None) else "yes"
+            level: Level = "no"
+            for rule in b.role.rules:
+                got = rule.matches(verb, kind, "", name) if name is not None else (
+                    weakest(rule.matches(verb, kind, ""), "possible" if rule.resource_names else "yes"))
+                level = best(level, got)
+            if level == "no" and not b.role.known and speculative:
+                level = "possible"
+            level = weakest(level, reach)
+            if level == "no":
+                continue
+            current = found.get(b.subject)
+            if current is None or best(level, current.level) != current.level:
+                found[b.subject] = Grant(b.subject, f"{verb} {kind}", level, b.scope, (*b.evidence, *b.role.evidence))
+        return [found[k] for k in sorted(found)]
+
+    def full_admin(self, subject: str) -> list[Evidence] | None:
+        """Bound cluster-wide to a role allowing every verb on every resource."""
+        for b in self._by_subject.get(subject, []):
+            if b.namespace is None and any(r.matches("*", "*", "*") == "yes" and "*" in r.verbs and "*" in r.resources
+                                           and "*" in r.api_groups for r in b.role.rules):
+                return list(b.evidence)
+        return None
+
+
+__all__ = ["KubernetesAccess", "Binding", "Rule", "RoleRef", "BUILTIN_ROLES"]

@@ -1,0 +1,122 @@
+"""`sod-iac who-can read SECRET [PATHS]`: every principal that can read a secret, and why.
+
+Reports never compute: this module formats what sod_iac.access.secrets answers (readers with
+their evidence, principals that get part of the way, notes on what the code leaves unknown).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.model import Evidence
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _hop(e: Evidence) -> dict[str, Any]:
+    where = {"path": e.location.path, "start_line": e.location.start_line,
+             "end_line": e.location.end_line} if e.location else None
+    return {"address": e.address, "detail": e.detail, "location": where}
+
+
+def describe_readers(found: ReaderSet) -> dict[str, Any]:
+    """A reader set as plain data (the `--format json` output)."""
+    secret = found.secret
+    loc = secret.location
+    return {
+        "secret": secret.address,
+        "cloud": secret.cloud,
+        "kind": secret.kind,
+        "name": secret.name,
+        "location": {"path": loc.path, "start_line": loc.start_line, "end_line": loc.end_line} if loc else None,
+        "limit": secret.limit,
+        "principals": found.principals,
+        "readers": [{"principal": r.principal, "level": r.level, "how": r.how, "scope": r.scope,
+                     "members": sorted(r.members), "counted": r.level in COUNTED,
+                     "evidence": [_hop(e) for e in r.evidence]} for r in found.readers],
+        "cannot_read": [{"principal": b.principal, "reason": b.reason, "evidence": [_hop(e) for e in b.evidence]}
+                        for b in found.blocked],
+        "notes": list(found.notes),
+    }
+
+
+def _where(hop: dict[str, Any]) -> str:
+    loc = hop["location"]
+    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
+
+
+def render_text(data: dict[str, Any]) -> str:
+    name = f" {data['name']}" if data["name"] else ""
+    where = f", {_where(data)}" if data["location"] else ""
+    lines = [f"{data['secret']} ({data['kind']}{name}{where})", ""]
+    limit = data["limit"] if data["limit"] is not None else 1
+    lines.append(f"Readers: {len(data['principals'])} (allowed: {limit})")
+    for r in data["readers"]:
+        level = "" if r["level"] == "yes" else f" [{r['level']}]"
+        scope = f" (stands for {r['scope']})" if r["scope"] else ""
+        lines.append(f"  {r['principal']}{level}{scope}")
+        lines.append(f"      {r['how']}")
+        if r["members"]:
+            lines.append(f"      members in the code: {', '.join(r['members'])}")
+        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in r["evidence"])
+    if not data["readers"]:
+        lines.append("  (none)")
+    if data["cannot_read"]:
+        lines.append("Cannot read (part of the way only):")
+        for b in data["cannot_read"]:
+            lines.append(f"  {b['principal']}: {b['reason']}")
+            lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in b["evidence"])
+    if data["notes"]:
+        lines.append("Notes:")
+        lines.extend(f"  - {note}" for note in data["notes"])
+    return "\n".join(lines) + "\n"
+
+
+@click.group("who-can", context_settings=CONTEXT_SETTINGS)
+def who_can() -> None:
+    """Ask who can do something to a resource of the scanned code."""
+
+
+@who_can.command("read", context_settings=CONTEXT_SETTINGS)
+@click.argument("secret")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
+         var_files: tuple[Path, ...]) -> None:
+    """List every principal that can read SECRET, with the evidence for each.
+
+    SECRET is the secret's address (`aws_secretsmanager_secret.db`,
+    `module.app.google_secret_manager_secret.api`) or, when unique, its name. PATHS are scanned
+    as by `sod-iac scan` (default: .). Readers are an over-approximation: a grant that depends
+    on a value the code does not state is listed as [possible]. Principals that get only part
+    of the way (e.g. may call GetSecretValue but not kms:Decrypt) are listed with the reason.
+    """
+    from sod_iac.access.secrets import secret_access
+    from sod_iac.cli import fail, guarded
+    from sod_iac.query import analyse
+
+    with guarded():
+        project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
+                                 var_files=[str(v) for v in var_files])
+        access = secret_access(project, graph)
+        secrets = access.secrets()
+        chosen = next((s for s in secrets if s.address == secret), None)
+        if chosen is None:
+            named = [s for s in secrets if s.name == secret]
+            chosen = named[0] if len(named) == 1 else None
+        if chosen is None:
+            hint = ", ".join(s.address for s in secrets[:8]) or "none found"
+            fail(f"no secret {secret!r} in the scanned code (secrets: {hint})")
+        data = describe_readers(access.readers(chosen))
+        click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
+        if project.errors:
+            for error in project.errors:
+                click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
+            raise SystemExit(2)

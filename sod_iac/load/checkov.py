@@ -1,0 +1,813 @@
+"""Loader for Checkov's Terraform graph: the same Project the HCL and plan loaders build.
+
+Checkov (run with `--external-checks-dir checks`) has already parsed and rendered the code:
+its graph holds one vertex per resource, data source, variable, `terraform` block, ... with
+the block's configuration (`config_`) and an edge per reference. This module turns that graph
+into a `sod_iac.model.Project`, so the rules run on it unchanged. It never imports `hcl2`
+(inside Checkov's environment that module is bc-python-hcl2) nor Checkov itself: the graph is
+read duck-typed, as rustworkx (Checkov's default) or networkx (`CHECKOV_GRAPH_FRAMEWORK=NETWORKX`).
+
+What Checkov hands over, and what becomes of it:
+
+* Addresses: `__address__` is Terraform's (`module.m.aws_iam_role.r[0]`, `aws_iam_user.u["a"]`);
+  data sources lack the `data.` part, which is put back (`module.m.data.aws_x.y`).
+* Values: HCL arguments are wrapped in one-element lists (`name: ["x"]`), nested blocks are
+  lists of dicts whose arguments are wrapped again, object arguments are plain dicts
+  (`tags: [{"Name": "x"}]`). They are unwrapped into plan-JSON shape (blocks are lists of dicts).
+* Expressions Checkov could not render stay text: a whole-argument reference is bare
+  (`aws_iam_role.r.arn`), interpolations keep `${...}` (`"${aws_s3_bucket.b.arn}/*"`). A
+  reference to an argument the code sets is resolved to its value, as the HCL loader does;
+  the rest become `Ref`/`Template`/`Unknown` from `sod_iac.values` ("unknown means possible").
+  `data.aws_iam_policy_document` gets its `json`, rendered by the same code as for HCL.
+* Lines: `__start_line__`/`__end_line__` and the vertex's file become the Location (path
+  relative to the scanned root). References come from the graph's edges and from the
+  expressions themselves.
+* Plans: Checkov's plan conf loses what the plan states exactly (sensitive and unknown marks,
+  maps vs. blocks), so the plan file a vertex comes from is read with sod-iac's own plan
+  loader; Checkov's vertices only give its lines. If that file cannot be read, the conf is used.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Iterable, Iterator
+
+from sod_iac.load.policy_document import render_policy_json
+from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
+from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
+
+# Same as the HCL loader (sod_iac.load.terraform): meta-arguments are not values.
+META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "providers", "source", "version"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
+# Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
+CHECKOV_KEYS = frozenset({
+    "__start_line__", "__end_line__", "__address__", "__file__", "__startline__", "__endline__",
+    "start_line", "end_line", "references_", "__change_actions__", "__change_keys__",
+    "virtual_resources", "__resolved__",
+})
+POLICY_DOCUMENT = "aws_iam_policy_document"
+MAX_DEPTH = 200
+
+_IDENT = r"[A-Za-z_][\w-]*"
+_INDEX = r'\[(?:\d+|"(?:[^"\\]|\\.)*"|\*)\]'
+_TRAVERSAL = re.compile(rf"^{_IDENT}(?:\.{_IDENT}|\.\d+|{_INDEX})+$")
+_STEP = re.compile(rf'\.?({_IDENT})|\.(\d+)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]|\[(\*)\]')
+_CALL = re.compile(r"^([a-z][a-z0-9_]*)\((.*)\)$", re.S)
+_CALLS_AS_TEXT = frozenset({"jsonencode", "lookup", "merge", "concat", "format", "join", "flatten",
+                            "coalesce", "element", "try", "can", "tostring", "tolist", "toset", "file",
+                            "templatefile", "replace", "split", "distinct", "compact", "keys", "values"})
+_EMBEDDED = re.compile(r"(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
+                       r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(?:\.[A-Za-z_]\w*|\[\d+\])*')
+_MAX_LITERAL = 1024 * 1024
+_ARGUMENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_NOT_OBJECTS = ("var", "local", "each", "count", "path", "terraform", "self")
+
+
+# --------------------------------------------------------------------------- the graph
+
+
+class Vertex:
+    """One graph vertex, whatever the graph library: its block type, file and attributes."""
+
+    __slots__ = ("key", "attrs")
+
+    def __init__(self, key: Any, attrs: dict[str, Any]) -> None:
+        self.key = key
+        self.attrs = attrs
+
+    @property
+    def block_type(self) -> str:
+        return str(self.attrs.get("block_type_") or "")
+
+    @property
+    def file(self) -> str:
+        return str(self.attrs.get("file_path_") or "")
+
+    @property
+    def config(self) -> Any:
+        return self.attrs.get("config_")
+
+
+def graph_parts(graph: Any) -> tuple[list[Vertex], list[tuple[Any, Any, str]]]:
+    """Vertices and (source key, target key, label) edges of a rustworkx or networkx graph."""
+    vertices: list[Vertex] = []
+    edges: list[tuple[Any, Any, str]] = []
+    if hasattr(graph, "node_indices") and hasattr(graph, "weighted_edge_list"):  # rustworkx
+        for index in graph.node_indices():
+            data = graph[index]
+            attrs = data[1] if isinstance(data, tuple) and len(data) == 2 else data
+            if isinstance(attrs, dict):
+                vertices.append(Vertex(index, attrs))
+        for source, target, data in graph.weighted_edge_list():
+            edges.append((source, target, _label(data)))
+    elif hasattr(graph, "nodes") and hasattr(graph, "edges"):  # networkx
+        for key, attrs in graph.nodes(data=True):
+            if isinstance(attrs, dict):
+                vertices.append(Vertex(key, attrs))
+        for source, target, data in graph.edges(data=True):
+            edges.append((source, target, _label(data)))
+    else:
+        raise TypeError(f"not a Checkov graph: {type(graph).__name__}")
+    return vertices, edges
+
+
+def _label(data: Any) -> str:
+    if isinstance(data, dict):
+        return str(data.get("label", ""))
+    return str(getattr(data, "label", data) or "")
+
+
+def root_for(graph: Any, scanned_file: str | None) -> str | None:
+    """The folder Checkov scanned: a vertex file path minus the entity's `scanned_file`
+    (Checkov's path relative to its root, with a leading separator)."""
+    if not scanned_file:
+        return None
+    suffix = scanned_file.replace("\\", "/")
+    if not suffix.startswith("/"):
+        suffix = "/" + suffix
+    for vertex in graph_parts(graph)[0]:
+        path = vertex.file.replace("\\", "/")
+        if path.endswith(suffix):
+            return path[: len(path) - len(suffix)] or "/"
+    return None
+
+
+# --------------------------------------------------------------------------- addresses
+
+
+def split_address(address: str) -> tuple[str, str, str, str, int | str | None] | None:
+    """(module prefix, mode, type, name, index) of `module.m[0].data.aws_x.y["k"]`, or None."""
+    steps = _steps(address)
+    if steps is None:
+        return None
+    i, module_end = 0, 0
+    while i + 1 < len(steps) and steps[i] == ("module", False) and not steps[i + 1][1]:
+        j = i + 2 + (1 if i + 2 < len(steps) and steps[i + 2][1] else 0)
+        if len(steps) - j < 2:
+            break
+        module_end, i = j, j
+    module = _join(steps[:module_end])
+    rest = steps[module_end:]
+    mode = "managed"
+    if rest and rest[0] == ("data", False) and len(rest) >= 3:
+        mode, rest = "data", rest[1:]
+    if len(rest) not in (2, 3) or rest[0][1] or rest[1][1] or (len(rest) == 3 and not rest[2][1]):
+        return None
+    index = rest[2][0] if len(rest) == 3 else None
+    return module, mode, str(rest[0][0]), str(rest[1][0]), index
+
+
+def _steps(text: str) -> list[tuple[Any, bool]] | None:
+    """`a.b[0].c["k"]` -> [("a", False), ("b", False), (0, True), ("c", False), ("k", True)]."""
+    out: list[tuple[Any, bool]] = []
+    pos = 0
+    while pos < len(text):
+        match = _STEP.match(text, pos)
+        if not match or (pos == 0 and text.startswith(".")):
+            return None
+        name, number, index, key, star = match.groups()
+        if name is not None:
+            out.append((name, False))
+        elif number is not None:
+            out.append((int(number), True))
+        elif index is not None:
+            out.append((int(index), True))
+        elif key is not None:
+            out.append((json.loads(key), True))
+        else:
+            out.append(("*", True))
+        pos = match.end()
+    return out
+
+
+def _join(steps: Iterable[tuple[Any, bool]]) -> str:
+    text = ""
+    for value, is_key in steps:
+        if is_key:
+            text += f"[{json.dumps(value) if isinstance(value, str) else value}]"
+        else:
+            text += f".{value}" if text else str(value)
+    return text
+
+
+def _checkov_address(vertex: Vertex, conf: dict[str, Any]) -> str | None:
+    """Terraform's address of a resource or data vertex (Checkov drops `data.`)."""
+    raw = conf.get("__address__") or vertex.attrs.get("__address__")
+    if not isinstance(raw, str):
+        return None
+    if vertex.block_type != "data":
+        return raw
+    steps = _steps(raw)
+    if steps is None:
+        return None
+    # the last `type.name[key]` is the data source; what precedes it is the module path
+    tail = 3 if steps and steps[-1][1] else 2
+    if len(steps) < tail:
+        return None
+    head, own = steps[:-tail], steps[-tail:]
+    if head and head[-1] == ("data", False):
+        return raw
+    return _join([*head, ("data", False), *own])
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _is_block(item: Any) -> bool:
+    """A nested block as Checkov's HCL parser gives it: every argument wrapped in a
+    one-element list, or a list of blocks, and argument names in Terraform's snake_case (an
+    object argument keeps plain values: `tags = {...}`, `jsonencode({Statement = [...]})`)."""
+    if not isinstance(item, dict) or not item:
+        return False
+    for key, value in item.items():
+        if key in CHECKOV_KEYS:
+            continue
+        if not isinstance(key, str) or not _ARGUMENT.match(key) or not isinstance(value, list):
+            return False
+        if len(value) != 1 and not all(isinstance(v, dict) for v in value):
+            return False
+    return True
+
+
+def unwrap(value: Any, depth: int = 0) -> Any:
+    """One argument as Checkov holds it (`[value]`, or a list of blocks) in plan-JSON shape."""
+    if depth > MAX_DEPTH:
+        return Unknown("nested too deeply")
+    if isinstance(value, list):
+        if value and all(_is_block(v) for v in value):
+            return [unwrap_block(v, depth + 1) for v in value]
+        if len(value) == 1:
+            return _unnest(value[0])
+    return value
+
+
+def _unnest(value: Any) -> Any:
+    """Undo Checkov's rendering of a list with several references (3.3.x): `[a.name, b.name]`
+    comes back as `[["a", "b.name"], "b.name"]`, the rendered list nested as the first item
+    before the unrendered rest. The nested list is the value (Checkov may reorder items)."""
+    while (isinstance(value, list) and len(value) >= 2 and isinstance(value[0], list)
+           and len(value[0]) == len(value) and value[1:] == value[0][1:]):
+        value = value[0]
+    return value
+
+
+def unwrap_block(block: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """A block's arguments and nested blocks, without meta-arguments."""
+    out: dict[str, Any] = {}
+    for key, value in block.items():
+        if key in CHECKOV_KEYS or key in META_BLOCKS:
+            continue
+        if key == "dynamic":
+            for name, blocks in _dynamic_blocks(value, depth):
+                out.setdefault(name, []).extend(blocks)
+            continue
+        is_blocks = isinstance(value, list) and bool(value) and all(_is_block(v) for v in value)
+        if key in META_ATTRIBUTES and not is_blocks:  # `source {}` of codebuild is a block
+            continue
+        item = unwrap(value, depth + 1)
+        if not is_blocks and isinstance(item, (dict, list)) and _is_json_argument(key):
+            item = _Json(item)  # Checkov rendered `jsonencode(...)` into the object itself
+        out[key] = item
+    return out
+
+
+# Arguments the providers type as JSON strings: an object here was a `jsonencode(...)` that
+# Checkov evaluated; the HCL loader (like Terraform) has the JSON text.
+JSON_ARGUMENTS = frozenset({
+    "policy", "assume_role_policy", "inline_policy", "container_definitions", "template_body",
+    "definition", "content", "access_policies", "event_pattern", "policy_document",
+    "resource_policy", "permissions_boundary_policy", "trust_policy", "key_policy",
+})
+
+
+def _is_json_argument(key: str) -> bool:
+    return key in JSON_ARGUMENTS or key.endswith("_policy")
+
+
+def _dynamic_blocks(value: Any, depth: int) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """`dynamic "x" { content {...} }` that Checkov did not expand: one possible block."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except ValueError:
+                continue
+        if not isinstance(item, dict):
+            continue
+        for name, spec in item.items():
+            spec = spec[0] if isinstance(spec, list) and len(spec) == 1 else spec
+            content = spec.get("content") if isinstance(spec, dict) else None
+            content = content[0] if isinstance(content, list) and content else content
+            if isinstance(content, dict):
+                block = unwrap_block(content, depth + 1) if _is_block(content) else dict(content)
+                yield name, [block]
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+def split_template(text: str) -> list[tuple[bool, str]] | None:
+    """`a-${x.y}-b` -> [(False, "a-"), (True, "x.y"), (False, "-b")]; None if unbalanced."""
+    parts: list[tuple[bool, str]] = []
+    pos, literal = 0, ""
+    while pos < len(text):
+        start = text.find("${", pos)
+        if start < 0:
+            literal += text[pos:]
+            break
+        if start > 0 and text[start - 1] == "$":  # `$${` is an escaped, literal `${`
+            literal += text[pos:start - 1] + "${"
+            pos = start + 2
+            continue
+        literal += text[pos:start]
+        depth, i, quote = 1, start + 2, False
+        while i < len(text) and depth:
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == '"':
+                    quote = False
+            elif ch == '"':
+                quote = True
+            elif ch == "{":
+                depth += 1
+            elif ch == "}":
+                depth -= 1
+            i += 1
+        if depth:
+            return None
+        if literal:
+            parts.append((False, literal))
+            literal = ""
+        parts.append((True, text[start + 2:i - 1].strip()))
+        pos = i
+    if literal:
+        parts.append((False, literal))
+    return parts
+
+
+class _Builder:
+    """Builds the Project: resources first (raw values), then resolves their expressions."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.project = Project(root=root)
+        self.raw: dict[str, tuple[dict[str, Any], str]] = {}  # address -> (values, module prefix)
+        self.resolved: dict[str, dict[str, Any]] = {}
+        self.active: set[str] = set()
+        self.refs: dict[str, dict[str, set[str]]] = {}
+        self.files: set[str] = set()
+
+    # --- paths -----------------------------------------------------------------------
+    def rel(self, path: str) -> str:
+        if not path:
+            return ""
+        try:
+            rel = os.path.relpath(path, self.root)
+        except ValueError:
+            return path.replace(os.sep, "/")
+        rel = rel.replace(os.sep, "/")
+        return path.replace(os.sep, "/") if rel.startswith("../") else rel
+
+    def location(self, vertex: Vertex, conf: dict[str, Any]) -> Location | None:
+        start = _line(conf.get("__start_line__", vertex.attrs.get("__start_line__")))
+        end = _line(conf.get("__end_line__", vertex.attrs.get("__end_line__")))
+        if start is None:  # plan files: Checkov's own line keys
+            start, end = _line(conf.get("__startline__")), _line(conf.get("__endline__"))
+        path = self.rel(vertex.file)
+        if not path or start is None or start < 1:
+            return None
+        return Location(path=path, start_line=start, end_line=max(end or start, start))
+
+    # --- expressions -----------------------------------------------------------------
+    def expression(self, expr: str, module: str, refs: set[str]) -> Any:
+        """The value of an expression Checkov left as text (the inside of `${...}`)."""
+        expr = expr.strip()
+        call = _CALL.match(expr)
+        if call:
+            return self.call(call.group(1), call.group(2), expr, module, refs)
+        if not _TRAVERSAL.match(expr):
+            return Unknown(_short(expr))
+        value = self.reference(expr, module, refs)
+        return Unknown(_short(expr)) if value is None else value
+
+    def reference(self, expr: str, module: str, refs: set[str]) -> Any:
+        """A traversal: a resource's value or Ref, an Unknown for var/local/..., or None when
+        it names nothing in the code (then it was literal text after all)."""
+        steps = _steps(expr)
+        if not steps or steps[0][1]:
+            return None
+        head = steps[0][0]
+        if head in _NOT_OBJECTS:
+            return Unknown(_join(steps[:2]) if len(steps) >= 2 else expr)
+        size = 3 if head == "data" else 2
+        if len(steps) < size or any(is_key for _, is_key in steps[:size]):
+            return None
+        keyed = size + 1 if len(steps) > size and steps[size][1] else size
+        subject = _qualify(module, _join(steps[:keyed]))
+        base = _qualify(module, _join(steps[:size]))
+        if head == "module":
+            refs.add(base)
+            return Ref(address=subject, attribute=_join(steps[keyed:]))
+        if subject in self.raw:
+            address, rest = subject, steps[keyed:]
+        elif base in self.raw:
+            address, rest = base, steps[size:]
+        else:
+            return None
+        refs.add(address)
+        return self.attribute(address, rest)
+
+    def call(self, name: str, args: str, expr: str, module: str, refs: set[str]) -> Any:
+        """A function call Checkov did not evaluate. `jsonencode` of a literal (Checkov leaves
+        its argument as Python literal text) is encoded as Terraform would; others are unknown."""
+        if name == "jsonencode" and len(args) <= _MAX_LITERAL:
+            try:
+                value = ast.literal_eval(args)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                return Unknown(_short(expr))
+            return _Json(value)
+        return Unknown(_short(expr))
+
+    def attribute(self, address: str, path: list[tuple[Any, bool]]) -> Any:
+        """`address.path` as the HCL evaluator sees it: a value the code sets, else a Ref."""
+        attribute = _join(path)
+        value: Any = self.values(address)
+        for step, is_key in path:
+            if isinstance(value, dict):
+                value = value.get(step) if not is_key or isinstance(step, str) else None
+            elif isinstance(value, list) and isinstance(step, int):
+                value = value[step] if step < len(value) else None
+            elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and not is_key:
+                value = value[0].get(step)  # `block.arg` on a single block
+            else:
+                value = None
+            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
+                return Ref(address=address, attribute=attribute)
+        if not path:
+            return Ref(address=address, attribute="")
+        return value
+
+    def convert(self, value: Any, module: str, refs: set[str], depth: int = 0) -> Any:
+        """Resolve the expressions left in an unwrapped value."""
+        if depth > MAX_DEPTH:
+            return Unknown("nested too deeply")
+        if isinstance(value, _Json):
+            return encode_json(self.convert(value.value, module, refs, depth + 1), sort_keys=True)
+        if isinstance(value, str):
+            converted = self.string(value, module, refs)
+            if isinstance(converted, _Json):
+                return self.convert(converted, module, refs, depth + 1)
+            return converted
+        if isinstance(value, dict):
+            return {k: self.convert(v, module, refs, depth + 1) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.convert(v, module, refs, depth + 1) for v in value]
+        return value
+
+    def string(self, text: str, module: str, refs: set[str]) -> Any:
+        if "${" in text:
+            parts = split_template(text)
+            if parts is None:
+                return text
+            if len(parts) == 1 and parts[0][0]:
+                return self.expression(parts[0][1], module, refs)
+            pieces: list[Any] = []
+            for is_expr, piece in parts:
+                value = self.expression(piece, module, refs) if is_expr else piece
+                if isinstance(value, _Json):
+                    value = self.convert(value, module, refs)
+                pieces.append(_as_text(value))
+            return make_template(pieces)
+        # Checkov drops `${}` where it rendered part of an expression (inside jsonencode,
+        # a whole-argument reference): whole references, calls, and references inside text.
+        if _TRAVERSAL.match(text):
+            head = text.split(".", 1)[0].split("[", 1)[0]
+            if head in ("var", "local") or text == "terraform.workspace":
+                return Unknown(text)
+        call = _CALL.match(text)
+        if call and call.group(1) in _CALLS_AS_TEXT:
+            return self.call(call.group(1), call.group(2), text, module, refs)
+        return self.embedded(text, module, refs)
+
+    def embedded(self, text: str, module: str, refs: set[str]) -> Any:
+        """References to resources of the code inside plain text (`aws_s3_bucket.b.arn/*`)."""
+        if "." not in text:
+            return text
+        pieces: list[Any] = []
+        pos = 0
+        for match in _EMBEDDED.finditer(text):
+            found: set[str] = set()
+            value = self.reference(match.group(0), module, found)
+            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
+                continue
+            if match.start() == 0 and match.end() == len(text):
+                refs.update(found)
+                return value
+            refs.update(found)
+            pieces.extend([text[pos:match.start()], _as_text(value)])
+            pos = match.end()
+        if not pieces:
+            return text
+        pieces.append(text[pos:])
+        return make_template(pieces)
+
+    # --- resources -------------------------------------------------------------------
+    def values(self, address: str) -> dict[str, Any]:
+        """Resolved values of a resource (memoised; a reference cycle yields Refs)."""
+        if address in self.resolved:
+            return self.resolved[address]
+        if address in self.active:
+            return {}
+        raw, module = self.raw[address]
+        self.active.add(address)
+        try:
+            refs = self.refs.setdefault(address, {})
+            values: dict[str, Any] = {}
+            for key, value in raw.items():
+                found: set[str] = set()
+                values[key] = self.convert(value, module, found)
+                self._note(refs, key, value, module, found)
+            parts = split_address(address)
+            if parts and parts[1] == "data" and parts[2] == POLICY_DOCUMENT:
+                values["json"] = values["minified_json"] = self.policy_json(address, values)
+        finally:
+            self.active.discard(address)
+        self.resolved[address] = values
+        return values
+
+    def _note(self, refs: dict[str, set[str]], key: str, raw: Any, module: str, found: set[str]) -> None:
+        """Attribute paths (`statement.resources`) -> referenced addresses, like the HCL loader."""
+        if isinstance(raw, list) and raw and all(isinstance(v, dict) for v in raw):
+            for block in raw:
+                for inner, value in block.items():
+                    sub: set[str] = set()
+                    self.convert(value, module, sub)
+                    self._note(refs, f"{key}.{inner}", value, module, sub)
+            return
+        if found:
+            refs.setdefault(key, set()).update(found)
+
+    def policy_json(self, address: str, values: dict[str, Any]) -> Any:
+        try:
+            return render_policy_json(values)
+        except ValueError as exc:
+            resource = self.resource_of(address)
+            location = resource.location if resource else None
+            line = location.start_line if location else None
+            self.project.errors.append(LoadError(
+                path=location.path if location else address, line=line,
+                message=f"line {line}: invalid aws_iam_policy_document: {exc}" if line
+                else f"{address}: invalid aws_iam_policy_document: {exc}"))
+            return Unknown("invalid policy document")
+
+    def resource_of(self, address: str) -> Resource | None:
+        return self.project.resource(address)
+
+
+class _Json:
+    """A value Terraform's `jsonencode` turns into JSON text (after its references resolve)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _line(value: Any) -> int | None:
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _qualify(module: str, subject: str) -> str:
+    return f"{module}.{subject}" if module else subject
+
+
+def _as_text(value: Any) -> Any:
+    """A value inside a string template: known scalars become their Terraform text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (str, Unknown, Template)):
+        return value
+    return Unknown("a non-string value inside a string template")
+
+
+def _inner_conf(vertex: Vertex) -> dict[str, Any] | None:
+    """`config_` is {type: {name: conf}} for resources and data sources."""
+    config = vertex.config
+    if not isinstance(config, dict) or len(config) != 1:
+        return None
+    by_name = next(iter(config.values()))
+    if not isinstance(by_name, dict) or len(by_name) != 1:
+        return None
+    conf = next(iter(by_name.values()))
+    return conf if isinstance(conf, dict) else None
+
+
+def _is_plan_vertex(vertex: Vertex, conf: dict[str, Any]) -> bool:
+    return "__change_actions__" in conf or "__file__" in conf or vertex.file.endswith(".json")
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
+                       read_plan: Callable[[str], Any] | None = None) -> Project:
+    """The Project of everything in one Checkov graph; `root` is the folder Checkov scanned
+    (locations are relative to it; default: the common folder of the graph's files)."""
+    vertices, edges = graph_parts(graph)
+    files = [v.file for v in vertices if v.file]
+    if root is None:
+        root = os.path.commonpath([os.path.dirname(f) for f in files]) if files else "."
+    builder = _Builder(str(root))
+    project = builder.project
+    by_key: dict[Any, str] = {}
+    plan_files: dict[str, list[tuple[str, Location | None]]] = {}
+    sources: dict[str, tuple[Vertex, dict[str, Any]]] = {}
+
+    for vertex in vertices:
+        if vertex.file:
+            builder.files.add(builder.rel(vertex.file))
+        if vertex.block_type not in ("resource", "data"):
+            continue
+        conf = _inner_conf(vertex)
+        address = _checkov_address(vertex, conf) if conf is not None else None
+        parts = split_address(address) if address else None
+        if conf is None or address is None or parts is None:
+            project.errors.append(LoadError(path=builder.rel(vertex.file) or "<checkov graph>", message=(
+                f"cannot read Checkov vertex {vertex.attrs.get('block_name_')!r}: unexpected shape")))
+            continue
+        by_key[vertex.key] = address
+        if _is_plan_vertex(vertex, conf):
+            actions = conf.get("__change_actions__")
+            if actions == ["delete"] or actions == [["delete"]]:
+                continue
+            plan_files.setdefault(vertex.file, []).append((address, builder.location(vertex, conf)))
+            sources[address] = (vertex, conf)
+            continue
+        module = parts[0]
+        builder.raw[address] = (unwrap_block(conf), module)
+        sources[address] = (vertex, conf)
+
+    # HCL resources: resolve expressions (a reference may reach any other resource)
+    for address in list(builder.raw):
+        vertex, conf = sources[address]
+        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
+        resource = Resource(address=address, type=rtype, name=name, mode=mode, module=module,
+                            index=index, location=builder.location(vertex, conf), source="hcl",
+                            module_dir=_module_dir(builder.rel(vertex.file)))
+        project.resources.append(resource)
+    for resource in project.resources:
+        resource.values = builder.values(resource.address)
+    for source, target, label in edges:
+        if source in by_key and target in by_key and label and not label.startswith("["):
+            path = ".".join(p for p in label.split(".") if not p.isdigit())
+            builder.refs.setdefault(by_key[source], {}).setdefault(path, set()).add(by_key[target])
+    for resource in project.resources:
+        refs = builder.refs.get(resource.address, {})
+        resource.references = {k: sorted(v) for k, v in sorted(refs.items()) if v}
+
+    # plans: the file itself, read like `sod-iac scan plan.json`
+    for path, located in plan_files.items():
+        _add_plan(builder, path, dict(located), read_plan, sources)
+
+    _add_backends(builder, vertices)
+    _add_variables(builder, vertices)
+    project.files = sorted(f for f in builder.files if f)
+    return project
+
+
+def _module_dir(rel_file: str) -> str:
+    parent = PurePosixPath(rel_file).parent.as_posix()
+    return "." if parent in ("", ".") else parent
+
+
+def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
+              read_plan: Callable[[str], Any] | None, sources: dict[str, tuple[Vertex, dict[str, Any]]]) -> None:
+    from sod_iac.load.plan import is_plan, load_plan
+
+    rel = builder.rel(path)
+    try:
+        data = read_plan(path) if read_plan else json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        data, problem = None, f"{type(exc).__name__}: {exc}"
+    else:
+        problem = None if is_plan(data) else "not a Terraform plan"
+    if data is None or problem:
+        builder.project.errors.append(LoadError(path=rel, message=(
+            f"plan could not be read again for sod-iac ({problem}); using Checkov's values")))
+        _add_plan_from_conf(builder, located, sources)
+        return
+
+    def locate(address: str) -> Location | None:
+        return located.get(address)
+
+    resources, variables, errors = load_plan(data, rel, locate)
+    builder.project.resources.extend(resources)
+    builder.project.variables.extend(variables)
+    builder.project.errors.extend(errors)
+
+
+def _add_plan_from_conf(builder: _Builder, located: dict[str, Location | None],
+                        sources: dict[str, tuple[Vertex, dict[str, Any]]]) -> None:
+    """Fallback: Checkov's plan conf (references already qualified by Checkov's `references_`)."""
+    for address, location in located.items():
+        if address not in sources:
+            continue
+        _, conf = sources[address]
+        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
+        builder.raw[address] = (unwrap_block(conf), module)
+        builder.project.resources.append(Resource(
+            address=address, type=rtype, name=name, mode=mode, module=module, index=index,
+            location=location, source="plan"))
+    for resource in builder.project.resources:
+        if resource.source == "plan" and resource.address in builder.raw and not resource.values:
+            resource.values = builder.values(resource.address)
+            refs = builder.refs.get(resource.address, {})
+            resource.references = {k: sorted(v) for k, v in sorted(refs.items()) if v}
+
+
+def _add_backends(builder: _Builder, vertices: list[Vertex]) -> None:
+    """`terraform { backend "T" {...} }` and `cloud {}` of root modules (not module instances)."""
+    for vertex in vertices:
+        if vertex.block_type != "terraform" or vertex.attrs.get("source_module_object_"):
+            continue
+        config = vertex.config if isinstance(vertex.config, dict) else {}
+        for kind in ("backend", "cloud"):
+            for block in config.get(kind) or []:
+                if not isinstance(block, dict):
+                    continue
+                items = block.items() if kind == "backend" else [("cloud", block)]
+                for btype, body in items:
+                    body = body[0] if isinstance(body, list) and len(body) == 1 else body
+                    if not isinstance(body, dict):
+                        continue
+                    values = builder.convert(unwrap_block(body), "", set())
+                    location = _block_location(builder, vertex, kind, btype)
+                    if location is None:
+                        continue
+                    builder.project.backends.append(Backend(
+                        type=btype, config=values, location=location,
+                        module_dir=_module_dir(builder.rel(vertex.file))))
+
+
+def _block_location(builder: _Builder, vertex: Vertex, kind: str, btype: str) -> Location | None:
+    """The backend block's own lines, found in the file inside the `terraform` block's span."""
+    outer = builder.location(vertex, vertex.config if isinstance(vertex.config, dict) else {})
+    if outer is None:
+        return None
+    try:
+        lines = Path(vertex.file).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return outer
+    header = re.compile(rf'^\s*{kind}\s*' + (rf'"{re.escape(btype)}"\s*' if kind == "backend" else "") + r"\{")
+    for number in range(outer.start_line, min(outer.end_line, len(lines)) + 1):
+        if header.match(lines[number - 1]):
+            depth, end = 0, number
+            for end in range(number, outer.end_line + 1):
+                text = lines[end - 1] if end - 1 < len(lines) else ""
+                depth += text.count("{") - text.count("}")
+                if depth <= 0:
+                    break
+            return Location(path=outer.path, start_line=number, end_line=max(end, number))
+    return outer
+
+
+def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:
+    for vertex in vertices:
+        if vertex.block_type != "variable":
+            continue
+        config = vertex.config if isinstance(vertex.config, dict) else {}
+        if len(config) != 1:
+            continue
+        name, conf = next(iter(config.items()))
+        if not isinstance(conf, dict):
+            continue
+        sensitive = unwrap(conf.get("sensitive")) is True
+        value: Any = Unknown(f"var.{name}")
+        if "default" in conf:
+            value = builder.convert(unwrap(conf["default"]), "", set())
+        module_object = vertex.attrs.get("source_module_object_")
+        module = ""
+        if isinstance(module_object, dict) and isinstance(module_object.get("name"), str):
+            module = f"module.{module_object['name']}"
+        builder.project.variables.append(Variable(
+            name=str(name), module=module, sensitive=sensitive,
+            value=Unknown("sensitive") if sensitive else value,
+            location=builder.location(vertex, conf)))
+
+
+__all__ = ["graph_parts", "load_checkov_graph", "root_for", "split_address", "split_template", "unwrap"]

@@ -1,0 +1,200 @@
+"""`--format markdown`: a pull-request summary for `$GITHUB_STEP_SUMMARY` or a PR comment.
+
+Counts by severity, a table of findings linking to file and line, a Mermaid diagram per
+combined-duties finding (principal -> duties -> the grants that give them), and the
+evidence in collapsed `<details>`. GitHub refuses step summaries over 1 MiB, so the page is
+kept under MAX_BYTES: diagrams go first, then table rows, with a note saying so.
+Text from the scanned code is escaped so it can neither break the table nor inject HTML.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
+from sod_iac.report.text import summary_line
+
+MAX_BYTES = 1_000_000
+"""GitHub's limit is 1 MiB (1,048,576 bytes) per step summary; keep a margin."""
+COLLAPSE_OVER = 10
+"""Tables and lists longer than this collapse into <details>."""
+SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+_MD_SPECIAL = "\\`*_[]~|#"
+
+
+def render(report: Report, link_base: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The summary page; `link_base` (e.g. `https://github.com/o/r/blob/SHA/`) makes
+    locations links. Always under `max_bytes` bytes of UTF-8."""
+    page = _page(report, link_base, diagrams=True, rows=None)
+    if _size(page) <= max_bytes:
+        return page
+    page = _page(report, link_base, diagrams=False, rows=None)
+    if _size(page) <= max_bytes:
+        return page
+    low, high = 0, len(report.findings)
+    while low < high:  # the most rows that still fit
+        middle = (low + high + 1) // 2
+        if _size(_page(report, link_base, diagrams=False, rows=middle)) <= max_bytes:
+            low = middle
+        else:
+            high = middle - 1
+    return _page(report, link_base, diagrams=False, rows=low)
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _page(report: Report, link_base: str | None, *, diagrams: bool, rows: int | None) -> str:
+    parts = [f"## sod-iac: {_headline(report)}", _counts(report)]
+    if report.findings:
+        parts.append(_table(report.findings, link_base, rows))
+    if diagrams:
+        parts.extend(_combined(f, link_base) for f in report.findings if f.family == "combined-duties")
+    elif report.findings and any(f.family == "combined-duties" for f in report.findings):
+        parts.append("_Diagrams and evidence left out to stay under GitHub's 1 MiB summary limit; "
+                     "the JSON or SARIF report has everything._")
+    if report.errors:
+        parts.append(_collapsible(f"{len(report.errors)} input(s) could not be analysed", [
+            f"- {_location_text(e.path, e.line, link_base)}: "
+            f"{escape(e.message.removeprefix(f'line {e.line}: ') if e.line else e.message)}" for e in report.errors],
+            heading="### Inputs that could not be analysed"))
+    if report.warnings:
+        parts.append(_collapsible(f"{len(report.warnings)} warning(s)", [
+            f"- {_location_text(w.path, w.line, link_base)}: {escape(w.message)}" for w in report.warnings],
+            heading="### Warnings"))
+    parts.append(f"<sub>{escape(summary_line(report))}</sub>")
+    return "\n\n".join(p for p in parts if p) + "\n"
+
+
+def _headline(report: Report) -> str:
+    n = len(report.findings)
+    head = "no findings" if n == 0 else f"{n} finding" + ("s" if n != 1 else "")
+    if report.errors:
+        head += ", scan incomplete"
+    return head
+
+
+def _counts(report: Report) -> str:
+    rows = ["| Severity | Findings |", "|---|---:|"]
+    for severity in SEVERITIES:
+        rows.append(f"| {severity} | {sum(1 for f in report.findings if f.severity == severity)} |")
+    extra = []
+    if report.summary.suppressed:
+        extra.append(f"{report.summary.suppressed} suppressed inline")
+    if report.summary.baselined:
+        extra.append(f"{report.summary.baselined} already known (baseline)")
+    return "\n".join(rows) + ("\n\n" + "; ".join(extra) + "." if extra else "")
+
+
+# --------------------------------------------------------------------------- table
+
+
+def _table(findings: list[Finding], link_base: str | None, rows: int | None) -> str:
+    shown = findings if rows is None else findings[:rows]
+    lines = ["| Severity | Rule | Resource | Location | Message |", "|---|---|---|---|---|"]
+    for f in shown:
+        where = _location_link(f.location, link_base) if f.location else "—"
+        lines.append(f"| {f.severity} | {f.rule_id} | {code(f.resource)} | {where} | {cell(f.message)} |")
+    table = "\n".join(lines)
+    if rows is not None and rows < len(findings):
+        table += (f"\n\n_{len(findings) - rows} more finding(s) not shown to stay under GitHub's 1 MiB "
+                  "summary limit; the JSON or SARIF report has all of them._")
+    if len(findings) > COLLAPSE_OVER:
+        return f"<details>\n<summary>All {len(findings)} findings</summary>\n\n{table}\n\n</details>"
+    return table
+
+
+# --------------------------------------------------------------------------- combined duties
+
+
+def _combined(f: Finding, link_base: str | None) -> str:
+    who = f.principal or f.resource
+    parts = [f"### {f.rule_id} {code(who)}", escape(f.message), mermaid(f)]
+    if f.evidence:
+        items = [f"- {code(hop.address)}" + (f" ({_location_link(hop.location, link_base)})" if hop.location else "")
+                 + f": {escape(hop.detail)}" for hop in f.evidence]
+        parts.append(_collapsible(f"Evidence ({len(f.evidence)} hop{'s' if len(f.evidence) != 1 else ''})",
+                                  items, always=True))
+    return "\n\n".join(parts)
+
+
+def mermaid(f: Finding) -> str:
+    """principal --> duty --> the grant that gives it; hops that name no duty hang off the
+    principal with a dotted line."""
+    lines = ["```mermaid", "flowchart LR", f'  p["{mermaid_label(f.principal or f.resource)}"]']
+    duty_ids = {}
+    for number, duty in enumerate(f.duties):
+        duty_ids[duty] = f"d{number}"
+        lines.append(f'  d{number}(["{mermaid_label(duty)}"])')
+        lines.append(f"  p --> d{number}")
+    for number, hop in enumerate(f.evidence):
+        where = f"<br/>{mermaid_label(str(hop.location))}" if hop.location else ""
+        lines.append(f'  e{number}["{mermaid_label(hop.address)}{where}"]')
+        if hop.duty in duty_ids:
+            lines.append(f"  {duty_ids[hop.duty]} --> e{number}")
+        else:
+            lines.append(f"  p -.-> e{number}")
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def mermaid_label(text: str) -> str:
+    """Text safe inside a quoted Mermaid label (and inside the Markdown code fence)."""
+    text = " ".join(text.split())
+    for raw, entity in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+        text = text.replace(raw, entity)
+    return text
+
+
+# --------------------------------------------------------------------------- escaping and links
+
+
+def escape(text: str) -> str:
+    """Plain text in Markdown: no formatting, no HTML, nothing read as a heading or a list,
+    and it stays on one line (newlines become <br>)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    text = re.sub(r"^(\d*)([-+]|(?<=\d)[.)])", r"\1\\\2", text, count=1)
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def cell(text: str) -> str:
+    return escape(text)
+
+
+def code(text: str) -> str:
+    """An inline code span that survives backticks, pipes (inside tables) and newlines."""
+    text = " ".join(text.split("\n")).replace("|", "\\|")
+    longest, run = 0, 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _location_link(location: Location, link_base: str | None) -> str:
+    label = escape(f"{location.path}:{location.start_line}")
+    if not link_base:
+        return label
+    end = max(location.end_line, location.start_line)
+    anchor = f"#L{location.start_line}" + (f"-L{end}" if end != location.start_line else "")
+    return f"[{label}]({link_base}{quote(location.path, safe='/')}{anchor})"
+
+
+def _location_text(path: str, line: int | None, link_base: str | None) -> str:
+    if line and not path.startswith("<"):
+        return _location_link(Location(path=path, start_line=line, end_line=line), link_base)
+    return escape(path)
+
+
+def _collapsible(summary: str, items: Iterable[str], *, heading: str = "", always: bool = False) -> str:
+    items = list(items)
+    body = "\n".join(items)
+    if always or len(items) > COLLAPSE_OVER:
+        body = f"<details>\n<summary>{escape(summary)}</summary>\n\n{body}\n\n</details>"
+    return f"{heading}\n\n{body}" if heading else body

@@ -1,0 +1,198 @@
+"""Small helpers shared by the approval-family rules (state.py, delivery.py).
+
+They read Resource values in plan-JSON shape (nested blocks are lists of objects) and keep
+the "unknown means possible" convention explicit: a helper that cannot tell says so (None)
+instead of guessing, and each rule decides what an unknown means for its own question.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Iterator
+
+from sod_iac.model import Evidence, Location, Project, Resource
+from sod_iac.values import Ref, Template, Unknown
+
+DEFAULT_PRODUCTION_PATTERNS = ("prod", "production", "prd", "live")
+"""Whole-word patterns (regular expressions, case-insensitive) that mark a name as production."""
+
+
+def flag(value: Any) -> bool | None:
+    """A boolean argument: True/False when the code states it, None when absent or unknown."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    return None
+
+
+def unstated(value: Any) -> bool:
+    """A value the code sets but does not state (a reference, a variable without a value):
+    the rules do not judge a setting they cannot read."""
+    return isinstance(value, (Unknown, Template))
+
+
+def not_on(value: Any) -> bool:
+    """A boolean setting that is certainly not on: false, or left at a default of false."""
+    return flag(value) is not True and not unstated(value)
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def blocks(value: Any) -> list[dict[str, Any]]:
+    """The objects of a nested block (a list of objects in plan-JSON shape, or one object)."""
+    if isinstance(value, dict):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [item for item in value if isinstance(item, dict)]
+    return []
+
+
+def first(value: Any) -> dict[str, Any]:
+    found = blocks(value)
+    return found[0] if found else {}
+
+
+def items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
+def is_set(value: Any) -> bool:
+    """An argument the code sets to something (unknown values count: they are set)."""
+    if value is None or value == "" or value == [] or value == {}:
+        return False
+    return True
+
+
+def text(value: Any) -> str:
+    """How a value reads in a message: strings as is, unknown parts as `${...}`."""
+    if isinstance(value, (Unknown, Template)):
+        return str(value)
+    return str(value)
+
+
+def refers_to(resource: Resource, argument: str, address: str) -> bool:
+    """Whether `resource.argument` references the resource at `address` (any attribute)."""
+    if address in resource.references.get(argument, []):
+        return True
+    for item in items(resource.values.get(argument)):
+        if isinstance(item, Ref) and item.address == address:
+            return True
+        if isinstance(item, Template) and any(ref.address == address for ref in item.refs):
+            return True
+    return False
+
+
+def names_resource(resource: Resource, argument: str, target: Resource, names: Iterable[Any]) -> bool:
+    """Whether `resource.argument` designates `target`: by reference, or by one of its
+    literal names (a bucket name, an id, an ARN ending in the name)."""
+    if refers_to(resource, argument, target.address):
+        return True
+    wanted = {n for n in names if isinstance(n, str) and n}
+    if not wanted:
+        return False
+    for item in items(resource.values.get(argument)):
+        if isinstance(item, str):
+            candidate = item
+            if candidate in wanted or candidate.rsplit("/", 1)[-1] in wanted \
+                    or candidate.rsplit(":", 1)[-1] in wanted:
+                return True
+    return False
+
+
+def managed(project: Project, *types: str) -> list[Resource]:
+    return [r for r in project.resources if r.type in types and r.mode == "managed"]
+
+
+def hop(resource: Resource, detail: str) -> Evidence:
+    return Evidence(address=resource.address, detail=detail, location=resource.location)
+
+
+def where(location: Location | None) -> str:
+    return f" ({location})" if location is not None else ""
+
+
+class Production:
+    """Decides whether names and tags look like production, from configurable patterns."""
+
+    def __init__(self, patterns: Iterable[str] | None = None) -> None:
+        chosen = [p for p in (patterns or DEFAULT_PRODUCTION_PATTERNS) if isinstance(p, str) and p]
+        self.regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in chosen) + r")(?![a-z0-9])",
+                                re.IGNORECASE)
+
+    def match(self, *values: Any) -> str | None:
+        """'yes' when a known text matches, 'possible' when a value is unknown, else None."""
+        unknown = False
+        for value in _texts(values):
+            if isinstance(value, str):
+                if self.regex.search(re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", value)):
+                    return "yes"
+            else:
+                unknown = True
+        return "possible" if unknown else None
+
+
+def _texts(values: Iterable[Any]) -> Iterator[Any]:
+    for value in values:
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                yield str(key)
+                yield from _texts([inner])
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            yield from _texts(value)
+        elif isinstance(value, Template):
+            known = "".join(p for p in value.parts if isinstance(p, str))
+            yield known
+            yield value  # the unknown part may still say "prod"
+        elif isinstance(value, Unknown):
+            yield value
+        elif isinstance(value, (str, int, float)):
+            yield str(value)
+
+
+def production(ctx: Any, rule_id: str) -> Production:
+    return Production(ctx.option(rule_id, "production_patterns", list(DEFAULT_PRODUCTION_PATTERNS)))
+
+
+def worst(severities: Iterable[str]) -> str:
+    order = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+    return max(severities, key=lambda s: order[s], default="low")
+
+
+ANCHOR_TYPES: dict[str, frozenset[str]] = {
+    "SOD201": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
+    "SOD202": frozenset(),  # anchored on backends (terraform.backend.<type>)
+    "SOD203": frozenset(),  # anchored on backends
+    "SOD204": frozenset({"terraform_remote_state"}),  # and backends
+    "SOD205": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
+    "SOD210": frozenset({"tfe_workspace", "tfe_workspace_settings", "spacelift_stack", "env0_environment"}),
+    "SOD211": frozenset(),  # Atlantis YAML (atlantis.repos[...], atlantis.projects[...]) or the resource
+                            # that passes ATLANTIS_REPO_CONFIG_JSON
+    "SOD212": frozenset({"github_branch_protection", "github_branch_protection_v3", "github_repository_ruleset",
+                         "github_organization_ruleset", "gitlab_branch_protection",
+                         "azuredevops_branch_policy_min_reviewers"}),
+    "SOD213": frozenset({"github_repository_environment", "gitlab_project_protected_environment",
+                         "azuredevops_environment"}),
+    "SOD214": frozenset({"gitlab_project_level_mr_approvals", "gitlab_group_level_mr_approvals",
+                         "gitlab_project_approval_rule"}),
+    "SOD215": frozenset({"aws_codepipeline"}),
+}
+"""Resource types each approval rule judges and may anchor a finding on (for adapters such as
+the Checkov checks, which answer PASSED for a judged resource without a finding)."""

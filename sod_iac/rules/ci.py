@@ -1,0 +1,330 @@
+"""SOD120: a CI identity that can change infrastructure is assumable from unreviewed refs.
+
+CI systems (GitHub Actions, GitLab CI, HCP Terraform, CircleCI) get cloud credentials by OIDC:
+the cloud trusts tokens whose claims match a condition. When the condition admits any branch,
+any pull request or any workflow, anyone who can push a branch can run code with the identity,
+before any review; if that identity can write, deploy or manage permissions, review and deploy
+are no longer separate. Forms:
+- AWS: a role trust statement for `sts:AssumeRoleWithWebIdentity` whose Federated principal is
+  a CI OIDC provider, judged on its `<issuer>:sub` (and `:ref`, `:environment`, ...) conditions;
+- GCP: a workload identity pool provider (`attribute_condition`) whose pool members may
+  impersonate a service account (`roles/iam.workloadIdentityUser`, TokenCreator);
+- Azure: a federated identity credential (`subject`) on a user-assigned identity or an Entra
+  application.
+
+Reviewed refs: a subject pinned to a branch that is reviewed (option `reviewed_refs`, default
+`refs/heads/main` and `refs/heads/master`, plus the branch patterns of `github_branch_protection`
+resources of the code that require pull-request reviews) or to a named deployment environment.
+Pull requests, tags, other branches and wildcards over the ref are unreviewed. A read-only
+identity never fires.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
+from sod_iac.access.duties import duties_for
+from sod_iac.model import Evidence, Finding, Resource
+from sod_iac.rules.registry import Context, rule
+
+DEFAULT_REVIEWED_REFS = ("refs/heads/main", "refs/heads/master")
+CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
+ISSUERS = {  # host -> (CI name, claims that can pin a run to reviewed code)
+    "token.actions.githubusercontent.com": ("GitHub Actions", ("sub", "ref", "environment", "job_workflow_ref")),
+    "gitlab.com": ("GitLab CI", ("sub", "ref", "ref_protected", "environment_protected")),
+    "app.terraform.io": ("HCP Terraform", ("sub", "terraform_run_phase")),
+    "oidc.circleci.com": ("CircleCI", ("sub", "vcs-ref")),
+}
+
+
+@dataclass
+class Trust:
+    identity: str            # principal id (address) of the CI identity
+    ci: str
+    issuer: str
+    why: str                 # what admits unreviewed refs
+    evidence: list[Evidence]
+
+
+@rule("SOD120")
+def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
+    """If a CI identity that can change infrastructure is assumable from any branch or pull
+    request, whoever can push a branch deploys: author and deployer are the same person."""
+    duties = duties_for(ctx)
+    reviewed = _reviewed_refs(ctx)
+    trusts = list(_aws_trusts(ctx, reviewed)) + list(_gcp_trusts(ctx, reviewed)) + list(_azure_trusts(ctx, reviewed))
+    reported: set[str] = set()
+    for trust in trusts:
+        if trust.identity in reported:
+            continue
+        held = [(d, duties.holdings(trust.identity, d)) for d in CHANGE_DUTIES]
+        held = [(d, [h for h in hs if h.held]) for d, hs in held]
+        held = [(d, hs) for d, hs in held if hs]
+        if not held:
+            continue
+        reported.add(trust.identity)
+        evidence = list(trust.evidence)
+        for _, hs in held:
+            evidence.extend(e for e in hs[0].evidence if e not in evidence)
+        first = held[0][1][0]
+        message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}; "
+                   f"it can {held[0][0]} ({first.permission} on {first.scope})")
+        resource = ctx.project.resource(trust.identity)
+        anchor = trust.identity if resource is not None else trust.evidence[0].address
+        yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
+                          duties=["ci-unreviewed-refs", *[d for d, _ in held]], evidence=evidence)
+
+
+# --------------------------------------------------------------------------- reviewed refs
+
+
+def _reviewed_refs(ctx: Context) -> list[str]:
+    refs = list(ctx.option("SOD120", "reviewed_refs", DEFAULT_REVIEWED_REFS) or ())
+    for r in ctx.project.resources:
+        if r.type in ("github_branch_protection", "github_branch_protection_v3") and \
+                first_block(r.values.get("required_pull_request_reviews")):
+            pattern = text_of(r.values.get("pattern") or r.values.get("branch"))
+            if pattern:
+                refs.append(f"refs/heads/{pattern}")
+    return refs
+
+
+def _ref_reviewed(ref: str, reviewed: list[str]) -> bool:
+    if "*" in ref or "?" in ref:
+        return False  # a wildcard over the ref admits branches nobody reviewed
+    return any(_glob(p, ref) for p in reviewed)
+
+
+def _glob(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text) is not None
+
+
+def subject_unreviewed(ci: str, value: str, reviewed: list[str]) -> str | None:
+    """Why a subject value (a pattern) admits unreviewed runs, or None when it is pinned."""
+    if ci == "GitHub Actions":
+        m = re.match(r"^repo:([^:]*):(.*)$", value)
+        if not m:
+            return f"sub `{value}` does not name a repository and ref" if "*" in value else None
+        rest = m.group(2)
+        if rest.startswith("environment:"):
+            return None if "*" not in rest and "?" not in rest else f"sub `{value}` admits any environment"
+        if rest.startswith("ref:"):
+            ref = rest[len("ref:"):]
+            return None if _ref_reviewed(ref, reviewed) else f"sub `{value}` admits unreviewed ref `{ref}`"
+        if rest.startswith("pull_request"):
+            return f"sub `{value}` admits pull requests"
+        return f"sub `{value}` admits any branch, tag or pull request"
+    if ci == "GitLab CI":
+        m = re.search(r":ref_type:([^:]*):ref:(.*)$", value)
+        if not m:
+            return f"sub `{value}` admits any ref" if "*" in value or ":ref" not in value else None
+        if m.group(1) != "branch":
+            return f"sub `{value}` admits {m.group(1) or 'any'} refs"
+        ref = f"refs/heads/{m.group(2)}"
+        return None if _ref_reviewed(ref, reviewed) else f"sub `{value}` admits unreviewed branch `{m.group(2)}`"
+    if ci == "HCP Terraform":
+        m = re.search(r":run_phase:(.*)$", value)
+        if not m or m.group(1) != "apply":
+            return f"sub `{value}` admits plan runs (speculative plans of pull requests)"
+        return f"sub `{value}` admits any workspace" if "*" in value.split(":run_phase:")[0] else None
+    return f"sub `{value}` does not pin a reviewed ref" if "*" in value else None
+
+
+# --------------------------------------------------------------------------- AWS
+
+
+def _aws_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
+    aws = getattr(ctx.access, "aws", None) if ctx.access is not None else None
+    if aws is None:
+        return
+    from sod_iac.access.aws_policy import statement_action_match
+
+    for role, source in sorted(aws.model.trust.items()):
+        for st in source.statements:
+            if st.effect != "Allow" or st.unknown or not statement_action_match(st, "sts:AssumeRoleWithWebIdentity"):
+                continue
+            for item in (st.principals or {}).get("Federated", ()):
+                issuer = _aws_issuer(ctx, item)
+                ci = _ci(issuer)
+                if ci is None:
+                    continue
+                name, claims = ci
+                why = _aws_condition_gap(st, issuer, name, claims, reviewed)
+                if why is not None:
+                    resource = ctx.project.resource(role)
+                    yield Trust(role, name, issuer, why, [hop(resource, f"trust policy: {name} OIDC ({issuer}); {why}",
+                                                              address=role)])
+
+
+def _aws_issuer(ctx: Context, item: Any) -> str:
+    for ref in refs_in(item):
+        provider = ctx.project.resource(ref.address)
+        if provider is not None and provider.type == "aws_iam_openid_connect_provider":
+            url = text_of(provider.values.get("url")) or ""
+            return re.sub(r"^https://", "", url).rstrip("/")
+    text = text_of(item) or str(item)
+    return text.split("oidc-provider/", 1)[-1].rstrip("/")
+
+
+def _ci(issuer: str) -> tuple[str, tuple[str, ...]] | None:
+    host = issuer.split("/", 1)[0]
+    if host in ISSUERS:
+        return ISSUERS[host]
+    if "gitlab" in host:
+        return ISSUERS["gitlab.com"]
+    return None
+
+
+def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], reviewed: list[str]) -> str | None:
+    """Why a trust statement admits unreviewed runs, or None when its conditions pin them."""
+    pinning = [c for c in st.conditions if c.key.lower().startswith(issuer.lower() + ":")
+               and c.key.split(":")[-1].lower() in claims and not c.operator.lower().startswith(("stringnot", "null"))]
+    if not pinning:
+        return f"no condition on `{issuer}:sub`"
+    for cond in pinning:  # every condition must hold, so one pinning condition is enough
+        claim = cond.key.split(":")[-1].lower()
+        values = [v for v in cond.values if isinstance(v, str)]
+        if len(values) != len(cond.values):
+            continue  # unknown values: cannot show it is pinned
+        if claim == "sub":
+            gaps = [g for v in values if (g := subject_unreviewed(ci, v, reviewed))]
+            if not gaps:
+                return None
+        elif claim in ("ref", "vcs-ref") and all(_ref_reviewed(v, reviewed) for v in values):
+            return None
+        elif claim in ("environment", "ref_protected", "environment_protected", "terraform_run_phase") and \
+                values and all("*" not in v and v not in ("false", "plan") for v in values):
+            return None
+        elif claim == "job_workflow_ref" and values and all(
+                re.search(r"@(refs/heads/[^*?]+)$", v) and _ref_reviewed(v.rsplit("@", 1)[1], reviewed)
+                for v in values):
+            return None
+    subs = [c for c in pinning if c.key.split(":")[-1].lower() == "sub"]
+    if subs:
+        values = [v for v in subs[0].values if isinstance(v, str)]
+        gap = next((g for v in values if (g := subject_unreviewed(ci, v, reviewed))), None)
+        if gap:
+            return gap
+    return f"conditions on {', '.join(sorted({c.key for c in pinning}))} do not pin a reviewed ref"
+
+
+# --------------------------------------------------------------------------- GCP
+
+
+def _gcp_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
+    gcp = getattr(ctx.access, "gcp", None) if ctx.access is not None else None
+    if gcp is None:
+        return
+    providers: dict[str, list[Resource]] = {}
+    for p in ctx.project.by_type("google_iam_workload_identity_pool_provider"):
+        pool = _pool_key(ctx, p.values.get("workload_identity_pool_id"), p.references.get("workload_identity_pool_id", []))
+        providers.setdefault(pool, []).append(p)
+    if not providers:
+        return
+    for b in gcp.bindings:
+        if b.scope.kind != "resource" or b.scope.rtype != "google_service_account" or not b.scope.key:
+            continue
+        held, _ = gcp.role_grants(b.role, "iam.serviceAccounts.getAccessToken")
+        if held == "no":
+            continue
+        text = b.member_text
+        if not text.startswith(("principalSet://", "principal://")):
+            continue
+        pool = next((k for k in providers if k != "*" and f"/workloadIdentityPools/{k}/" in text), None)
+        pool = pool or next((k for k in providers if k.startswith("google_") and k in text), None)
+        for provider in providers.get(pool or "*", []) or [p for ps in providers.values() for p in ps]:
+            issuer = re.sub(r"^https://", "", text_of(first_block(provider.values.get("oidc")).get("issuer_uri")) or "")
+            ci = _ci(issuer.rstrip("/"))
+            if ci is None:
+                continue
+            why = _gcp_gap(ci[0], text, text_of(provider.values.get("attribute_condition")), reviewed)
+            if why is None:
+                continue
+            evidence = [hop(provider, f"{ci[0]} provider ({issuer}); {why}"), *b.evidence]
+            yield Trust(b.scope.key, ci[0], issuer, why, evidence)
+
+
+def _pool_key(ctx: Context, value: Any, refs: list[str]) -> str:
+    for ref in refs_in(value):
+        pool = ctx.project.resource(ref.address)
+        if pool is not None:
+            return text_of(pool.values.get("workload_identity_pool_id")) or ref.address
+    text = text_of(value)
+    if text:
+        return text.rstrip("/").rsplit("/", 1)[-1]
+    for address in refs:
+        pool = ctx.project.resource(address)
+        if pool is not None:
+            return text_of(pool.values.get("workload_identity_pool_id")) or address
+    return "*"
+
+
+def _gcp_gap(ci: str, member: str, condition: str | None, reviewed: list[str]) -> str | None:
+    m = re.search(r"/subject/(.+)$", member)
+    if m and subject_unreviewed(ci, m.group(1), reviewed) is None:
+        return None
+    m = re.search(r"/attribute\.(ref|environment)/(.+)$", member)
+    if m and (m.group(1) == "environment" or _ref_reviewed(m.group(2), reviewed)):
+        return None
+    if condition:
+        alternatives = condition.split("||")
+        if all(_cel_pins(alt, ci, reviewed) for alt in alternatives):
+            return None
+        return f"attribute_condition `{condition}` does not pin a reviewed ref"
+    return "no attribute_condition and the pool members are not pinned to a reviewed ref"
+
+
+def _cel_pins(expression: str, ci: str, reviewed: list[str]) -> bool:
+    for claim, value in re.findall(r"assertion\.(\w+)\s*==\s*['\"]([^'\"]+)['\"]", expression):
+        if claim == "sub" and subject_unreviewed(ci, value, reviewed) is None:
+            return True
+        if claim == "ref" and _ref_reviewed(value, reviewed):
+            return True
+        if claim in ("environment", "ref_protected") and value not in ("false",):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- Azure
+
+
+def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
+    azure = getattr(ctx.access, "azure", None) if ctx.access is not None else None
+    if azure is None:
+        return
+    for fic in ctx.project.by_type("azurerm_federated_identity_credential",
+                                   "azuread_application_federated_identity_credential"):
+        issuer = re.sub(r"^https://", "", text_of(fic.values.get("issuer")) or "").rstrip("/")
+        ci = _ci(issuer)
+        if ci is None:
+            continue
+        subject = text_of(fic.values.get("subject"))
+        if subject is None:
+            why = "subject not stated in the code"
+        else:
+            why = subject_unreviewed(ci[0], subject, reviewed)
+        if why is None:
+            continue
+        for identity in _azure_identities(ctx, fic):
+            yield Trust(identity, ci[0], issuer, why, [hop(fic, f"federated credential for {identity}: {why}")])
+
+
+def _azure_identities(ctx: Context, fic: Resource) -> list[str]:
+    if fic.type == "azurerm_federated_identity_credential":
+        for ref in refs_in(fic.values.get("parent_id")) or []:
+            return [ref.address]
+        return [a for a in fic.references.get("parent_id", [])] or [str(fic.values.get("parent_id"))]
+    apps = [r.address for key in ("application_id", "application_object_id") for r in refs_in(fic.values.get(key))]
+    out = []
+    for sp in ctx.project.by_type("azuread_service_principal"):
+        linked = [r.address for key in ("client_id", "application_id") for r in refs_in(sp.values.get(key))]
+        if set(linked) & set(apps):
+            out.append(sp.address)
+    return out or apps
+
+
+__all__ = ["subject_unreviewed"]

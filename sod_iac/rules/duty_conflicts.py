@@ -1,0 +1,79 @@
+"""Shared judgement of SOD101-105: a principal that holds every side of a conflict of the
+duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one finding per rule.
+
+- One finding per principal and rule, whatever the number of conflicts, keys or secrets: the
+  finding lists the conflicting duties and, in its evidence, the grant behind each (duty-tagged).
+- Principals that SOD111 (full administrator) or SOD110 (can escalate its own privileges)
+  report are left to those rules: such a principal effectively holds every duty (DESIGN.md),
+  so a conflict finding would only repeat it. An AWS `*` admin gets SOD111 and no SOD101-105.
+  See `duties.SOD111_CLOUDS` (AWS today; GCP/Azure/Kubernetes full admins are still judged
+  here until SOD110/SOD111 cover them).
+- A conflict held only "possibly" (values the code does not state) is reported, and says so.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sod_iac.access.duties import ConflictHit, Duties, duties_for
+from sod_iac.access.graph import Principal
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location
+from sod_iac.rules.registry import Context
+
+
+def conflict_findings(ctx: Context, rule_id: str, summary: str) -> Iterator[Finding]:
+    """Findings of `rule_id` for every principal holding one of its conflicts."""
+    duties = duties_for(ctx)
+    conflicts = duties.ruleset.conflicts_of(rule_id)
+    if not conflicts:
+        return
+    for principal in duties.principals():
+        hits = [hit for c in conflicts if (hit := duties.conflict(principal, c)) is not None]
+        if hits and not duties.over_privileged(principal):  # else SOD110/SOD111 report it
+            yield principal_finding(ctx, duties, rule_id, principal, hits, summary)
+
+
+def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Principal, hits: list[ConflictHit],
+                      summary: str) -> Finding:
+    evidence: list[Evidence] = []
+    parts: list[str] = []
+    names: list[str] = []
+    for hit in hits:
+        for holding in hit.sides:
+            evidence.extend(e for e in holding.evidence if e not in evidence)
+            if holding.duty not in names:
+                names.append(holding.duty)
+                parts.append(f"{holding.duty}: {holding.permission} on {holding.scope}")
+    possible = all(hit.level == "possible" for hit in hits)
+    shared = next((hit.resource for hit in hits if hit.resource), None)
+    message = f"{principal.id} {summary}"
+    if shared:
+        message += f" (on {shared})"
+    message += f" — {'; '.join(parts)}"
+    custom = [hit.conflict.id for hit in hits if hit.conflict.id not in _default_ids(duties, rule_id)]
+    if custom:
+        message += f" [conflict {', '.join(custom)}]"
+    if possible:
+        message += " (possible: depends on values the code does not state)"
+    severities = [hit.conflict.severity for hit in hits if hit.conflict.severity]
+    severity = max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
+    resource, location = anchor(ctx, principal, evidence)
+    return ctx.finding(rule_id, resource, message, principal=principal.id, duties=sorted(names),
+                       evidence=evidence, location=location, severity=severity)
+
+
+def anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
+    """The principal's own resource when the code defines it, else the first grant's resource."""
+    resource = ctx.project.resource(principal.id)
+    if resource is not None:
+        return principal.id, principal.location or resource.location
+    found = [r for e in evidence if (r := ctx.project.resource(e.address)) is not None]
+    for r in sorted(found, key=lambda r: r.mode != "managed"):  # a resource before a data source
+        return r.address, r.location
+    return principal.id, principal.location
+
+
+def _default_ids(duties: Duties, rule_id: str) -> set[str]:
+    from sod_iac.access.duties import load_ruleset
+
+    return {c.id for c in load_ruleset().conflicts_of(rule_id)}

@@ -1,0 +1,138 @@
+"""SOD301-SOD303: who can read each secret.
+
+The access layer (sod_iac.access.secrets) computes every secret's reader set with evidence;
+these checks only judge it: too many readers, a population for a reader, or one principal
+that reads them all.
+
+Settings (`rules:` in the config, read with ctx.option):
+
+    SOD301:
+      max_readers: 1                 # default for every secret
+      secrets:                       # per secret, by address
+        aws_secretsmanager_secret.shared: 3
+
+A secret can also state its own limit with a tag, label or annotation `sod-iac:max-readers`
+(`sod-iac-max-readers` where a colon is not allowed). The config wins over the tag.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
+from sod_iac.model import Evidence, Finding
+from sod_iac.rules.registry import Context, rule
+
+_SCOPE_WORDS = {
+    "public": "everyone (the public or any AWS account)",
+    "all-authenticated": "every authenticated identity",
+    "organisation": "everyone in the organisation",
+    "account": "everyone in the account",
+    "domain": "everyone in a domain",
+    "cluster": "every identity of the cluster",
+}
+
+
+def _access(ctx: Context):
+    return secret_access(ctx.project, ctx.access)
+
+
+def allowed_readers(ctx: Context, secret: Secret) -> int:
+    """The reader limit for one secret: config per secret, else its tag/label, else the default."""
+    per_secret = ctx.option("SOD301", "secrets", {}) or {}
+    if isinstance(per_secret, dict) and secret.address in per_secret:
+        value = per_secret[secret.address]
+        if isinstance(value, dict):
+            value = value.get("max_readers")
+        limit = _int(value)
+        if limit is not None:
+            return limit
+    if secret.limit is not None:
+        return secret.limit
+    default = _int(ctx.option("SOD301", "max_readers", 1))
+    return 1 if default is None else default
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return max(0, int(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def reader_evidence(ctx: Context, reader: Reader) -> list[Evidence]:
+    """One heading hop per reader (where it is declared), then the hops that give it access."""
+    declared = ctx.project.resource(reader.principal)
+    level = "" if reader.level == "yes" else f" [{reader.level}]"
+    members = f" (members in the code: {', '.join(sorted(reader.members))})" if reader.members else ""
+    head = Evidence(address=reader.principal, detail=f"reader{level}: {reader.how}{members}",
+                    location=declared.location if declared is not None else None)
+    return [head, *reader.evidence]
+
+
+def _evidence(ctx: Context, readers: list[Reader]) -> list[Evidence]:
+    out: list[Evidence] = []
+    for reader in readers:
+        for item in reader_evidence(ctx, reader):
+            if item not in out:
+                out.append(item)
+    return out
+
+
+@rule("SOD301")
+def too_many_readers(ctx: Context) -> Iterator[Finding]:
+    """A secret belongs to the workload that uses it: every extra reader is another way to leak it."""
+    access = _access(ctx)
+    for secret in access.secrets():
+        found: ReaderSet = access.readers(secret)
+        if found.public:
+            continue  # SOD302 reports the worse variant
+        principals = found.principals
+        limit = allowed_readers(ctx, secret)
+        if len(principals) <= limit:
+            continue
+        possible = [r.principal for r in found.counted if r.level == "possible"]
+        maybe = f" ({len(possible)} of them possible: depends on values the code does not state)" if possible else ""
+        message = (f"{secret.address} ({secret.label}) is readable by {len(principals)} principals, "
+                   f"more than the {limit} allowed: {', '.join(principals)}{maybe}")
+        yield ctx.finding("SOD301", secret.address, message, principals=principals, secret=secret.address,
+                          evidence=_evidence(ctx, found.counted), location=secret.location)
+
+
+@rule("SOD302")
+def readable_by_everyone(ctx: Context) -> Iterator[Finding]:
+    """A secret that a whole population can read is exposed: nobody can say who has seen it."""
+    access = _access(ctx)
+    for secret in access.secrets():
+        found = access.readers(secret)
+        public = found.public
+        if not public:
+            continue
+        scopes = sorted({_SCOPE_WORDS.get(r.scope or "", r.scope or "") for r in public})
+        possible = " (possible: depends on values the code does not state)" if all(
+            r.level == "possible" for r in public) else ""
+        message = (f"{secret.address} ({secret.label}) is readable by {' and '.join(scopes)}: "
+                   f"{'; '.join(r.how for r in public)}{possible}")
+        yield ctx.finding("SOD302", secret.address, message,
+                          principals=[r.principal for r in public], secret=secret.address,
+                          evidence=_evidence(ctx, public), location=secret.location)
+
+
+@rule("SOD303")
+def reads_every_secret(ctx: Context) -> Iterator[Finding]:
+    """Whoever reads every secret holds every other principal's credentials."""
+    access = _access(ctx)
+    by_principal: dict[str, list] = {}
+    for hit in access.reads_everything():
+        by_principal.setdefault(hit.principal, []).append(hit)
+    for principal, hits in sorted(by_principal.items()):
+        declared = ctx.project.resource(principal)
+        anchor = principal if declared is not None else next(
+            (e.address for h in hits for e in h.evidence if ctx.project.resource(e.address)), principal)
+        evidence: list[Evidence] = []
+        for hit in hits:
+            evidence.extend(e for e in hit.evidence if e not in evidence)
+        what = "; ".join(h.what for h in hits)
+        message = f"{principal} can read {what}, without a condition or a resource that narrows it"
+        yield ctx.finding("SOD303", anchor, message, principal=principal, evidence=evidence,
+                          location=hits[0].location or (declared.location if declared else None))

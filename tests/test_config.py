@@ -1,0 +1,292 @@
+"""Configuration: discovery, validation errors that point at file:line:key, and how settings
+reach rules (`ctx.option`) and the finding list (selection, severities, excluded paths)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sod_iac.cli import cli
+from sod_iac.config import Config, ConfigError, find_config, load_config, parse_config
+from sod_iac.model import Finding, Location, Project
+from sod_iac.rules.registry import Context, all_rules
+
+RULE_IDS = [r.id for r in all_rules()]
+
+
+@pytest.fixture
+def fake_rules(monkeypatch):
+    """Run only the given checks, whatever rules are registered for real."""
+    from sod_iac.rules import registry
+
+    def use(**checks):
+        rules = [dataclasses.replace(registry.get_rule(rule_id), check=check) for rule_id, check in checks.items()]
+        monkeypatch.setattr(registry, "all_rules", lambda: rules)
+
+    use()
+    return use
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --------------------------------------------------------------------------- lowering to ctx.option
+
+FULL = """\
+fail_on: medium
+check: [SOD1*, SOD3*]
+skip_check: SOD111
+exclude_paths: [examples, legacy/**]
+max_readers: 2
+production: [prod*, "*-production"]
+environments:
+  production: [prod, prd]
+  staging: [stg, staging]
+rules:
+  SOD3*:
+    severity: high
+  SOD301:
+    max_readers: 3
+  sod203:
+    allowed_writers: [aws_iam_role.deployer]
+  SOD110:
+    enabled: false
+resources:
+  aws_secretsmanager_secret.db:
+    max_readers: 4
+  module.app.aws_secretsmanager_secret.*:
+    max_readers: 5
+duties:
+  - id: billing-admin
+conflicts:
+  - duties: [billing-admin, key-use]
+    rule: SOD101
+"""
+
+
+def test_settings_reach_rules_through_ctx_option(tmp_path):
+    config = load_config(write(tmp_path / ".sod-iac.yaml", FULL), RULE_IDS)
+    ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
+    assert ctx.option("SOD301", "max_readers", 1) == 3          # per rule wins over global
+    assert ctx.option("SOD302", "max_readers", 1) == 2          # global default for every rule
+    assert ctx.option("SOD203", "allowed_writers") == ["aws_iam_role.deployer"]  # ids are case-insensitive
+    assert ctx.option("SOD121", "environments") == {"production": ["prod", "prd"], "staging": ["stg", "staging"]}
+    assert ctx.option("SOD210", "production") == ["prod*", "*-production"]
+    assert ctx.option("SOD301", "severity") is None             # reserved keys are not rule settings
+    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.db") == 4
+    assert ctx.option("SOD301", "max_readers", 1, address="module.app.aws_secretsmanager_secret.x") == 5
+    assert ctx.option("SOD301", "max_readers", 1, address='aws_secretsmanager_secret.other["k"]') == 3
+    assert ctx.config["duties"] == [{"id": "billing-admin"}]
+    assert ctx.config["conflicts"][0]["rule"] == "SOD101"
+
+
+def test_selection_and_severity_lowering(tmp_path):
+    config = load_config(write(tmp_path / ".sod-iac.yaml", FULL), RULE_IDS)
+    assert config.fail_on == "medium"
+    assert config.check == ["SOD1*", "SOD3*"] and config.skip_check == ["SOD111"]
+    assert config.disabled(RULE_IDS) == ["SOD110"]
+    assert config.severities(RULE_IDS) == {"SOD301": "high", "SOD302": "high", "SOD303": "high"}
+
+
+def test_unset_settings_leave_rule_defaults():
+    ctx = Context(project=Project(), config=Config().rule_config(RULE_IDS))
+    assert ctx.option("SOD301", "max_readers", 1) == 1
+    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.db") == 1
+
+
+# --------------------------------------------------------------------------- errors point at the line
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("fail_on: urgent\n", ".sod-iac.yaml:1: fail_on: Input should be"),
+    ("check: [SOD1*]\nmax_reader: 2\n", ".sod-iac.yaml:2: max_reader: unknown key"),
+    ("rules:\n  SOD301:\n    max_readers: two\n", ".sod-iac.yaml:3: rules.SOD301.max_readers: Input should be a valid integer"),
+    ("rules:\n  SOD301:\n    max_readers: -1\n", ".sod-iac.yaml:3: rules.SOD301.max_readers: Input should be greater than or equal to 0"),
+    ("rules:\n  SOD999:\n    enabled: false\n", ".sod-iac.yaml:2: rules: 'SOD999' matches no rule"),
+    ("skip_check:\n  - SOD1*\n  - SDO2*\n", ".sod-iac.yaml:3: skip_check: 'SDO2*' matches no rule"),
+    ("rules:\n  SOD301:\n    severity: huge\n", ".sod-iac.yaml:3: rules.SOD301.severity: Input should be"),
+    ("environments:\n  prod: prod\n", ".sod-iac.yaml:2: environments.prod: Input should be a valid list"),
+    ("- a\n- b\n", ".sod-iac.yaml:1: the configuration must be a mapping"),
+    ("rules: [\n", ".sod-iac.yaml:2: invalid YAML"),
+])
+def test_yaml_errors_name_line_and_key(tmp_path, text, expected):
+    path = write(tmp_path / ".sod-iac.yaml", text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, RULE_IDS)
+    assert str(caught.value).startswith(f"{tmp_path}/{expected}"), str(caught.value)
+
+
+def test_pyproject_table_and_its_error_lines(tmp_path):
+    write(tmp_path / "pyproject.toml", '[project]\nname = "x"\n\n[tool.sod-iac]\nfail_on = "high"\n'
+                                       '[tool.sod-iac.rules.SOD301]\nmax_readers = 2\n')
+    config = load_config(tmp_path / "pyproject.toml", RULE_IDS)
+    assert config.fail_on == "high"
+    assert Context(project=Project(), config=config.rule_config(RULE_IDS)).option("SOD301", "max_readers") == 2
+    write(tmp_path / "pyproject.toml", '[tool.sod-iac]\nfail_on = "high"\n\n[tool.sod-iac.rules.SOD301]\n'
+                                       'max_readers = "two"\n')
+    with pytest.raises(ConfigError, match=r"pyproject.toml:5: rules.SOD301.max_readers: Input should be a valid integer"):
+        load_config(tmp_path / "pyproject.toml", RULE_IDS)
+
+
+def test_empty_file_is_an_empty_config(tmp_path):
+    loaded = load_config(write(tmp_path / ".sod-iac.yaml", "# nothing yet\n"), RULE_IDS)
+    assert loaded.model_dump() == Config().model_dump()
+    assert loaded.source == str(tmp_path / ".sod-iac.yaml")
+    assert parse_config(None, RULE_IDS).model_dump() == Config().model_dump()
+
+
+# --------------------------------------------------------------------------- discovery
+
+
+def test_find_config_walks_up_to_the_repository_root(tmp_path):
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    deep = repo / "infra" / "prod"
+    deep.mkdir(parents=True)
+    assert find_config(deep) is None
+    write(tmp_path / ".sod-iac.yaml", "fail_on: low\n")  # above the repository: never used
+    assert find_config(deep) is None
+    write(repo / "pyproject.toml", "[project]\nname = 'x'\n")  # no [tool.sod-iac]: skipped
+    assert find_config(deep) is None
+    write(repo / "pyproject.toml", "[tool.sod-iac]\nfail_on = 'low'\n")
+    assert find_config(deep) == repo / "pyproject.toml"
+    write(repo / "infra" / ".sod-iac.yml", "fail_on: low\n")
+    assert find_config(deep) == repo / "infra" / ".sod-iac.yml"
+    write(deep / ".sod-iac.yaml", "fail_on: low\n")
+    assert find_config(deep) == deep / ".sod-iac.yaml"
+
+
+# --------------------------------------------------------------------------- through the CLI
+
+TF = """\
+resource "aws_iam_role" "ci" {
+  name = "ci"
+}
+
+resource "aws_iam_role" "other" {
+  name = "other"
+}
+"""
+
+
+@pytest.fixture
+def tree(tmp_path, fake_rules):
+    root = tmp_path / "infra"
+    write(root / "main.tf", TF)
+    write(root / "examples" / "ex.tf", 'resource "aws_iam_role" "ex" {\n  name = "ex"\n}\n')
+
+    def escalation(ctx):
+        limit = ctx.option("SOD110", "max_readers", 99)
+        for address in ("aws_iam_role.ci", "aws_iam_role.other", "aws_iam_role.ex"):
+            yield ctx.finding("SOD110", address, f"{address} (limit {limit})", principal=address,
+                              duties=["permissions-admin"])
+
+    def admin(ctx):
+        yield ctx.finding("SOD111", "aws_iam_role.ci", "admin", principal="aws_iam_role.ci", duties=["all"])
+
+    fake_rules(SOD110=escalation, SOD111=admin)
+    return root
+
+
+def _scan(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(cli, ["scan", *args, "--format", "json"])
+    return result.exit_code, (json.loads(result.stdout) if result.stdout else {"stderr": result.stderr})
+
+
+def test_cli_discovers_config_and_applies_it(tree):
+    write(tree / ".sod-iac.yaml", "fail_on: critical\nexclude_paths: [examples]\nmax_readers: 7\n"
+                                  "rules:\n  SOD110: {severity: low}\n  SOD111: {enabled: false}\n")
+    code, data = _scan(str(tree))
+    assert code == 0  # fail_on: critical from the config
+    assert [(f["rule_id"], f["resource"], f["severity"]) for f in data["findings"]] == [
+        ("SOD110", "aws_iam_role.ci", "low"), ("SOD110", "aws_iam_role.other", "low")]
+    assert data["findings"][0]["message"].endswith("(limit 7)")
+    code, _ = _scan(str(tree), "--fail-on", "low")  # the command line wins
+    assert code == 1
+
+
+def test_cli_check_and_skip_check_wildcards(tree):
+    code, data = _scan(str(tree), "--check", "SOD11*", "--skip-check", "sod110")
+    assert {f["rule_id"] for f in data["findings"]} == {"SOD111"}
+    code, data = _scan(str(tree), "--check", "SOD110,SOD111", "--skip-check", "SOD1*")
+    assert data["findings"] == [] and code == 0
+    code, data = _scan(str(tree), "--check", "SOD9*")
+    assert code == 2 and "--check SOD9*: matches no rule" in data["stderr"]
+
+
+def test_cli_explicit_config_and_its_errors(tree, tmp_path):
+    other = write(tmp_path / "elsewhere.yaml", "skip_check: [SOD110]\n")
+    _, data = _scan(str(tree), "--config", str(other))
+    assert {f["rule_id"] for f in data["findings"]} == {"SOD111"}
+    broken = write(tmp_path / "broken.yaml", "rules:\n  SOD110:\n    severity: huge\n")
+    code, data = _scan(str(tree), "--config", str(broken))
+    assert code == 2
+    assert data["stderr"].startswith(f"sod-iac: {broken}:3: rules.SOD110.severity: ")
+    assert "Traceback" not in data["stderr"]
+    code, data = _scan(str(tree), "--config", str(tmp_path / "missing.yaml"))
+    assert code == 2 and "--config not found" in data["stderr"]
+
+
+def test_excluded_paths_drop_findings_and_errors(tree):
+    write(tree / "examples" / "broken.tf", "resource {\n")
+    code, data = _scan(str(tree))
+    assert code == 2
+    write(tree / ".sod-iac.yaml", "exclude_paths: ['examples/**']\n")
+    code, data = _scan(str(tree))
+    assert code == 1 and data["errors"] == []
+    assert all(not f["location"]["path"].startswith("examples/") for f in data["findings"])
+
+
+def test_wildcard_paths():
+    from sod_iac.wildcard import matches, path_matches
+
+    assert path_matches("examples", "a/examples/x.tf") and path_matches("examples", "examples/x.tf")
+    assert not path_matches("examples", "my-examples/x.tf")
+    assert path_matches("legacy/**", "legacy/a/b.tf") and not path_matches("legacy/**", "x/legacy/a.tf")
+    assert path_matches("*.tf.json", "a/b/c.tf.json")
+    assert path_matches("modules/old", "modules/old/main.tf")
+    assert matches('aws_iam_role.app["*"]', 'aws_iam_role.app["k"]')
+    assert not matches('aws_iam_role.app["k"]', "aws_iam_role.appk")  # brackets are literal
+
+
+def test_severity_override_keeps_fingerprint():
+    from sod_iac.selection import override_severity
+
+    f = Finding(rule_id="SOD110", family="combined-duties", severity="high", title="t", message="m",
+                resource="r", location=Location(path="a.tf", start_line=1, end_line=1))
+    (changed,) = override_severity([f], {"SOD110": "low"})
+    assert changed.severity == "low" and changed.fingerprint == f.fingerprint
+
+
+def test_aliases_and_bridges_for_rule_readers():
+    config = parse_config({"production": ["prod*"], "max_writers": 2, "reviewed_refs": ["refs/heads/main"],
+                           "resources": {"aws_secretsmanager_secret.db": {"max_readers": 3},
+                                         "aws_secretsmanager_secret.x*": {"max_readers": 9}},
+                           "rules": {"SOD301": {"secrets": {"aws_secretsmanager_secret.other": 2}}}}, RULE_IDS)
+    ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
+    assert ctx.option("SOD213", "production_patterns") == ["prod*"]  # what the approval rules read
+    assert ctx.option("SOD203", "max_writers") == 2
+    assert ctx.option("SOD120", "reviewed_refs") == ["refs/heads/main"]
+    assert ctx.option("SOD301", "secrets") == {"aws_secretsmanager_secret.db": 3, "aws_secretsmanager_secret.other": 2}
+    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.xyz") == 9
+    with pytest.raises(ConfigError, match="min_approvals: Input should be greater than or equal to 1"):
+        parse_config({"min_approvals": 0}, RULE_IDS)
+
+
+def test_readme_configuration_example_is_valid(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Configuration", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path / ".sod-iac.yaml", example), RULE_IDS)
+    ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
+    assert ctx.option("SOD301", "max_readers") == 2
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.db") == 3
+    assert config.severities(RULE_IDS)["SOD203"] == "medium"
+    assert config.disabled(RULE_IDS) == ["SOD111"]

