@@ -123,6 +123,11 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 @click.option("--max-file-size", type=ByteSize(), default="10M", show_default=True,
               help="Files larger than this are not parsed and are reported as errors "
                    "(bytes, or with a K/M/G suffix).")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SOD_IAC_CACHE_DIR",
+              show_default="$XDG_CACHE_HOME/sod-iac or ~/.cache/sod-iac",
+              help="Where parsed files are cached by content hash, so a re-scan parses only what "
+                   "changed. Entries are signed JSON, checked on load; a bad one is ignored and rebuilt.")
+@click.option("--no-cache", is_flag=True, help="Parse every file; neither read nor write the parse cache.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration file (YAML, or TOML with [tool.sod-iac]). Default: the nearest "
                    ".sod-iac.yaml or pyproject.toml with [tool.sod-iac] in the scanned root or above.")
@@ -144,6 +149,7 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
               help="No colour. Colour is only used on a terminal; NO_COLOR is respected too.")
 def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, ...], fail_on: str | None,
          soft_fail: bool, jobs: int, repo_root: Path | None, var_files: tuple[Path, ...], max_file_size: int,
+         cache_dir: Path | None, no_cache: bool,
          config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
          baseline: Path | None, write_baseline: Path | None, new_since: str | None,
          warn_unused_ignores: bool, compact: bool, quiet: bool, no_color: bool) -> None:
@@ -183,6 +189,7 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
             options, fail_on = scan_options(
                 root, config_file, checks, skip_checks, fail_on,
                 repo_root=repo_root, var_files=list(var_files), jobs=jobs, max_file_size=max_file_size,
+                cache_dir=parse_cache_dir(cache_dir, no_cache),
                 soft_fail=soft_fail, baseline=baseline, new_since=new_since,
                 warn_unused_ignores=warn_unused_ignores)
             with progress_bar() as progress:
@@ -201,6 +208,18 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
             write_report(content, output)
         code = exit_code(report, fail_on, soft_fail)
     sys.exit(code)
+
+
+def parse_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
+    """The parse cache folder: --cache-dir, else the user cache directory (outside the scanned
+    tree, so a pull request cannot bring entries along); None with --no-cache."""
+    if no_cache:
+        return None
+    if cache_dir is not None:
+        return cache_dir.absolute()
+    from sod_iac.load.cache import default_dir
+
+    return default_dir()
 
 
 def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, Path | None]]:

@@ -30,6 +30,9 @@ class ScanOptions(BaseModel):
     var_files: list[Path] = Field(default_factory=list)
     jobs: int | None = Field(default=None, ge=1)
     max_file_size: int = Field(default=DEFAULT_MAX_FILE_SIZE, ge=1)
+    cache_dir: Path | None = None
+    """Parse cache folder (sod_iac.load.cache); None: no cache. The CLI defaults to the user
+    cache directory."""
     fail_on: Severity = "low"
     soft_fail: bool = False
     config: dict[str, Any] = Field(default_factory=dict)
@@ -69,6 +72,7 @@ def run_scan(
         jobs=options.jobs or os.cpu_count() or 1,
         max_file_size=options.max_file_size,
         progress=progress,
+        cache_dir=options.cache_dir,
     )
     access = build_access(project)
     ctx = Context(project=project, access=access, config=dict(options.config))

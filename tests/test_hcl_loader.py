@@ -397,3 +397,29 @@ def test_single_file_scan(write_tree):
     project = load_project([root / "a.tf"])
     assert [r.address for r in project.resources] == ["aws_iam_role.a"]
     assert project.files == ["a.tf"]
+
+
+def test_meta_argument_names_inside_nested_blocks_are_provider_arguments(write_tree):
+    # count/provider/version are meta-arguments of the resource block only (Terraform docs);
+    # inside a nested block they are ordinary arguments, e.g. a CodePipeline action's provider.
+    root = write_tree({"main.tf": '''
+        resource "aws_codepipeline" "p" {
+          name = "p"
+          count = 1
+          stage {
+            name = "Approve"
+            action {
+              name     = "Approval"
+              category = "Approval"
+              owner    = "AWS"
+              provider = "Manual"
+              version  = "1"
+            }
+          }
+          lifecycle { ignore_changes = [tags] }
+        }
+    '''})
+    values = _res(load_project([root]), "aws_codepipeline.p[0]").values
+    assert "count" not in values and "lifecycle" not in values
+    assert values["stage"][0]["action"][0]["provider"] == "Manual"
+    assert values["stage"][0]["action"][0]["version"] == "1"

@@ -780,7 +780,17 @@ def duties_for(ctx: Any) -> Duties:
     cached = getattr(ctx, "_sod_duties", None)
     if cached is None:
         config = getattr(ctx, "config", None) or {}
-        ruleset = load_ruleset(config.get("duties"), config.get("conflicts"))
+        try:
+            ruleset = load_ruleset(config.get("duties"), config.get("conflicts"))
+        except RulesetError as exc:
+            # the user's duties/conflicts are unusable: say so once (the scan is incomplete,
+            # exit 2) and still judge with the default catalog
+            from sod_iac.model import LoadError
+
+            errors = getattr(ctx, "errors", None)
+            if isinstance(errors, list):
+                errors.append(LoadError(path="<config duties/conflicts>", message=str(exc)))
+            ruleset = load_ruleset()
         cached = Duties(getattr(ctx, "access", None), ruleset)
         try:
             setattr(ctx, "_sod_duties", cached)
@@ -789,5 +799,11 @@ def duties_for(ctx: Any) -> Duties:
     return cached
 
 
-__all__ = ["Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError", "load_ruleset",
+def validate_user_ruleset(duties: Any, conflicts: Any, source: str = "config") -> None:
+    """Raise RulesetError (naming `source`) if a user's `duties`/`conflicts` config is unusable;
+    for config loading, so a mistake is reported where the config is read."""
+    load_ruleset(duties, conflicts, source=source)
+
+
+__all__ = ["validate_user_ruleset", "Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError", "load_ruleset",
            "duties_for", "SOD111_CLOUDS", "CLOUDS"]

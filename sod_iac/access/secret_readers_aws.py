@@ -88,6 +88,9 @@ class AwsSecretReaders:
         self.aws = aws
         self._secrets: list[Secret] | None = None
         self._arns = {p: aws.arn(p) for p in aws.model.principals}
+        self._allows: dict[tuple[str, str], list[Any] | None] = {}
+        self._principals = aws.principals()
+        self._reads: dict[str, list[tuple[str, Target]]] = {}
 
     # --- secrets ---------------------------------------------------------------------
     def secrets(self) -> list[Secret]:
@@ -110,6 +113,11 @@ class AwsSecretReaders:
     # --- what reading takes ------------------------------------------------------------
     def reads(self, secret: Secret) -> list[tuple[str, Target]]:
         """(action, target) pairs, any of which reads the value (before decryption)."""
+        if secret.address not in self._reads:
+            self._reads[secret.address] = self._read_targets(secret)
+        return self._reads[secret.address]
+
+    def _read_targets(self, secret: Secret) -> list[tuple[str, Target]]:
         r = secret.resource
         arn = secret_arn(r)
         if r.type == SECRETS_MANAGER:
@@ -179,7 +187,7 @@ class AwsSecretReaders:
             got = access(group)
             if got is not None:
                 group_readers[group] = Reader(group, got.level, got.evidence, got.how)
-        for principal in self.aws.principals():
+        for principal in self._principals:
             reader = self._reader(principal.id, access)
             if reader is None:
                 continue
@@ -235,6 +243,8 @@ class AwsSecretReaders:
         read_action = ""
         denied: Decision | None = None
         for action, target in self.reads(secret):
+            if not self._may_allow(actor, action, target):
+                continue
             got = self.aws.can(actor, action, target, speculative=True, chain=False, context=ctx)
             if got.denied_by and denied is None:
                 denied = got
@@ -258,6 +268,30 @@ class AwsSecretReaders:
         groups = tuple(self._groups_in(actor, [*read.evidence, *decrypt.evidence]))
         how = f"{read_action} ({_via(read.evidence)}); {decrypt.how}"
         return Access(level, _unique([*read.evidence, *decrypt.evidence]), how, groups)
+
+    def _may_allow(self, actor: str, action: str, target: Target) -> bool:
+        """Cheap, sound pre-check before the engine: can any Allow reach the target at all?
+        (an identity statement whose Resource could match it, or a resource policy on it)"""
+        if target.address and self.aws.model.resource_policies.get(target.address):
+            return True
+        items = self._allow_resources(actor, action)
+        return items is None or any(_may_match(item, target.arn) for item in items)
+
+    def _allow_resources(self, actor: str, action: str) -> list[Any] | None:
+        """Resource entries of the actor's Allow statements for `action` (None: any resource)."""
+        key = (actor, action)
+        if key not in self._allows:
+            items: list[Any] | None = []
+            for grant in self.aws.grants(actor):
+                st = grant.statement
+                if st.effect != "Allow" or not statement_action_match(st, action):
+                    continue
+                if st.unknown or st.resources is None:
+                    items = None
+                    break
+                items.extend(st.resources)
+            self._allows[key] = items
+        return self._allows[key]
 
     def _groups_in(self, actor: str, evidence: list[Evidence]) -> list[str]:
         hops = {id(e) for e in evidence}
@@ -414,7 +448,7 @@ class AwsSecretReaders:
         """Principal "*" narrowed by aws:PrincipalArn: the code's principals that the condition
         admits read through the resource policy alone (same account: either side suffices)."""
         out = []
-        for principal in self.aws.principals():
+        for principal in self._principals:
             ctx = self.context(principal.id, service)
             level = _condition_level(st, ctx)
             if level == "no":
@@ -552,7 +586,7 @@ class AwsSecretReaders:
     def reads_everything(self) -> list[ReadsAll]:
         out = []
         kinds = self.aws.model.kinds
-        candidates = [p.id for p in self.aws.principals()] + sorted(p for p, k in kinds.items() if k == "group")
+        candidates = [p.id for p in self._principals] + sorted(p for p, k in kinds.items() if k == "group")
         for principal in candidates:
             resource = self.aws.model.principals.get(principal)
             for action, arn, what in EVERY_SECRET:
@@ -646,6 +680,30 @@ def _own_account(value: Any) -> bool:
     refs = [value] if isinstance(value, Ref) else list(value.refs) if isinstance(value, Template) else []
     return bool(refs) and all(r.address.split("[")[0].endswith("aws_caller_identity") or
                               ".aws_caller_identity." in r.address for r in refs)
+
+
+def _may_match(pattern: Any, arn: str | None) -> bool:
+    """False only when a Resource entry can never match the target ARN: their services differ,
+    or the literal beginnings of their resource parts disagree (every value matching a glob
+    starts with its text before the first wildcard or policy variable)."""
+    if not isinstance(pattern, str) or not isinstance(arn, str) or pattern == "*":
+        return True
+    p, t = pattern.split(":", 5), arn.split(":", 5)
+    if len(p) < 6 or len(t) < 6:
+        return True
+    if not any(c in p[2] + t[2] for c in "*?$") and p[2].lower() != t[2].lower():
+        return False
+    a, b = _literal_head(p[5]), _literal_head(t[5])
+    return a.startswith(b) or b.startswith(a)
+
+
+def _literal_head(text: str) -> str:
+    cut = len(text)
+    for mark in ("*", "?", "${"):
+        at = text.find(mark)
+        if at != -1:
+            cut = min(cut, at)
+    return text[:cut]
 
 
 def _unset(resource: Resource, arg: str) -> bool:

@@ -17,12 +17,14 @@ MAX_FILE_SIZE = 10 * 1024 * 1024
 def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = None,
                  var_files: Sequence[str | Path] = (), jobs: int | None = None,
                  max_file_size: int = MAX_FILE_SIZE,
-                 progress: Callable[[int, int], None] | None = None) -> Project:
-    """Read every Terraform input under `paths` into one Project (see sod_iac.load.project)."""
+                 progress: Callable[[int, int], None] | None = None,
+                 cache_dir: str | Path | None = None) -> Project:
+    """Read every Terraform input under `paths` into one Project (see sod_iac.load.project).
+    `cache_dir`: a parse cache folder (sod_iac.load.cache); None parses every file."""
     from sod_iac.load.project import build_project
 
     return build_project(paths, repo_root=repo_root, var_files=var_files, jobs=jobs,
-                         max_file_size=max_file_size, progress=progress)
+                         max_file_size=max_file_size, progress=progress, cache_dir=cache_dir)
 
 
 __all__ = ["load_project", "LoadError", "Location", "Project", "Any"]

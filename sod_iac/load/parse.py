@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from sod_iac.load.cache import open_cache, parse_cached
 from sod_iac.load.files import read_text
 from sod_iac.load.hcl_ast import ParsedFile
 from sod_iac.model import LoadError
@@ -29,8 +30,12 @@ class Parsed:
     error: LoadError | None = None
 
 
-def parse_one(job: tuple[Path, str, str, int]) -> Parsed:
-    path, rel, kind, max_size = job
+Job = tuple  # (path, rel, kind, max_size) or (path, rel, kind, max_size, cache_dir)
+
+
+def parse_one(job: Job) -> Parsed:
+    """Read and parse one file; with a cache folder (5th item), through the parse cache."""
+    path, rel, kind, max_size = job[:4]
     text, error = read_text(path, rel, max_size)
     if error is not None:
         return Parsed(path, rel, kind, error=error)
@@ -39,7 +44,25 @@ def parse_one(job: tuple[Path, str, str, int]) -> Parsed:
         return _parse_json(path, rel, kind, text)
     from sod_iac.load.hcl import parse_hcl, parse_tf_json
 
-    tree = parse_tf_json(text, rel) if kind == "tf.json" else parse_hcl(text, rel)
+    cache = open_cache(job[4]) if len(job) > 4 else None
+    tree = parse_cached(cache, kind, text, rel, parse_tf_json if kind == "tf.json" else parse_hcl)
+    return _tree_result(path, rel, kind, tree)
+
+
+def _from_cache(job: Job) -> Parsed | None:
+    """The result of a job when its tree is in the cache (or its file cannot be read), else None."""
+    path, rel, kind, max_size, cache_dir = job
+    if kind == "json" or rel.endswith(".tfvars.json"):
+        return None
+    text, error = read_text(path, rel, max_size)
+    if error is not None:
+        return Parsed(path, rel, kind, error=error)
+    cache = open_cache(cache_dir)
+    tree = cache.get(kind, text or "", rel) if cache is not None else None
+    return None if tree is None else _tree_result(path, rel, kind, tree)
+
+
+def _tree_result(path: Path, rel: str, kind: str, tree: ParsedFile) -> Parsed:
     if tree.error:
         return Parsed(path, rel, kind, error=LoadError(path=rel, message=tree.error, line=tree.error_line))
     return Parsed(path, rel, kind, tree=tree)
@@ -97,20 +120,41 @@ def _depth_exceeds(data: Any, limit: int) -> bool:
 
 
 def parse_all(jobs: list[tuple[Path, str, str, int]], workers: int | None,
-              progress: Callable[[int, int], None] | None = None) -> list[Parsed]:
-    """Parse every file; results in input order. Small inputs are parsed in-process."""
+              progress: Callable[[int, int], None] | None = None,
+              cache_dir: str | os.PathLike[str] | None = None) -> list[Parsed]:
+    """Parse every file; results in input order. Small inputs are parsed in-process.
+
+    With `cache_dir`, trees are looked up first (in this process: a hit costs a read, a hash
+    and a load) and only the misses are parsed, in parallel when there are enough of them;
+    the workers store what they parse."""
     total = len(jobs)
     workers = workers or os.cpu_count() or 1
-    results: list[Parsed] = []
-    if workers <= 1 or total < PARALLEL_MIN_FILES:
-        for job in jobs:
-            results.append(parse_one(job))
+    results: list[Parsed | None] = [None] * total
+    done = 0
+    pending: list[tuple[int, Job]] = []
+    for i, job in enumerate(jobs):
+        if cache_dir is not None:
+            job = (*job[:4], os.fspath(cache_dir))
+            hit = _from_cache(job)
+            if hit is not None:
+                results[i] = hit
+                done += 1
+                if progress:
+                    progress(done, total)
+                continue
+        pending.append((i, job))
+    if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
+        for i, job in pending:
+            results[i] = parse_one(job)
+            done += 1
             if progress:
-                progress(len(results), total)
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for result in pool.map(parse_one, jobs, chunksize=max(1, total // (workers * 8))):
-            results.append(result)
-            if progress:
-                progress(len(results), total)
-    return results
+                progress(done, total)
+    else:
+        chunk = max(1, len(pending) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for (i, _), result in zip(pending, pool.map(parse_one, [j for _, j in pending], chunksize=chunk)):
+                results[i] = result
+                done += 1
+                if progress:
+                    progress(done, total)
+    return [r for r in results if r is not None]

@@ -21,7 +21,8 @@ PLAN_SNIFF_BYTES = 65536
 
 def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, var_files: Sequence[str | Path],
                   jobs: int | None, max_file_size: int,
-                  progress: Callable[[int, int], None] | None) -> Project:
+                  progress: Callable[[int, int], None] | None,
+                  cache_dir: str | Path | None = None) -> Project:
     targets = [Path(p).absolute() for p in paths] or [Path.cwd()]
     root = Path(repo_root).absolute() if repo_root else common_root(targets)
     found = discover(targets, root)
@@ -36,7 +37,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
         work.append((path, found.rel(path), kind, max_file_size))
     work.extend(_code_beside_plans(found, root, repo_root is not None, max_file_size))
-    parsed = parse_all(work, jobs, progress)
+    parsed = parse_all(work, jobs, progress, cache_dir)
 
     sources: dict[Path, ModuleSource] = {}
     plans: list[Parsed] = []
@@ -59,7 +60,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     _attach_auto_tfvars(parsed, sources, errors)
 
     loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors),
-                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read))
+                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir))
     loader.run()
 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
@@ -208,8 +209,8 @@ def _reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
     return read
 
 
-def _dir_parser(root: Path, max_size: int, errors: list[LoadError],
-                files_read: list[str]) -> Callable[[Path], ModuleSource | None]:
+def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: list[str],
+                cache_dir: str | Path | None = None) -> Callable[[Path], ModuleSource | None]:
     """Parse a module folder that a call reaches but the scanned paths did not include."""
     def parse_dir(folder: Path) -> ModuleSource | None:
         if not folder.is_dir():
@@ -220,7 +221,8 @@ def _dir_parser(root: Path, max_size: int, errors: list[LoadError],
             kind = file_kind(path)
             if kind not in ("tf", "tf.json") or path.name.startswith("."):
                 continue
-            item = parse_one((path, _rel(path, root), kind, max_size))
+            job = (path, _rel(path, root), kind, max_size)
+            item = parse_one(job if cache_dir is None else (*job, str(cache_dir)))
             if item.error:
                 errors.append(item.error)
                 continue

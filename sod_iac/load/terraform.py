@@ -287,7 +287,7 @@ class ModuleInstance:
     def instance_values(self, key: str, address: str, names: dict[str, Any]) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
             block, path = self.source.resources[key]
-            values = self.eval_body(block.body, self.evaluator(**names))
+            values = self.eval_body(block.body, self.evaluator(**names), meta=True)
             if key.startswith(POLICY_DOCUMENT + "."):
                 values["json"] = values["minified_json"] = self._render_policy(values, block, path)
             return values
@@ -319,14 +319,17 @@ class ModuleInstance:
                 return [obj for _, obj in objects]
         return objects[0][1]
 
-    def eval_body(self, body: Body, evaluator: Evaluator) -> dict[str, Any]:
-        """Arguments and nested blocks in plan-JSON shape (blocks are lists of objects)."""
+    def eval_body(self, body: Body, evaluator: Evaluator, meta: bool = False) -> dict[str, Any]:
+        """Arguments and nested blocks in plan-JSON shape (blocks are lists of objects).
+        `meta`: this is a resource's own body, whose meta-arguments (count, provider, ...)
+        and meta-blocks (lifecycle, ...) are Terraform's, not the provider's; nested blocks
+        keep arguments of the same names (a CodePipeline action's `provider`)."""
         values: dict[str, Any] = {}
         for name, attr in body.attributes.items():
-            if name not in META_ATTRIBUTES:
+            if not (meta and name in META_ATTRIBUTES):
                 values[name] = evaluator.eval(attr.expr)
         for block in body.blocks:
-            if block.type in META_BLOCKS:
+            if meta and block.type in META_BLOCKS:
                 continue
             if block.type == "dynamic" and block.labels:
                 values.setdefault(block.labels[0], []).extend(self._dynamic(block, evaluator))

@@ -412,7 +412,8 @@ def _yaml_finding(ctx: Context, rule_id: str, address: str, message: str, rel: s
 @rule("SOD212")
 def weak_branch_protection(ctx: Context) -> Iterator[Finding]:
     """Branch protection is what makes review mandatory; each gap lets an author merge alone."""
-    minimum = number(ctx.option("SOD212", "min_approvals", 1)) or 1
+    configured = number(ctx.option("SOD212", "min_approvals", 1))
+    minimum = configured if configured is not None else 1
     project = ctx.project
     checks = {
         "github_branch_protection": _github_protection,

@@ -87,6 +87,8 @@ def _aws_targets_by_env(ctx: Context, classify: Any, accounts: dict[str, str]) -
             continue
         for env in classify(_resource_words(r)):
             out.setdefault(env, []).append(Target(arn, r.address, r.address))
+            if r.type == "aws_s3_bucket":  # object actions (PutObject) act on the bucket's objects
+                out[env].append(Target(f"{arn}/*", r.address, r.address))
     for account, env in sorted(accounts.items()):
         out.setdefault(env, []).append(Target(f"arn:aws:*:*:{account}:*", None, f"account {account}"))
     return out

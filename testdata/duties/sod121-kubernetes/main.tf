@@ -1,9 +1,22 @@
-# SOD121 on Kubernetes: the built-in `edit` ClusterRole bound by RoleBindings in the
-# `production` and `staging` namespaces to the same ServiceAccount.
+# SOD121 on Kubernetes: a ClusterRole that changes Deployments, bound by RoleBindings in the
+# `production` and `staging` namespaces to the same ServiceAccount (a RoleBinding grants a
+# ClusterRole's rules inside its own namespace only).
 #
 # Proves:
-#   - `ServiceAccount:ci/deployer` can edit in both namespaces: flagged.
-#   - `ServiceAccount:ci/prod-deployer` edits `production` and only views `staging`: quiet.
+#   - `ServiceAccount:ci/deployer` can change Deployments in both namespaces: flagged.
+#   - `ServiceAccount:ci/prod-deployer` changes `production` and only views `staging` (the
+#     built-in `view` role): quiet.
+resource "kubernetes_cluster_role_v1" "deploy" {
+  metadata {
+    name = "deploy"
+  }
+  rule {
+    api_groups = ["apps"]
+    resources  = ["deployments"]
+    verbs      = ["get", "list", "create", "update", "patch"]
+  }
+}
+
 resource "kubernetes_role_binding_v1" "deployer_prod" {
   metadata {
     name      = "deployer"
@@ -12,7 +25,7 @@ resource "kubernetes_role_binding_v1" "deployer_prod" {
   role_ref {
     api_group = "rbac.authorization.k8s.io"
     kind      = "ClusterRole"
-    name      = "edit"
+    name      = "deploy"
   }
   subject {
     kind      = "ServiceAccount"
@@ -29,7 +42,7 @@ resource "kubernetes_role_binding_v1" "deployer_staging" {
   role_ref {
     api_group = "rbac.authorization.k8s.io"
     kind      = "ClusterRole"
-    name      = "edit"
+    name      = "deploy"
   }
   subject {
     kind      = "ServiceAccount"
@@ -46,7 +59,7 @@ resource "kubernetes_role_binding_v1" "prod_deployer_prod" {
   role_ref {
     api_group = "rbac.authorization.k8s.io"
     kind      = "ClusterRole"
-    name      = "edit"
+    name      = "deploy"
   }
   subject {
     kind      = "ServiceAccount"

@@ -1,0 +1,398 @@
+"""A cache of parsed files, by content hash: a re-scan parses only what changed.
+
+Entries are our own syntax tree (hcl_ast) written as JSON, never pickle or marshal: a cache
+folder can be planted (a pull request may contain one), and loading it must not be able to
+run code or change a scan. So every entry is
+
+- keyed by sha256 of the file's text, its kind, the parser version (python-hcl2, lark) and a
+  hash of the parser's own source (hcl.py, hcl_ast.py, this module): a code change
+  invalidates every entry;
+- signed with HMAC-SHA256 under a secret that never lives in the cache folder (the
+  environment variable SOD_IAC_CACHE_KEY, else a random key created once in the user cache
+  directory, mode 0600): an entry written by anyone else is foreign and ignored;
+- validated on load, node by node, into the AST classes (known tags, arities and types, line
+  numbers, size and depth bounds).
+
+A corrupted, truncated, foreign or stale entry is ignored and rebuilt from the source; a
+cache that cannot be read or written only costs speed, never correctness. The default folder
+is the user cache directory ($XDG_CACHE_HOME/sod-iac or ~/.cache/sod-iac), outside the tree
+being scanned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from sod_iac.load.hcl_ast import (
+    Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
+    ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
+)
+
+FORMAT = 1
+KEY_ENV = "SOD_IAC_CACHE_KEY"
+MAX_DEPTH = 200
+"""Entries nested deeper are refused (the parser's own limits keep real trees far below)."""
+_HERE = Path(__file__).resolve().parent
+_SOURCES = ("hcl.py", "hcl_ast.py", "cache.py")
+
+
+class CacheError(ValueError):
+    """An entry that is not a valid tree: it is ignored and rebuilt."""
+
+
+def default_dir() -> Path:
+    """$XDG_CACHE_HOME/sod-iac (or ~/.cache/sod-iac): per user, outside any scanned tree."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "sod-iac"
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def encode(tree: ParsedFile) -> dict[str, Any]:
+    """A ParsedFile as JSON-ready data (tagged lists). The path is not stored: identical
+    files share an entry, and the caller supplies the path on load."""
+    return {"body": None if tree.body is None else _body(tree.body), "error": tree.error,
+            "error_line": tree.error_line}
+
+
+def _body(body: Body) -> list[Any]:
+    return [[[a.name, _expr(a.expr), a.start_line, a.end_line] for a in body.attributes.values()],
+            [[b.type, list(b.labels), _body(b.body), b.start_line, b.end_line] for b in body.blocks]]
+
+
+def _expr(node: Any) -> Any:
+    kind = type(node)
+    if kind is Lit:
+        value = node.value
+        if value is not None and type(value) not in (str, int, float, bool):
+            raise CacheError(f"literal of type {type(value).__name__}")
+        return ["L", value]
+    if kind is TemplateExpr:
+        return ["T", [p if isinstance(p, str) else _expr(p) for p in node.parts]]
+    if kind is TupleExpr:
+        return ["U", [_expr(i) for i in node.items]]
+    if kind is ObjectExpr:
+        return ["O", [[_expr(k), _expr(v)] for k, v in node.items]]
+    if kind is Name:
+        return ["N", node.name]
+    if kind is GetAttr:
+        return ["G", _expr(node.obj), node.name]
+    if kind is Index:
+        return ["I", _expr(node.obj), _expr(node.key)]
+    if kind is Splat:
+        return ["S", _expr(node.obj), [[k, a if k == "attr" else _expr(a)] for k, a in node.ops]]
+    if kind is Call:
+        return ["C", node.name, [_expr(a) for a in node.args], node.expand_last]
+    if kind is Conditional:
+        return ["Q", _expr(node.cond), _expr(node.then), _expr(node.otherwise)]
+    if kind is BinOp:
+        return ["B", node.op, _expr(node.left), _expr(node.right)]
+    if kind is UnaryOp:
+        return ["P", node.op, _expr(node.operand)]
+    if kind is ForExpr:
+        return ["F", node.key_var, node.value_var, _expr(node.collection), _opt(node.key_expr),
+                _expr(node.value_expr), _opt(node.cond), node.grouping]
+    if kind is Unsupported:
+        return ["X", node.text]
+    raise CacheError(f"cannot store a {kind.__name__}")
+
+
+def _opt(node: Any) -> Any:
+    return None if node is None else _expr(node)
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def decode(data: Any, path: str) -> ParsedFile:
+    """Rebuild a ParsedFile from `encode` output, checking every node; CacheError if not valid."""
+    if not isinstance(data, dict) or set(data) != {"body", "error", "error_line"}:
+        raise CacheError("not a parsed-file entry")
+    error, line = data["error"], data["error_line"]
+    if error is not None and not isinstance(error, str):
+        raise CacheError("error is not text")
+    if line is not None and not _is_int(line):
+        raise CacheError("error line is not a number")
+    body = data["body"]
+    if (body is None) == (error is None):
+        raise CacheError("an entry holds a tree or an error")
+    try:
+        return ParsedFile(path=path, body=None if body is None else _dbody(body, 0),
+                          error=error, error_line=line)
+    except RecursionError:
+        raise CacheError("nested too deeply") from None
+
+
+def _is_int(value: Any) -> bool:
+    return type(value) is int
+
+
+def _line(value: Any) -> int:
+    if type(value) is not int or value < 0:
+        raise CacheError("bad line number")
+    return value
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise CacheError("expected text")
+    return value
+
+
+def _list(value: Any, size: int | None = None) -> list[Any]:
+    if type(value) is not list or (size is not None and len(value) != size):
+        raise CacheError("bad shape")
+    return value
+
+
+def _dbody(data: Any, depth: int) -> Body:
+    if depth > MAX_DEPTH:
+        raise CacheError("nested too deeply")
+    attrs, blocks = _list(data, 2)
+    body = Body()
+    for item in _list(attrs):
+        name, expr, start, end = _list(item, 4)
+        name = _text(name)
+        if name in body.attributes:
+            raise CacheError("attribute defined twice")
+        body.attributes[name] = Attribute(name, _dexpr(expr, depth + 1), _line(start), _line(end))
+    for item in _list(blocks):
+        btype, labels, inner, start, end = _list(item, 5)
+        body.blocks.append(Block(_text(btype), tuple(_text(x) for x in _list(labels)),
+                                 _dbody(inner, depth + 1), _line(start), _line(end)))
+    return body
+
+
+def _dexpr(data: Any, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise CacheError("nested too deeply")
+    node = _list(data)
+    if not node or type(node[0]) is not str:
+        raise CacheError("bad node")
+    tag, args, d = node[0], node[1:], depth + 1
+    handler = _DECODERS.get(tag)
+    if handler is None:
+        raise CacheError(f"unknown node {tag[:8]!r}")
+    arity, build = handler
+    if len(args) != arity:
+        raise CacheError(f"bad node {tag!r}")
+    return build(args, d)
+
+
+def _dlit(args: list[Any], d: int) -> Lit:
+    value = args[0]
+    if value is not None and type(value) not in (str, int, float, bool):
+        raise CacheError("bad literal")
+    return Lit(value)
+
+
+def _dtemplate(args: list[Any], d: int) -> TemplateExpr:
+    return TemplateExpr(tuple(p if type(p) is str else _dexpr(p, d) for p in _list(args[0])))
+
+
+def _dsplat(args: list[Any], d: int) -> Splat:
+    ops = []
+    for op in _list(args[1]):
+        kind, arg = _list(op, 2)
+        if kind == "attr":
+            ops.append(("attr", _text(arg)))
+        elif kind == "index":
+            ops.append(("index", _dexpr(arg, d)))
+        else:
+            raise CacheError("bad splat")
+    return Splat(_dexpr(args[0], d), tuple(ops))
+
+
+def _dbool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise CacheError("expected a boolean")
+    return value
+
+
+def _dfor(args: list[Any], d: int) -> ForExpr:
+    key_var, value_var, coll, key_expr, value_expr, cond, grouping = args
+    return ForExpr(None if key_var is None else _text(key_var), _text(value_var), _dexpr(coll, d),
+                   None if key_expr is None else _dexpr(key_expr, d), _dexpr(value_expr, d),
+                   None if cond is None else _dexpr(cond, d), _dbool(grouping))
+
+
+_DECODERS: dict[str, tuple[int, Callable[[list[Any], int], Any]]] = {
+    "L": (1, _dlit),
+    "T": (1, _dtemplate),
+    "U": (1, lambda a, d: TupleExpr(tuple(_dexpr(i, d) for i in _list(a[0])))),
+    "O": (1, lambda a, d: ObjectExpr(tuple((_dexpr(k, d), _dexpr(v, d))
+                                           for k, v in (_list(i, 2) for i in _list(a[0]))))),
+    "N": (1, lambda a, d: Name(_text(a[0]))),
+    "G": (2, lambda a, d: GetAttr(_dexpr(a[0], d), _text(a[1]))),
+    "I": (2, lambda a, d: Index(_dexpr(a[0], d), _dexpr(a[1], d))),
+    "S": (2, _dsplat),
+    "C": (3, lambda a, d: Call(_text(a[0]), tuple(_dexpr(x, d) for x in _list(a[1])), _dbool(a[2]))),
+    "Q": (3, lambda a, d: Conditional(_dexpr(a[0], d), _dexpr(a[1], d), _dexpr(a[2], d))),
+    "B": (3, lambda a, d: BinOp(_text(a[0]), _dexpr(a[1], d), _dexpr(a[2], d))),
+    "P": (2, lambda a, d: UnaryOp(_text(a[0]), _dexpr(a[1], d))),
+    "F": (7, _dfor),
+    "X": (1, lambda a, d: Unsupported(_text(a[0]))),
+}
+
+
+# --------------------------------------------------------------------------- the store
+
+
+def parser_id() -> str:
+    """Parser version plus a hash of the parser's source: entries of other code never match."""
+    global _PARSER_ID
+    if _PARSER_ID is None:
+        from sod_iac.load.hcl import PARSER_VERSION
+
+        digest = hashlib.sha256(f"format {FORMAT}|{PARSER_VERSION}".encode())
+        for name in _SOURCES:
+            digest.update(name.encode() + b"\0" + (_HERE / name).read_bytes())
+        _PARSER_ID = digest.hexdigest()
+    return _PARSER_ID
+
+
+_PARSER_ID: str | None = None
+
+
+class ParseCache:
+    """Entries under `directory/v<FORMAT>/`; every operation fails soft (a miss)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory) / f"v{FORMAT}"
+        self.secret = _secret()
+        self.writable = True
+
+    def _entry(self, kind: str, digest: str) -> tuple[Path, str]:
+        name = hashlib.sha256(f"{parser_id()}|{kind}|{digest}".encode()).hexdigest()
+        return self.directory / name[:2] / f"{name}.json", name
+
+    def get(self, kind: str, text: str, path: str) -> ParsedFile | None:
+        digest = _content_hash(text)
+        file, name = self._entry(kind, digest)
+        try:
+            raw = file.read_bytes()
+        except OSError:
+            return None
+        limit = 64 * len(text) + 65536
+        try:
+            if len(raw) > limit:
+                raise CacheError("entry larger than its source can produce")
+            header, _, payload = raw.partition(b"\n")
+            meta = json.loads(header)
+            if not isinstance(meta, dict) or meta.get("key") != name or meta.get("kind") != kind \
+                    or meta.get("sha256") != digest or not isinstance(meta.get("mac"), str):
+                raise CacheError("entry for another file or parser")
+            expected = hmac.new(self.secret, name.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(meta["mac"], expected):
+                raise CacheError("entry not written by this user's sod-iac (bad signature)")
+            return decode(json.loads(payload), path)
+        except (CacheError, ValueError, RecursionError, TypeError, UnicodeDecodeError):
+            self._drop(file)
+            return None
+
+    def put(self, kind: str, text: str, tree: ParsedFile) -> None:
+        if not self.writable:
+            return
+        digest = _content_hash(text)
+        file, name = self._entry(kind, digest)
+        try:
+            payload = json.dumps(encode(tree), separators=(",", ":"), ensure_ascii=False).encode()
+        except (CacheError, ValueError, RecursionError):
+            return  # not storable: parse it again next time
+        mac = hmac.new(self.secret, name.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
+        header = json.dumps({"key": name, "kind": kind, "sha256": digest, "mac": mac}).encode()
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(header + b"\n" + payload)
+                os.replace(tmp, file)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            self.writable = False  # read-only or full: stop trying for this run
+
+    @staticmethod
+    def _drop(file: Path) -> None:
+        try:
+            file.unlink()
+        except OSError:
+            pass
+
+
+def _content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _secret() -> bytes:
+    """The signing key: SOD_IAC_CACHE_KEY, else a per-user random key kept (0600) in the user
+    cache directory, never in the cache folder itself (which may be inside a scanned tree).
+    If it cannot be kept, a key for this process only: entries then live for one run."""
+    global _SECRET
+    if _SECRET is not None:
+        return _SECRET
+    env = os.environ.get(KEY_ENV)
+    if env:
+        _SECRET = hashlib.sha256(env.encode()).digest()
+        return _SECRET
+    file = default_dir() / "cache.key"
+    try:
+        data = file.read_bytes()
+        if len(data) >= 32:
+            _SECRET = data[:64]
+            return _SECRET
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # another process made it first: use theirs
+        try:
+            data = file.read_bytes()
+            key = data[:64] if len(data) >= 32 else key
+        except OSError:
+            pass
+    except OSError:
+        pass
+    _SECRET = key
+    return _SECRET
+
+
+_SECRET: bytes | None = None
+_OPEN: dict[str, ParseCache] = {}
+
+
+def open_cache(directory: str | os.PathLike[str] | None) -> ParseCache | None:
+    """The cache for a folder (one per process), or None for no cache."""
+    if directory is None:
+        return None
+    key = os.fspath(directory)
+    if key not in _OPEN:
+        _OPEN[key] = ParseCache(Path(key))
+    return _OPEN[key]
+
+
+def parse_cached(cache: ParseCache | None, kind: str, text: str, path: str,
+                 parse: Callable[[str, str], ParsedFile]) -> ParsedFile:
+    """`parse(text, path)`, through the cache when there is one."""
+    if cache is None:
+        return parse(text, path)
+    tree = cache.get(kind, text, path)
+    if tree is None:
+        tree = parse(text, path)
+        cache.put(kind, text, tree)
+    return tree

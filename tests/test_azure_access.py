@@ -1,0 +1,94 @@
+"""The Azure engine: built-in roles, operation matching, scopes, Key Vault authorization modes."""
+
+from __future__ import annotations
+
+from sod_iac.access.azure import AzureAccess, RoleDef, builtin_role, operation_matches
+from sod_iac.load import load_project
+
+KV = "Microsoft.KeyVault/vaults/"
+
+
+def test_builtin_roles_by_name_and_by_definition_id() -> None:
+    assert builtin_role("key vault secrets user")[0] == "Key Vault Secrets User"
+    by_id = builtin_role("/subscriptions/x/providers/Microsoft.Authorization/roleDefinitions/"
+                         "4633458b-17de-408a-b874-0445c86b69e6")
+    assert by_id is not None and by_id[0] == "Key Vault Secrets User"
+    assert builtin_role("No Such Role") is None
+
+
+def test_operation_matching_follows_azure() -> None:
+    assert operation_matches("Microsoft.ManagedIdentity/userAssignedIdentities/*/assign/action",
+                             "Microsoft.ManagedIdentity/userAssignedIdentities/assign/action")
+    assert operation_matches("*", "Microsoft.Compute/virtualMachines/write")
+    assert operation_matches("microsoft.keyvault/vaults/secrets/*", KV + "secrets/getSecret/action")
+    contributor = RoleDef("Contributor", actions=("*",), not_actions=("Microsoft.Authorization/*/Write",))
+    assert contributor.allows("Microsoft.Storage/storageAccounts/write", data=False)
+    assert not contributor.allows("Microsoft.Authorization/roleAssignments/write", data=False)
+    assert not contributor.allows(KV + "secrets/getSecret/action", data=True)  # no data actions
+
+
+def test_scope_inheritance() -> None:
+    rg = "/subscriptions/s1/resourceGroups/apps"
+    vault = rg + "/providers/Microsoft.KeyVault/vaults/v"
+    assert AzureAccess.scope_covers("/subscriptions/s1", vault) == "yes"
+    assert AzureAccess.scope_covers(rg, vault) == "yes"
+    assert AzureAccess.scope_covers("/subscriptions/s2", vault) == "no"
+    assert AzureAccess.scope_covers("/subscriptions/*/resourceGroups/apps", vault) == "possible"
+    assert AzureAccess.scope_covers(vault, rg) == "no"
+
+
+VAULTS = """
+resource "azurerm_key_vault" "rbac" {
+  name = "rbac"
+  resource_group_name = "apps"
+  location = "westeurope"
+  tenant_id = "t"
+  sku_name = "standard"
+  enable_rbac_authorization = true
+  access_policy {
+    tenant_id = "t"
+    object_id = "11111111-1111-1111-1111-111111111111"
+    secret_permissions = ["Get"]
+  }
+}
+resource "azurerm_key_vault" "legacy" {
+  name = "legacy"
+  resource_group_name = "apps"
+  location = "westeurope"
+  tenant_id = "t"
+  sku_name = "standard"
+}
+resource "azurerm_key_vault_secret" "a" {
+  name = "a"
+  value = "x"
+  key_vault_id = azurerm_key_vault.rbac.id
+}
+resource "azurerm_key_vault_secret" "b" {
+  name = "b"
+  value = "x"
+  key_vault_id = azurerm_key_vault.legacy.id
+}
+resource "azurerm_key_vault_access_policy" "b" {
+  key_vault_id = azurerm_key_vault.legacy.id
+  tenant_id = "t"
+  object_id = "22222222-2222-2222-2222-222222222222"
+  secret_permissions = ["Get", "List"]
+}
+resource "azurerm_role_assignment" "rg_reader" {
+  scope = "/subscriptions/s1/resourceGroups/apps"
+  role_definition_name = "Key Vault Secrets User"
+  principal_id = "33333333-3333-3333-3333-333333333333"
+}
+"""
+
+
+def test_secret_readers_by_vault_mode(write_tree) -> None:
+    azure = AzureAccess(load_project([str(write_tree({"main.tf": VAULTS}))]))
+    get = KV + "secrets/getSecret/action"
+    on_a = {g.principal: g.level for g in azure.members_with_permission(get, "azurerm_key_vault_secret.a")}
+    # RBAC vault: the access policy is ignored; the RG-level assignment possibly applies
+    # (the vault's subscription is not in the code)
+    assert on_a == {"33333333-3333-3333-3333-333333333333": "possible"}
+    on_b = {g.principal: g.level for g in azure.members_with_permission(get, "azurerm_key_vault_secret.b")}
+    # access-policy vault: RBAC data actions do not apply
+    assert on_b == {"22222222-2222-2222-2222-222222222222": "yes"}

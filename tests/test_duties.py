@@ -1,0 +1,139 @@
+"""The duty catalog (rulesets/default.yaml), its validation, and user duties/conflicts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sod_iac.access.aws_actions import expand_action, is_known
+from sod_iac.access.duties import Duties, RulesetError, load_ruleset
+from sod_iac.access.gcp import predefined_role
+from sod_iac.cli import cli
+
+
+def test_default_catalog_loads_and_every_conflict_names_known_duties() -> None:
+    ruleset = load_ruleset()
+    assert {"key-admin", "key-use", "identity-admin", "identity-use", "audit-control", "write",
+            "permissions-admin", "approve", "deploy", "secret-admin", "secret-read"} <= set(ruleset.duties)
+    assert [c.rule for c in ruleset.conflicts] == ["SOD101", "SOD102", "SOD103", "SOD104", "SOD105"]
+    sod105 = ruleset.conflicts_of("SOD105")[0]
+    assert sod105.same_resource and sod105.duties == ["secret-admin", "secret-read"]
+
+
+def test_every_aws_action_of_the_catalog_is_in_the_iam_database() -> None:
+    for duty in load_ruleset().duties.values():
+        for clause in duty.aws:
+            for action in clause.actions:
+                if "*" in action:
+                    assert expand_action(action), f"{duty.name}: {action} expands to nothing"
+                else:
+                    assert is_known(action), f"{duty.name}: {action} is not a known IAM action"
+
+
+def test_gcp_use_roles_hold_no_key_administration() -> None:
+    """The inverted logic public checks shipped: use-only roles must not count as admin."""
+    admin = load_ruleset().duties["key-admin"].gcp["permissions"]
+    for role in ("roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/cloudkms.cryptoKeyEncrypter",
+                 "roles/cloudkms.cryptoKeyDecrypter"):
+        assert not set(predefined_role(role)["permissions"]) & set(admin)
+    assert "cloudkms.cryptoKeyVersions.useToDecrypt" not in predefined_role("roles/cloudkms.admin")["permissions"]
+
+
+def test_invalid_catalog_points_at_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "catalog.yaml"
+    bad.write_text("duties:\n  x:\n    title: X\n    gcp:\n      permisions: [a.b.c]\nconflicts: []\n")
+    with pytest.raises(RulesetError, match=r"catalog\.yaml:5: .*unknown gcp key\(s\) permisions"):
+        load_ruleset(path=bad)
+
+
+def test_user_conflict_must_name_known_duties() -> None:
+    with pytest.raises(RulesetError, match="unknown duty 'dns-admin'"):
+        load_ruleset(None, [{"id": "x", "rule": "SOD104", "duties": ["dns-admin", "deploy"]}])
+    with pytest.raises(RulesetError, match="rule must be one of SOD101-SOD105"):
+        load_ruleset(None, [{"rule": "SOD301", "duties": ["approve", "deploy"]}])
+
+
+def test_user_duty_replaces_a_default_one() -> None:
+    ruleset = load_ruleset({"approve": {"title": "Approve", "aws": [{"actions": ["ssm:SendCommand"]}]}}, None)
+    assert ruleset.duties["approve"].aws[0].actions == ("ssm:SendCommand",)
+
+
+TF = """
+resource "aws_iam_role" "dns_ops" {
+  name = "dns-ops"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "sts:AssumeRole", Principal = {Service = "ec2.amazonaws.com"}}]})
+}
+resource "aws_iam_role_policy" "dns_ops" {
+  name = "dns-and-certs"
+  role = aws_iam_role.dns_ops.id
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = ["route53:ChangeResourceRecordSets", "acm:RequestCertificate"], Resource = "*"}]})
+}
+resource "aws_iam_role" "dns_only" {
+  name = "dns-only"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "sts:AssumeRole", Principal = {Service = "ec2.amazonaws.com"}}]})
+}
+resource "aws_iam_role_policy" "dns_only" {
+  name = "dns"
+  role = aws_iam_role.dns_only.id
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = ["route53:ChangeResourceRecordSets"], Resource = "*"}]})
+}
+"""
+
+CONFIG = """
+duties:
+  dns-admin:
+    title: Change DNS
+    aws:
+      - actions: [route53:ChangeResourceRecordSets]
+  cert-issue:
+    title: Issue certificates
+    aws:
+      - actions: [acm:RequestCertificate]
+conflicts:
+  - id: dns-and-certificates
+    rule: SOD104
+    duties: [dns-admin, cert-issue]
+    severity: critical
+    rationale: Whoever controls DNS must not also issue certificates for it.
+"""
+
+
+def test_user_defined_conflict_from_a_config_file(write_tree) -> None:
+    root = write_tree({"main.tf": TF, ".sod-iac.yaml": CONFIG})
+    result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json"])
+    report = json.loads(result.output)
+    found = [f for f in report["findings"] if f["rule_id"] == "SOD104"]
+    assert [(f["resource"], f["severity"]) for f in found] == [("aws_iam_role.dns_ops", "critical")]
+    assert found[0]["duties"] == ["cert-issue", "dns-admin"]
+    assert "dns-and-certificates" in found[0]["message"]
+    assert {e["duty"] for e in found[0]["evidence"]} == {"dns-admin", "cert-issue"}
+
+
+def test_broken_user_conflict_is_an_error_not_a_crash(write_tree) -> None:
+    root = write_tree({"main.tf": TF, ".sod-iac.yaml": "conflicts:\n  - rule: SOD104\n    duties: [nope, deploy]\n"})
+    result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json"])
+    report = json.loads(result.output)
+    assert result.exit_code == 2
+    assert any("unknown duty 'nope'" in e["message"] for e in report["errors"])
+    assert not any("internal error" in e["message"] for e in report["errors"])
+
+
+def test_held_returns_duty_tagged_evidence(write_tree) -> None:
+    from sod_iac.access import build_access
+    from sod_iac.load import load_project
+
+    root = write_tree({"main.tf": TF})
+    duties = Duties(build_access(load_project([str(root)])))
+    assert duties.held("aws_iam_role.dns_only", "approve") == []
+    ruleset = load_ruleset({"dns-admin": {"aws": [{"actions": ["route53:Change*"]}]}}, None)
+    duties = Duties(duties.access, ruleset)
+    evidence = duties.held("aws_iam_role.dns_only", "dns-admin")
+    assert evidence and {e.duty for e in evidence} == {"dns-admin"}
+    assert any(e.address == "aws_iam_role_policy.dns_only" for e in evidence)
