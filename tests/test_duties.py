@@ -137,3 +137,43 @@ def test_held_returns_duty_tagged_evidence(write_tree) -> None:
     evidence = duties.held("aws_iam_role.dns_only", "dns-admin")
     assert evidence and {e.duty for e in evidence} == {"dns-admin"}
     assert any(e.address == "aws_iam_role_policy.dns_only" for e in evidence)
+
+
+ACCOUNTS_TF = """
+resource "aws_iam_role" "replicator" {
+  name = "replicator"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "sts:AssumeRole", Principal = {Service = "lambda.amazonaws.com"}}]})
+}
+resource "aws_iam_role_policy" "replicator" {
+  name = "tables"
+  role = aws_iam_role.replicator.id
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "dynamodb:PutItem",
+    Resource = ["arn:aws:dynamodb:eu-west-1:111111111111:table/orders",
+                "arn:aws:dynamodb:eu-west-1:222222222222:table/orders"]}]})
+}
+"""
+
+
+def test_sod121_knows_environments_by_account_id(write_tree) -> None:
+    from sod_iac.scan import ScanOptions, run_scan
+
+    root = write_tree({"main.tf": ACCOUNTS_TF})
+    plain = run_scan([root], ScanOptions(repo_root=root, jobs=1))
+    assert not [f for f in plain.findings if f.rule_id == "SOD121"]  # the code names no environment
+    config = {"rules": {"SOD121": {"accounts": {"111111111111": "production", "222222222222": "staging"}}}}
+    report = run_scan([root], ScanOptions(repo_root=root, jobs=1, config=config))
+    found = [f for f in report.findings if f.rule_id == "SOD121"]
+    assert [f.resource for f in found] == ["aws_iam_role.replicator"]
+    assert found[0].duties == ["change-production", "change-staging"]
+
+
+def test_demo_estate_plants_sod101_and_sod120() -> None:
+    from sod_iac.scan import ScanOptions, run_scan
+
+    demo = Path(__file__).resolve().parent.parent / "testdata" / "demo"
+    report = run_scan([demo], ScanOptions(repo_root=demo, jobs=1))
+    found = {(f.rule_id, f.resource) for f in report.findings}
+    assert ("SOD101", "aws_iam_role.security_ops") in found     # kms.tf: key admin that decrypts
+    assert ("SOD120", "aws_iam_role.ci_deploy") in found         # ci.tf: repo:acme/platform:*
+    assert ("SOD101", "aws_iam_role.app") not in found           # decrypt only

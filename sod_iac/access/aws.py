@@ -27,6 +27,9 @@ from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, resource_match, statement_action_match,
 )
 from sod_iac.access.aws_policy.actions import action_pattern_matches
+from sod_iac.access.aws_policy.arn_match import (
+    _covers, _intersects, _is_star, _share_char, _strip_common, _tokens,
+)
 from sod_iac.access.graph import Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project
 from sod_iac.values import Ref, Unknown
@@ -612,7 +615,54 @@ def _string_match(pattern: str, arn: str, variables: bool) -> str:
     if not (p_head.startswith(t_head) or t_head.startswith(p_head)) \
             or not (p_tail.endswith(t_tail) or t_tail.endswith(p_tail)):
         return "no"
-    return resource_match(pattern, arn, variables=variables)
+    if "*" not in arn and "?" not in arn:
+        return resource_match(pattern, arn, variables=variables)  # a regex match: fast already
+    # resource_match's token path (arn_match._match_tokens), with the language intersection
+    # computed top-down: the same recurrence, but only over the cells it needs
+    p, t = _strip_common(list(_pattern_tokens(pattern, variables)), list(_target_tokens(arn)))
+    if not _intersects_lazily(p, t):
+        return "no"
+    if any(tok[0] in ("v", "u") for tok in p):
+        return "possible"
+    return "yes" if _covers(p, t) else "possible"
+
+
+@lru_cache(maxsize=16384)
+def _pattern_tokens(pattern: str, variables: bool) -> tuple[tuple, ...]:
+    return tuple(_tokens(pattern, variables=variables))
+
+
+@lru_cache(maxsize=16384)
+def _target_tokens(arn: str) -> tuple[tuple, ...]:
+    return tuple(_tokens(arn, target=True))
+
+
+def _intersects_lazily(p: list[tuple], t: list[tuple]) -> bool:
+    """arn_match._intersects (is some string in both languages?) by memoised recursion from
+    (0, 0): the table's recurrence, evaluating only the cells the answer depends on."""
+    n, m = len(p), len(t)
+    if n + m > 400:  # keep the recursion shallow: the bottom-up table for long text
+        return _intersects(p, t)
+    star_p = [_is_star(tok) for tok in p]
+    star_t = [_is_star(tok) for tok in t]
+    memo: dict[int, bool] = {}
+
+    def ok(i: int, j: int) -> bool:
+        if i == n and j == m:
+            return True
+        key = i * (m + 1) + j
+        found = memo.get(key)
+        if found is not None:
+            return found
+        a_star = i < n and star_p[i]
+        b_star = j < m and star_t[j]
+        res = (a_star and ok(i + 1, j)) or (b_star and ok(i, j + 1))
+        if not res and i < n and j < m and not (a_star and b_star) and _share_char(p[i], t[j]):
+            res = ok(i if a_star else i + 1, j if b_star else j + 1)
+        memo[key] = bool(res)
+        return bool(res)
+
+    return ok(0, 0)
 
 
 def _fixed_ends(text: str) -> tuple[str, str]:

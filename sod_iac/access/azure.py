@@ -43,7 +43,6 @@ API (for rules and other engines, e.g. secret reader sets)
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import defaultdict
 from dataclasses import dataclass

@@ -37,12 +37,11 @@ from sod_iac.model import Evidence
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
-SOD111_CLOUDS = frozenset({"aws"})
+SOD111_CLOUDS = frozenset({"aws", "gcp", "azure", "kubernetes"})
 """Clouds whose full administrators (SOD111) and escalating principals (SOD110) are reported by
 those rules; SOD101-105 leave such principals to them: a full administrator, or one that can
 raise its own privileges, effectively holds every duty (DESIGN.md), and one finding saying so
-beats five conflict findings. Extend when SOD110/SOD111 cover more clouds (Duties.full_admin
-already answers for all four)."""
+beats five conflict findings. SOD111 covers every cloud; SOD110 (escalation) only AWS so far."""
 AWS_OUTSIDE = {"aws_kms_key": "arn:aws:kms:*:*:key/*", "aws_iam_role": "arn:aws:iam::*:role/*",
                "aws_secretsmanager_secret": "arn:aws:secretsmanager:*:*:secret:*",
                "aws_ssm_parameter": "arn:aws:ssm:*:*:parameter/*", "aws_s3_bucket": "arn:aws:s3:::*"}
@@ -476,8 +475,6 @@ class Duties:
         aws = self.engine("aws")
         if aws is None:
             return []
-        from sod_iac.access.aws import ANY
-
         reach = self._aws_reachable(principal)
         out: list[Holding] = []
         not_wanted = frozenset(a for clause in (excluded.aws if excluded else ()) for a in _aws_actions(clause))
@@ -718,9 +715,14 @@ def _combinations(sides: list[list[Holding]]) -> Iterable[list[Holding]]:
 
 
 def _specific(a: str, b: str) -> bool:
-    """Is scope `a` more specific than `b` (a resource rather than a container)?"""
-    return a.count("/") > b.count("/") or (a.startswith(("aws_", "google_", "azurerm_", "kubernetes_"))
-                                          and not b.startswith(("aws_", "google_", "azurerm_", "kubernetes_")))
+    """Is scope `a` more specific than `b`: a resource of the code rather than a container, or
+    deeper in a path?"""
+    prefixes = ("aws_", "google_", "azurerm_", "azuread_", "kubernetes_")
+    code_a = a.startswith(prefixes) and not a.startswith(("google_project.", "google_folder."))
+    code_b = b.startswith(prefixes) and not b.startswith(("google_project.", "google_folder."))
+    if code_a != code_b:
+        return code_a
+    return a.count("/") > b.count("/")
 
 
 def _gcp_kind(scope: str) -> str | None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 from sod_iac.access.aws import AwsAccess, Target
@@ -89,6 +90,8 @@ class AwsSecretReaders:
         self._secrets: list[Secret] | None = None
         self._arns = {p: aws.arn(p) for p in aws.model.principals}
         self._allows: dict[tuple[str, str], list[Any] | None] = {}
+        self._defined = {r.address for r in project.resources}
+        self._memo: dict[tuple[str, str, Target, str], Decision] = {}
         self._principals = aws.principals()
         self._reads: dict[str, list[tuple[str, Target]]] = {}
 
@@ -195,6 +198,9 @@ class AwsSecretReaders:
             if via_group:
                 for g in via_group:
                     group_readers[g].members.append(principal.id)
+                    group_readers[g].evidence.extend(
+                        hop for group, hop in self.aws.model.groups_of.get(principal.id, [])
+                        if group == g and hop not in group_readers[g].evidence)
                 continue
             merge_reader(found, reader)
         for reader in group_readers.values():
@@ -245,7 +251,12 @@ class AwsSecretReaders:
         for action, target in self.reads(secret):
             if not self._may_allow(actor, action, target):
                 continue
-            got = self.aws.can(actor, action, target, speculative=True, chain=False, context=ctx)
+            memo = (actor, action, target, service)
+            got = self._memo.get(memo) if target.address is None else None
+            if got is None:
+                got = self.aws.can(actor, action, target, speculative=True, chain=False, context=ctx)
+                if target.address is None:  # path targets are shared by every parameter below them
+                    self._memo[memo] = got
             if got.denied_by and denied is None:
                 denied = got
             if got.level != "no" and (read is None or best(read.level, got.level) != read.level):
@@ -275,7 +286,15 @@ class AwsSecretReaders:
         if target.address and self.aws.model.resource_policies.get(target.address):
             return True
         items = self._allow_resources(actor, action)
-        return items is None or any(_may_match(item, target.arn) for item in items)
+        if items is None:
+            return True
+        for item in items:
+            if isinstance(item, Ref) and item.attribute in ("arn", "id") and item.address in self._defined:
+                if item.address == target.address:  # a reference names one resource of the code
+                    return True
+            elif _may_match(item, target.arn):
+                return True
+        return False
 
     def _allow_resources(self, actor: str, action: str) -> list[Any] | None:
         """Resource entries of the actor's Allow statements for `action` (None: any resource)."""
@@ -294,12 +313,8 @@ class AwsSecretReaders:
         return self._allows[key]
 
     def _groups_in(self, actor: str, evidence: list[Evidence]) -> list[str]:
-        hops = {id(e) for e in evidence}
-        found = []
-        for group, hop in self.aws.model.groups_of.get(actor, []):
-            if any(hop == e for e in evidence) or id(hop) in hops:
-                found.append(group)
-        return found
+        """Groups whose membership hop is in the evidence: the actor reads through them."""
+        return [group for group, hop in self.aws.model.groups_of.get(actor, []) if hop in evidence]
 
     def _identity_allows(self, actor: str, secret: Secret) -> bool:
         for action, target in self.reads(secret):
@@ -370,7 +385,7 @@ class AwsSecretReaders:
                 got = cond if ("everyone" in kinds or st.not_principals is not None) else "no"
             if best(level, got) != level:
                 level, evidence = got, list(src_evidence)
-                how = f"kms:Decrypt granted to everyone by the key policy of {key.address}"
+                how = f"kms:Decrypt granted by a Principal \"*\" statement of the key policy of {key.address}"
         grant = self._kms_grants(actor, key.address)
         if grant is not None and best(level, grant.level) != level:
             level, evidence, how = grant.level, grant.evidence, grant.how
@@ -688,13 +703,38 @@ def _may_match(pattern: Any, arn: str | None) -> bool:
     starts with its text before the first wildcard or policy variable)."""
     if not isinstance(pattern, str) or not isinstance(arn, str) or pattern == "*":
         return True
-    p, t = pattern.split(":", 5), arn.split(":", 5)
-    if len(p) < 6 or len(t) < 6:
+    p, t = _arn_head(pattern), _arn_head(arn)
+    if p is None or t is None:
         return True
-    if not any(c in p[2] + t[2] for c in "*?$") and p[2].lower() != t[2].lower():
+    if p[0] is not None and t[0] is not None and p[0] != t[0]:
         return False
-    a, b = _literal_head(p[5]), _literal_head(t[5])
-    return a.startswith(b) or b.startswith(a)
+    if t[2] is not None:  # the target's resource part is literal: match it exactly
+        return _resource_glob(p[3]).fullmatch(t[2]) is not None
+    return p[1].startswith(t[1]) or t[1].startswith(p[1])
+
+
+@lru_cache(maxsize=65536)
+def _arn_head(arn: str) -> tuple[str | None, str, str | None, str] | None:
+    """(service, or None when it has a wildcard; literal start of the resource part; the
+    resource part when it has no wildcard, else None; the resource part)."""
+    parts = arn.split(":", 5)
+    if len(parts) < 6:
+        return None
+    service = parts[2].lower()
+    resource = parts[5]
+    head = _literal_head(resource)
+    return (None if any(c in service for c in "*?$") else service), head, (
+        resource if head == resource else None), resource
+
+
+@lru_cache(maxsize=65536)
+def _resource_glob(pattern: str) -> re.Pattern[str]:
+    """A Resource's resource part as a regex: `*` any run, `?` one character, `${...}` a policy
+    variable (anything)."""
+    out = []
+    for piece in re.split(r"(\$\{[^}]*\}|\*|\?)", pattern):
+        out.append(".*" if piece == "*" or piece.startswith("${") else "." if piece == "?" else re.escape(piece))
+    return re.compile("".join(out), re.DOTALL)
 
 
 def _literal_head(text: str) -> str:

@@ -1,4 +1,4 @@
-"""SOD110 (privilege escalation) and SOD111 (full administrator) on AWS principals.
+"""SOD110 (privilege escalation, AWS) and SOD111 (full administrator, every cloud).
 
 The access layer computes what each principal holds; these checks only judge and explain.
 """
@@ -8,8 +8,16 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.access.aws_escalation import EscalationFinder
-from sod_iac.model import Evidence, Finding
+from sod_iac.access.graph import Principal
+from sod_iac.model import Evidence, Finding, Location
 from sod_iac.rules.registry import Context, rule
+
+
+def _anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
+    """Anchor on the principal when the code defines it, else on the grant that reaches it."""
+    if ctx.project.resource(principal.id) is not None or not evidence:
+        return principal.id, principal.location
+    return evidence[0].address, evidence[0].location
 
 
 def _aws(ctx: Context):
@@ -39,22 +47,30 @@ def escalation(ctx: Context) -> Iterator[Finding]:
         possible = " (possible: depends on values the code does not state)" if first.level == "possible" else ""
         message = (f"{principal.id} can escalate its privileges: {first.path.title} "
                    f"[{first.path.id}] via {how}{others}{possible}")
-        yield ctx.finding("SOD110", principal.id, message, principal=principal.id,
-                          duties=["permissions-admin"], evidence=evidence,
-                          location=principal.location)
+        resource, location = _anchor(ctx, principal, evidence)
+        yield ctx.finding("SOD110", resource, message, principal=principal.id,
+                          duties=["permissions-admin"], evidence=evidence, location=location)
 
 
 @rule("SOD111")
 def full_administrator(ctx: Context) -> Iterator[Finding]:
     """Holding every action on every resource is every duty at once: nothing is separated."""
-    aws = _aws(ctx)
-    if aws is None:
+    if ctx.access is None:
         return
-    for principal in aws.principals():
-        decision = aws.full_admin(principal.id)
-        if decision is None:
+    for principal in ctx.access.principals():
+        evidence = ctx.duties.full_admin(principal)
+        if evidence is None:
             continue
         message = (f"{principal.id} can perform every action on every resource "
-                   "(AdministratorAccess, `*` on `*`, or equivalent after expanding wildcards)")
-        yield ctx.finding("SOD111", principal.id, message, principal=principal.id,
-                          duties=["all"], evidence=decision, location=principal.location)
+                   f"({_ADMIN_FORMS.get(principal.cloud, 'every permission')})")
+        resource, location = _anchor(ctx, principal, evidence)
+        yield ctx.finding("SOD111", resource, message, principal=principal.id,
+                          duties=["all"], evidence=evidence, location=location)
+
+
+_ADMIN_FORMS = {
+    "aws": "AdministratorAccess, `*` on `*`, or equivalent after expanding wildcards",
+    "gcp": "roles/owner or every permission at organisation, folder or project level",
+    "azure": "Owner, or `*` actions at a scope",
+    "kubernetes": "cluster-admin or `*` verbs on `*` resources cluster-wide",
+}

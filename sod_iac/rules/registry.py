@@ -188,6 +188,13 @@ class Context:
     config: dict[str, Any] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
 
+    @property
+    def duties(self) -> Any:
+        """The duty catalog service (sod_iac.access.duties), built once per scan."""
+        from sod_iac.access.duties import duties_for
+
+        return duties_for(self)
+
     def option(self, rule_id: str, name: str, default: Any = None, *, address: str | None = None) -> Any:
         """A rule setting from the user's config (`rules: {SOD301: {max_readers: 2}}`).
 

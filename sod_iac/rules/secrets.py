@@ -108,11 +108,11 @@ def readable_by_everyone(ctx: Context) -> Iterator[Finding]:
         public = found.public
         if not public:
             continue
-        scopes = sorted({_SCOPE_WORDS.get(r.scope or "", r.scope or "") for r in public})
+        who = "; ".join(f"{_SCOPE_WORDS.get(r.scope or '', r.scope or '')} ({r.principal}: {r.how})"
+                        for r in public)
         possible = " (possible: depends on values the code does not state)" if all(
             r.level == "possible" for r in public) else ""
-        message = (f"{secret.address} ({secret.label}) is readable by {' and '.join(scopes)}: "
-                   f"{'; '.join(r.how for r in public)}{possible}")
+        message = f"{secret.address} ({secret.label}) is readable by {who}{possible}"
         yield ctx.finding("SOD302", secret.address, message,
                           principals=[r.principal for r in public], secret=secret.address,
                           evidence=_evidence(ctx, public), location=secret.location)
