@@ -55,6 +55,9 @@ class Resource(BaseModel):
     source: Literal["hcl", "plan"] = "hcl"
     module_dir: str = ""
     """Directory (relative to the root) of the module that declares it: ties it to backends."""
+    root: str = ""
+    """The root module (folder, or plan file) whose configuration it belongs to: addresses are
+    unique only within one root, so roots that reuse addresses are analysed apart."""
 
 
 class Backend(BaseModel):
@@ -159,9 +162,11 @@ class Finding(BaseModel):
             self.fingerprint = fingerprint(self.rule_id, self.resource, self.duties, self.principal)
 
 
-def fingerprint(rule_id: str, resource: str, duties: list[str], principal: str | None = None) -> str:
-    """Stable id of a finding: independent of line numbers, messages and file moves."""
-    key = "\x1f".join([rule_id, resource, principal or "", ",".join(sorted(duties))])
+def fingerprint(rule_id: str, resource: str, duties: list[str], principal: str | None = None,
+                root: str = "") -> str:
+    """Stable id of a finding: independent of line numbers, messages and file moves. `root`
+    tells apart root modules that reuse the same addresses (envs/prod and envs/dev)."""
+    key = "\x1f".join([rule_id, resource, principal or "", ",".join(sorted(duties))] + ([root] if root else []))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

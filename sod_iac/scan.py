@@ -12,9 +12,10 @@ from pydantic import BaseModel, Field
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
 from sod_iac.access import build_access, principal_addresses
-from sod_iac.model import SEVERITY_ORDER, Report, Severity, Summary
+from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary, fingerprint
 from sod_iac.rules import registry
-from sod_iac.rules.registry import Context, run_rules
+from sod_iac.rules.registry import Context, finding_sort_key, run_rules
+from sod_iac.units import analysis_units
 from sod_iac.selection import is_selected
 
 Progress = Callable[[int, int], None]
@@ -74,12 +75,10 @@ def run_scan(
         progress=progress,
         cache_dir=options.cache_dir,
     )
-    access = build_access(project)
-    ctx = Context(project=project, access=access, config=dict(options.config))
     selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
-    findings = run_rules(ctx, selected)
+    findings, rule_errors, principals = _judge(project, options, selected)
     # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
-    result = triage.apply(findings, [*project.errors, *ctx.errors], project, options,
+    result = triage.apply(findings, [*project.errors, *rule_errors], project, options,
                           base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
     return Report(
         findings=result.findings,
@@ -88,13 +87,38 @@ def run_scan(
         summary=Summary(
             files=len(project.files),
             resources=len(project.resources),
-            principals=len(principal_addresses(project, access)),
+            principals=principals,
             findings=len(result.findings),
             suppressed=result.suppressed,
             baselined=result.baselined,
             skipped_modules=list(project.skipped_modules),
         ),
     )
+
+
+def _judge(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
+    """Run the rules on each analysis unit (sod_iac.units) and merge what they find."""
+    findings: list[Finding] = []
+    errors: list[LoadError] = []
+    principals = 0
+    seen: set[tuple[str, str | None]] = set()
+    units = analysis_units(project)
+    for key, unit in units:
+        access = build_access(unit)
+        ctx = Context(project=unit, access=access, config=dict(options.config))
+        for finding in run_rules(ctx, selected):
+            if key:
+                finding.fingerprint = fingerprint(finding.rule_id, finding.resource, finding.duties,
+                                                  finding.principal, root=key)
+            where = (finding.fingerprint, finding.location.path if finding.location else None)
+            if where not in seen:
+                seen.add(where)
+                findings.append(finding)
+        errors.extend(e for e in ctx.errors if e not in errors)
+        principals += len(principal_addresses(unit, access))
+    if len(units) > 1:
+        findings.sort(key=finding_sort_key)
+    return findings, errors, principals
 
 
 def _base_fingerprints(paths: Sequence[str | os.PathLike[str]], root: Path, options: ScanOptions) -> set[str]:

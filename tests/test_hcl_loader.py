@@ -423,3 +423,35 @@ def test_meta_argument_names_inside_nested_blocks_are_provider_arguments(write_t
     assert "count" not in values and "lifecycle" not in values
     assert values["stage"][0]["action"][0]["provider"] == "Manual"
     assert values["stage"][0]["action"][0]["version"] == "1"
+
+
+def test_roots_that_reuse_addresses_are_judged_apart(write_tree):
+    # envs/prod and envs/dev are separate Terraform configurations: each has its own
+    # module.iam.aws_iam_role.ci. prod's role can rewrite its own policy; dev's cannot.
+    # Judged together they would merge into one principal; judged apart, only prod's fires.
+    from sod_iac.scan import run_scan
+
+    module = '''
+        variable "env" {}
+        variable "escalate" { default = false }
+        resource "aws_iam_role" "ci" {
+          name               = "${var.env}-ci"
+          assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Principal = {Service = "ec2.amazonaws.com"}}]})
+        }
+        resource "aws_iam_role_policy" "ci" {
+          role   = aws_iam_role.ci.id
+          policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+            Action = var.escalate ? "iam:PutRolePolicy" : "s3:GetObject", Resource = "*"}]})
+        }
+    '''
+    root = write_tree({
+        "envs/prod/main.tf": 'module "iam" {\n  source = "../../modules/iam"\n  env = "prod"\n  escalate = true\n}\n',
+        "envs/dev/main.tf": 'module "iam" {\n  source = "../../modules/iam"\n  env = "dev"\n}\n',
+        "modules/iam/main.tf": module,
+    })
+    project = load_project([root])
+    assert sorted(r.root for r in project.resources if r.type == "aws_iam_role") == ["envs/dev", "envs/prod"]
+    report = run_scan([root])
+    sod110 = [f for f in report.findings if f.rule_id == "SOD110"]
+    assert [f.resource for f in sod110] == ["module.iam.aws_iam_role.ci"]
+    assert report.summary.principals == 2

@@ -151,3 +151,15 @@ def test_vault_policy_language():
     # Vault's precedence: later first wildcard, then no trailing glob, fewer +, longer
     ordered = sorted(["kv/*", "kv/data/+/db", "kv/data/app/*", "kv/data/app/db"], key=priority, reverse=True)
     assert ordered == ["kv/data/app/db", "kv/data/app/*", "kv/data/+/db", "kv/*"]
+
+
+def test_who_can_read_uses_the_config_limit(tmp_path):
+    import shutil
+
+    folder = tmp_path / "case"
+    shutil.copytree(SECRETS / "aws-group-reader", folder)
+    (folder / ".sod-iac.yaml").write_text("rules:\n  SOD301:\n    secrets:\n      aws_secretsmanager_secret.db: 2\n")
+    result = CliRunner().invoke(cli, ["who-can", "read", "aws_secretsmanager_secret.db", str(folder),
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["limit"] == 2

@@ -24,8 +24,9 @@ def _hop(e: Evidence) -> dict[str, Any]:
     return {"address": e.address, "detail": e.detail, "location": where}
 
 
-def describe_readers(found: ReaderSet) -> dict[str, Any]:
-    """A reader set as plain data (the `--format json` output)."""
+def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, Any]:
+    """A reader set as plain data (the `--format json` output); `limit` is the number of
+    readers allowed (SOD301), default the secret's own tag or 1."""
     secret = found.secret
     loc = secret.location
     return {
@@ -34,7 +35,7 @@ def describe_readers(found: ReaderSet) -> dict[str, Any]:
         "kind": secret.kind,
         "name": secret.name,
         "location": {"path": loc.path, "start_line": loc.start_line, "end_line": loc.end_line} if loc else None,
-        "limit": secret.limit,
+        "limit": limit if limit is not None else secret.limit if secret.limit is not None else 1,
         "principals": found.principals,
         "readers": [{"principal": r.principal, "level": r.level, "how": r.how, "scope": r.scope,
                      "members": sorted(r.members), "counted": r.level in COUNTED,
@@ -54,8 +55,7 @@ def render_text(data: dict[str, Any]) -> str:
     name = f" {data['name']}" if data["name"] else ""
     where = f", {_where(data)}" if data["location"] else ""
     lines = [f"{data['secret']} ({data['kind']}{name}{where})", ""]
-    limit = data["limit"] if data["limit"] is not None else 1
-    lines.append(f"Readers: {len(data['principals'])} (allowed: {limit})")
+    lines.append(f"Readers: {len(data['principals'])} (allowed: {data['limit']})")
     for r in data["readers"]:
         level = "" if r["level"] == "yes" else f" [{r['level']}]"
         scope = f" (stands for {r['scope']})" if r["scope"] else ""
@@ -85,11 +85,17 @@ def who_can() -> None:
 @who_can.command("read", context_settings=CONTEXT_SETTINGS)
 @click.argument("secret")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people, json for tools.")
+@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Repository root, as for `sod-iac scan`.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A .tfvars or .tfvars.json file, as for terraform -var-file. Repeatable.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="sod-iac config file for the allowed number of readers (default: the nearest "
+                   ".sod-iac.yaml, as for `sod-iac scan`).")
 def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
-         var_files: tuple[Path, ...]) -> None:
+         var_files: tuple[Path, ...], config_file: Path | None) -> None:
     """List every principal that can read SECRET, with the evidence for each.
 
     SECRET is the secret's address (`aws_secretsmanager_secret.db`,
@@ -114,9 +120,32 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
         if chosen is None:
             hint = ", ".join(s.address for s in secrets[:8]) or "none found"
             fail(f"no secret {secret!r} in the scanned code (secrets: {hint})")
-        data = describe_readers(access.readers(chosen))
+        data = describe_readers(access.readers(chosen), _limit(project, chosen, config_file,
+                                                              repo_root or (paths[0] if paths else Path("."))))
         click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
         if project.errors:
             for error in project.errors:
                 click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
             raise SystemExit(2)
+
+
+def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> int:
+    """The SOD301 limit for the secret, from the config as `scan` reads it."""
+    from sod_iac.cli import fail
+    from sod_iac.rules import all_rules
+    from sod_iac.rules.registry import Context
+    from sod_iac.rules.secrets import allowed_readers
+
+    config: dict[str, Any] = {}
+    try:
+        from sod_iac.config import ConfigError, find_config, load_config
+    except ImportError:  # pragma: no cover - the config layer is optional here
+        return allowed_readers(Context(project=project), secret)
+    path = config_file or find_config(root)
+    if path is not None:
+        ids = [r.id for r in all_rules()]
+        try:
+            config = load_config(path, ids).rule_config(ids)
+        except ConfigError as exc:
+            fail(str(exc))
+    return allowed_readers(Context(project=project, config=config), secret)

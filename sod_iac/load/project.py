@@ -70,6 +70,8 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         located = {r.address: r.location for r in loader.resources if r.location}
         for plan in plans:
             resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located))
+            for resource in resources:
+                resource.root = plan.rel
             project.resources.extend(resources)
             project.variables.extend(variables)
             project.errors.extend(plan_errors)

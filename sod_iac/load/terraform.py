@@ -477,7 +477,8 @@ class ModuleInstance:
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=self.prefix.rstrip("."), index=index,
                         values=self.instance_values(key, address, names), references=references,
-                        location=location, source="hcl", module_dir=self.source.rel))
+                        location=location, source="hcl", module_dir=self.source.rel,
+                        root=loader.rel(self.root_dir)))
             except RecursionError:
                 loader.errors.append(LoadError(path=path, line=block.start_line, message=(
                     f"line {block.start_line}: {self.prefix}{key}: expressions nested too deeply")))

@@ -45,8 +45,8 @@ data "aws_iam_policy_document" "ci_deploy" {
   }
   statement {
     sid       = "ReadDbSecret"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = [aws_secretsmanager_secret.db.arn]
+    actions   = ["secretsmanager:GetSecretValue", "kms:Decrypt"]
+    resources = [aws_secretsmanager_secret.db.arn, aws_kms_key.data.arn]
   }
 }
 
