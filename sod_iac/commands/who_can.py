@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.commands.who_can_action import action_command
 from sod_iac.model import Evidence
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -77,9 +78,28 @@ def render_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.group("who-can", context_settings=CONTEXT_SETTINGS)
+class _WhoCanGroup(click.Group):
+    """`who-can read SECRET ...`, or `who-can ACTION [RESOURCE] ...` for any IAM action."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+        if args and args[0] not in self.commands:
+            return "action", self.commands["action"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group("who-can", cls=_WhoCanGroup, context_settings=CONTEXT_SETTINGS)
 def who_can() -> None:
-    """Ask who can do something to a resource of the scanned code."""
+    """Ask who can do something to a resource of the scanned code.
+
+    \b
+    sod-iac who-can read SECRET [PATHS]...             readers of a secret (any cloud)
+    sod-iac who-can ACTION [RESOURCE] [PATHS]...       e.g. s3:PutObject arn:aws:s3:::state/key
+    RESOURCE is an address of the code (aws_s3_bucket.state) or an ARN; without it, the
+    question is whether the action is allowed on any resource.
+    """
+
+
+who_can.add_command(action_command)
 
 
 @who_can.command("read", context_settings=CONTEXT_SETTINGS)

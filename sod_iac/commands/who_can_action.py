@@ -1,0 +1,121 @@
+"""`sod-iac who-can ACTION [RESOURCE] [PATHS]`: every AWS principal that may perform an IAM
+action (on a resource given as an address of the code or an ARN), with the evidence.
+
+Formats what the AWS engine answers; `who-can read SECRET` is the secret-specific question.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sod_iac.access.aws import ANY, Target
+from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.graph import HELD
+from sod_iac.model import Evidence, Project
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _hop(e: Evidence) -> dict[str, Any]:
+    where = {"path": e.location.path, "start_line": e.location.start_line,
+             "end_line": e.location.end_line} if e.location else None
+    return {"address": e.address, "detail": e.detail, "location": where}
+
+
+def target_for(project: Project, resource: str | None) -> Target:
+    """An address of the code, an ARN (an S3 object is governed by its bucket's policy), or any."""
+    if not resource:
+        return ANY
+    found = project.resource(resource)
+    if found is not None:
+        arn = arn_of(found)
+        if arn is None:
+            raise click.UsageError(f"{resource} is not a resource whose ARN sod-iac knows")
+        return Target(arn, found.address, found.address)
+    if not resource.startswith("arn:"):
+        raise click.UsageError(f"{resource!r} is neither an address in the scanned code nor an ARN")
+    holder = None
+    if resource.startswith("arn:aws:s3:::") and "/" in resource:
+        bucket = resource[len("arn:aws:s3:::"):].split("/", 1)[0]
+        holder = next((r.address for r in project.by_type("aws_s3_bucket") if r.values.get("bucket") == bucket), None)
+    return Target(resource, None, resource, holder=holder)
+
+
+def who_can_do(aws: Any, action: str, target: Target) -> list[dict[str, Any]]:
+    rows = []
+    for principal in sorted(aws.model.principals):  # groups too: their members act with them
+        decision = aws.can(principal, action, target, speculative=True)
+        if decision.level == "no" and not decision.denied_by:
+            continue
+        rows.append({"principal": principal, "kind": aws.model.kinds.get(principal),
+                     "level": decision.level, "allowed": decision.level in HELD,
+                     "evidence": [_hop(e) for e in decision.evidence],
+                     "denied_by": [_hop(e) for e in decision.denied_by]})
+    return sorted(rows, key=lambda r: (not r["allowed"], r["principal"]))
+
+
+def _where(hop: dict[str, Any]) -> str:
+    loc = hop["location"]
+    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
+
+
+def render_text(action: str, label: str, rows: list[dict[str, Any]]) -> str:
+    allowed = [r for r in rows if r["allowed"]]
+    lines = [f"Who can {action} on {label}: {len(allowed)} principal(s)"]
+    for row in allowed:
+        level = "" if row["level"] == "yes" else f" [{row['level']}]"
+        lines.append(f"  {row['principal']}{level}")
+        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in row["evidence"])
+    others = [r for r in rows if not r["allowed"]]
+    if others:
+        lines.append("Not allowed (denied or only restricted):")
+        for row in others:
+            why = "denied" if row["denied_by"] else row["level"]
+            lines.append(f"  {row['principal']} ({why})")
+            lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in row["denied_by"])
+    return "\n".join(lines) + "\n"
+
+
+@click.command("action", context_settings=CONTEXT_SETTINGS, hidden=True)
+@click.argument("action")
+@click.argument("args", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path | None,
+                   var_files: tuple[Path, ...]) -> None:
+    """Who can perform ACTION (e.g. s3:PutObject) [on RESOURCE] in the code under PATHS."""
+    from sod_iac.cli import fail
+    from sod_iac.query import analyse
+
+    if ":" not in action:
+        fail(f"{action!r} is not an IAM action (service:Action) nor a who-can question (read)")
+    resource = None
+    paths = list(args)
+    if paths and (paths[0].startswith("arn:") or not Path(paths[0]).exists()):
+        resource = paths.pop(0)
+    for path in paths:
+        if not Path(path).exists():
+            fail(f"no such file or directory: {path}")
+    project, graph = analyse(paths, repo_root=str(repo_root) if repo_root else None,
+                             var_files=[str(v) for v in var_files])
+    if graph.aws is None:
+        fail("no AWS resources in the scanned code")
+    try:
+        target = target_for(project, resource)
+    except click.UsageError as exc:
+        fail(exc.message)
+    rows = who_can_do(graph.aws, action, target)
+    label = target.label or "any resource"
+    if fmt == "json":
+        click.echo(json.dumps({"action": action, "resource": resource, "principals": rows}, indent=2))
+    else:
+        click.echo(render_text(action, label, rows), nl=False)
+    if project.errors:
+        for error in project.errors:
+            click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
+        raise SystemExit(2)
