@@ -28,10 +28,12 @@ import logging
 import os
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from checkov.common.bridgecrew.severities import BcSeverities, Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
+from checkov.terraform.checks.data.base_check import BaseDataCheck
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 _LOG = logging.getLogger("sod_iac.checkov")
@@ -69,7 +71,7 @@ _import_sod_iac()
 
 from sod_iac.access import NON_AWS_PRINCIPAL_TYPES, build_access  # noqa: E402
 from sod_iac.access.aws_model import PRINCIPAL_TYPES  # noqa: E402
-from sod_iac.load.checkov import load_checkov_graph, root_for, split_address  # noqa: E402
+from sod_iac.load.checkov import data_address, load_checkov_graph, root_for, split_address  # noqa: E402
 from sod_iac.model import Finding, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
 
@@ -107,9 +109,19 @@ class ScanResult:
             self.findings.setdefault((finding.rule_id, finding.resource), []).append(finding)
         self.errors = errors
 
+    def at(self, rule_id: str, address: str, scanned_file: str | None) -> list[Finding]:
+        """Findings of a rule anchored at `address` in the file Checkov is looking at (two root
+        modules of one repository may both have an `aws_iam_role.ci`)."""
+        found = self.findings.get((rule_id, address), [])
+        if not scanned_file or not found:
+            return found
+        rel = scanned_file.replace("\\", "/").lstrip("/")
+        same = [f for f in found if f.location is None or f.location.path == rel]
+        return same
+
 
 _CACHE: list[tuple[Any, ScanResult]] = []  # (graph, result), most recent first; the graph is
-_CACHE_SIZE = 4                              # held, so identity cannot be reused while cached
+_CACHE_SIZE = 4                              # held, so its identity cannot be reused meanwhile
 _LOCK = threading.Lock()
 
 
@@ -126,14 +138,50 @@ def scan_graph(graph: Any, scanned_file: str | None) -> ScanResult:
 
 
 def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
+    """What `sod-iac scan` does, on the Project read from Checkov's graph: the config file found
+    from the scanned root (rule settings, selection, severities, excluded paths), root modules
+    that reuse addresses judged apart, and inline `# sod-iac:ignore` comments."""
     project = load_checkov_graph(graph, root=root_for(graph, scanned_file))
-    ctx = Context(project=project, access=build_access(project))
-    findings = run_rules(ctx)
-    errors = [f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in [*project.errors, *ctx.errors]]
-    for error in errors:
+    options = _options(project.root)
+    findings, errors = _judge(project, options)
+    if options is not None:
+        from sod_iac import triage
+
+        triaged = triage.apply(findings, errors, project, options)
+        findings, errors = triaged.findings, triaged.errors
+    messages = [f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in errors]
+    for message in messages:
         # Checkov has no channel for "this input could not be fully analysed": say it loudly.
-        _LOG.error("sod-iac: %s", error)
-    return ScanResult(project, findings, errors)
+        _LOG.error("sod-iac: %s", message)
+    return ScanResult(project, findings, messages)
+
+
+def _judge(project: Project, options: Any) -> tuple[list[Finding], list[Any]]:
+    """The rules on the project, through `sod-iac scan`'s own step when this sod-iac has it."""
+    from sod_iac import scan
+
+    judge = getattr(scan, "judge_project", None)
+    if options is not None and judge is not None:
+        findings, rule_errors, _ = judge(project, options, all_rules())
+        return findings, [*project.errors, *rule_errors]
+    ctx = Context(project=project, access=build_access(project),
+                  config=dict(getattr(options, "config", None) or {}))
+    return run_rules(ctx), [*project.errors, *ctx.errors]
+
+
+def _options(root: str) -> Any:
+    """`sod-iac scan`'s options for this root (its config file, if any), or None if the
+    installed sod-iac has no such step."""
+    try:
+        from sod_iac.cli import scan_options
+    except ImportError:
+        return None
+    try:
+        options, _ = scan_options(Path(root), None, (), (), None)
+    except Exception as exc:  # noqa: BLE001 - a broken config file must be visible, not fatal
+        _LOG.error("sod-iac: configuration could not be read: %s", exc)
+        return None
+    return options
 
 
 def _details(finding: Finding) -> list[str]:
@@ -153,21 +201,18 @@ def _details(finding: Finding) -> list[str]:
     return lines
 
 
-class SodIacCheck(BaseResourceCheck):
-    """The Checkov face of one sod-iac rule; subclasses only set `rule`."""
+_ORDER = ("low", "medium", "high", "critical")
+
+
+class _Answers:
+    """What every sod-iac check does, for resources and data sources alike."""
 
     rule: Rule
+    graph: Any
+    id: str
 
-    def __init__(self) -> None:
-        rule = self.rule
-        super().__init__(
-            name=f"sod-iac: {rule.title}",
-            id=rule.id,
-            categories=[CATEGORIES.get(rule.family, CheckCategories.IAM)],
-            supported_resources=["*"],
-            guideline=next((ref.url for ref in rule.references if ref.url), None),
-        )
-        self.default_severity = Severities[SEVERITIES[rule.severity]]
+    def _setup(self) -> None:
+        self.default_severity = Severities[SEVERITIES[self.rule.severity]]
         self.severity = self.default_severity
         self._scanned_file: str | None = None
 
@@ -175,17 +220,17 @@ class SodIacCheck(BaseResourceCheck):
             entity_type: str, skip_info: Any) -> Any:
         self._scanned_file = scanned_file
         self.severity = self.default_severity
-        return super().run(scanned_file, entity_configuration, entity_name, entity_type, skip_info)
+        return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc]
+                           entity_type, skip_info)
 
-    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+    def answer(self, address: str | None) -> CheckResult:
         self.evaluated_keys = []
-        address = conf.get("__address__")
-        if self.graph is None or not isinstance(address, str):
+        if self.graph is None or not address:
             return CheckResult.UNKNOWN
         result = scan_graph(self.graph, self._scanned_file)
-        findings = result.findings.get((self.id, address))
+        findings = result.at(self.id, address, self._scanned_file)
         if findings:
-            worst = max(findings, key=lambda f: ("low", "medium", "high", "critical").index(f.severity))
+            worst = max(findings, key=lambda f: _ORDER.index(f.severity))
             self.severity = Severities[SEVERITIES[worst.severity]]
             self.details = [line for finding in findings for line in _details(finding)]
             return CheckResult.FAILED
@@ -195,12 +240,43 @@ class SodIacCheck(BaseResourceCheck):
         return CheckResult.UNKNOWN
 
 
-def _register() -> list[SodIacCheck]:
-    checks = []
+def _init_args(rule: Rule) -> dict[str, Any]:
+    return {"name": f"sod-iac: {rule.title}", "id": rule.id,
+            "categories": [CATEGORIES.get(rule.family, CheckCategories.IAM)],
+            "guideline": next((ref.url for ref in rule.references if ref.url), None)}
+
+
+class SodIacResourceCheck(_Answers, BaseResourceCheck):
+    """The Checkov face of one sod-iac rule on resources; subclasses only set `rule`."""
+
+    def __init__(self) -> None:
+        BaseResourceCheck.__init__(self, supported_resources=["*"], **_init_args(self.rule))
+        self._setup()
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        address = conf.get("__address__")
+        return self.answer(address if isinstance(address, str) else None)
+
+
+class SodIacDataCheck(_Answers, BaseDataCheck):
+    """The same rule on data sources (e.g. a `terraform_remote_state` with credentials)."""
+
+    def __init__(self) -> None:
+        BaseDataCheck.__init__(self, supported_data=["*"], **_init_args(self.rule))
+        self._setup()
+
+    def scan_data_conf(self, conf: dict[str, Any]) -> CheckResult:
+        address = conf.get("__address__")
+        return self.answer(data_address(address) if isinstance(address, str) else None)
+
+
+def _register() -> list[Any]:
+    checks: list[Any] = []
     for rule in all_rules():
         if rule.implemented:
-            cls = type(f"{rule.id}Check", (SodIacCheck,), {"rule": rule, "__module__": __name__})
-            checks.append(cls())
+            for base in (SodIacResourceCheck, SodIacDataCheck):
+                name = f"{rule.id}{'Data' if base is SodIacDataCheck else ''}Check"
+                checks.append(type(name, (base,), {"rule": rule, "__module__": __name__})())
     return checks
 
 

@@ -76,7 +76,7 @@ def run_scan(
         cache_dir=options.cache_dir,
     )
     selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
-    findings, rule_errors, principals = _judge(project, options, selected)
+    findings, rule_errors, principals = judge_project(project, options, selected)
     # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
     result = triage.apply(findings, [*project.errors, *rule_errors], project, options,
                           base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
@@ -96,8 +96,9 @@ def run_scan(
     )
 
 
-def _judge(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
-    """Run the rules on each analysis unit (sod_iac.units) and merge what they find."""
+def judge_project(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
+    """Run the rules on each analysis unit (sod_iac.units) and merge what they find: the one
+    judging step of `sod-iac scan` and of the Checkov checks (checks/)."""
     findings: list[Finding] = []
     errors: list[LoadError] = []
     principals = 0

@@ -199,8 +199,11 @@ def _checkov_address(vertex: Vertex, conf: dict[str, Any]) -> str | None:
     raw = conf.get("__address__") or vertex.attrs.get("__address__")
     if not isinstance(raw, str):
         return None
-    if vertex.block_type != "data":
-        return raw
+    return data_address(raw) if vertex.block_type == "data" else raw
+
+
+def data_address(raw: str) -> str | None:
+    """`module.m.aws_x.y["k"]` as Checkov names a data source -> `module.m.data.aws_x.y["k"]`."""
     steps = _steps(raw)
     if steps is None:
         return None
@@ -255,18 +258,19 @@ def _unnest(value: Any) -> Any:
     return value
 
 
-def unwrap_block(block: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    """A block's arguments and nested blocks, without meta-arguments."""
+def unwrap_block(block: dict[str, Any], depth: int = 0, *, resource: bool = False) -> dict[str, Any]:
+    """A block's arguments and nested blocks; a resource's own meta-arguments are dropped
+    (as the HCL loader does: `source {}` inside a codebuild project is an argument block)."""
     out: dict[str, Any] = {}
     for key, value in block.items():
-        if key in CHECKOV_KEYS or key in META_BLOCKS:
+        if key in CHECKOV_KEYS or (resource and key in META_BLOCKS):
             continue
         if key == "dynamic":
             for name, blocks in _dynamic_blocks(value, depth):
                 out.setdefault(name, []).extend(blocks)
             continue
         is_blocks = isinstance(value, list) and bool(value) and all(_is_block(v) for v in value)
-        if key in META_ATTRIBUTES and not is_blocks:  # `source {}` of codebuild is a block
+        if resource and key in META_ATTRIBUTES and not is_blocks:
             continue
         item = unwrap(value, depth + 1)
         if not is_blocks and isinstance(item, (dict, list)) and _is_json_argument(key):
@@ -363,8 +367,17 @@ class _Builder:
         self.active: set[str] = set()
         self.refs: dict[str, dict[str, set[str]]] = {}
         self.files: set[str] = set()
+        self._lines: dict[str, list[str]] = {}
 
     # --- paths -----------------------------------------------------------------------
+    def lines(self, path: str) -> list[str]:
+        if path not in self._lines:
+            try:
+                self._lines[path] = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                self._lines[path] = []
+        return self._lines[path]
+
     def rel(self, path: str) -> str:
         if not path:
             return ""
@@ -659,7 +672,14 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
             sources[address] = (vertex, conf)
             continue
         module = parts[0]
-        builder.raw[address] = (unwrap_block(conf), module)
+        values = unwrap_block(conf, resource=True)
+        location = builder.location(vertex, conf)
+        if location is not None:
+            for name, text in heredocs(builder.lines(vertex.file), location.start_line,
+                                       location.end_line).items():
+                if name in values and not isinstance(values[name], list):
+                    values[name] = text
+        builder.raw[address] = (values, module)
         sources[address] = (vertex, conf)
 
     # HCL resources: resolve expressions (a reference may reach any other resource)
@@ -668,7 +688,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
         module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
         resource = Resource(address=address, type=rtype, name=name, mode=mode, module=module,
                             index=index, location=builder.location(vertex, conf), source="hcl",
-                            module_dir=_module_dir(builder.rel(vertex.file)))
+                            module_dir=_module_dir(builder.rel(vertex.file)),
+                            root=_module_dir(builder.rel(_root_file(vertex))))
         project.resources.append(resource)
     for resource in project.resources:
         resource.values = builder.values(resource.address)
@@ -688,6 +709,92 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     _add_variables(builder, vertices)
     project.files = sorted(f for f in builder.files if f)
     return project
+
+
+_HEREDOC = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*<<(-?)([A-Za-z_]\w*)\s*$")
+
+
+def heredocs(lines: list[str], start: int, end: int) -> dict[str, str]:
+    """Heredoc arguments (`name = <<-EOT ... EOT`) of the block at lines start..end (1-based),
+    as Terraform reads them: Checkov's parser rewrites their text (it drops line breaks and
+    turns `=` into `:`), which breaks documents that are not JSON (Vault policies, YAML)."""
+    found: dict[str, str] = {}
+    depth = 0
+    number = start
+    while number <= min(end, len(lines)):
+        line = lines[number - 1]
+        match = _HEREDOC.match(line) if depth == 1 else None
+        if match:
+            name, indented, marker = match.groups()
+            body: list[str] = []
+            number += 1
+            while number <= len(lines) and lines[number - 1].strip() != marker:
+                body.append(lines[number - 1])
+                number += 1
+            if indented:
+                widths = [len(b) - len(b.lstrip(" \t")) for b in body if b.strip()]
+                cut = min(widths) if widths else 0
+                body = [b[cut:] for b in body]
+            found[name] = "".join(b + "\n" for b in body)
+            number += 1
+            continue
+        depth += _braces(line)
+        number += 1
+    return found
+
+
+def _braces(line: str) -> int:
+    """Net `{` minus `}` outside strings and comments (enough to know an argument's depth)."""
+    count, quote, i = 0, False, 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "#" or line.startswith("//", i):
+            break
+        elif ch == "{":
+            count += 1
+        elif ch == "}":
+            count -= 1
+        i += 1
+    return count
+
+
+def _field(item: Any, name: str) -> Any:
+    """An attribute of Checkov's TFModule (an object; a dict in some versions)."""
+    return item.get(name) if isinstance(item, dict) else getattr(item, name, None)
+
+
+def _root_file(vertex: Vertex) -> str:
+    """The file of the root module a vertex belongs to: its own, or the outermost caller's."""
+    module = vertex.attrs.get("source_module_object_")
+    seen = 0
+    while module is not None and seen < MAX_DEPTH:
+        outer = _field(module, "nested_tf_module")
+        if outer is None:
+            path = _field(module, "path")
+            return str(path) if path else vertex.file
+        module, seen = outer, seen + 1
+    return vertex.file
+
+
+def _module_prefix(vertex: Vertex) -> str:
+    """`module.a.module.b` of a vertex inside module instances (from Checkov's TFModule chain)."""
+    names: list[str] = []
+    module = vertex.attrs.get("source_module_object_")
+    while module is not None and len(names) < MAX_DEPTH:
+        name, index = _field(module, "name"), _field(module, "foreach_idx")
+        if not isinstance(name, str):
+            return ""
+        names.append(f"module.{name}" + (f"[{json.dumps(index) if isinstance(index, str) else index}]"
+                                         if index is not None else ""))
+        module = _field(module, "nested_tf_module")
+    return ".".join(reversed(names))
 
 
 def _module_dir(rel_file: str) -> str:
@@ -716,6 +823,8 @@ def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
         return located.get(address)
 
     resources, variables, errors = load_plan(data, rel, locate)
+    for resource in resources:
+        resource.root = rel  # as `sod-iac scan plan.json`: a plan is its own root
     builder.project.resources.extend(resources)
     builder.project.variables.extend(variables)
     builder.project.errors.extend(errors)
@@ -729,10 +838,10 @@ def _add_plan_from_conf(builder: _Builder, located: dict[str, Location | None],
             continue
         _, conf = sources[address]
         module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
-        builder.raw[address] = (unwrap_block(conf), module)
+        builder.raw[address] = (unwrap_block(conf, resource=True), module)
         builder.project.resources.append(Resource(
             address=address, type=rtype, name=name, mode=mode, module=module, index=index,
-            location=location, source="plan"))
+            location=location, source="plan", root=builder.rel(sources[address][0].file)))
     for resource in builder.project.resources:
         if resource.source == "plan" and resource.address in builder.raw and not resource.values:
             resource.values = builder.values(resource.address)
@@ -769,9 +878,8 @@ def _block_location(builder: _Builder, vertex: Vertex, kind: str, btype: str) ->
     outer = builder.location(vertex, vertex.config if isinstance(vertex.config, dict) else {})
     if outer is None:
         return None
-    try:
-        lines = Path(vertex.file).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
+    lines = builder.lines(vertex.file)
+    if not lines:
         return outer
     header = re.compile(rf'^\s*{kind}\s*' + (rf'"{re.escape(btype)}"\s*' if kind == "backend" else "") + r"\{")
     for number in range(outer.start_line, min(outer.end_line, len(lines)) + 1):
@@ -800,14 +908,12 @@ def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:
         value: Any = Unknown(f"var.{name}")
         if "default" in conf:
             value = builder.convert(unwrap(conf["default"]), "", set())
-        module_object = vertex.attrs.get("source_module_object_")
-        module = ""
-        if isinstance(module_object, dict) and isinstance(module_object.get("name"), str):
-            module = f"module.{module_object['name']}"
+        module = _module_prefix(vertex)
         builder.project.variables.append(Variable(
             name=str(name), module=module, sensitive=sensitive,
             value=Unknown("sensitive") if sensitive else value,
             location=builder.location(vertex, conf)))
 
 
-__all__ = ["graph_parts", "load_checkov_graph", "root_for", "split_address", "split_template", "unwrap"]
+__all__ = ["data_address", "graph_parts", "heredocs", "load_checkov_graph", "root_for", "split_address",
+           "split_template", "unwrap"]
