@@ -36,6 +36,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
+from sod_iac.load.hcl_ast import closing_brace
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
 from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
@@ -329,28 +330,14 @@ def split_template(text: str) -> list[tuple[bool, str]] | None:
             pos = start + 2
             continue
         literal += text[pos:start]
-        depth, i, quote = 1, start + 2, False
-        while i < len(text) and depth:
-            ch = text[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == '"':
-                    quote = False
-            elif ch == '"':
-                quote = True
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-            i += 1
-        if depth:
+        end = closing_brace(text, start + 2)
+        if end is None:
             return None
         if literal:
             parts.append((False, literal))
             literal = ""
-        parts.append((True, text[start + 2:i - 1].strip()))
-        pos = i
+        parts.append((True, text[start + 2:end].strip()))
+        pos = end + 1
     if literal:
         parts.append((False, literal))
     return parts

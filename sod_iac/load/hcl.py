@@ -18,7 +18,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
-    ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
+    ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported, closing_brace,
 )
 
 PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast1"
@@ -351,24 +351,10 @@ def _text_directive(inner: str, strip_left: bool, strip_right: bool, line: int) 
 
 
 def _matching_brace(text: str, i: int) -> int:
-    depth, quote = 0, False
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "{":
-            depth += 1
-        elif ch == "}":
-            if depth == 0:
-                return i
-            depth -= 1
-        i += 1
-    raise HclSyntaxError("unterminated ${ in template")
+    end = closing_brace(text, i)
+    if end is None:
+        raise HclSyntaxError("unterminated ${ in template")
+    return end
 
 
 def _tuple(node: Tree) -> Any:

@@ -220,3 +220,27 @@ def traversal_roots(expr: Any) -> list[list[str]]:
 
     walk(expr)
     return found
+
+
+def closing_brace(text: str, i: int) -> int | None:
+    """Index of the `}` closing a brace opened just before `i`, skipping quoted strings (with
+    escapes) and nested braces; None when the text ends first. Shared by the HCL parser
+    (templates, .tf.json spans) and the Checkov adapter, which cannot import hcl2."""
+    depth, quote = 0, False
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return None
