@@ -42,21 +42,15 @@ API (for rules and other engines, e.g. secret reader sets)
 
 from __future__ import annotations
 
-import json
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, as_list, glob, globs_overlap, hop, refs_in, text_of
+from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
 
-_DATA_FILE = ("data", "azure_roles.json")
-_lock = threading.Lock()
-_roles_cache: dict[str, dict] | None = None
 
 KV = "Microsoft.KeyVault/vaults/"
 _KEY = {"get": ["keys/read"], "list": ["keys/read"], "update": ["keys/update/action"],
@@ -104,13 +98,7 @@ PRINCIPAL_TYPES = {"azurerm_user_assigned_identity": "managed-identity", "azurea
 
 
 def _roles() -> dict[str, dict]:
-    global _roles_cache
-    if _roles_cache is None:
-        with _lock:
-            if _roles_cache is None:
-                raw = resources.files("sod_iac.access").joinpath(*_DATA_FILE).read_bytes()
-                _roles_cache = json.loads(raw)["roles"]
-    return _roles_cache
+    return role_data("azure_roles.json")
 
 
 def operation_matches(pattern: str, operation: str) -> bool:

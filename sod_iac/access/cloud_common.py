@@ -34,6 +34,15 @@ class Grant:
     evidence: tuple[Evidence, ...] = field(default=())
 
 
+@lru_cache(maxsize=None)
+def role_data(filename: str) -> dict[str, dict]:
+    """The `roles` of a shipped data file (sod_iac/access/data/), read once per process."""
+    import json
+    from importlib import resources
+
+    return json.loads(resources.files("sod_iac.access").joinpath("data", filename).read_bytes())["roles"]
+
+
 def hop(resource: Resource | None, detail: str, address: str | None = None) -> Evidence:
     return Evidence(address=address or (resource.address if resource else "?"), detail=detail,
                     location=resource.location if resource else None)

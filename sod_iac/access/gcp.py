@@ -38,22 +38,16 @@ API (for rules and other engines, e.g. secret reader sets)
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, as_list, glob, hop, refs_in, text_of
+from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, hop, refs_in, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown, decode_json
 
-_DATA_FILE = ("data", "gcp_roles.json")
-_lock = threading.Lock()
-_roles_cache: dict[str, dict] | None = None
 
 # resource type prefix -> (scope kind, argument naming the scope, types the argument refers to)
 IAM_RESOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
@@ -79,13 +73,7 @@ _READ_VERBS = re.compile(
 
 
 def _roles() -> dict[str, dict]:
-    global _roles_cache
-    if _roles_cache is None:
-        with _lock:
-            if _roles_cache is None:
-                raw = resources.files("sod_iac.access").joinpath(*_DATA_FILE).read_bytes()
-                _roles_cache = json.loads(raw)["roles"]
-    return _roles_cache
+    return role_data("gcp_roles.json")
 
 
 def predefined_role(name: str) -> dict | None:
