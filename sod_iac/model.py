@@ -120,14 +120,31 @@ class Project(BaseModel):
         return self._index().get(address)
 
     def by_type(self, *types: str) -> list[Resource]:
-        return [r for r in self.resources if r.type in types]
+        """Resources of the given types, in project order (indexed once, not rescanned)."""
+        index = self._type_index()
+        if len(types) == 1:
+            return list(index.get(types[0], ()))
+        wanted = set(types)
+        return [r for r in self.resources if r.type in wanted]
+
+    def _type_index(self) -> dict[str, list[Resource]]:
+        key = (id(self.resources), len(self.resources))  # a copy or a new list rebuilds it
+        cache = self.__dict__.get("_type_index_cache")
+        if cache is None or cache[0] != key:
+            by_type: dict[str, list[Resource]] = {}
+            for r in self.resources:
+                by_type.setdefault(r.type, []).append(r)
+            cache = (key, by_type)
+            self.__dict__["_type_index_cache"] = cache
+        return cache[1]
 
     def _index(self) -> dict[str, Resource]:
+        key = (id(self.resources), len(self.resources))
         cache = self.__dict__.get("_address_index")
-        if cache is None or len(cache) != len(self.resources):
-            cache = {r.address: r for r in self.resources}
+        if cache is None or cache[0] != key:
+            cache = (key, {r.address: r for r in self.resources})
             self.__dict__["_address_index"] = cache
-        return cache
+        return cache[1]
 
 
 class Evidence(BaseModel):

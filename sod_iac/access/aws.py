@@ -572,20 +572,28 @@ def _glob(pattern: str) -> re.Pattern[str]:
 
 
 _ACTION_SETS: dict[tuple[Any, ...], _ActionSet] = {}
+_BY_LIST: dict[int, tuple[tuple[Any, ...], _ActionSet]] = {}
 
 
 def _action_match(st: Statement, action: str) -> bool:
     """`aws_policy.statement_action_match`, through a compiled, memoised form of the list
-    (policies such as ReadOnlyAccess list thousands of patterns, asked again and again)."""
+    (policies such as ReadOnlyAccess list thousands of patterns, asked again and again).
+    Found by the list object's identity first (hashing a long tuple costs its length)."""
     patterns = st.actions if st.actions is not None else st.not_actions or ()
-    try:
-        matcher = _ACTION_SETS.get(patterns)
-        if matcher is None:
-            if len(_ACTION_SETS) > 65536:
-                _ACTION_SETS.clear()
-            matcher = _ACTION_SETS[patterns] = _ActionSet(patterns)
-    except TypeError:  # an unhashable item: ask the reference implementation
-        return statement_action_match(st, action)
+    known = _BY_LIST.get(id(patterns))
+    if known is not None and known[0] is patterns:
+        matcher = known[1]
+    else:
+        try:
+            matcher = _ACTION_SETS.get(patterns)
+            if matcher is None:
+                if len(_ACTION_SETS) > 65536:
+                    _ACTION_SETS.clear()
+                    _BY_LIST.clear()
+                matcher = _ACTION_SETS[patterns] = _ActionSet(patterns)
+        except TypeError:  # an unhashable item: ask the reference implementation
+            return statement_action_match(st, action)
+        _BY_LIST[id(patterns)] = (patterns, matcher)  # keeps `patterns` alive: the id stays its own
     hit = matcher(action)
     return hit if st.actions is not None else not hit
 

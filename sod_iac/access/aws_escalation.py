@@ -51,6 +51,7 @@ class EscalationFinder:
         self._reach: dict[tuple[str, str, str], bool] = {}
         self._typed: dict[tuple[str, ...], list[Target]] = {}
         self._policy_types: set[str] | None = None
+        self._service_roles: dict[str, list[str]] = {}
 
     def held_paths(self, principal: str) -> list[PathHit]:
         hits = []
@@ -194,16 +195,19 @@ class EscalationFinder:
         return self._privileges[key]
 
     def _passable_roles(self, principal: str, service: str) -> list[Target]:
-        out = []
-        for role, trust in sorted(self.aws.model.trust.items()):
-            if role == principal:
-                continue
-            trusts_service = any(
-                st.effect == "Allow" and any(_text_eq(s, service) for s in (st.principals or {}).get("Service", ()))
-                for st in trust.statements)
-            if trusts_service and self.more_privileged(role, principal):
-                out.append(Target(self.aws.arn(role), role, role))
-        return out
+        return [Target(self.aws.arn(role), role, role) for role in self._trusting_service(service)
+                if role != principal and self.more_privileged(role, principal)]
+
+    def _trusting_service(self, service: str) -> list[str]:
+        """Roles whose trust policy allows the service, in address order (once per service:
+        it does not depend on the principal)."""
+        if service not in self._service_roles:
+            self._service_roles[service] = [
+                role for role, trust in sorted(self.aws.model.trust.items())
+                if any(st.effect == "Allow" and any(_text_eq(s, service)
+                                                    for s in (st.principals or {}).get("Service", ()))
+                       for st in trust.statements)]
+        return self._service_roles[service]
 
     def _roles_in_use(self, principal: str, service: str) -> list[Target]:
         """Resources of the code whose code runs with a role more privileged than the principal,
