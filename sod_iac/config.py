@@ -65,8 +65,9 @@ class ResourceSettings(_Settings):
     pass
 
 
-class Config(BaseModel):
-    """The whole file. Unknown top-level keys are errors (extra="forbid")."""
+class Config(_Settings):
+    """The whole file. Unknown top-level keys are errors (extra="forbid"). The rule settings
+    (_Settings) given at the top level are defaults for every rule."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -74,14 +75,6 @@ class Config(BaseModel):
     check: list[str] = Field(default_factory=list)
     skip_check: list[str] = Field(default_factory=list)
     exclude_paths: list[str] = Field(default_factory=list)
-    max_readers: int | None = Field(default=None, ge=0)
-    max_writers: int | None = Field(default=None, ge=0)
-    allowed_writers: list[str] | None = None
-    environments: dict[str, list[str]] | None = None
-    accounts: dict[str, str] | None = None
-    production: list[str] | None = None
-    reviewed_refs: list[str] | None = None
-    min_approvals: int | None = Field(default=None, ge=1)
     rules: dict[str, RuleSettings] = Field(default_factory=dict)
     resources: dict[str, ResourceSettings] = Field(default_factory=dict)
     duties: list[dict[str, Any]] | dict[str, Any] | None = None

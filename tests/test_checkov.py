@@ -38,7 +38,7 @@ from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.values import Ref, Template, Unknown
 
 REPO = Path(__file__).resolve().parent.parent
-TESTDATA = REPO / "testdata"
+from scenarios import SCENARIOS, TESTDATA  # noqa: E402
 CHECKS = REPO / "checks"
 CHECKOV_SPEC = "checkov>=3.3,<3.4"
 CHECKOV_SERIES = "3.3"
@@ -257,19 +257,6 @@ def results(report: dict[str, Any], kind: str = "failed_checks") -> set[tuple[st
     return out
 
 
-def _scenarios() -> list[tuple[str, Path, str]]:
-    cases = []
-    for expected in sorted(TESTDATA.rglob("expected.json")):
-        folder = expected.parent
-        name = folder.relative_to(TESTDATA).as_posix()
-        if any(folder.glob("*.tf")):
-            cases.append((f"{name}[hcl]", folder, "hcl"))
-        if (folder / "plan.json").exists():
-            cases.append((f"{name}[plan]", folder, "plan"))
-    return cases
-
-
-SCENARIOS = _scenarios()
 
 
 def _checkov_args(folder: Path, entry: str) -> list[str]:

@@ -16,22 +16,9 @@ import pytest
 from sod_iac.rules.registry import get_rule
 from sod_iac.scan import ScanOptions, run_scan
 
-TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+from scenarios import SCENARIOS, TESTDATA
 
 
-def _scenarios() -> list[tuple[str, Path, str]]:
-    cases = []
-    for expected in sorted(TESTDATA.rglob("expected.json")):
-        folder = expected.parent
-        name = folder.relative_to(TESTDATA).as_posix()
-        if any(folder.glob("*.tf")):
-            cases.append((f"{name}[hcl]", folder, "hcl"))
-        if (folder / "plan.json").exists():
-            cases.append((f"{name}[plan]", folder, "plan"))
-    return cases
-
-
-SCENARIOS = _scenarios()
 
 
 @pytest.mark.parametrize(("case", "folder", "entry"), SCENARIOS, ids=[c[0] for c in SCENARIOS])
