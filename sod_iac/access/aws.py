@@ -20,16 +20,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
 from sod_iac.access.aws_arns import Resolver, arn_of
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
 from sod_iac.access.aws_policy import (
-    Statement, condition_holds, conditions_verdict, resource_match, statement_action_match,
+    Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
-from sod_iac.access.aws_policy.actions import action_pattern_matches
-from sod_iac.access.aws_policy.arn_match import (
-    _covers, _intersects, _is_star, _share_char, _strip_common, _tokens,
-)
+from sod_iac.access.aws_policy.arn_match import fixed_ends
 from sod_iac.access.graph import Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project
 from sod_iac.values import Ref, Unknown
@@ -91,6 +89,14 @@ class AwsAccess:
         self._admins: dict[str, list[Evidence] | None] = {}
         self._allowed: dict[str, frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
+        self._allows: AllowIndex | None = None
+
+    @property
+    def allows(self) -> AllowIndex:
+        """Who could be allowed what, by index: narrows whole-estate questions (see the module)."""
+        if self._allows is None:
+            self._allows = AllowIndex(self)
+        return self._allows
 
     # --- principals ------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -150,11 +156,18 @@ class AwsAccess:
         decision = self._own(principal, action, target, speculative, context, identity)
         if not chain:
             return decision
-        for role, level, hops in self.assumable(principal):
+        roles = self.assumable(principal) if decision.level != "yes" else []  # nothing beats yes
+        allowed = self.allows.actors(action, target) if len(roles) > 1 else None
+        named = self.allows.named_by_policy(target.policy_owner) if allowed is not None else None
+        for role, level, hops in roles:
+            if allowed is not None and role not in allowed and role not in named:
+                continue  # no Allow can reach the role (AllowIndex): asking would say "no"
             via = self._own(role, action, target, speculative, context, identity)
             via_level = weakest(level, via.level)
             if via.held and best(via_level, decision.level) != decision.level:
                 decision = Decision(via_level, [*hops, *via.evidence], via.denied_by)
+                if via_level == "yes":
+                    break
         return decision
 
     def applies_to(self, action: str, target: Target) -> bool:
@@ -165,7 +178,7 @@ class AwsAccess:
         if key not in self._applies:
             formats = resource_arns(action)
             self._applies[key] = formats is None or any(
-                _resource_match(f, target.arn) != "no" for f in formats)
+                may_match(f, target.arn) and fast_resource_match(f, target.arn) != "no" for f in formats)
         return self._applies[key]
 
     def _own(self, principal: str, action: str, target: Target, speculative: bool,
@@ -198,7 +211,7 @@ class AwsAccess:
 
     def _statement_level(self, st: Statement, action: str, target: Target, principal: str = "",
                          context: Context | None = None) -> Level:
-        if not _action_match(st, action):
+        if not statement_action_match(st, action):
             return "no"
         level = self._resource_level(st, target, principal)
         if level == "no":
@@ -230,7 +243,7 @@ class AwsAccess:
         pattern, certain = self.resolver.value(item)
         if variables and "${aws:username}" in pattern.lower():
             pattern = self._own_name(pattern, principal)
-        result = _resource_match(pattern, target.arn, variables)
+        result = fast_resource_match(pattern, target.arn, variables)
         if result == "yes":
             return "yes" if certain else "possible"
         return "possible" if result == "possible" else "no"
@@ -260,7 +273,7 @@ class AwsAccess:
                 continue
             if st.conditions and not _all_hold(st, context or {}):
                 continue
-            if not _action_match(st, action):
+            if not statement_action_match(st, action):
                 continue
             if target.any:
                 certain = st.resources is not None and any(r == "*" for r in st.resources)
@@ -324,7 +337,7 @@ class AwsAccess:
             if text.isdigit() or text.endswith(":root"):
                 account = True
                 continue
-            result = _resource_match(text, arn)
+            result = fast_resource_match(text, arn)
             if result == "yes":
                 level = best(level, "yes" if certain else "possible")
             elif result == "possible":
@@ -369,7 +382,7 @@ class AwsAccess:
         direct: Level = "no"
         via_account = False
         for st in trust.statements:
-            if st.effect != "Allow" or st.unknown or not any(_action_match(st, a) for a in _ASSUME):
+            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
             cond = condition_level(st)
@@ -511,182 +524,14 @@ def _services(st: Statement) -> Iterator[str]:
             yield service
 
 
-class _ActionSet:
-    """The Action (or NotAction) list of a statement compiled once: literal actions in a set,
-    wildcard names grouped by service, answers memoised. Same answers as
-    `aws_policy.action_pattern_matches` over the list (case-insensitive, `*`/`?` inside the
-    service and the name separately); non-ASCII text takes that function itself."""
-
-    __slots__ = ("patterns", "star", "exact", "by_service", "general", "memo")
-
-    def __init__(self, patterns: tuple[Any, ...]) -> None:
-        self.patterns = patterns
-        self.star = False
-        self.exact: set[str] = set()
-        self.by_service: dict[str, list[str]] = defaultdict(list)
-        self.general: list[str] = []
-        self.memo: dict[str, bool] = {}
-        for pattern in patterns:
-            if not isinstance(pattern, str):
-                continue  # matches nothing
-            if pattern == "*":
-                self.star = True
-                continue
-            service, sep, name = pattern.partition(":")
-            if not sep:
-                continue  # no service prefix: invalid, matches nothing
-            if not pattern.isascii() or "*" in service or "?" in service:
-                self.general.append(pattern)
-            elif "*" in name or "?" in name:
-                self.by_service[service.lower()].append(name)
-            else:
-                self.exact.add(pattern.lower())
-
-    def __call__(self, action: str) -> bool:
-        hit = self.memo.get(action)
-        if hit is None:
-            hit = self.memo[action] = self._match(action)
-        return hit
-
-    def _match(self, action: Any) -> bool:
-        if not isinstance(action, str):
-            return False
-        if self.star:
-            return True
-        if not action.isascii():
-            return any(action_pattern_matches(p, action) for p in self.patterns)
-        service, sep, name = action.partition(":")
-        if not sep:
-            return False
-        if action.lower() in self.exact:
-            return True
-        if any(_glob(p).fullmatch(name) for p in self.by_service.get(service.lower(), ())):
-            return True
-        return any(action_pattern_matches(p, action) for p in self.general)
-
-
-@lru_cache(maxsize=8192)
-def _glob(pattern: str) -> re.Pattern[str]:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.IGNORECASE | re.DOTALL)
-
-
-_ACTION_SETS: dict[tuple[Any, ...], _ActionSet] = {}
-_BY_LIST: dict[int, tuple[tuple[Any, ...], _ActionSet]] = {}
-
-
-def _action_match(st: Statement, action: str) -> bool:
-    """`aws_policy.statement_action_match`, through a compiled, memoised form of the list
-    (policies such as ReadOnlyAccess list thousands of patterns, asked again and again).
-    Found by the list object's identity first (hashing a long tuple costs its length)."""
-    patterns = st.actions if st.actions is not None else st.not_actions or ()
-    known = _BY_LIST.get(id(patterns))
-    if known is not None and known[0] is patterns:
-        matcher = known[1]
-    else:
-        try:
-            matcher = _ACTION_SETS.get(patterns)
-            if matcher is None:
-                if len(_ACTION_SETS) > 65536:
-                    _ACTION_SETS.clear()
-                    _BY_LIST.clear()
-                matcher = _ACTION_SETS[patterns] = _ActionSet(patterns)
-        except TypeError:  # an unhashable item: ask the reference implementation
-            return statement_action_match(st, action)
-        _BY_LIST[id(patterns)] = (patterns, matcher)  # keeps `patterns` alive: the id stays its own
-    hit = matcher(action)
-    return hit if st.actions is not None else not hit
-
-
 def _literal(text: str) -> bool:
     return "*" not in text and "?" not in text and "$" not in text
-
-
-_WILD = re.compile(r"[*?$]")
-
-
-def _resource_match(pattern: Any, arn: Any, variables: bool = True) -> str:
-    """`aws_policy.resource_match`, answered first by a cheap exact test where it can be:
-    text that matches a pattern starts with the pattern's literal prefix (up to its first
-    `*`, `?` or `$`) and ends with its literal suffix, so when the pattern's and the
-    target's prefixes (or suffixes) disagree, no ARN is both: "no". Other string pairs are
-    memoised (the general path is a quadratic token match, asked again and again)."""
-    if type(pattern) is not str or type(arn) is not str or pattern == "*":
-        return resource_match(pattern, arn, variables=variables)
-    return _string_match(pattern, arn, variables)
-
-
-@lru_cache(maxsize=262144)
-def _string_match(pattern: str, arn: str, variables: bool) -> str:
-    p_head, p_tail = _fixed_ends(pattern)
-    t_head, t_tail = _fixed_ends(arn)
-    if not (p_head.startswith(t_head) or t_head.startswith(p_head)) \
-            or not (p_tail.endswith(t_tail) or t_tail.endswith(p_tail)):
-        return "no"
-    if "*" not in arn and "?" not in arn:
-        return resource_match(pattern, arn, variables=variables)  # a regex match: fast already
-    # resource_match's token path (arn_match._match_tokens), with the language intersection
-    # computed top-down: the same recurrence, but only over the cells it needs
-    p, t = _strip_common(list(_pattern_tokens(pattern, variables)), list(_target_tokens(arn)))
-    if not _intersects_lazily(p, t):
-        return "no"
-    if any(tok[0] in ("v", "u") for tok in p):
-        return "possible"
-    return "yes" if _covers(p, t) else "possible"
-
-
-@lru_cache(maxsize=16384)
-def _pattern_tokens(pattern: str, variables: bool) -> tuple[tuple, ...]:
-    return tuple(_tokens(pattern, variables=variables))
-
-
-@lru_cache(maxsize=16384)
-def _target_tokens(arn: str) -> tuple[tuple, ...]:
-    return tuple(_tokens(arn, target=True))
-
-
-def _intersects_lazily(p: list[tuple], t: list[tuple]) -> bool:
-    """arn_match._intersects (is some string in both languages?) by memoised recursion from
-    (0, 0): the table's recurrence, evaluating only the cells the answer depends on."""
-    n, m = len(p), len(t)
-    if n + m > 400:  # keep the recursion shallow: the bottom-up table for long text
-        return _intersects(p, t)
-    star_p = [_is_star(tok) for tok in p]
-    star_t = [_is_star(tok) for tok in t]
-    memo: dict[int, bool] = {}
-
-    def ok(i: int, j: int) -> bool:
-        if i == n and j == m:
-            return True
-        key = i * (m + 1) + j
-        found = memo.get(key)
-        if found is not None:
-            return found
-        a_star = i < n and star_p[i]
-        b_star = j < m and star_t[j]
-        res = (a_star and ok(i + 1, j)) or (b_star and ok(i, j + 1))
-        if not res and i < n and j < m and not (a_star and b_star) and _share_char(p[i], t[j]):
-            res = ok(i if a_star else i + 1, j if b_star else j + 1)
-        memo[key] = bool(res)
-        return bool(res)
-
-    return ok(0, 0)
-
-
-def _fixed_ends(text: str) -> tuple[str, str]:
-    """The literal prefix and suffix of a pattern (the whole text when it has no wildcard)."""
-    first = _WILD.search(text)
-    if first is None:
-        return text, text
-    if "$" in text:  # `${*}` and friends stand for literal characters: no suffix claimed
-        return text[:first.start()], ""
-    return text[:first.start()], text[max(text.rfind("*"), text.rfind("?")) + 1:]
 
 
 def _segment(text: str) -> str | None:
     """The last `/` segment of a pattern's literal suffix (None when the suffix has no `/`):
     every ARN the pattern matches ends with it."""
-    _, tail = _fixed_ends(text)
+    _, tail = fixed_ends(text)
     return tail.rsplit("/", 1)[1] if "/" in tail else None
 
 
@@ -715,7 +560,7 @@ class _TrustIndex:
         for role, trust in aws.model.trust.items():
             for st in trust.statements:
                 if st.effect != "Allow" or st.unknown or st.principals is None \
-                        or not any(_action_match(st, a) for a in _ASSUME):
+                        or not any(statement_action_match(st, a) for a in _ASSUME):
                     continue
                 self.eligible.add(role)
                 entries = st.principals.get("AWS", ()) + st.principals.get("*", ())
@@ -756,7 +601,7 @@ class _TrustIndex:
         found = set(self.owned)
         for grant in aws._candidates(principal, "sts:AssumeRole"):
             st = grant.statement
-            if st.effect != "Allow" or st.unknown or not _action_match(st, "sts:AssumeRole"):
+            if st.effect != "Allow" or st.unknown or not statement_action_match(st, "sts:AssumeRole"):
                 continue
             if st.resources is None:  # NotResource: may cover any role
                 return set(self.account)

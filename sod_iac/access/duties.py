@@ -25,6 +25,7 @@ How each cloud is asked (the engines do the evaluation; nothing is re-implemente
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -339,6 +340,10 @@ class Duties:
         self._aws_reach: dict[str, frozenset[str]] = {}
         self._over: dict[str, bool] = {}
         self._code_targets: list[Any] | None = None
+        self._targets_by_action: dict[str, list[Any]] = {}
+        self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
+        self._targets_by_types: dict[Any, list[Any]] = {}
+        self._reach_tables: dict[tuple[int, frozenset[str]], tuple[list[Any], dict[str, list[int]]]] = {}
         self._escalation: Any = None
 
     # --- principals ----------------------------------------------------------------------
@@ -437,8 +442,16 @@ class Duties:
             level = weakest(*(h.level for h in chosen))
             return ConflictHit(conflict, p, level, chosen)
         best_hit: ConflictHit | None = None
+        by_scope: list[dict[str, list[Holding]]] = []
+        for side in sides[1:]:
+            index: dict[str, list[Holding]] = defaultdict(list)
+            for h in side:
+                index[h.scope].append(h)
+            by_scope.append(index)
         for a in sides[0]:
-            for rest in _combinations(sides[1:]):
+            # AWS holdings are per resource: only the same scope can be the same resource
+            others = [index.get(a.scope, []) for index in by_scope] if a.cloud == "aws" else sides[1:]
+            for rest in _combinations(others):
                 level: Level = a.level
                 shared = a.scope
                 for b in rest:
@@ -486,16 +499,23 @@ class Duties:
                 # any resource of the kind each action acts on, in the code or outside it (an
                 # action never acts on a bucket just because a statement grants `*` on it)
                 for action in candidates[:_TRIES * 2]:
-                    found = self._aws_try(principal, spec.name, [action], self._any_targets(action), first=True)
+                    found = self._aws_try(principal, spec.name, [action], self._any_targets(action), first=True,
+                                          universe=frozenset((action,)))
                     if found:
                         out.extend(found)
                         break
                 continue
-            out.extend(self._aws_try(principal, spec.name, candidates, self._aws_targets(clause.on)))
+            out.extend(self._aws_try(principal, spec.name, candidates, self._aws_targets(clause.on),
+                                     universe=_aws_actions(clause)))
         return out
 
     def _any_targets(self, action: str) -> list[Any]:
         """The resources of the code the action acts on, then its ARN formats (outside)."""
+        if action not in self._targets_by_action:
+            self._targets_by_action[action] = self._find_any_targets(action)
+        return self._targets_by_action[action]
+
+    def _find_any_targets(self, action: str) -> list[Any]:
         aws = self.engine("aws")
         if self._code_targets is None:
             from sod_iac.access.aws import Target
@@ -508,15 +528,16 @@ class Duties:
         return inside + _any_targets(action)
 
     def _aws_try(self, principal: str, duty: str, actions: list[str], targets: list[Any], *,
-                 first: bool = False) -> list[Holding]:
+                 first: bool = False, universe: frozenset[str] | None = None) -> list[Holding]:
         """One holding per target: the first action the principal may perform on it (with
-        `first`, only the first target the principal reaches)."""
+        `first`, only the first target the principal reaches). `universe`, a superset of
+        `actions` shared by every principal, lets the targets be narrowed once for all."""
         aws = self.engine("aws")
         out = []
         by_service: dict[str, list[str]] = {}
         for action in actions:
             by_service.setdefault(action.split(":", 1)[0], []).append(action)
-        for target in targets:
+        for target in self._reached(principal, universe or frozenset(actions), targets):
             service = _arn_service(target.arn)
             pool = by_service.get(service, []) if service else actions
             applicable = (a for a in pool if aws.applies_to(a, target))
@@ -527,11 +548,35 @@ class Duties:
                     head = Evidence(address=target.address or principal, detail=f"{duty}: {action} on {label}",
                                     duty=duty)
                     out.append(Holding(principal, duty, "aws", action, decision.level,
-                                       target.address or target.arn or "*", (head, *_tag(decision.evidence, duty))))
+                                       target.address or target.arn or "*", (head, *_tag(decision.evidence, duty, self._tags))))
                     break
             if first and out:
                 return out
         return out
+
+    def _reached(self, principal: str, actions: frozenset[str], targets: list[Any]) -> list[Any]:
+        """The targets (in order) on which the principal or a role it can assume may be allowed
+        one of `actions` at all (AllowIndex): the engine need not be asked about the others."""
+        aws = self.engine("aws")
+        key = (id(targets), actions)
+        entry = self._reach_tables.get(key)
+        if entry is None or entry[0] is not targets:  # the list is held: its id stays its own
+            index = aws.allows
+            by_service: dict[str, set[str]] = defaultdict(set)
+            for action in actions:
+                by_service[action.split(":", 1)[0]].add(action)
+            pools = {service: frozenset(names) for service, names in by_service.items()}
+            by_actor: dict[str, list[int]] = defaultdict(list)
+            for i, target in enumerate(targets):
+                service = _arn_service(target.arn)
+                pool = pools.get(service) if service else actions
+                if not pool:
+                    continue
+                for actor in index.actors(pool, target) | index.named_by_policy(target.policy_owner):
+                    by_actor[actor].append(i)
+            entry = self._reach_tables[key] = (targets, by_actor)
+        who = [principal, *(role for role, _, _ in aws.assumable(principal))]
+        return [targets[i] for i in sorted({i for w in who for i in entry[1].get(w, ())})]
 
     def aws_first_on(self, principal: str, duty: str, targets: list[Any]) -> Holding | None:
         """The first way an AWS principal holds `duty` on one of `targets` (aws.Target), or None:
@@ -543,7 +588,8 @@ class Duties:
         for clause in spec.aws:
             candidates = sorted(_aws_actions(clause) & reach)
             if candidates:
-                found = self._aws_try(principal, duty, candidates, targets, first=True)
+                found = self._aws_try(principal, duty, candidates, targets, first=True,
+                                      universe=_aws_actions(clause))
                 if found:
                     return found[0]
         return None
@@ -560,8 +606,8 @@ class Duties:
                 for grant in aws.grants(p):
                     if grant.statement.effect == "Allow" and not grant.statement.unknown:
                         actions |= statement_actions(grant.statement)
-            for sources in aws.model.resource_policies.values():
-                for src in sources:
+            for owner in sorted(aws.allows.owners_naming(who)):
+                for src in aws.model.resource_policies[owner]:
                     for st in src.statements:
                         if st.effect == "Allow" and not st.unknown and any(
                                 aws.principal_level(st, p)[0] != "no" for p in who):
@@ -570,6 +616,11 @@ class Duties:
         return self._aws_reach[principal]
 
     def _aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
+        if on not in self._targets_by_types:
+            self._targets_by_types[on] = self._find_aws_targets(on)
+        return self._targets_by_types[on]
+
+    def _find_aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
         from sod_iac.access.aws import Target, resource_targets
 
         aws = self.engine("aws")
@@ -629,6 +680,7 @@ class Duties:
 
 
 @lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _aws_actions(clause: AwsClause) -> frozenset[str]:
     from sod_iac.access.aws_actions import access_level, all_actions, expand_action
 
@@ -693,8 +745,24 @@ def _audit_buckets(aws: Any) -> list[Any]:
     return out
 
 
-def _tag(evidence: Iterable[Evidence], duty: str) -> tuple[Evidence, ...]:
-    return tuple(e if e.duty else e.model_copy(update={"duty": duty}) for e in evidence)
+def _tag(evidence: Iterable[Evidence], duty: str,
+         cache: dict[tuple[int, str], tuple[Evidence, Evidence]] | None = None) -> tuple[Evidence, ...]:
+    """The hops tagged with the duty. With `cache`, each hop is copied once per duty: a
+    wildcard grant is the same hop on every resource it covers (keyed by the hop's identity,
+    which the cache holds so the id stays its own)."""
+    out = []
+    for hop in evidence:
+        if hop.duty:
+            out.append(hop)
+            continue
+        key = (id(hop), duty)
+        known = cache.get(key) if cache is not None else None
+        if known is None or known[0] is not hop:
+            known = (hop, hop.model_copy(update={"duty": duty}))
+            if cache is not None:
+                cache[key] = known
+        out.append(known[1])
+    return tuple(out)
 
 
 def _best(holdings: list[Holding]) -> Holding:

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Callable
 
 from sod_iac.access.aws import AwsAccess, Target
+from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import arn_of
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
     statement_action_match
@@ -84,9 +84,10 @@ class Access:
 
 
 class AwsSecretReaders:
-    def __init__(self, project: Project, aws: AwsAccess) -> None:
+    def __init__(self, project: Project, aws: AwsAccess, near_misses: bool = False) -> None:
         self.project = project
         self.aws = aws
+        self.near_misses = near_misses
         self._secrets: list[Secret] | None = None
         self._arns = {p: aws.arn(p) for p in aws.model.principals}
         self._allows: dict[tuple[str, str], list[Any] | None] = {}
@@ -179,18 +180,30 @@ class AwsSecretReaders:
         found: dict[str, Reader] = {}
         actors: dict[str, Access | None] = {}
 
+        candidates = self._candidates(secret)
+        decrypters = None if self.near_misses else self._decrypters(key)
+        if decrypters is not None:  # reading takes both, by the same identity
+            candidates &= decrypters
+        relevant = self.aws.allows.reach(candidates) if candidates is not None else None
+
         def access(actor: str) -> Access | None:
             if actor not in actors:
-                actors[actor] = self._access(actor, secret, key, service, result)
+                # an identity no Allow can reach reads nothing and is no near miss: not asked
+                actors[actor] = self._access(actor, secret, key, service, result) \
+                    if candidates is None or actor in candidates else None
             return actors[actor]
 
         groups = sorted(p for p, kind in self.aws.model.kinds.items() if kind == "group")
         group_readers: dict[str, Reader] = {}
         for group in groups:
+            if candidates is not None and group not in candidates:
+                continue
             got = access(group)
             if got is not None:
                 group_readers[group] = Reader(group, got.level, got.evidence, got.how)
         for principal in self._principals:
+            if relevant is not None and principal.id not in relevant:
+                continue
             reader = self._reader(principal.id, access)
             if reader is None:
                 continue
@@ -220,6 +233,33 @@ class AwsSecretReaders:
             result.notes.append(f"{key.address} has no key policy in the code: AWS gives it the default "
                                 "key policy, which lets IAM policies grant kms:Decrypt")
         return result
+
+    def _candidates(self, secret: Secret) -> set[str] | None:
+        """Identities an Allow may reach for some read of the secret (identity statements, or
+        a resource policy naming them); None when a secret's policy may name anyone."""
+        index = self.aws.allows
+        out: set[str] = set()
+        for action, target in self.reads(secret):
+            out |= index.actors(action, target)
+            out |= index.named_by_policy(target.policy_owner)
+        return out
+
+    def _decrypters(self, key: KeyRef) -> set[str] | None:
+        """Identities that may decrypt with the key (its IAM policies or key policy naming
+        them); None when anyone may (an AWS managed or unknown key, a key policy statement
+        for everyone, a KMS grant)."""
+        if key.kind != "customer":
+            return None
+        statements, _ = self._key_policy(key.address)
+        for st, _ in statements:
+            if st.effect == "Allow" and statement_action_match(st, _DECRYPT) and (
+                    st.unknown or st.not_principals is not None
+                    or any(kind == "everyone" for kind, _ in principal_entries(st, self.aws))):
+                return None
+        if any(key.address in r.references.get("key_id", []) for r in self.project.by_type("aws_kms_grant")):
+            return None
+        target = Target(self._key_arn(key.address), key.address, key.address)
+        return set(self.aws.allows.actors(_DECRYPT, target)) | self.aws.allows.named_by_policy(key.address)
 
     def _reader(self, principal: str, access: Callable[[str], Access | None]) -> Reader | None:
         """The principal itself, or through a role it can assume (shortest chain first)."""
@@ -292,7 +332,7 @@ class AwsSecretReaders:
             if isinstance(item, Ref) and item.attribute in ("arn", "id") and item.address in self._defined:
                 if item.address == target.address:  # a reference names one resource of the code
                     return True
-            elif _may_match(item, target.arn):
+            elif may_match(item, target.arn):
                 return True
         return False
 
@@ -695,55 +735,6 @@ def _own_account(value: Any) -> bool:
     refs = [value] if isinstance(value, Ref) else list(value.refs) if isinstance(value, Template) else []
     return bool(refs) and all(r.address.split("[")[0].endswith("aws_caller_identity") or
                               ".aws_caller_identity." in r.address for r in refs)
-
-
-def _may_match(pattern: Any, arn: str | None) -> bool:
-    """False only when a Resource entry can never match the target ARN: their services differ,
-    or the literal beginnings of their resource parts disagree (every value matching a glob
-    starts with its text before the first wildcard or policy variable)."""
-    if not isinstance(pattern, str) or not isinstance(arn, str) or pattern == "*":
-        return True
-    p, t = _arn_head(pattern), _arn_head(arn)
-    if p is None or t is None:
-        return True
-    if p[0] is not None and t[0] is not None and p[0] != t[0]:
-        return False
-    if t[2] is not None:  # the target's resource part is literal: match it exactly
-        return _resource_glob(p[3]).fullmatch(t[2]) is not None
-    return p[1].startswith(t[1]) or t[1].startswith(p[1])
-
-
-@lru_cache(maxsize=65536)
-def _arn_head(arn: str) -> tuple[str | None, str, str | None, str] | None:
-    """(service, or None when it has a wildcard; literal start of the resource part; the
-    resource part when it has no wildcard, else None; the resource part)."""
-    parts = arn.split(":", 5)
-    if len(parts) < 6:
-        return None
-    service = parts[2].lower()
-    resource = parts[5]
-    head = _literal_head(resource)
-    return (None if any(c in service for c in "*?$") else service), head, (
-        resource if head == resource else None), resource
-
-
-@lru_cache(maxsize=65536)
-def _resource_glob(pattern: str) -> re.Pattern[str]:
-    """A Resource's resource part as a regex: `*` any run, `?` one character, `${...}` a policy
-    variable (anything)."""
-    out = []
-    for piece in re.split(r"(\$\{[^}]*\}|\*|\?)", pattern):
-        out.append(".*" if piece == "*" or piece.startswith("${") else "." if piece == "?" else re.escape(piece))
-    return re.compile("".join(out), re.DOTALL)
-
-
-def _literal_head(text: str) -> str:
-    cut = len(text)
-    for mark in ("*", "?", "${"):
-        at = text.find(mark)
-        if at != -1:
-            cut = min(cut, at)
-    return text[:cut]
 
 
 def _unset(resource: Resource, arg: str) -> bool:

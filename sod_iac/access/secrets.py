@@ -128,9 +128,12 @@ class Backend(Protocol):
 class SecretAccess:
     """Every secret of a Project and its readers, across clouds (computed on demand, cached)."""
 
-    def __init__(self, project: Project, graph: Any = None) -> None:
+    def __init__(self, project: Project, graph: Any = None, near_misses: bool = False) -> None:
         self.project = project
         self.graph = graph
+        self.near_misses = near_misses
+        """Also list who comes close to reading (`ReaderSet.blocked`): for `who-can read`; a
+        scan does not report them, and finding them all asks about many more principals."""
         self._backends: list[Backend] | None = None
         self._readers: dict[str, ReaderSet] = {}
         self._owner: dict[str, tuple[Secret, Backend]] | None = None
@@ -138,7 +141,7 @@ class SecretAccess:
     @property
     def backends(self) -> list[Backend]:
         if self._backends is None:
-            self._backends = list(_build_backends(self.project, self.graph))
+            self._backends = list(_build_backends(self.project, self.graph, self.near_misses))
         return self._backends
 
     def secrets(self) -> list[Secret]:
@@ -171,7 +174,7 @@ class SecretAccess:
         return sorted(found, key=lambda h: (h.principal, h.what))
 
 
-def _build_backends(project: Project, graph: Any) -> Iterable[Backend]:
+def _build_backends(project: Project, graph: Any, near_misses: bool = False) -> Iterable[Backend]:
     """One backend per cloud present, on the engines of `graph` (built here when absent)."""
     types = {r.type for r in project.resources}
 
@@ -187,7 +190,7 @@ def _build_backends(project: Project, graph: Any) -> Iterable[Backend]:
     if aws is not None:
         from sod_iac.access.secret_readers_aws import AwsSecretReaders
 
-        yield AwsSecretReaders(project, aws)
+        yield AwsSecretReaders(project, aws, near_misses=near_misses)
     gcp = engine("gcp", ("google_",), "sod_iac.access.gcp", "GcpAccess")
     if gcp is not None:
         from sod_iac.access.secret_readers_gcp import GcpSecretReaders
@@ -209,13 +212,14 @@ def _build_backends(project: Project, graph: Any) -> Iterable[Backend]:
         yield VaultSecretReaders(project)
 
 
-def secret_access(project: Project, graph: Any = None) -> SecretAccess:
+def secret_access(project: Project, graph: Any = None, near_misses: bool = False) -> SecretAccess:
     """The SecretAccess of a project, built once per access graph (rules and the CLI share it)."""
     holder = graph if graph is not None else project
-    cached = getattr(holder, "__dict__", {}).get("_sod_iac_secret_access")
+    name = "_sod_iac_secret_access" + ("_near_misses" if near_misses else "")
+    cached = getattr(holder, "__dict__", {}).get(name)
     if cached is None or cached.project is not project:
-        cached = SecretAccess(project, graph)
-        holder.__dict__["_sod_iac_secret_access"] = cached
+        cached = SecretAccess(project, graph, near_misses)
+        holder.__dict__[name] = cached
     return cached
 
 

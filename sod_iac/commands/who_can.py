@@ -131,7 +131,7 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
     with guarded():
         project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
                                  var_files=[str(v) for v in var_files])
-        access = secret_access(project, graph)
+        access = secret_access(project, graph, near_misses=True)
         secrets = access.secrets()
         chosen = next((s for s in secrets if s.address == secret), None)
         if chosen is None:

@@ -33,8 +33,13 @@ Modules: `parse` (documents into Statements), `actions`, `arn_match` (resources)
 
 from __future__ import annotations
 
-from sod_iac.access.aws_policy.actions import action_pattern_matches, statement_action_match
+from sod_iac.access.aws_policy.actions import (
+    action_pattern_matches,
+    statement_action_match,
+    statement_action_match_reference,
+)
 from sod_iac.access.aws_policy.arn_match import (
+    fast_resource_match,
     resource_match,
     statement_match,
     statement_resource_match,
@@ -59,6 +64,6 @@ from sod_iac.access.aws_policy.principals import is_wildcard_principal, principa
 __all__ = [
     "LONGEST_SESSION", "PRINCIPAL_TYPES", "VARIABLES_VERSION", "Condition", "Match", "Statement",
     "Verdict", "action_pattern_matches", "best", "condition_holds", "condition_verdict",
-    "conditions_verdict", "is_wildcard_principal", "negate", "parse_policy", "principal_match",
-    "resource_match", "statement_action_match", "statement_match", "statement_resource_match",
+    "conditions_verdict", "fast_resource_match", "is_wildcard_principal", "negate", "parse_policy", "principal_match",
+    "resource_match", "statement_action_match", "statement_action_match_reference", "statement_match", "statement_resource_match",
 ]

@@ -205,3 +205,84 @@ def statement_match(st: Statement, action: str, arn: Any) -> Match:
         return "no"
     result = statement_resource_match(st, arn)
     return "possible" if result == "yes" and st.unknown else result
+
+
+_WILD = re.compile(r"[*?$]")
+
+
+def fast_resource_match(pattern: Any, arn: Any, variables: bool = True) -> str:
+    """`resource_match`, answered first by a cheap exact test where it can be:
+    text that matches a pattern starts with the pattern's literal prefix (up to its first
+    `*`, `?` or `$`) and ends with its literal suffix, so when the pattern's and the
+    target's prefixes (or suffixes) disagree, no ARN is both: "no". Other string pairs are
+    memoised (the general path is a quadratic token match, asked again and again)."""
+    if type(pattern) is not str or type(arn) is not str or pattern == "*":
+        return resource_match(pattern, arn, variables=variables)
+    return _string_match(pattern, arn, variables)
+
+
+@lru_cache(maxsize=262144)
+def _string_match(pattern: str, arn: str, variables: bool) -> str:
+    p_head, p_tail = fixed_ends(pattern)
+    t_head, t_tail = fixed_ends(arn)
+    if not (p_head.startswith(t_head) or t_head.startswith(p_head)) \
+            or not (p_tail.endswith(t_tail) or t_tail.endswith(p_tail)):
+        return "no"
+    if "*" not in arn and "?" not in arn:
+        return resource_match(pattern, arn, variables=variables)  # a regex match: fast already
+    # resource_match's token path (arn_match._match_tokens), with the language intersection
+    # computed top-down: the same recurrence, but only over the cells it needs
+    p, t = _strip_common(list(_pattern_tokens(pattern, variables)), list(_target_tokens(arn)))
+    if not _intersects_lazily(p, t):
+        return "no"
+    if any(tok[0] in ("v", "u") for tok in p):
+        return "possible"
+    return "yes" if _covers(p, t) else "possible"
+
+
+@lru_cache(maxsize=16384)
+def _pattern_tokens(pattern: str, variables: bool) -> tuple[tuple, ...]:
+    return tuple(_tokens(pattern, variables=variables))
+
+
+@lru_cache(maxsize=16384)
+def _target_tokens(arn: str) -> tuple[tuple, ...]:
+    return tuple(_tokens(arn, target=True))
+
+
+def _intersects_lazily(p: list[tuple], t: list[tuple]) -> bool:
+    """arn_match._intersects (is some string in both languages?) by memoised recursion from
+    (0, 0): the table's recurrence, evaluating only the cells the answer depends on."""
+    n, m = len(p), len(t)
+    if n + m > 400:  # keep the recursion shallow: the bottom-up table for long text
+        return _intersects(p, t)
+    star_p = [_is_star(tok) for tok in p]
+    star_t = [_is_star(tok) for tok in t]
+    memo: dict[int, bool] = {}
+
+    def ok(i: int, j: int) -> bool:
+        if i == n and j == m:
+            return True
+        key = i * (m + 1) + j
+        found = memo.get(key)
+        if found is not None:
+            return found
+        a_star = i < n and star_p[i]
+        b_star = j < m and star_t[j]
+        res = (a_star and ok(i + 1, j)) or (b_star and ok(i, j + 1))
+        if not res and i < n and j < m and not (a_star and b_star) and _share_char(p[i], t[j]):
+            res = ok(i if a_star else i + 1, j if b_star else j + 1)
+        memo[key] = bool(res)
+        return bool(res)
+
+    return ok(0, 0)
+
+
+def fixed_ends(text: str) -> tuple[str, str]:
+    """The literal prefix and suffix of a pattern (the whole text when it has no wildcard)."""
+    first = _WILD.search(text)
+    if first is None:
+        return text, text
+    if "$" in text:  # `${*}` and friends stand for literal characters: no suffix claimed
+        return text[:first.start()], ""
+    return text[:first.start()], text[max(text.rfind("*"), text.rfind("?")) + 1:]
