@@ -37,6 +37,7 @@ def main(argv: list[str]) -> int:
     project = load_project(args.paths, jobs=args.jobs, max_file_size=args.max_file_size,
                            cache_dir=args.cache_dir)
     loaded = time.perf_counter()
+    loaded_cpu = time.process_time()
     access = build_access(project)
     ctx = Context(project=project, access=access, config={})
     rules: dict[str, float] = {}
@@ -48,9 +49,11 @@ def main(argv: list[str]) -> int:
         findings += len(run_rules(ctx, [rule]))
         rules[rule.id] = time.perf_counter() - t
     analysed = time.perf_counter()
+    analysed_cpu = time.process_time()
     principals = len(principal_addresses(project, access))
     print(json.dumps({
         "import": imported - start, "load": loaded - imported, "analysis": analysed - loaded,
+        "analysis_cpu": analysed_cpu - loaded_cpu,
         "rules": rules, "resources": len(project.resources), "files": len(project.files),
         "principals": principals, "secrets": sum(r.type in SECRET_TYPES for r in project.resources),
         "findings": findings, "errors": len(project.errors) + len(ctx.errors),

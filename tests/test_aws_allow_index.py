@@ -141,3 +141,37 @@ def test_the_index_never_misses_a_principal_the_engine_allows():
                         found = aws.allows.actors(action, target) | aws.allows.named_by_policy(target.policy_owner)
                         assert principal in found, (folder.name, principal, action, target)
     assert allowed > 100  # the scenarios exercise the index, not an empty loop
+
+
+def test_reached_targets_are_those_a_principal_or_its_roles_may_be_allowed():
+    """`reached` (one table per target list, built from the statements' side) gives, for each
+    principal, exactly the targets the per-target question gives, and never leaves out one
+    the engine allows through role chaining."""
+    pools = [frozenset({"s3:PutObject", "s3:DeleteObject", "kms:ScheduleKeyDeletion"}),
+             frozenset({"iam:PassRole"}), frozenset({"secretsmanager:GetSecretValue", "ssm:GetParameter"})]
+    allowed = 0
+    for folder in _scenario_folders():
+        project = load_project([folder])
+        aws = AwsAccess(project)
+        index = aws.allows
+        targets = resource_targets(project, {r.type for r in project.resources if r.type.startswith("aws_")})
+        targets.append(Target("arn:aws:s3:::*", None, "any bucket"))
+        for pool in pools:
+            for by_service in (False, True):
+                for principal in sorted(p.id for p in aws.principals()):
+                    got = index.reached(principal, pool, targets, by_service=by_service)
+                    who = {principal, *(r for r, _, _ in aws.assumable(principal))}
+                    expected = []
+                    for target in targets:
+                        service = target.arn.split(":")[2] if by_service else None
+                        actions = frozenset(a for a in pool if a.split(":")[0] == service) if service else pool
+                        if actions and who & (index.actors(actions, target) | index.named_by_policy(target.policy_owner)):
+                            expected.append(target)
+                    assert got == expected, (folder.name, principal, pool)
+                    for target in targets:
+                        for action in pool:
+                            if aws.can(principal, action, target).held and (
+                                    not by_service or target.arn.split(":")[2] == action.split(":")[0]):
+                                allowed += 1
+                                assert target in got, (folder.name, principal, action, target)
+    assert allowed > 50

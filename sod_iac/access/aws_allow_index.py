@@ -41,6 +41,7 @@ class AllowIndex:
         self._expanded: dict[int, tuple[Statement, frozenset[str]]] = {}
         self._unknown_actions: dict[frozenset[str], tuple[str, ...]] = {}
         self._owners_naming: dict[str, set[str]] | None = None
+        self._tables: dict[tuple[int, frozenset[str], bool], tuple[list[Target], dict[str, list[int]]]] = {}
         self._named: dict[str, frozenset[str]] = {}
         self._by_arn_resource: dict[str | None, list[str]] | None = None
         for identity in sorted(aws.model.principals):
@@ -107,6 +108,79 @@ class AllowIndex:
             known = frozenset(all_actions())
             found = self._unknown_actions[actions] = tuple(a for a in actions if a not in known)
         return found
+
+    def reached(self, principal: str, actions: frozenset[str], targets: list[Target], *,
+                by_service: bool = False) -> list[Target]:
+        """The targets (in order) on which the principal, or a role it can assume, may be
+        allowed one of `actions`: AwsAccess.can says "no" on the others. With `by_service`,
+        a target is asked only about the actions of its own ARN service. The table behind the
+        answer is built once per target list (held, so its id stays its own) and serves every
+        principal: each costs what it reaches, not the size of the list."""
+        key = (id(targets), actions, by_service)
+        entry = self._tables.get(key)
+        if entry is None or entry[0] is not targets:
+            entry = self._tables[key] = (targets, self._table(actions, targets, by_service))
+        who = [principal, *(role for role, _, _ in self.aws.assumable(principal))]
+        return [targets[i] for i in sorted({i for w in who for i in entry[1].get(w, ())})]
+
+    def _table(self, actions: frozenset[str], targets: list[Target], by_service: bool) -> dict[str, list[int]]:
+        """Actor -> indexes of the targets it may be allowed one of the actions on, built from
+        the statements' side: each statement meets only the targets its resources may match
+        (the same superset `actors` gives, target by target)."""
+        grouped: dict[str, set[str]] = defaultdict(set)
+        for action in actions:
+            grouped[action.split(":", 1)[0]].add(action)
+        pools = {service: frozenset(names) for service, names in grouped.items()}
+        pool_of: list[frozenset[str] | None] = []
+        for target in targets:
+            service = arn_service(target.arn) if by_service else None
+            pool_of.append(pools.get(service) if service else actions)
+        found: dict[str, set[int]] = defaultdict(set)
+        sides = _TargetSide(targets)
+        covers: dict[tuple[int, frozenset[str]], bool] = {}
+
+        def covered(st: Statement, pool: frozenset[str]) -> bool:
+            memo = (id(st), pool)
+            hit = covers.get(memo)
+            if hit is None:
+                hit = covers[memo] = st.unknown or self._covers(st, pool)
+            return hit
+
+        by_pool: dict[frozenset[str], list[int]] = defaultdict(list)
+        for i, pool in enumerate(pool_of):
+            if pool:
+                by_pool[pool].append(i)
+        # one visit per statement and resource key, though a statement sits in a bucket per service
+        wild: dict[tuple[str, int], Statement] = {}
+        keyed: dict[tuple[str, int, str], tuple[Statement, list[int]]] = {}
+        for bucket in sorted({a.split(":", 1)[0].lower() for a in actions} | {"*"}):
+            for identity, st in self._wild.get(bucket, ()):
+                wild[(identity, id(st))] = st
+            for address, entries in self._by_address.get(bucket, {}).items():
+                for identity, st in entries:
+                    if (identity, id(st), "@" + address) not in keyed:
+                        keyed[(identity, id(st), "@" + address)] = (
+                            st, sides.by_address.get(address, []) + sides.anything)
+            for head, entries in self._by_head.get(bucket, {}).items():
+                hits: list[int] | None = None
+                for identity, st in entries:
+                    if (identity, id(st), head) not in keyed:
+                        hits = sides.matching(head) if hits is None else hits
+                        keyed[(identity, id(st), head)] = (st, hits)
+        for (identity, _), st in wild.items():
+            for pool, indexes in by_pool.items():
+                if covered(st, pool):
+                    found[identity].update(indexes)
+        for (identity, _, _), (st, indexes) in keyed.items():
+            for i in indexes:
+                pool = pool_of[i]
+                if pool and covered(st, pool):
+                    found[identity].add(i)
+        for i, target in enumerate(targets):
+            if pool_of[i]:
+                for identity in self.named_by_policy(target.policy_owner):
+                    found[identity].add(i)
+        return {identity: sorted(indexes) for identity, indexes in found.items()}
 
     def named_by_policy(self, owner: str | None) -> frozenset[str]:
         """Principals the resource policies of `owner` may name directly in an Allow (a superset
@@ -210,6 +284,51 @@ class AllowIndex:
         for actor in list(out):
             out |= self.assumers(actor)
         return out
+
+
+class _TargetSide:
+    """The targets of one list, indexed the way `AllowIndex._candidates` reads statements:
+    by address, and by service and the literal start of their resource part."""
+
+    def __init__(self, targets: list[Target]) -> None:
+        self.by_address: dict[str, list[int]] = defaultdict(list)
+        self.anything: list[int] = []  # any resource, or an ARN without a literal service
+        self.literal: dict[str, list[tuple[str, int]]] = defaultdict(list)  # service -> (head, i)
+        self.wild_heads: dict[str, list[int]] = defaultdict(list)  # "svc:head" of wildcard targets
+        for i, target in enumerate(targets):
+            if target.address:
+                self.by_address[target.address].append(i)
+            head = _arn_head(target.arn) if target.arn is not None else None
+            if head is None or head[0] is None:
+                self.anything.append(i)
+                continue
+            self.literal[head[0]].append((head[1], i))
+            if head[2] is None:  # a wildcard after its head: longer pattern heads may fit too
+                self.wild_heads[f"{head[0]}:{head[1]}"].append(i)
+        self.sorted = {service: sorted(items) for service, items in self.literal.items()}
+
+    def matching(self, key: str) -> list[int]:
+        """Targets a pattern with head `service:head` may match: those whose resource part
+        starts with the head, those with a wildcard within it, and the unreadable ones."""
+        service, _, head = key.partition(":")
+        out = list(self.anything)
+        items = self.sorted.get(service, [])
+        at = bisect_left(items, (head, -1))
+        while at < len(items) and items[at][0].startswith(head):
+            out.append(items[at][1])
+            at += 1
+        for cut in range(len(service) + 1, len(key)):  # wildcard targets whose head is shorter
+            out.extend(self.wild_heads.get(key[:cut], ()))
+        return out
+
+
+def arn_service(arn: str | None) -> str | None:
+    """The literal service of an ARN pattern (`arn:aws:s3:::b` -> s3), None when unknown."""
+    if not arn or not arn.startswith("arn:"):
+        return None
+    parts = arn.split(":")
+    service = parts[2] if len(parts) > 2 else ""
+    return service if service and "*" not in service and "?" not in service else None
 
 
 def may_match(pattern: Any, arn: str | None) -> bool:

@@ -52,6 +52,7 @@ class EscalationFinder:
         self._typed: dict[tuple[str, ...], list[Target]] = {}
         self._policy_types: set[str] | None = None
         self._service_roles: dict[str, list[str]] = {}
+        self._service_role_targets: dict[str, list[Target]] = {}
 
     def held_paths(self, principal: str) -> list[PathHit]:
         hits = []
@@ -87,10 +88,10 @@ class EscalationFinder:
             # target otherwise). Only targets with a resource policy can still say more.
             if not self._may_have_resource_policy(principal, kind, service):
                 return best_level, best_hops, label
-            candidates = [t for t in self.targets(principal, on)
+            candidates = [t for t in self.targets(principal, on, action)
                           if t.policy_owner in self.aws.model.resource_policies]
         else:
-            candidates = self.targets(principal, on)
+            candidates = self.targets(principal, on, action)
         for target in candidates:
             decision = self.aws.can(principal, action, target, context=context)
             level = decision.level
@@ -131,7 +132,9 @@ class EscalationFinder:
         return list(self._typed[types])
 
     # --- targets of each `on` kind ------------------------------------------------------
-    def targets(self, principal: str, on: str) -> list[Target]:
+    def targets(self, principal: str, on: str, action: str | None = None) -> list[Target]:
+        """The resources `on` names for the principal; with `action`, the roles and resources
+        it could not be allowed that action on are left out early (AllowIndex)."""
         aws = self.aws
         kind, _, arg = on.partition(":")
         if kind == "any":
@@ -155,9 +158,9 @@ class EscalationFinder:
         if kind == "any-role":
             return self._resource_targets(("aws_iam_role",)) + [outside("role")]
         if kind == "passable-role":
-            return self._passable_roles(principal, arg) + [outside("role")]
+            return self._passable_roles(principal, arg, action) + [outside("role")]
         if kind == "role-in-use":
-            return self._roles_in_use(principal, arg)
+            return self._roles_in_use(principal, arg, action)
         raise ValueError(f"unknown escalation target kind {on!r}")
 
     def _own_policies(self, principal: str) -> list[Target]:
@@ -194,9 +197,14 @@ class EscalationFinder:
             self._privileges[key] = self._interned.setdefault(actions_set, actions_set)
         return self._privileges[key]
 
-    def _passable_roles(self, principal: str, service: str) -> list[Target]:
-        return [Target(self.aws.arn(role), role, role) for role in self._trusting_service(service)
-                if role != principal and self.more_privileged(role, principal)]
+    def _passable_roles(self, principal: str, service: str, action: str | None) -> list[Target]:
+        if service not in self._service_role_targets:
+            self._service_role_targets[service] = [
+                Target(self.aws.arn(role), role, role) for role in self._trusting_service(service)]
+        targets = self._service_role_targets[service]
+        if action is not None:
+            targets = self.aws.allows.reached(principal, frozenset((action,)), targets)
+        return [t for t in targets if t.address != principal and self.more_privileged(t.address, principal)]
 
     def _trusting_service(self, service: str) -> list[str]:
         """Roles whose trust policy allows the service, in address order (once per service:
@@ -209,11 +217,16 @@ class EscalationFinder:
                        for st in trust.statements)]
         return self._service_roles[service]
 
-    def _roles_in_use(self, principal: str, service: str) -> list[Target]:
+    def _roles_in_use(self, principal: str, service: str, action: str | None) -> list[Target]:
         """Resources of the code whose code runs with a role more privileged than the principal,
         plus any such resource outside the code (reached only by a wildcard)."""
         out = []
-        for target in self._resource_targets(tuple(ROLE_IN_USE.get(service, ()))):
+        types = tuple(ROLE_IN_USE.get(service, ()))
+        self._resource_targets(types)
+        targets = self._typed[types]
+        if action is not None:
+            targets = self.aws.allows.reached(principal, frozenset((action,)), targets)
+        for target in targets:
             roles = self.aws.model.runs_as.get(target.address or "", [])
             if any(self.more_privileged(role, principal) for role, _ in roles if role != principal):
                 out.append(target)

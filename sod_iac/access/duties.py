@@ -33,6 +33,7 @@ from typing import Any, Iterable
 
 import yaml
 
+from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.model import Evidence
 
@@ -343,7 +344,6 @@ class Duties:
         self._targets_by_action: dict[str, list[Any]] = {}
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
-        self._reach_tables: dict[tuple[int, frozenset[str]], tuple[list[Any], dict[str, list[int]]]] = {}
         self._escalation: Any = None
 
     # --- principals ----------------------------------------------------------------------
@@ -537,8 +537,8 @@ class Duties:
         by_service: dict[str, list[str]] = {}
         for action in actions:
             by_service.setdefault(action.split(":", 1)[0], []).append(action)
-        for target in self._reached(principal, universe or frozenset(actions), targets):
-            service = _arn_service(target.arn)
+        for target in aws.allows.reached(principal, universe or frozenset(actions), targets, by_service=True):
+            service = arn_service(target.arn)
             pool = by_service.get(service, []) if service else actions
             applicable = (a for a in pool if aws.applies_to(a, target))
             for _, action in zip(range(_TRIES), applicable):
@@ -553,30 +553,6 @@ class Duties:
             if first and out:
                 return out
         return out
-
-    def _reached(self, principal: str, actions: frozenset[str], targets: list[Any]) -> list[Any]:
-        """The targets (in order) on which the principal or a role it can assume may be allowed
-        one of `actions` at all (AllowIndex): the engine need not be asked about the others."""
-        aws = self.engine("aws")
-        key = (id(targets), actions)
-        entry = self._reach_tables.get(key)
-        if entry is None or entry[0] is not targets:  # the list is held: its id stays its own
-            index = aws.allows
-            by_service: dict[str, set[str]] = defaultdict(set)
-            for action in actions:
-                by_service[action.split(":", 1)[0]].add(action)
-            pools = {service: frozenset(names) for service, names in by_service.items()}
-            by_actor: dict[str, list[int]] = defaultdict(list)
-            for i, target in enumerate(targets):
-                service = _arn_service(target.arn)
-                pool = pools.get(service) if service else actions
-                if not pool:
-                    continue
-                for actor in index.actors(pool, target) | index.named_by_policy(target.policy_owner):
-                    by_actor[actor].append(i)
-            entry = self._reach_tables[key] = (targets, by_actor)
-        who = [principal, *(role for role, _, _ in aws.assumable(principal))]
-        return [targets[i] for i in sorted({i for w in who for i in entry[1].get(w, ())})]
 
     def aws_first_on(self, principal: str, duty: str, targets: list[Any]) -> Holding | None:
         """The first way an AWS principal holds `duty` on one of `targets` (aws.Target), or None:
@@ -692,15 +668,6 @@ def _aws_actions(clause: AwsClause) -> frozenset[str]:
     for pattern in clause.not_actions:
         actions -= expand_action(pattern)
     return frozenset(actions)
-
-
-def _arn_service(arn: str | None) -> str | None:
-    """The literal service of an ARN pattern (`arn:aws:s3:::b` -> s3), None when unknown."""
-    if not arn or not arn.startswith("arn:"):
-        return None
-    parts = arn.split(":")
-    service = parts[2] if len(parts) > 2 else ""
-    return service if service and "*" not in service and "?" not in service else None
 
 
 def _has_formats(action: str) -> bool:
