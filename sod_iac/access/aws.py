@@ -90,6 +90,24 @@ class AwsAccess:
         self._allowed: dict[str, frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
         self._allows: AllowIndex | None = None
+        self._actions_in: dict[int, tuple[Statement, frozenset[str]]] = {}
+        self._services_in: dict[int, tuple[Statement, tuple[str, ...]]] = {}
+
+    def actions_in(self, st: Statement) -> frozenset[str]:
+        """statement_actions(st), once per statement (a managed policy lists thousands of
+        patterns and is attached to many principals). Keyed by identity; the entry holds the
+        statement, so the id stays its own."""
+        known = self._actions_in.get(id(st))
+        if known is None or known[0] is not st:
+            known = self._actions_in[id(st)] = (st, statement_actions(st))
+        return known[1]
+
+    def services_in(self, st: Statement) -> tuple[str, ...]:
+        """The action services a statement names (`*` for wildcards and NotAction), once each."""
+        known = self._services_in.get(id(st))
+        if known is None or known[0] is not st:
+            known = self._services_in[id(st)] = (st, tuple(_services(st)))
+        return known[1]
 
     @property
     def allows(self) -> AllowIndex:
@@ -131,7 +149,7 @@ class AwsAccess:
         if principal not in self._index:
             index: dict[str, list[Grant]] = defaultdict(list)
             for grant in self.grants(principal):
-                for service in _services(grant.statement):
+                for service in self.services_in(grant.statement):
                     index[service].append(grant)
             self._index[principal] = index
         return self._index[principal]
@@ -416,7 +434,7 @@ class AwsAccess:
         for who, hops in [(principal, ())] + [(r, h) for r, lvl, h in self.assumable(principal) if lvl == "yes"]:
             if self.allowed_actions(who) >= everything:
                 evidence = [e for g in self.grants(who) if g.statement.effect == "Allow"
-                            and not g.statement.unknown and statement_actions(g.statement) for e in g.evidence]
+                            and not g.statement.unknown and self.actions_in(g.statement) for e in g.evidence]
                 unique: list[Evidence] = []
                 for item in (*hops, *evidence):
                     if item not in unique:
@@ -436,18 +454,18 @@ class AwsAccess:
             st = grant.statement
             if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
                     and self._resource_level(st, Target("*")) == "yes":
-                allowed |= statement_actions(st)
+                allowed |= self.actions_in(st)
         for src in self.model.boundaries.get(principal, []):
             bound: set[str] = set()
             for st in src.statements:
                 if st.effect == "Allow":
-                    bound |= set(all_actions()) if st.unknown else statement_actions(st)
+                    bound |= set(all_actions()) if st.unknown else self.actions_in(st)
             allowed &= bound
         for grant in self.grants(principal):
             st = grant.statement
             if st.effect == "Deny" and not st.conditions and not st.unknown \
                     and st.resources is not None and "*" in st.resources:
-                allowed -= statement_actions(st)
+                allowed -= self.actions_in(st)
         return frozenset(allowed)
 
 

@@ -28,9 +28,6 @@ class AllowIndex:
     """The identity-policy Allows of every identity of one AwsAccess, by service and resource."""
 
     def __init__(self, aws: AwsAccess) -> None:
-        from sod_iac.access.aws import _services, statement_actions
-
-        self._statement_actions = statement_actions
         self.aws = aws
         self._wild: dict[str, list[tuple[str, Statement]]] = defaultdict(list)
         self._by_address: dict[str, dict[str, list[tuple[str, Statement]]]] = defaultdict(lambda: defaultdict(list))
@@ -38,7 +35,6 @@ class AllowIndex:
         self._heads: dict[str, list[str]] = {}
         self._memo: dict[tuple[str | frozenset[str], str | None, str | None], frozenset[str]] = {}
         self._assumers: dict[str, set[str]] | None = None
-        self._expanded: dict[int, tuple[Statement, frozenset[str]]] = {}
         self._unknown_actions: dict[frozenset[str], tuple[str, ...]] = {}
         self._owners_naming: dict[str, set[str]] | None = None
         self._tables: dict[tuple[int, frozenset[str], bool], tuple[list[Target], dict[str, list[int]]]] = {}
@@ -49,7 +45,7 @@ class AllowIndex:
                 st = grant.statement
                 if st.effect != "Allow":
                     continue
-                for service in _services(st):
+                for service in aws.services_in(st):
                     self._add(service, identity, st)
         self._heads = {service: sorted(heads) for service, heads in self._by_head.items()}
 
@@ -92,10 +88,7 @@ class AllowIndex:
     def _covers(self, st: Statement, actions: str | frozenset[str]) -> bool:
         if isinstance(actions, str):
             return statement_action_match(st, actions)
-        known = self._expanded.get(id(st))
-        if known is None or known[0] is not st:
-            known = self._expanded[id(st)] = (st, self._statement_actions(st))
-        if not known[1].isdisjoint(actions):
+        if not self.aws.actions_in(st).isdisjoint(actions):
             return True
         return any(statement_action_match(st, a) for a in self._unlisted(actions))
 

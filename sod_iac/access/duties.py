@@ -343,6 +343,7 @@ class Duties:
         self._code_targets: list[Any] | None = None
         self._targets_by_action: dict[str, list[Any]] = {}
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
+        self._aws_own: dict[str, frozenset[str]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
         self._escalation: Any = None
 
@@ -573,23 +574,36 @@ class Duties:
     def _aws_reachable(self, principal: str) -> frozenset[str]:
         """Actions named by any Allow the principal may benefit from (a cheap pre-filter)."""
         if principal not in self._aws_reach:
-            from sod_iac.access.aws import statement_actions
+            from sod_iac.access.aws_actions import all_actions
 
             aws = self.engine("aws")
+            everything = len(all_actions())
             actions: set[str] = set()
             who = [principal] + [r for r, _, _ in aws.assumable(principal)]
             for p in who:
-                for grant in aws.grants(p):
-                    if grant.statement.effect == "Allow" and not grant.statement.unknown:
-                        actions |= statement_actions(grant.statement)
-            for owner in sorted(aws.allows.owners_naming(who)):
-                for src in aws.model.resource_policies[owner]:
-                    for st in src.statements:
-                        if st.effect == "Allow" and not st.unknown and any(
-                                aws.principal_level(st, p)[0] != "no" for p in who):
-                            actions |= statement_actions(st)
+                actions |= self._aws_identity_actions(p)
+                if len(actions) >= everything:
+                    break  # an administrator: nothing more to add
+            if len(actions) < everything:
+                for owner in sorted(aws.allows.owners_naming(who)):
+                    named = [p for p in who if p in aws.allows.named_by_policy(owner)]
+                    for src in aws.model.resource_policies[owner]:
+                        for st in src.statements:
+                            if st.effect == "Allow" and not st.unknown and any(
+                                    aws.principal_level(st, p)[0] != "no" for p in named):
+                                actions |= self.engine("aws").actions_in(st)
             self._aws_reach[principal] = frozenset(actions)
         return self._aws_reach[principal]
+
+    def _aws_identity_actions(self, identity: str) -> frozenset[str]:
+        """Actions the identity's own Allow statements name (no role hops)."""
+        if identity not in self._aws_own:
+            actions: set[str] = set()
+            for grant in self.engine("aws").grants(identity):
+                if grant.statement.effect == "Allow" and not grant.statement.unknown:
+                    actions |= self.engine("aws").actions_in(grant.statement)
+            self._aws_own[identity] = frozenset(actions)
+        return self._aws_own[identity]
 
     def _aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
         if on not in self._targets_by_types:
