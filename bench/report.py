@@ -8,6 +8,22 @@ import sys
 from pathlib import Path
 
 SOD_COLD, SOD_WARM = "sod-iac scan (cold cache)", "sod-iac scan (warm cache)"
+CHECKOV_DIR, CHECKOV_WITH_CHECKS = "checkov -d", "checkov -d + sod-iac checks"
+
+
+def overhead(base_s: float, with_s: float) -> str:
+    """What sod-iac's checks add to `checkov -d`, from the two medians: "+159% (2.6x)"."""
+    return f"{(with_s / base_s - 1) * 100:+.0f}% ({with_s / base_s:.1f}x)"
+
+
+def overheads(report: dict) -> list[tuple[str, float, float]]:
+    """(comparison title, checkov -d median, with sod-iac's checks median) where both ran."""
+    out = []
+    for comp in report["comparisons"]:
+        medians = {c["label"]: c["median_s"] for c in comp["contenders"]}
+        if CHECKOV_DIR in medians and CHECKOV_WITH_CHECKS in medians:
+            out.append((comp["title"], medians[CHECKOV_DIR], medians[CHECKOV_WITH_CHECKS]))
+    return out
 
 
 def _cmd(c: dict) -> str:
@@ -43,6 +59,8 @@ def write_results(report: dict, path: Path) -> None:
         checkov = next((c["median_s"] for c in comp["contenders"] if c["label"].startswith("checkov -")), None)
         for c in comp["contenders"]:
             ratio = f"{checkov / c['median_s']:.1f}x faster" if checkov and c["label"].startswith("sod-iac") else ""
+            if checkov and c["label"] == CHECKOV_WITH_CHECKS:
+                ratio = f"overhead {overhead(checkov, c['median_s'])}"
             lines.append(f"| {c['label']} | {c['median_s']:.2f} | {', '.join(f'{x:.2f}' for x in c['runs_s'])} "
                          f"| {c['peak_rss_mib']:.0f} | {ratio} |")
         lines += ["", "Commands (from the corpus folder):", "", "```"]
@@ -87,7 +105,13 @@ def write_results(report: dict, path: Path) -> None:
             if isinstance(v, dict):
                 lines.append(f"| {k} | {v['seconds']:.2f} | {v['mb_per_s']:.2f} |")
         lines.append("")
-    notes = report.get("notes")
+    notes = list(report.get("notes") or [])
+    if overheads(report):
+        notes += ["### Overhead of sod-iac's checks in `checkov -d` (medians of the side-by-side tables)", "",
+                  "| corpus | checkov -d s | + sod-iac checks s | overhead |", "|---|---:|---:|---:|"]
+        notes += [f"| {title} | {base:.2f} | {with_checks:.2f} | {overhead(base, with_checks)} |"
+                  for title, base, with_checks in overheads(report)]
+        notes.append("")
     if notes:
         lines += ["## Notes", "", *notes, ""]
     path.write_text("\n".join(lines))

@@ -13,7 +13,13 @@ rule may anchor its findings on any of them; the judgement is not repeated here:
    resource is of a type the rule judges (principals for combined duties, secrets for secret
    readers, ...); otherwise UNKNOWN, which Checkov leaves out of its report.
 
-Suppress a finding with Checkov's own comment inside the resource block:
+Checkov runs checks only on resource, data, provider and module blocks, so findings anchored
+elsewhere are placed as follows: a backend's (`terraform.backend.s3`, SOD202-SOD205) on the
+first `provider` block of the backend's folder, `details` starting with the backend's address
+and lines; without such a block, and for Atlantis YAML (`atlantis.projects[...]`, SOD211),
+one error line per finding in Checkov's log, so that nothing vanishes silently.
+
+Suppress a finding with Checkov's own comment inside the block it is reported on:
 `# checkov:skip=SOD110:reason`.
 
 Checkov executes every `*.py` here under its bare file name, once per framework runner; this
@@ -28,12 +34,14 @@ import logging
 import os
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from checkov.common.bridgecrew.severities import BcSeverities, Severities
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.data.base_check import BaseDataCheck
+from checkov.terraform.checks.provider.base_check import BaseProviderCheck
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 _LOG = logging.getLogger("sod_iac.checkov")
@@ -71,8 +79,10 @@ _import_sod_iac()
 
 from sod_iac.access import NON_AWS_PRINCIPAL_TYPES, build_access  # noqa: E402
 from sod_iac.access.aws_model import PRINCIPAL_TYPES  # noqa: E402
-from sod_iac.load.checkov import data_address, load_checkov_graph, root_for, split_address  # noqa: E402
-from sod_iac.model import Finding, Project  # noqa: E402
+from sod_iac.load.checkov import (  # noqa: E402
+    data_address, load_checkov_graph, provider_hosts, root_for, split_address,
+)
+from sod_iac.model import Finding, Location, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
@@ -99,15 +109,54 @@ JUDGED_TYPES: dict[str, frozenset[str]] = {
 }
 
 
-class ScanResult:
-    """One sod-iac scan of one Checkov graph: findings by (rule id, anchor address)."""
+# Rules that judge backends (`terraform.backend.<type>`): PASSED on the folder's host provider.
+BACKEND_RULES = frozenset({"SOD202", "SOD203", "SOD204", "SOD205"})
 
-    def __init__(self, project: Project, findings: list[Finding], errors: list[str]) -> None:
+
+class ScanResult:
+    """One sod-iac scan of one Checkov graph: findings by (rule id, anchor address); backend
+    findings by (rule id, folder) for the folder's host provider block; and the lines to log
+    for findings Checkov has no entity to show (a backend without a provider, Atlantis YAML)."""
+
+    def __init__(self, project: Project, findings: list[Finding], errors: list[str],
+                 hosts: dict[str, tuple[str, Location]] | None = None) -> None:
         self.project = project
+        self.hosts = hosts or {}
+        self.backend_folders = {_folder(b.location.path) for b in project.backends}
         self.findings: dict[tuple[str, str], list[Finding]] = {}
+        self.on_hosts: dict[tuple[str, str], list[Finding]] = {}
+        self.unreported: dict[str, list[str]] = {}
+        self._told: set[str] = set()
         for finding in findings:
+            if finding.resource.startswith(("terraform.", "atlantis.")):
+                folder = _folder(finding.location.path) if finding.location else None
+                if finding.resource.startswith("terraform.") and folder in self.hosts:
+                    self.on_hosts.setdefault((finding.rule_id, folder), []).append(finding)
+                else:
+                    self.unreported.setdefault(finding.rule_id, []).append(_unreported(finding))
+                continue
             self.findings.setdefault((finding.rule_id, finding.resource), []).append(finding)
         self.errors = errors
+
+    def tell_unreported(self, rule_id: str) -> None:
+        """Log, once, the findings of a rule Checkov cannot show: only when that rule's check
+        runs, so Checkov's `--check`/`--skip-check` selection applies to these lines too."""
+        if rule_id in self._told:
+            return
+        with _LOCK:
+            if rule_id in self._told:
+                return
+            self._told.add(rule_id)
+        for line in self.unreported.get(rule_id, ()):
+            _LOG.error("%s", line)
+
+    def host(self, scanned_file: str | None, address: str, line: Any) -> str | None:
+        """The folder whose backend findings the provider block at (file, line) hosts."""
+        rel = (scanned_file or "").replace("\\", "/").lstrip("/")
+        for folder, (host, location) in self.hosts.items():
+            if host == address and location.path == rel and location.start_line == line:
+                return folder
+        return None
 
     def at(self, rule_id: str, address: str, scanned_file: str | None) -> list[Finding]:
         """Findings of a rule anchored at `address` in the file Checkov is looking at (two root
@@ -118,6 +167,18 @@ class ScanResult:
         rel = scanned_file.replace("\\", "/").lstrip("/")
         same = [f for f in found if f.location is None or f.location.path == rel]
         return same
+
+
+def _folder(path: str) -> str:
+    return path.rpartition("/")[0] or "."
+
+
+def _unreported(finding: Finding) -> str:
+    where = f" ({finding.location})" if finding.location else ""
+    why = ("no provider block in its folder to host it" if finding.resource.startswith("terraform.")
+           else "Checkov does not read Atlantis YAML")
+    return (f"sod-iac: {finding.rule_id} {finding.resource}{where} is not reported by Checkov ({why}); "
+            f"run `sod-iac scan` to gate on it")
 
 
 _CACHE: list[tuple[Any, ScanResult]] = []  # (graph, result), most recent first; the graph is
@@ -141,6 +202,7 @@ def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
     """What `sod-iac scan` does, on the Project read from Checkov's graph: the config file found
     from the scanned root (rule settings, selection, severities, excluded paths), root modules
     that reuse addresses judged apart, and inline `# sod-iac:ignore` comments."""
+    started = time.perf_counter()
     project = load_checkov_graph(graph, root=root_for(graph, scanned_file))
     options = _options(project.root)
     findings, errors = _judge(project, options)
@@ -153,7 +215,10 @@ def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
     for message in messages:
         # Checkov has no channel for "this input could not be fully analysed": say it loudly.
         _LOG.error("sod-iac: %s", message)
-    return ScanResult(project, findings, messages)
+    result = ScanResult(project, findings, messages, provider_hosts(graph, project.root))
+    _LOG.debug("sod-iac: scanned a Checkov graph (%d resources, root %s) in %.2f s",
+               len(project.resources), project.root, time.perf_counter() - started)
+    return result
 
 
 def _judge(project: Project, options: Any) -> tuple[list[Finding], list[Any]]:
@@ -202,6 +267,7 @@ def _details(finding: Finding) -> list[str]:
 
 
 _ORDER = ("low", "medium", "high", "critical")
+_NO_GRAPH_TOLD = False
 
 
 class _Answers:
@@ -223,17 +289,46 @@ class _Answers:
         return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc]
                            entity_type, skip_info)
 
+    def _no_graph(self) -> CheckResult:
+        """Checkov handed no graph (e.g. TF_SPLIT_GRAPH=True, whose subgraph paths do not match
+        the scanned files in 3.3): nothing can be judged, which must not look like a pass."""
+        global _NO_GRAPH_TOLD
+        if not _NO_GRAPH_TOLD:
+            _NO_GRAPH_TOLD = True
+            _LOG.error("sod-iac: Checkov passed no Terraform graph to the checks (is TF_SPLIT_GRAPH set?); "
+                       "sod-iac's checks report nothing here; run `sod-iac scan`")
+        return CheckResult.UNKNOWN
+
+    def _result(self) -> ScanResult:
+        result = scan_graph(self.graph, self._scanned_file)
+        result.tell_unreported(self.id)
+        return result
+
+    def _failed(self, findings: list[Finding], lead: bool = False) -> CheckResult:
+        """FAILED with the findings' details; `lead` starts each with the anchor and its lines
+        (a backend's finding shown on a provider block)."""
+        worst = max(findings, key=lambda f: _ORDER.index(f.severity))
+        self.severity = Severities[SEVERITIES[worst.severity]]
+        self.details = []
+        for finding in findings:
+            lines = _details(finding)
+            if lead:
+                loc = finding.location
+                where = f" ({loc.path}:{loc.start_line}-{loc.end_line})" if loc else ""
+                lines[0] = f"{finding.resource}{where}: {lines[0]}"
+            self.details.extend(lines)
+        return CheckResult.FAILED
+
     def answer(self, address: str | None) -> CheckResult:
         self.evaluated_keys = []
-        if self.graph is None or not address:
+        if self.graph is None:
+            return self._no_graph()
+        if not address:
             return CheckResult.UNKNOWN
-        result = scan_graph(self.graph, self._scanned_file)
+        result = self._result()
         findings = result.at(self.id, address, self._scanned_file)
         if findings:
-            worst = max(findings, key=lambda f: _ORDER.index(f.severity))
-            self.severity = Severities[SEVERITIES[worst.severity]]
-            self.details = [line for finding in findings for line in _details(finding)]
-            return CheckResult.FAILED
+            return self._failed(findings)
         parts = split_address(address)
         if parts is not None and parts[2] in JUDGED_TYPES.get(self.rule.family, ()):
             return CheckResult.PASSED
@@ -270,13 +365,43 @@ class SodIacDataCheck(_Answers, BaseDataCheck):
         return self.answer(data_address(address) if isinstance(address, str) else None)
 
 
+class SodIacProviderCheck(_Answers, BaseProviderCheck):
+    """The same rule's backend findings (`terraform { backend ... }`, which Checkov has no
+    entity for) on the first provider block of the backend's folder; `details` start with
+    the backend's address and lines. PASSED there for a backend rule without a finding."""
+
+    def __init__(self) -> None:
+        BaseProviderCheck.__init__(self, supported_provider=["*"], **_init_args(self.rule))
+        self._setup()
+
+    def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:
+        self.evaluated_keys = []
+        address = conf.get("__address__")
+        if self.graph is None:
+            return self._no_graph()
+        if not isinstance(address, str):
+            return CheckResult.UNKNOWN
+        result = self._result()
+        folder = result.host(self._scanned_file, address, conf.get("__start_line__"))
+        if folder is None:
+            return CheckResult.UNKNOWN
+        findings = result.on_hosts.get((self.id, folder))
+        if findings:
+            return self._failed(findings, lead=True)
+        if self.id in BACKEND_RULES and folder in result.backend_folders:
+            return CheckResult.PASSED
+        return CheckResult.UNKNOWN
+
+
+_KINDS = {SodIacResourceCheck: "", SodIacDataCheck: "Data", SodIacProviderCheck: "Provider"}
+
+
 def _register() -> list[Any]:
     checks: list[Any] = []
     for rule in all_rules():
         if rule.implemented:
-            for base in (SodIacResourceCheck, SodIacDataCheck):
-                name = f"{rule.id}{'Data' if base is SodIacDataCheck else ''}Check"
-                checks.append(type(name, (base,), {"rule": rule, "__module__": __name__})())
+            for base, kind in _KINDS.items():
+                checks.append(type(f"{rule.id}{kind}Check", (base,), {"rule": rule, "__module__": __name__})())
     return checks
 
 

@@ -10,8 +10,10 @@ Two layers:
   `testdata/` scenario with an `expected.json` is scanned with
   `checkov -d <scenario> --framework terraform --external-checks-dir checks` (and its
   `plan.json` with `--framework terraform_plan`); the FAILED (check id, resource) pairs must
-  satisfy the scenario and equal what `sod-iac scan` finds on the same input, except findings
-  anchored where Checkov has no entity to report on (a backend block, an Atlantis repo config).
+  satisfy the scenario and equal what `sod-iac scan` finds on the same input. Checkov has no
+  entity for a `terraform` block or Atlantis YAML: a backend's findings are expected on the
+  first provider block of the backend's folder, and the others as one error line each in
+  Checkov's log.
 
 The Checkov tests skip, with the reason, only when pip cannot reach the package index at all;
 any other failure to set Checkov up fails them.
@@ -22,17 +24,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 
 from sod_iac.load.checkov import (
-    data_address, heredocs, load_checkov_graph, split_address, split_template, unwrap,
+    data_address, heredocs, load_checkov_graph, provider_hosts, split_address, split_template, unwrap,
 )
 from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.values import Ref, Template, Unknown
@@ -152,6 +155,24 @@ def test_graph_becomes_the_project_the_rules_read(tmp_path):
     assert inner.values["name"] == "aws_iam_role.app.name"
 
 
+def test_provider_hosts_are_the_first_root_provider_of_each_folder(tmp_path):
+    def provider(name: str, conf: dict[str, Any], path: str, start: int, module: Any = None) -> dict[str, Any]:
+        return {"block_type_": "provider", "file_path_": str(tmp_path / path), "block_name_": name,
+                "config_": {name.split(".")[0]: {"__start_line__": start, "__end_line__": start + 2, **conf}},
+                "source_module_object_": module}
+    graph = FakeGraph({
+        "b": provider("aws", {"__address__": "aws.default"}, "envs/prod/main.tf", 20),
+        "a": provider("aws.west", {"alias": ["west"], "__address__": "aws.west"}, "envs/prod/main.tf", 5),
+        "c": provider("google", {"__address__": "google.default"}, "envs/prod/z.tf", 1),
+        "d": provider("aws", {"__address__": "module.m.aws.default"}, "main.tf", 1,
+                      module={"path": str(tmp_path / "x.tf"), "name": "m"}),
+        "e": provider("azurerm", {"__address__": "azurerm.default"}, "main.tf", 9),
+    })
+    hosts = provider_hosts(graph, tmp_path)
+    assert {folder: (address, str(location)) for folder, (address, location) in hosts.items()} == {
+        "envs/prod": ("aws.west", "envs/prod/main.tf:5"), ".": ("azurerm.default", "main.tf:9")}
+
+
 # =========================================================================== real Checkov
 
 
@@ -238,10 +259,11 @@ def checkov_venv() -> Path:
     return venv
 
 
-def run_checkov(venv: Path, args: list[str], checks: Path = CHECKS) -> tuple[dict[str, Any], str]:
+def run_checkov(venv: Path, args: list[str], checks: Path = CHECKS, env: dict[str, str] | None = None,
+                select: str | None = None) -> tuple[dict[str, Any], str]:
     """`checkov ARGS --external-checks-dir checks ...`: its JSON report (terraform) and stderr."""
-    command = _checkov_command(args, checks)
-    result = _run([str(_bin(venv, "checkov")), *command], env=_checkov_env(), cwd=str(REPO))
+    command = _checkov_command(args, checks, select)
+    result = _run([str(_bin(venv, "checkov")), *command], env=env or _checkov_env(), cwd=str(REPO))
     return _report(result.returncode, result.stdout, result.stderr, command)
 
 
@@ -318,8 +340,8 @@ while running:
 """
 
 
-def _checkov_command(args: list[str], checks: Path = CHECKS) -> list[str]:
-    implemented = ",".join(r.id for r in all_rules() if r.implemented)
+def _checkov_command(args: list[str], checks: Path = CHECKS, select: str | None = None) -> list[str]:
+    implemented = select or ",".join(r.id for r in all_rules() if r.implemented)
     return [*args, "--external-checks-dir", str(checks), "--skip-download", "-o", "json", "--check", implemented]
 
 
@@ -399,6 +421,44 @@ def visible_in_checkov(address: str) -> bool:
     return split_address(address) is not None and not address.startswith(("terraform.", "atlantis."))
 
 
+_PROVIDER = re.compile(r'^provider\s+"([^"]+)"\s*\{')
+_ALIAS = re.compile(r'^\s*alias\s*=\s*"([^"]+)"')
+
+
+def first_provider(folder: Path) -> str | None:
+    """Checkov's name (`aws.default`, `aws.west`) of a folder's first provider block, by file
+    then line: where the Checkov checks report the folder's backend findings."""
+    for path in sorted(folder.glob("*.tf")):
+        lines = path.read_text().splitlines()
+        for number, line in enumerate(lines):
+            match = _PROVIDER.match(line)
+            if match:
+                body = lines[number + 1:]
+                end = next((i for i, text in enumerate(body) if text.startswith("}")), len(body))
+                alias = next((m.group(1) for m in map(_ALIAS.match, body[:end]) if m), "default")
+                return f"{match.group(1)}.{alias}"
+    return None
+
+
+def in_checkov(finding: Any, root: Path, entry: str = "hcl") -> tuple[str, str] | None:
+    """(check id, Checkov resource) where Checkov shows a sod-iac finding; None if it cannot."""
+    if finding.resource.startswith("terraform.") and finding.location and entry == "hcl":
+        host = first_provider(root / PurePosixPath(finding.location.path).parent)
+        return (finding.rule_id, host) if host else None
+    return (finding.rule_id, finding.resource) if visible_in_checkov(finding.resource) else None
+
+
+def unreported_line(finding: Any) -> str:
+    """The start of the error line Checkov's log carries for a finding it cannot show."""
+    return f"sod-iac: {finding.rule_id} {finding.resource} ({finding.location}) is not reported by Checkov"
+
+
+def _has_entities(folder: Path, entry: str) -> bool:
+    """Whether Checkov runs any check on this input (without an entity, no check runs)."""
+    return entry == "plan" or any(re.search(r'^(resource|data|provider|module)\s+"', p.read_text(), re.M)
+                                  for p in folder.rglob("*.tf"))
+
+
 @pytest.mark.parametrize(("case", "folder", "entry"), SCENARIOS, ids=[c[0] for c in SCENARIOS])
 def test_scenario_in_checkov(case: str, folder: Path, entry: str, scenario_reports: dict[str, Any]) -> None:
     expected = json.loads((folder / "expected.json").read_text())
@@ -409,8 +469,9 @@ def test_scenario_in_checkov(case: str, folder: Path, entry: str, scenario_repor
     outcome = scenario_reports[case]
     if isinstance(outcome, AssertionError):
         raise outcome
-    report, _ = outcome
+    report, stderr = outcome
     found = results(report)
+    assert "passed no Terraform graph" not in stderr
 
     # 1. the scenario's expectations, where Checkov can show them
     wanted = {(f["rule_id"], f["resource"]) for f in expected.get("findings", [])
@@ -419,11 +480,20 @@ def test_scenario_in_checkov(case: str, folder: Path, entry: str, scenario_repor
     assert wanted <= found, f"missing in Checkov: {sorted(wanted - found)}"
     assert not (absent & found), f"must be absent in Checkov: {sorted(absent & found)}"
 
-    # 2. the same answers as `sod-iac scan` on the same input
+    # 2. the same answers as `sod-iac scan` on the same input (a backend's on its folder's
+    #    first provider block); what Checkov cannot show is one error line each in its log
     sod = _sod_iac_scan(folder, entry)
-    same = {(f.rule_id, f.resource) for f in sod.findings if visible_in_checkov(f.resource)}
+    shown = [(f, in_checkov(f, folder, entry)) for f in sod.findings]
+    same = {where for _, where in shown if where is not None}
     assert found == same, (f"Checkov and sod-iac differ: only Checkov {sorted(found - same)}, "
                            f"only sod-iac {sorted(same - found)}")
+    if _has_entities(folder, entry):
+        # a plan has no backend: `sod-iac scan plan.json` reads it from the .tf files beside the
+        # plan, Checkov's plan graph has none, so the checks never see that finding
+        silent = [f"{f.rule_id} {f.resource}" for f, where in shown
+                  if where is None and unreported_line(f) not in stderr
+                  and not (entry == "plan" and f.resource.startswith("terraform."))]
+        assert not silent, f"neither shown nor logged by Checkov: {silent}\n{stderr[-2000:]}"
 
 
 def test_messages_and_evidence_reach_checkov_details(checkov_venv: Path) -> None:
@@ -482,3 +552,70 @@ def test_plan_file_gives_the_same_answers(checkov_venv: Path, tmp_path: Path) ->
     sod = {(f.rule_id, f.resource) for f in _sod_iac_scan(tmp_path, "plan").findings}
     assert ("SOD111", "aws_iam_role.app[1]") in sod
     assert results(report) == sod
+
+
+def _backend_roots(tmp: Path) -> None:
+    """Roots with a backend: `open/` (SOD205 on the backend itself, providers in two files),
+    `skip/` (the same, skipped on its provider), `protected/` (no finding). Bodies differ: one
+    Checkov graph would merge identical blocks of different roots."""
+    acl = (TESTDATA / "approval" / "s3-backend-acl-encrypt" / "main.tf").read_text()
+    for name, provider in (("open", 'provider "aws" {\n  region = "eu-west-1"\n}\n'),
+                           ("skip", 'provider "aws" {\n  #checkov:skip=SOD205:public state ACL reviewed\n'
+                                    '  region = "eu-west-2"\n}\n')):
+        (tmp / name).mkdir()
+        (tmp / name / "main.tf").write_text(acl.replace('"terraform.tfstate"', f'"{name}.tfstate"') + provider)
+    (tmp / "open" / "z_other.tf").write_text('provider "google" {\n  project = "p"\n}\n')
+    (tmp / "protected").mkdir()
+    (tmp / "protected" / "main.tf").write_text(
+        (TESTDATA / "approval" / "s3-protected" / "main.tf").read_text()
+        + 'provider "aws" {\n  alias  = "state"\n  region = "eu-west-1"\n}\n')
+
+
+def test_backend_findings_are_reported_on_a_provider_block(checkov_venv: Path, tmp_path: Path) -> None:
+    """Checkov has no entity for `terraform { backend ... }`: a backend's findings are FAILED on
+    the first provider block of its folder, details led by the backend's address and lines,
+    as `sod-iac scan` finds them."""
+    _backend_roots(tmp_path)
+    report, _ = run_checkov(checkov_venv, _checkov_args(tmp_path, "hcl"))
+    failed = {(r["check_id"], r["resource"], r["file_path"]): r for r in report["results"]["failed_checks"]}
+    record = failed[("SOD205", "aws.default", "/open/main.tf")]
+    assert record["details"][0].startswith("terraform.backend.s3 (open/main.tf:9-16): terraform.backend.s3: ")
+    assert any(line.startswith("fingerprint: ") for line in record["details"])
+    assert record["severity"] == "HIGH"
+    skipped = {(r["check_id"], r["file_path"]): r for r in report["results"]["skipped_checks"]}
+    assert skipped[("SOD205", "/skip/main.tf")]["check_result"]["suppress_comment"] == "public state ACL reviewed"
+    assert not any(path.startswith(("/skip/", "/protected/")) for _, _, path in failed)
+    passed = {(r["check_id"], r["resource"], r["file_path"]) for r in report["results"]["passed_checks"]}
+    assert {("SOD202", "aws.state", "/protected/main.tf"), ("SOD205", "aws.state", "/protected/main.tf"),
+            ("SOD202", "aws.default", "/open/main.tf")} <= passed
+    assert not any(r == "google.default" for _, r, _ in passed | set(failed))  # only the first provider
+    sod = _sod_iac_scan(tmp_path, "hcl")
+    expected = {in_checkov(f, tmp_path) for f in sod.findings} - {None}
+    assert expected == results(report) | results(report, "skipped_checks") == {
+        ("SOD205", "aws.default")}
+
+
+def test_backend_without_provider_block_is_logged(checkov_venv: Path) -> None:
+    """No provider block in the backend's folder: one error line per finding, shown at
+    Checkov's default log level."""
+    folder = TESTDATA / "approval" / "s3-writers-bucket-policy"
+    env = {k: v for k, v in _checkov_env().items() if k != "LOG_LEVEL"}
+    report, stderr = run_checkov(checkov_venv, _checkov_args(folder, "hcl"), env=env)
+    [finding] = [f for f in _sod_iac_scan(folder, "hcl").findings if f.resource.startswith("terraform.")]
+    line = (f"sod-iac: SOD203 terraform.backend.s3 (main.tf:{finding.location.start_line}) is not reported by "
+            "Checkov (no provider block in its folder to host it); run `sod-iac scan` to gate on it")
+    assert stderr.count(line) == 1 and "[ERROR]" in stderr, stderr[-2000:]
+    assert not results(report)
+
+
+def test_atlantis_findings_are_logged_once_each(checkov_venv: Path) -> None:
+    folder = TESTDATA / "approval" / "atlantis-repo-level"
+    _, stderr = run_checkov(checkov_venv, _checkov_args(folder, "hcl"))
+    sod = [f for f in _sod_iac_scan(folder, "hcl").findings if f.resource.startswith("atlantis.")]
+    assert sod
+    for finding in sod:
+        assert stderr.count(unreported_line(finding)) == 1, stderr[-2000:]
+    assert "Checkov does not read Atlantis YAML" in stderr
+    # Checkov's --check selection applies: without SOD211 selected, nothing about it is logged
+    _, quiet = run_checkov(checkov_venv, _checkov_args(folder, "hcl"), select="SOD110")
+    assert "SOD211" not in quiet

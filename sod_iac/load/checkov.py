@@ -22,6 +22,8 @@ What Checkov hands over, and what becomes of it:
 * Lines: `__start_line__`/`__end_line__` and the vertex's file become the Location (path
   relative to the scanned root). References come from the graph's edges and from the
   expressions themselves.
+* Providers: Checkov has no entity for a `terraform` block, so `provider_hosts` names the
+  first root-module provider block of each folder, where the checks show backend findings.
 * Plans: Checkov's plan conf loses what the plan states exactly (sensitive and unknown marks,
   maps vs. blocks), so the plan file a vertex comes from is read with sod-iac's own plan
   loader; Checkov's vertices only give its lines. If that file cannot be read, the conf is used.
@@ -881,6 +883,35 @@ def _block_location(builder: _Builder, vertex: Vertex, kind: str, btype: str) ->
     return outer
 
 
+def provider_hosts(graph: Any, root: str | os.PathLike[str]) -> dict[str, tuple[str, Location]]:
+    """{root module folder ("." or "envs/prod"): (address, location)} of the folder's first
+    `provider` block (by file, then line), named as Checkov names it (`aws.default`,
+    `aws.west`). Checkov runs checks on providers but has no entity for a `terraform` block,
+    so the Checkov checks show a backend's findings on this block of the same folder."""
+    builder = _Builder(str(root))
+    found: list[tuple[str, int, str, Location]] = []
+    for vertex in graph_parts(graph)[0]:
+        if vertex.block_type != "provider" or vertex.attrs.get("source_module_object_"):
+            continue
+        conf = _inner_conf_of(vertex.config)
+        address = conf.get("__address__") if conf is not None else None
+        location = builder.location(vertex, conf) if conf is not None else None
+        if isinstance(address, str) and location is not None:
+            found.append((location.path, location.start_line, address, location))
+    hosts: dict[str, tuple[str, Location]] = {}
+    for path, _, address, location in sorted(found, key=lambda f: (f[0], f[1])):
+        hosts.setdefault(_module_dir(path), (address, location))
+    return hosts
+
+
+def _inner_conf_of(config: Any) -> dict[str, Any] | None:
+    """A provider's `config_` is {name: conf}."""
+    if isinstance(config, dict) and len(config) == 1:
+        conf = next(iter(config.values()))
+        return conf if isinstance(conf, dict) else None
+    return None
+
+
 def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:
     for vertex in vertices:
         if vertex.block_type != "variable":
@@ -902,5 +933,5 @@ def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:
             location=builder.location(vertex, conf)))
 
 
-__all__ = ["data_address", "graph_parts", "heredocs", "load_checkov_graph", "root_for", "split_address",
-           "split_template", "unwrap"]
+__all__ = ["data_address", "graph_parts", "heredocs", "load_checkov_graph", "provider_hosts", "root_for",
+           "split_address", "split_template", "unwrap"]
