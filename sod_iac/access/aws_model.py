@@ -91,6 +91,7 @@ class ModelBuilder:
         self.model = AwsModel()
         self._by_name: dict[tuple[str, str], str] = {}
         self._policy_docs: dict[str, tuple[Any, Resource]] = {}
+        self._managed: dict[str, PolicySource] = {}
 
     def build(self) -> AwsModel:
         resources = [r for r in self.project.resources if r.type.startswith("aws_")]
@@ -209,12 +210,7 @@ class ModelBuilder:
             if address is None and isinstance(item, str):
                 if ":aws:policy/" in item:
                     label = item.rsplit("/", 1)[-1]
-                    doc = managed_policy(item)
-                    if doc is None:
-                        out.append(self._source(Unknown(f"AWS-managed policy {label} is not in the dataset"),
-                                                (), f"AWS-managed {label}"))
-                    else:
-                        out.append(self._source(doc, (), f"AWS-managed {label}"))
+                    out.append(self._managed_source(item, label))
                     continue
                 address = self._by_name.get(("aws_iam_policy", item.rsplit("/", 1)[-1]))
             if address is None:
@@ -226,6 +222,16 @@ class ModelBuilder:
             else:
                 out.append(self._source(Unknown(f"policy {item} is not in the code"), (), str(item)))
         return out, label
+
+    def _managed_source(self, arn: str, label: str) -> PolicySource:
+        """An AWS-managed policy, parsed once however many principals it is attached to (the
+        same statements then: ReadOnlyAccess lists thousands of actions)."""
+        if arn not in self._managed:
+            doc = managed_policy(arn)
+            self._managed[arn] = self._source(
+                Unknown(f"AWS-managed policy {label} is not in the dataset") if doc is None else doc,
+                (), f"AWS-managed {label}")
+        return self._managed[arn]
 
     def _source(self, doc: Any, hops: tuple[Evidence, ...], name: str) -> PolicySource:
         statements, problems = parse_policy(doc)

@@ -141,6 +141,8 @@ class GcpAccess:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.bindings: list[Binding] = []
+        self._predefined: dict[str, RolePermissions] = {}
+        self._role_grants: dict[tuple[str, str, bool], tuple[Level, str]] = {}
         self._by_member: dict[str, list[Binding]] = defaultdict(list)
         self._custom: dict[str, RolePermissions] = {}
         self._custom_names: dict[str, str] = {}
@@ -469,6 +471,12 @@ class GcpAccess:
     def role(self, name: str) -> RolePermissions:
         if name in self._custom:
             return self._custom[name]
+        known = self._predefined.get(name)
+        if known is None:
+            known = self._predefined[name] = self._predefined_role(name)
+        return known
+
+    def _predefined_role(self, name: str) -> RolePermissions:
         entry = predefined_role(name)
         if entry is None:
             return RolePermissions(name=name, permissions=frozenset(), known=False)
@@ -478,7 +486,14 @@ class GcpAccess:
             services=None if services is None else frozenset(services), changes=entry.get("changes"))
 
     def role_grants(self, name: str, pattern: str, *, speculative: bool = False) -> tuple[Level, str]:
-        """Does the role hold a permission matching `pattern`? (level, one such permission)."""
+        """Does the role hold a permission matching `pattern`? (level, one such permission)
+        Asked once per role and pattern: every binding of the role has the same answer."""
+        key = (name, pattern, speculative)
+        if key not in self._role_grants:
+            self._role_grants[key] = self._role_grants_of(name, pattern, speculative)
+        return self._role_grants[key]
+
+    def _role_grants_of(self, name: str, pattern: str, speculative: bool) -> tuple[Level, str]:
         role = self.role(name)
         if role.all:
             return "yes", pattern
