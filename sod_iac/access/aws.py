@@ -90,6 +90,7 @@ class AwsAccess:
         self._allowed: dict[str, frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
         self._allows: AllowIndex | None = None
+        self._escalation: Any = None
         self._actions_in: dict[int, tuple[Statement, frozenset[str]]] = {}
         self._services_in: dict[int, tuple[Statement, tuple[str, ...]]] = {}
 
@@ -108,6 +109,16 @@ class AwsAccess:
         if known is None or known[0] is not st:
             known = self._services_in[id(st)] = (st, tuple(_services(st)))
         return known[1]
+
+    @property
+    def escalation(self) -> Any:
+        """The escalation finder (aws_escalation.EscalationFinder) of this engine: one per scan,
+        so SOD110 and the duty rules (which leave escalating principals to SOD110) share it."""
+        if self._escalation is None:
+            from sod_iac.access.aws_escalation import EscalationFinder
+
+            self._escalation = EscalationFinder(self)
+        return self._escalation
 
     @property
     def allows(self) -> AllowIndex:

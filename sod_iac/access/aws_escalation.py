@@ -46,6 +46,7 @@ class EscalationFinder:
         self.aws = aws
         self.project = aws.project
         self._privileges: dict[str, frozenset[str]] = {}
+        self._held: dict[str, list[PathHit]] = {}
         self._interned: dict[frozenset[str], frozenset[str]] = {}
         self._covers: dict[tuple[int, int], bool] = {}
         self._reach: dict[tuple[str, str, str], bool] = {}
@@ -55,12 +56,14 @@ class EscalationFinder:
         self._service_role_targets: dict[str, list[Target]] = {}
 
     def held_paths(self, principal: str) -> list[PathHit]:
-        hits = []
-        for path in load_escalation_catalog().paths:
-            hit = self.path_held(principal, path)
-            if hit is not None:
-                hits.append(hit)
-        return hits
+        if principal not in self._held:
+            hits = []
+            for path in load_escalation_catalog().paths:
+                hit = self.path_held(principal, path)
+                if hit is not None:
+                    hits.append(hit)
+            self._held[principal] = hits
+        return list(self._held[principal])
 
     def path_held(self, principal: str, path: EscalationPath) -> PathHit | None:
         level: Level = "yes"

@@ -345,7 +345,6 @@ class Duties:
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
         self._aws_own: dict[str, frozenset[str]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
-        self._escalation: Any = None
 
     # --- principals ----------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -418,11 +417,7 @@ class Duties:
         if p.id not in self._over:
             over = self.full_admin(p) is not None
             if not over and p.cloud == "aws":
-                if self._escalation is None:
-                    from sod_iac.access.aws_escalation import EscalationFinder
-
-                    self._escalation = EscalationFinder(self.engine("aws"))
-                over = bool(self._escalation.held_paths(p.id))
+                over = bool(self.engine("aws").escalation.held_paths(p.id))
             self._over[p.id] = over
         return self._over[p.id]
 

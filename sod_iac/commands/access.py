@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from sod_iac.access.aws import condition_level
-from sod_iac.access.aws_escalation import EscalationFinder
 from sod_iac.model import Evidence
 from sod_iac.values import to_jsonable
 
@@ -44,7 +43,7 @@ def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
     assumable = [{"role": role, "level": level, "evidence": [_hop(e) for e in hops]}
                  for role, level, hops in aws.assumable(principal)]
     paths = [{"id": hit.path.id, "title": hit.path.title, "level": hit.level, "via": hit.targets}
-             for hit in EscalationFinder(aws).held_paths(principal)]
+             for hit in aws.escalation.held_paths(principal)]
     return {"principal": principal, "kind": aws.model.kinds.get(principal), "arn": aws.arn(principal),
             "grants": grants, "boundaries": boundaries, "assumable_roles": assumable,
             "escalation_paths": paths, "full_administrator": aws.full_admin(principal) is not None}

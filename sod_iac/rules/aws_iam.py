@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sod_iac.access.aws_escalation import EscalationFinder
 from sod_iac.access.graph import Principal
 from sod_iac.model import Evidence, Finding, Location
 from sod_iac.rules.registry import Context, rule
@@ -31,7 +30,7 @@ def escalation(ctx: Context) -> Iterator[Finding]:
     aws = _aws(ctx)
     if aws is None:
         return
-    finder = EscalationFinder(aws)
+    finder = aws.escalation
     for principal in aws.principals():
         if aws.full_admin(principal.id) is not None:
             continue  # already holds everything: SOD111 reports it, there is nothing to escalate to
