@@ -152,7 +152,7 @@ def phases(paths: list[str], cwd: Path, cache_dir: Path | None, rounds: int, ski
             raise SystemExit(f"phases failed: {proc.stderr[-2000:]}")
         results.append(json.loads(proc.stdout))
     out = dict(results[0])
-    for key in ("import", "load", "analysis"):
+    for key in ("import", "load", "analysis", "analysis_cpu"):
         out[key] = statistics.median(r[key] for r in results)
     out["rules"] = {rule: statistics.median(r["rules"][rule] for r in results) for rule in results[0]["rules"]}
     return out
@@ -216,6 +216,13 @@ def parser_costs(root: Path, out: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected sizes like 1000,10000: {text!r}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="1k estate and small corpora only")
@@ -226,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-check", action="append", default=[],
                         help="rules left out of every sod-iac run (reported in RESULTS.md)")
     parser.add_argument("--no-external", action="store_true", help="skip Checkov with sod-iac's checks")
+    parser.add_argument("--estates", type=_sizes, help="estate sizes in resources, e.g. 1000,10000,50000 "
+                        "(default: 1000 with --quick, else 1000,10000,50000); 50k and above: memory only")
+    parser.add_argument("--scaling", type=_sizes, help="estate sizes for the scaling table, each double the "
+                        "last (default: 1000,2000,4000 with --quick, else 2500,5000,10000)")
     args = parser.parse_args(argv)
     out: Path = args.out.absolute()
     out.mkdir(parents=True, exist_ok=True)
@@ -236,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"machine": info, "versions": versions(checkov), "rounds": args.rounds, "skip": skip,
                     "quick": args.quick, "comparisons": [], "corpora": {}, "phases": {}, "scaling": []}
 
-    sizes = [1000] if args.quick else [1000, 10000, 50000]
+    sizes = args.estates or ([1000] if args.quick else [1000, 10000, 50000])
     estates = {n: corpus.estate(out / f"estate-{n // 1000}k", n) for n in sizes}
     for n, e in estates.items():
         report["corpora"][f"estate-{n // 1000}k"] = {
@@ -266,13 +277,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         report["phases"][f"estate-{n // 1000}k"] = phases(["hcl"], e.root.parent, out / "cache" / f"estate-{n // 1000}k-warm",
                                                            1 if n >= 10000 else 3, skip)
-    steps = [1000, 2000, 4000] if args.quick else [2500, 5000, 10000]
+    steps = args.scaling or ([1000, 2000, 4000] if args.quick else [2500, 5000, 10000])
     for n in steps:
         e = corpus.estate(out / f"scale-{n}", n, with_plan=False)
         subprocess.run(scan_cmd("hcl", out / "cache" / f"scale-{n}", skip), cwd=e.root.parent, capture_output=True)
         ph = phases(["hcl"], e.root.parent, out / "cache" / f"scale-{n}", 3 if n < 10000 else 1, skip)
         report["scaling"].append({"target": n, "resources": ph["resources"], "principals": ph["principals"],
-                                  "secrets": ph["secrets"], "analysis_s": ph["analysis"], "rules": ph["rules"]})
+                                  "secrets": ph["secrets"], "analysis_s": ph["analysis"],
+                                  "analysis_cpu_s": ph["analysis_cpu"], "rules": ph["rules"]})
         print(f"== scaling {n}: analysis {ph['analysis']:.2f} s", flush=True)
 
     # peak memory at the largest estate (one run each: HCL cold, HCL warm, plan)
