@@ -120,9 +120,12 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
                    "may not leave it. Default: the common parent of PATHS.")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="A .tfvars or .tfvars.json file, as for terraform -var-file. Repeatable.")
-@click.option("--max-file-size", type=ByteSize(), default="10M", show_default=True,
+@click.option("--max-file-size", type=ByteSize(), default="10M",
+              show_default="10M, and 500M for plan JSON",
               help="Files larger than this are not parsed and are reported as errors "
-                   "(bytes, or with a K/M/G suffix).")
+                   "(bytes, or with a K/M/G suffix). Plan JSON files (terraform show -json) may "
+                   "be 50 times larger: a plan is about ten times the size of its code and parses "
+                   "far faster.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SOD_IAC_CACHE_DIR",
               show_default="$XDG_CACHE_HOME/sod-iac or ~/.cache/sod-iac",
               help="Where parsed files are cached by content hash, so a re-scan parses only what "

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-SKIP_DIRS = {".terraform", ".git", "node_modules", ".sod-iac-cache", "__pycache__"}
+from sod_iac.load.files import SKIP_DIRS, file_kind, size_limit
+
 _GIT_TIMEOUT = 120
 
 
@@ -90,7 +91,8 @@ def materialize(repo: Path, commit: str, prefix: str, target: Path, max_file_siz
     """Write the files under `prefix` at `commit` into `target`, keeping repository paths."""
     wanted = [e for e in list_tree(repo, commit, prefix)
               if e.kind == "blob" and not SKIP_DIRS.intersection(PurePosixPath(e.path).parts[:-1])]
-    blobs = [e for e in wanted if e.mode != "120000" and (e.size or 0) <= max_file_size]
+    blobs = [e for e in wanted if e.mode != "120000"
+             and (e.size or 0) <= size_limit(file_kind(Path(e.path)) or "", max_file_size)]
     links = [e for e in wanted if e.mode == "120000"]
     contents = _cat(repo, [e.oid for e in blobs + links])
     for entry in blobs:

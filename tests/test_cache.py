@@ -131,10 +131,10 @@ def test_cached_scans_report_exactly_what_uncached_scans_do(tmp_path):
 
 def test_results_do_not_depend_on_jobs_or_cache_state(tmp_path):
     root = tmp_path / "tree"
-    for i in range(10):  # 20 files: enough for the process pool (PARALLEL_MIN_FILES)
+    for i in range(10):  # 20 distinct texts (identical ones are parsed once): enough for the pool
         for f in DEMO.glob("*.tf"):
             (root / f"copy{i}").mkdir(parents=True, exist_ok=True)
-            (root / f"copy{i}" / f.name).write_text(f.read_text())
+            (root / f"copy{i}" / f.name).write_text(f.read_text() + f"\n# copy {i}\n")
     folder = tmp_path / "cache"
     outputs = {scan_json([root], jobs=1),
                scan_json([root], jobs=2),

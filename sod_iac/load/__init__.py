@@ -21,7 +21,9 @@ def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = 
                  progress: Callable[[int, int], None] | None = None,
                  cache_dir: str | Path | None = None) -> Project:
     """Read every Terraform input under `paths` into one Project (see sod_iac.load.project).
-    `cache_dir`: a parse cache folder (sod_iac.load.cache); None parses every file."""
+    `max_file_size`: larger files of code are refused; plan JSON may be PLAN_SIZE_FACTOR
+    times larger (sod_iac.load.files). `cache_dir`: a parse cache folder (sod_iac.load.cache);
+    None parses every file."""
     from sod_iac.load.project import build_project
 
     # Loading builds a large graph of long-lived objects; the cyclic garbage collector would

@@ -4,8 +4,9 @@ Entries are our own syntax tree (hcl_ast) written as JSON, never pickle or marsh
 folder can be planted (a pull request may contain one), and loading it must not be able to
 run code or change a scan. So every entry is
 
-- keyed by sha256 of the file's text, its kind, the parser version (python-hcl2, lark) and a
-  hash of the parser's own source (hcl.py, hcl_ast.py, this module): a code change
+- keyed by sha256 of the file's text, its kind, the parser version (python-hcl2, lark: read
+  from their version files, so that a scan served wholly from the cache imports neither) and
+  a hash of the parser's own source (hcl.py, hcl_ast.py, this module): a code change
   invalidates every entry;
 - signed with HMAC-SHA256 under a secret that never lives in the cache folder (the
   environment variable SOD_IAC_CACHE_KEY, else a random key created once in the user cache
@@ -157,46 +158,103 @@ def _list(value: Any, size: int | None = None) -> list[Any]:
 def _dbody(data: Any, depth: int) -> Body:
     if depth > MAX_DEPTH:
         raise CacheError("nested too deeply")
-    attrs, blocks = _list(data, 2)
+    if type(data) is not list or len(data) != 2:
+        raise CacheError("bad shape")
+    attrs, blocks = data
+    if type(attrs) is not list or type(blocks) is not list:
+        raise CacheError("bad shape")
     body = Body()
-    for item in _list(attrs):
-        name, expr, start, end = _list(item, 4)
-        name = _text(name)
-        if name in body.attributes:
+    attributes = body.attributes
+    inner = depth + 1
+    for item in attrs:
+        if type(item) is not list or len(item) != 4:
+            raise CacheError("bad shape")
+        name, expr, start, end = item
+        if type(name) is not str:
+            raise CacheError("expected text")
+        if name in attributes:
             raise CacheError("attribute defined twice")
-        body.attributes[name] = Attribute(name, _dexpr(expr, depth + 1), _line(start), _line(end))
-    for item in _list(blocks):
-        btype, labels, inner, start, end = _list(item, 5)
-        body.blocks.append(Block(_text(btype), tuple(_text(x) for x in _list(labels)),
-                                 _dbody(inner, depth + 1), _line(start), _line(end)))
+        attributes[name] = Attribute(name, _dexpr(expr, inner), _line(start), _line(end))
+    append = body.blocks.append
+    for item in blocks:
+        if type(item) is not list or len(item) != 5:
+            raise CacheError("bad shape")
+        btype, labels, content, start, end = item
+        if type(btype) is not str or type(labels) is not list:
+            raise CacheError("bad block")
+        for label in labels:
+            if type(label) is not str:
+                raise CacheError("expected text")
+        append(Block(btype, tuple(labels), _dbody(content, inner), _line(start), _line(end)))
     return body
 
 
-def _dexpr(data: Any, depth: int) -> Any:
+_SCALARS = (str, int, float, bool)
+_ARITY = {"L": 1, "T": 1, "U": 1, "O": 1, "N": 1, "G": 2, "I": 2, "S": 2, "C": 3, "Q": 3, "B": 3,
+          "P": 2, "F": 7, "X": 1}
+
+
+def _dexpr(node: Any, depth: int) -> Any:
+    """One expression node, checked: known tag, arity, and the type of every field. One
+    function with the common tags first: decoding is most of a warm scan's cache reads."""
     if depth > MAX_DEPTH:
         raise CacheError("nested too deeply")
-    node = _list(data)
-    if not node or type(node[0]) is not str:
+    if type(node) is not list or not node or type(node[0]) is not str:
         raise CacheError("bad node")
-    tag, args, d = node[0], node[1:], depth + 1
-    handler = _DECODERS.get(tag)
-    if handler is None:
+    tag = node[0]
+    arity = _ARITY.get(tag)
+    if arity is None:
         raise CacheError(f"unknown node {tag[:8]!r}")
-    arity, build = handler
-    if len(args) != arity:
+    if len(node) != arity + 1:
         raise CacheError(f"bad node {tag!r}")
-    return build(args, d)
-
-
-def _dlit(args: list[Any], d: int) -> Lit:
-    value = args[0]
-    if value is not None and type(value) not in (str, int, float, bool):
-        raise CacheError("bad literal")
-    return Lit(value)
-
-
-def _dtemplate(args: list[Any], d: int) -> TemplateExpr:
-    return TemplateExpr(tuple(p if type(p) is str else _dexpr(p, d) for p in _list(args[0])))
+    d = depth + 1
+    if tag == "L":
+        value = node[1]
+        if value is not None and type(value) not in _SCALARS:
+            raise CacheError("bad literal")
+        return Lit(value)
+    if tag == "T":
+        parts = node[1]
+        if type(parts) is not list:
+            raise CacheError("bad shape")
+        return TemplateExpr(tuple(p if type(p) is str else _dexpr(p, d) for p in parts))
+    if tag == "G":
+        return GetAttr(_dexpr(node[1], d), _text(node[2]))
+    if tag == "N":
+        return Name(_text(node[1]))
+    if tag == "U":
+        items = node[1]
+        if type(items) is not list:
+            raise CacheError("bad shape")
+        return TupleExpr(tuple(_dexpr(i, d) for i in items))
+    if tag == "O":
+        items = node[1]
+        if type(items) is not list:
+            raise CacheError("bad shape")
+        pairs = []
+        for item in items:
+            if type(item) is not list or len(item) != 2:
+                raise CacheError("bad shape")
+            pairs.append((_dexpr(item[0], d), _dexpr(item[1], d)))
+        return ObjectExpr(tuple(pairs))
+    if tag == "C":
+        args = node[2]
+        if type(args) is not list:
+            raise CacheError("bad shape")
+        return Call(_text(node[1]), tuple(_dexpr(a, d) for a in args), _dbool(node[3]))
+    if tag == "I":
+        return Index(_dexpr(node[1], d), _dexpr(node[2], d))
+    if tag == "S":
+        return _dsplat(node[1:], d)
+    if tag == "Q":
+        return Conditional(_dexpr(node[1], d), _dexpr(node[2], d), _dexpr(node[3], d))
+    if tag == "B":
+        return BinOp(_text(node[1]), _dexpr(node[2], d), _dexpr(node[3], d))
+    if tag == "P":
+        return UnaryOp(_text(node[1]), _dexpr(node[2], d))
+    if tag == "F":
+        return _dfor(node[1:], d)
+    return Unsupported(_text(node[1]))  # "X"
 
 
 def _dsplat(args: list[Any], d: int) -> Splat:
@@ -225,25 +283,6 @@ def _dfor(args: list[Any], d: int) -> ForExpr:
                    None if cond is None else _dexpr(cond, d), _dbool(grouping))
 
 
-_DECODERS: dict[str, tuple[int, Callable[[list[Any], int], Any]]] = {
-    "L": (1, _dlit),
-    "T": (1, _dtemplate),
-    "U": (1, lambda a, d: TupleExpr(tuple(_dexpr(i, d) for i in _list(a[0])))),
-    "O": (1, lambda a, d: ObjectExpr(tuple((_dexpr(k, d), _dexpr(v, d))
-                                           for k, v in (_list(i, 2) for i in _list(a[0]))))),
-    "N": (1, lambda a, d: Name(_text(a[0]))),
-    "G": (2, lambda a, d: GetAttr(_dexpr(a[0], d), _text(a[1]))),
-    "I": (2, lambda a, d: Index(_dexpr(a[0], d), _dexpr(a[1], d))),
-    "S": (2, _dsplat),
-    "C": (3, lambda a, d: Call(_text(a[0]), tuple(_dexpr(x, d) for x in _list(a[1])), _dbool(a[2]))),
-    "Q": (3, lambda a, d: Conditional(_dexpr(a[0], d), _dexpr(a[1], d), _dexpr(a[2], d))),
-    "B": (3, lambda a, d: BinOp(_text(a[0]), _dexpr(a[1], d), _dexpr(a[2], d))),
-    "P": (2, lambda a, d: UnaryOp(_text(a[0]), _dexpr(a[1], d))),
-    "F": (7, _dfor),
-    "X": (1, lambda a, d: Unsupported(_text(a[0]))),
-}
-
-
 # --------------------------------------------------------------------------- the store
 
 
@@ -251,13 +290,35 @@ def parser_id() -> str:
     """Parser version plus a hash of the parser's source: entries of other code never match."""
     global _PARSER_ID
     if _PARSER_ID is None:
-        from sod_iac.load.hcl import PARSER_VERSION
-
-        digest = hashlib.sha256(f"format {FORMAT}|{PARSER_VERSION}".encode())
+        digest = hashlib.sha256(f"format {FORMAT}|{_library_versions()}".encode())
         for name in _SOURCES:
             digest.update(name.encode() + b"\0" + (_HERE / name).read_bytes())
         _PARSER_ID = digest.hexdigest()
     return _PARSER_ID
+
+
+def _library_versions() -> str:
+    """The versions of python-hcl2 and lark, read from the files that state them without
+    importing either: importing them costs more than a warm scan's cache reads, and a scan
+    that finds every file in the cache never needs them."""
+    import importlib.util
+
+    parts = []
+    for module, file in _LIBRARY_VERSION_FILES:
+        try:
+            spec = importlib.util.find_spec(module)
+            origin = spec.origin if spec is not None else None
+            if origin is None:
+                raise OSError(module)
+            parts.append(hashlib.sha256(Path(origin).with_name(file).read_bytes()).hexdigest())
+        except (OSError, ImportError, ValueError):
+            from sod_iac.load.hcl import PARSER_VERSION  # the library imported, for its version
+
+            parts.append(PARSER_VERSION)
+    return "|".join(parts)
+
+
+_LIBRARY_VERSION_FILES = (("hcl2", "version.py"), ("lark", "__init__.py"))
 
 
 _PARSER_ID: str | None = None
@@ -275,8 +336,9 @@ class ParseCache:
         name = hashlib.sha256(f"{parser_id()}|{kind}|{digest}".encode()).hexdigest()
         return self.directory / name[:2] / f"{name}.json", name
 
-    def get(self, kind: str, text: str, path: str) -> ParsedFile | None:
-        digest = _content_hash(text)
+    def get(self, kind: str, text: str, path: str, digest: str | None = None) -> ParsedFile | None:
+        """The cached tree of `text` (`digest`: its content_hash, when the caller has it)."""
+        digest = digest or content_hash(text)
         file, name = self._entry(kind, digest)
         try:
             raw = file.read_bytes()
@@ -299,10 +361,10 @@ class ParseCache:
             self._drop(file)
             return None
 
-    def put(self, kind: str, text: str, tree: ParsedFile) -> None:
+    def put(self, kind: str, text: str, tree: ParsedFile, digest: str | None = None) -> None:
         if not self.writable:
             return
-        digest = _content_hash(text)
+        digest = digest or content_hash(text)
         file, name = self._entry(kind, digest)
         try:
             payload = json.dumps(encode(tree), separators=(",", ":"), ensure_ascii=False).encode()
@@ -331,8 +393,12 @@ class ParseCache:
             pass
 
 
-def _content_hash(text: str) -> str:
+def content_hash(text: str) -> str:
+    """The key of a text: files with the same text share one entry (and one parse)."""
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_content_hash = content_hash
 
 
 def _secret() -> bytes:

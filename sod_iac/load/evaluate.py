@@ -15,7 +15,7 @@ import json
 import math
 from typing import Any, Callable, Protocol
 
-from sod_iac.load.functions import CallError
+from sod_iac.load.functions import CallError, call_function
 from sod_iac.load.hcl_ast import (
     BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
     TemplateExpr, TupleExpr, UnaryOp, Unsupported,
@@ -91,13 +91,17 @@ class Evaluator:
         return child
 
     def eval(self, expr: Any) -> Any:
-        self.depth += 1
+        kind = type(expr)
+        depth = self.depth
+        if depth >= MAX_DEPTH:
+            return Unknown("expression nested too deeply")
+        if kind is Lit:  # the most common node, and a leaf
+            return expr.value
+        self.depth = depth + 1
         try:
-            if self.depth > MAX_DEPTH:
-                return Unknown("expression nested too deeply")
-            return _DISPATCH[type(expr)](self, expr)
+            return _DISPATCH[kind](self, expr)
         finally:
-            self.depth -= 1
+            self.depth = depth
 
     # --- leaves ---------------------------------------------------------------------------
     def _lit(self, expr: Lit) -> Any:
@@ -184,8 +188,6 @@ class Evaluator:
         special = self.scope.call(name, args, expr.args)
         if special is not None:
             return special
-        from sod_iac.load.functions import call_function
-
         result = call_function(name, args)
         if name in SET_FUNCTIONS and type(result) is list:
             return SetValue(result)

@@ -12,6 +12,10 @@ from pathlib import Path
 from sod_iac.model import LoadError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
+PLAN_SIZE_FACTOR = 50
+"""Plan JSON may be this many times larger than the limit for code (--max-file-size): 500M by
+default. A plan is ~10 times the size of its code, and JSON parses hundreds of times faster
+per byte than HCL, so one limit for both would refuse plans of quite ordinary estates."""
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".sod-iac-cache", "__pycache__"}
 
 
@@ -114,13 +118,20 @@ def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
         stack.extend(reversed(subdirs))
 
 
-def read_text(path: Path, rel: str, max_size: int) -> tuple[str | None, LoadError | None]:
-    """Read a file as UTF-8 text, refusing huge, binary and mis-encoded files clearly."""
+def size_limit(kind: str, max_file_size: int) -> int:
+    """The size limit for a file of `kind` (file_kind; "json" is a plan or maybe one)."""
+    return max_file_size * PLAN_SIZE_FACTOR if kind == "json" else max_file_size
+
+
+def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str | None, LoadError | None]:
+    """Read a file as UTF-8 text, refusing huge, binary and mis-encoded files clearly.
+    `kind` "json" (a plan) names the limit for plan JSON in the error."""
     try:
         size = path.stat().st_size
         if size > max_size:
+            limit = f"{PLAN_SIZE_FACTOR} x --max-file-size, for plan JSON" if kind == "json" else "--max-file-size"
             return None, LoadError(path=rel, message=(
-                f"file is {size:,} bytes, over the {max_size:,}-byte limit (--max-file-size); not analysed"))
+                f"file is {size:,} bytes, over the {max_size:,}-byte limit ({limit}); not analysed"))
         data = path.read_bytes()
     except OSError as exc:
         return None, LoadError(path=rel, message=_os_message(exc))

@@ -148,78 +148,88 @@ def traversal_roots(expr: Any) -> list[list[str]]:
     """Every static reference in an expression as a list of names: `aws_iam_role.app.arn` ->
     ["aws_iam_role", "app", "arn"]. Indexes stop the path; used for `references`."""
     found: list[list[str]] = []
-
-    def path_of(node: Any) -> list[str] | None:
-        names: list[str] = []
-        suffix = ""
-        while True:
-            if isinstance(node, GetAttr):
-                names.append(node.name + suffix)
-                suffix = ""
-                node = node.obj
-            elif isinstance(node, Index) and isinstance(node.key, Lit) \
-                    and isinstance(node.key.value, (str, int)) and not isinstance(node.key.value, bool):
-                # a literal instance key stays on the name: x["a"].arn -> ["x", 'r["a"]', "arn"]
-                key = node.key.value
-                suffix = (f'["{key}"]' if isinstance(key, str) else f"[{key}]") + suffix
-                node = node.obj
-            elif isinstance(node, (Index, Splat)):
-                names.clear()  # a computed index: keep the prefix only (x[var.i].arn -> x)
-                suffix = ""
-                node = node.obj
-            elif isinstance(node, Name):
-                names.append(node.name + suffix)
-                return list(reversed(names))
-            else:
-                return None
-
-    def walk(node: Any) -> None:
-        if isinstance(node, (GetAttr, Index, Splat, Name)):
-            path = path_of(node)
-            if path:
-                found.append(path)
-            # walk the chain only for what it contains besides the path: index keys, and the
-            # base when it is not a name (e.g. a function call result being indexed)
-            while isinstance(node, (GetAttr, Index, Splat)):
-                if isinstance(node, Index):
-                    walk(node.key)
-                elif isinstance(node, Splat):
-                    for kind, arg in node.ops:
-                        if kind == "index":
-                            walk(arg)
-                node = node.obj
-            if not isinstance(node, Name):
-                walk(node)
-        elif isinstance(node, TemplateExpr):
-            for p in node.parts:
-                if not isinstance(p, str):
-                    walk(p)
-        elif isinstance(node, TupleExpr):
-            for i in node.items:
-                walk(i)
-        elif isinstance(node, ObjectExpr):
-            for k, v in node.items:
-                walk(k)
-                walk(v)
-        elif isinstance(node, Call):
-            for a in node.args:
-                walk(a)
-        elif isinstance(node, Conditional):
-            walk(node.cond)
-            walk(node.then)
-            walk(node.otherwise)
-        elif isinstance(node, BinOp):
-            walk(node.left)
-            walk(node.right)
-        elif isinstance(node, UnaryOp):
-            walk(node.operand)
-        elif isinstance(node, ForExpr):
-            for part in (node.collection, node.key_expr, node.value_expr, node.cond):
-                if part is not None:
-                    walk(part)
-
-    walk(expr)
+    if type(expr) is not Lit:
+        _walk_roots(expr, found)
     return found
+
+
+def _root_path(node: Any) -> list[str] | None:
+    names: list[str] = []
+    suffix = ""
+    while True:
+        kind = type(node)
+        if kind is GetAttr:
+            names.append(node.name + suffix)
+            suffix = ""
+            node = node.obj
+        elif kind is Index and type(node.key) is Lit \
+                and isinstance(node.key.value, (str, int)) and not isinstance(node.key.value, bool):
+            # a literal instance key stays on the name: x["a"].arn -> ["x", 'r["a"]', "arn"]
+            key = node.key.value
+            suffix = (f'["{key}"]' if isinstance(key, str) else f"[{key}]") + suffix
+            node = node.obj
+        elif kind is Index or kind is Splat:
+            names.clear()  # a computed index: keep the prefix only (x[var.i].arn -> x)
+            suffix = ""
+            node = node.obj
+        elif kind is Name:
+            names.append(node.name + suffix)
+            names.reverse()
+            return names
+        else:
+            return None
+
+
+def _walk_roots(node: Any, found: list[list[str]]) -> None:
+    kind = type(node)
+    if kind is Lit:
+        return
+    if kind is GetAttr or kind is Index or kind is Splat or kind is Name:
+        path = _root_path(node)
+        if path:
+            found.append(path)
+        # walk the chain only for what it contains besides the path: index keys, and the
+        # base when it is not a name (e.g. a function call result being indexed)
+        while True:
+            kind = type(node)
+            if kind is Index:
+                _walk_roots(node.key, found)
+            elif kind is Splat:
+                for op, arg in node.ops:
+                    if op == "index":
+                        _walk_roots(arg, found)
+            elif kind is not GetAttr:
+                break
+            node = node.obj
+        if kind is not Name:
+            _walk_roots(node, found)
+    elif kind is TemplateExpr:
+        for p in node.parts:
+            if type(p) is not str:
+                _walk_roots(p, found)
+    elif kind is TupleExpr:
+        for i in node.items:
+            _walk_roots(i, found)
+    elif kind is ObjectExpr:
+        for k, v in node.items:
+            _walk_roots(k, found)
+            _walk_roots(v, found)
+    elif kind is Call:
+        for a in node.args:
+            _walk_roots(a, found)
+    elif kind is Conditional:
+        _walk_roots(node.cond, found)
+        _walk_roots(node.then, found)
+        _walk_roots(node.otherwise, found)
+    elif kind is BinOp:
+        _walk_roots(node.left, found)
+        _walk_roots(node.right, found)
+    elif kind is UnaryOp:
+        _walk_roots(node.operand, found)
+    elif kind is ForExpr:
+        for part in (node.collection, node.key_expr, node.value_expr, node.cond):
+            if part is not None:
+                _walk_roots(part, found)
 
 
 def closing_brace(text: str, i: int) -> int | None:

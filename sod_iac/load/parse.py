@@ -6,10 +6,11 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain, compress
 from pathlib import Path
 from typing import Any, Callable
 
-from sod_iac.load.cache import open_cache, parse_cached
+from sod_iac.load.cache import content_hash, open_cache, parse_cached
 from sod_iac.load.files import read_text
 from sod_iac.load.hcl_ast import ParsedFile
 from sod_iac.model import LoadError
@@ -28,38 +29,28 @@ class Parsed:
     tree: ParsedFile | None = None
     data: Any = None
     error: LoadError | None = None
+    depth: int | None = None
+    """JSON: how deep `data` nests (json_depth)."""
 
 
 Job = tuple  # (path, rel, kind, max_size) or (path, rel, kind, max_size, cache_dir)
 
 
 def parse_one(job: Job) -> Parsed:
-    """Read and parse one file; with a cache folder (5th item), through the parse cache."""
+    """Read and parse one file (a variables file, a module's file; plans go through
+    parse_all); with a cache folder (5th item), through the parse cache."""
     path, rel, kind, max_size = job[:4]
     text, error = read_text(path, rel, max_size)
     if error is not None:
         return Parsed(path, rel, kind, error=error)
     assert text is not None
-    if kind in ("json",) or rel.endswith(".tfvars.json"):
+    if _is_json(kind, rel):
         return _parse_json(path, rel, kind, text)
     from sod_iac.load.hcl import parse_hcl, parse_tf_json
 
     cache = open_cache(job[4]) if len(job) > 4 else None
     tree = parse_cached(cache, kind, text, rel, parse_tf_json if kind == "tf.json" else parse_hcl)
     return _tree_result(path, rel, kind, tree)
-
-
-def _from_cache(job: Job) -> Parsed | None:
-    """The result of a job when its tree is in the cache (or its file cannot be read), else None."""
-    path, rel, kind, max_size, cache_dir = job
-    if kind == "json" or rel.endswith(".tfvars.json"):
-        return None
-    text, error = read_text(path, rel, max_size)
-    if error is not None:
-        return Parsed(path, rel, kind, error=error)
-    cache = open_cache(cache_dir)
-    tree = cache.get(kind, text or "", rel) if cache is not None else None
-    return None if tree is None else _tree_result(path, rel, kind, tree)
 
 
 def _tree_result(path: Path, rel: str, kind: str, tree: ParsedFile) -> Parsed:
@@ -69,7 +60,7 @@ def _tree_result(path: Path, rel: str, kind: str, tree: ParsedFile) -> Parsed:
 
 
 def _parse_json(path: Path, rel: str, kind: str, text: str) -> Parsed:
-    if not text.strip():
+    if not text or text.isspace():  # (not text.strip(): a copy of a plan's hundreds of MB)
         return Parsed(path, rel, kind, error=LoadError(path=rel, message="empty file: expected JSON"))
     try:
         data = json.loads(text)
@@ -80,10 +71,11 @@ def _parse_json(path: Path, rel: str, kind: str, text: str) -> Parsed:
         return Parsed(path, rel, kind, error=LoadError(path=rel, message=message, line=exc.lineno))
     except RecursionError:
         return Parsed(path, rel, kind, error=LoadError(path=rel, message="JSON nested too deeply to analyse"))
-    if _depth_exceeds(data, MAX_JSON_DEPTH):
+    depth = json_depth(data, MAX_JSON_DEPTH)
+    if depth > MAX_JSON_DEPTH:
         return Parsed(path, rel, kind, error=LoadError(
             path=rel, message=f"JSON nested deeper than {MAX_JSON_DEPTH} levels; not analysed"))
-    return Parsed(path, rel, kind, data=data)
+    return Parsed(path, rel, kind, data=data, depth=depth)
 
 
 def _unclosed(text: str) -> bool:
@@ -106,55 +98,110 @@ def _unclosed(text: str) -> bool:
     return quote or depth > 0
 
 
-def _depth_exceeds(data: Any, limit: int) -> bool:
-    stack = [(data, 1)]
-    while stack:
-        node, depth = stack.pop()
+def json_depth(data: Any, limit: int) -> int:
+    """How deep JSON data nests: 1 for a scalar, 2 for a list of scalars, ...; `limit` + 1 as
+    soon as it is deeper than `limit`. Level by level, with C-level iterators only: a plan
+    holds millions of values, and a walk node by node in Python costs more than parsing it."""
+    level = [data]
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
-    return False
+            return depth
+        kinds = list(map(type, level))
+        dicts = list(compress(level, map(_IS_DICT, kinds)))
+        lists = list(compress(level, map(_IS_LIST, kinds)))
+        if not dicts and not lists:
+            break
+        level = list(chain(chain.from_iterable(map(dict.values, dicts)), chain.from_iterable(lists)))
+    return depth
+
+
+_IS_DICT = {dict}.__contains__  # json.loads makes exact dicts and lists
+_IS_LIST = {list}.__contains__
 
 
 def parse_all(jobs: list[tuple[Path, str, str, int]], workers: int | None,
               progress: Callable[[int, int], None] | None = None,
               cache_dir: str | os.PathLike[str] | None = None) -> list[Parsed]:
-    """Parse every file; results in input order. Small inputs are parsed in-process.
+    """Parse every file; results in input order.
 
-    With `cache_dir`, trees are looked up first (in this process: a hit costs a read, a hash
-    and a load) and only the misses are parsed, in parallel when there are enough of them;
-    the workers store what they parse."""
+    Every file is read here, once. JSON (plans, variables files) is parsed here too: the
+    parse is C code, and a worker would spend longer pickling the data back. Files of the
+    same kind and text are parsed once and share the tree (copied modules are common, and a
+    tree only depends on the text). With `cache_dir`, trees are looked up first and only the
+    misses are parsed, in a process pool when there are enough of them (a warm scan starts
+    no pool); whoever parses a tree stores it."""
     total = len(jobs)
     workers = workers or os.cpu_count() or 1
+    cache = open_cache(cache_dir)
     results: list[Parsed | None] = [None] * total
     done = 0
-    pending: list[tuple[int, Job]] = []
-    for i, job in enumerate(jobs):
-        if cache_dir is not None:
-            job = (*job[:4], os.fspath(cache_dir))
-            hit = _from_cache(job)
-            if hit is not None:
-                results[i] = hit
-                done += 1
-                if progress:
-                    progress(done, total)
-                continue
-        pending.append((i, job))
-    if workers <= 1 or len(pending) < PARALLEL_MIN_FILES:
-        for i, job in pending:
-            results[i] = parse_one(job)
-            done += 1
-            if progress:
-                progress(done, total)
+
+    def finish(i: int, result: Parsed) -> None:
+        nonlocal done
+        results[i] = result
+        done += 1
+        if progress:
+            progress(done, total)
+
+    # (kind, content hash) -> the text and every job that has it
+    texts: dict[tuple[str, str], str] = {}
+    sharing: dict[tuple[str, str], list[int]] = {}
+    for i, (path, rel, kind, max_size) in enumerate(jobs):
+        text, error = read_text(path, rel, max_size, kind)
+        if error is not None:
+            finish(i, Parsed(path, rel, kind, error=error))
+        elif _is_json(kind, rel):
+            assert text is not None
+            finish(i, _parse_json(path, rel, kind, text))
+        else:
+            assert text is not None
+            key = (kind, content_hash(text))
+            if key not in sharing:
+                texts[key] = text
+                sharing[key] = []
+            sharing[key].append(i)
+
+    def deliver(key: tuple[str, str], tree: ParsedFile) -> None:
+        for i in sharing[key]:
+            path, rel, kind, _ = jobs[i]
+            finish(i, _tree_result(path, rel, kind, tree if tree.path == rel else
+                                   ParsedFile(rel, tree.body, tree.error, tree.error_line)))
+
+    misses: list[tuple[str, str, str, str, str | None]] = []
+    for key, text in texts.items():
+        kind, digest = key
+        rel = jobs[sharing[key][0]][1]
+        tree = cache.get(kind, text, rel, digest) if cache is not None else None
+        if tree is not None:
+            deliver(key, tree)
+        else:
+            misses.append((kind, text, rel, digest, None if cache_dir is None else os.fspath(cache_dir)))
+    if workers <= 1 or len(misses) < PARALLEL_MIN_FILES:
+        for miss in misses:
+            deliver((miss[0], miss[3]), _parse_text(miss))
     else:
-        chunk = max(1, len(pending) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for (i, _), result in zip(pending, pool.map(parse_one, [j for _, j in pending], chunksize=chunk)):
-                results[i] = result
-                done += 1
-                if progress:
-                    progress(done, total)
+        # chunks: a task per file would cost more in messages than small files take to parse
+        chunk = max(1, len(misses) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=min(workers, len(misses))) as pool:
+            for miss, tree in zip(misses, pool.map(_parse_text, misses, chunksize=chunk)):
+                deliver((miss[0], miss[3]), tree)
     return [r for r in results if r is not None]
+
+
+def _is_json(kind: str, rel: str) -> bool:
+    return kind == "json" or rel.endswith(".tfvars.json")
+
+
+def _parse_text(job: tuple[str, str, str, str, str | None]) -> ParsedFile:
+    """Parse one HCL (or .tf.json) text and store the tree in the cache, if there is one.
+    Runs in a pool worker or in this process."""
+    kind, text, rel, digest, cache_dir = job
+    from sod_iac.load.hcl import parse_hcl, parse_tf_json
+
+    tree = (parse_tf_json if kind == "tf.json" else parse_hcl)(text, rel)
+    cache = open_cache(cache_dir)
+    if cache is not None:
+        cache.put(kind, text, tree, digest)
+    return tree

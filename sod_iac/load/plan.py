@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any, Callable
 
 from sod_iac.model import LoadError, Location, Resource, Variable
@@ -32,10 +33,15 @@ def is_plan(data: object) -> bool:
 
 
 def load_plan(
-    data: dict, rel_path: str, locate: Callable[[str], Location | None] | None = None
+    data: dict, rel_path: str, locate: Callable[[str], Location | None] | None = None,
+    depth: int | None = None,
 ) -> tuple[list[Resource], list[Variable], list[LoadError]]:
-    """Resources and root variables of the planned future state, plus what could not be read."""
-    loader = _PlanLoader(rel_path, locate)
+    """Resources and root variables of the planned future state, plus what could not be read.
+
+    `depth`: how deep `data` nests (sod_iac.load.parse.json_depth), from a caller that hands
+    the data over: the loader may then change it in place. Within MAX_DEPTH nothing needs
+    cutting, so the values are used as they are instead of copied (most of a plan's load)."""
+    loader = _PlanLoader(rel_path, locate, owned=depth is not None and depth <= MAX_DEPTH)
     try:
         return loader.run(data)
     except Exception as exc:  # last line of defence: a loader must never raise
@@ -95,12 +101,14 @@ def _split_address(address: str) -> tuple[str, str, str, str, Any] | None:
     return address[:module_end], mode, rest[0][0], rest[1][0], index
 
 
+@lru_cache(maxsize=4096)
 def _module_calls(module: str) -> tuple[str, ...]:
     """`module.a[0].module.b` -> ("a", "b"): the configuration is per call, not per instance."""
     names = [value for value, is_key, _ in _steps(module) if not is_key]
     return tuple(names[1::2])
 
 
+@lru_cache(maxsize=65536)  # a plan repeats its references (var.env, a role's arn) many times
 def _split_reference(ref: str) -> tuple[str, str, str, str] | None:
     """(kind, subject, subject without instance key, attribute) of a module-relative reference."""
     steps = _steps(ref)
@@ -236,8 +244,15 @@ def _fill(container: Any, key: Any, mark: Any, path: list[Any], resolve: Callabl
 # --- the loader --------------------------------------------------------------------------
 
 
+def _as_is(value: Any) -> tuple[Any, bool]:
+    """_bounded for data known to be shallow enough and ours to change: no copy, no cut."""
+    return value, False
+
+
 class _PlanLoader:
-    def __init__(self, rel_path: str, locate: Callable[[str], Location | None] | None) -> None:
+    def __init__(self, rel_path: str, locate: Callable[[str], Location | None] | None,
+                 owned: bool = False) -> None:
+        self.bounded = _as_is if owned else _bounded
         self.rel_path = rel_path
         self.locate = locate
         self.resources: list[Resource] = []
@@ -388,9 +403,9 @@ class _PlanLoader:
         module, mode, rtype, name, index = parts
         change = change_entry.get("change") if change_entry else None
         change = change if isinstance(change, dict) else {}
-        values, cut = _bounded(raw.get(values_key) if values_key else None)
+        values, cut = self.bounded(raw.get(values_key) if values_key else None)
         if values is None:
-            values, cut = _bounded(change.get("after"))
+            values, cut = self.bounded(change.get("after"))
         if not isinstance(values, dict):
             if values is not None:
                 self.error(f"{where} ({address}): values: expected an object, got {type(values).__name__}")
@@ -399,17 +414,17 @@ class _PlanLoader:
             self.error(f"{address}: values nested deeper than {MAX_DEPTH} levels; deeper parts treated as unknown")
 
         for mark in (raw.get("sensitive_values"), change.get("after_sensitive")):
-            mark, _ = _bounded(mark)
+            mark, _ = self.bounded(mark)
             if mark is True:
                 mark = {k: True for k in values}
             _mask({"": values}, "", mark)
 
         config = self.config.get((_module_calls(module), mode, rtype, name), {})
-        expressions, _ = _bounded(config.get("expressions"))
+        expressions, _ = self.bounded(config.get("expressions"))
         expressions = expressions if isinstance(expressions, dict) else {}
         references: dict[str, set[str]] = {}
         self.collect_references(expressions, "", module, references)
-        unknown, _ = _bounded(change.get("after_unknown"))
+        unknown, _ = self.bounded(change.get("after_unknown"))
         _fill({"": values}, "", unknown, [], lambda path, width: self.unknown_at(expressions, path, width, module), 0)
 
         try:
@@ -482,7 +497,7 @@ class _PlanLoader:
             if not isinstance(entry, dict):
                 self.error(f'variables.{name}: expected an object with a "value"')
                 continue
-            value, cut = _bounded(entry.get("value"))
+            value, cut = self.bounded(entry.get("value"))
             if cut:
                 self.error(f"variables.{name}: value nested deeper than {MAX_DEPTH} levels")
             value = Unknown("sensitive") if sensitive else value

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text
+from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text, size_limit
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, literal_values
@@ -35,7 +35,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
             continue  # an unrelated JSON file in the tree (package.json, ...)
         if kind is None:
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
-        work.append((path, found.rel(path), kind, max_file_size))
+        work.append((path, found.rel(path), kind, size_limit(kind, max_file_size)))
     work.extend(_code_beside_plans(found, root, repo_root is not None, max_file_size))
     parsed = parse_all(work, jobs, progress, cache_dir)
 
@@ -69,7 +69,9 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     if plans:
         located = {r.address: r.location for r in loader.resources if r.location}
         for plan in plans:
-            resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located))
+            resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located),
+                                                          depth=plan.depth)
+            plan.data = None  # handed over (load_plan may have changed it): not used again
             for resource in resources:
                 resource.root = plan.rel
             project.resources.extend(resources)
@@ -105,8 +107,15 @@ def _looks_like_plan(path: Path) -> bool:
                                             or b'"resource_changes"' in head)
 
 
-def _locator(located: dict[str, Location]) -> Callable[[str], Location | None]:
-    """Map a plan address to the HCL block: exact instance, else the block without index."""
+def _locator(located: dict[str, Location]) -> Callable[[str], Location | None] | None:
+    """Map a plan address to the HCL block: exact instance, else the block without index,
+    else the first block whose address is the same without any index. None: no HCL."""
+    if not located:
+        return None
+    unindexed: dict[str, Location] = {}
+    for candidate, location in located.items():
+        unindexed.setdefault(_strip_indexes(candidate), location)
+
     def locate(address: str) -> Location | None:
         if address in located:
             return located[address]
@@ -115,11 +124,7 @@ def _locator(located: dict[str, Location]) -> Callable[[str], Location | None]:
             base = base[:base.rindex("[")]
             if base in located:
                 return located[base]
-        stripped = _strip_indexes(address)
-        for candidate, location in located.items():
-            if _strip_indexes(candidate) == stripped:
-                return location
-        return None
+        return unindexed.get(_strip_indexes(address))
     return locate
 
 

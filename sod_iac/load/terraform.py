@@ -102,6 +102,7 @@ class Loader:
         self.variables: list[Variable] = []
         self.skipped: list[SkippedModule] = []
         self.errors: list[LoadError] = []
+        self._roots: dict[int, tuple[Attribute, list[list[str]]]] = {}
 
     def rel(self, path: Path) -> str:
         try:
@@ -123,6 +124,14 @@ class Loader:
                                              location=Location(path=path, start_line=block.start_line,
                                                                end_line=block.end_line)))
             instance.collect()
+
+    def roots_of(self, attr: Attribute) -> list[list[str]]:
+        """traversal_roots of an argument, once per argument however many instances its
+        module has (the list is shared: callers only read it)."""
+        known = self._roots.get(id(attr))
+        if known is None:
+            known = self._roots[id(attr)] = (attr, traversal_roots(attr.expr))  # keeps attr alive
+        return known[1]
 
     def source_for(self, folder: Path) -> ModuleSource | None:
         if folder not in self.sources:
@@ -357,7 +366,9 @@ class ModuleInstance:
         """Addresses each argument refers to (`role` -> [`aws_iam_role.app`])."""
         out: dict[str, list[str]] = {}
         for name, attr in body.attributes.items():
-            refs = self._addresses(attr.expr)
+            if type(attr.expr) is Lit:
+                continue  # refers to nothing
+            refs = self._addresses(self.loader.roots_of(attr))
             if refs:
                 out[path + name] = refs
         for block in body.blocks:
@@ -372,9 +383,9 @@ class ModuleInstance:
                 out[key] = merged
         return out
 
-    def _addresses(self, expr: Any) -> list[str]:
+    def _addresses(self, roots: list[list[str]]) -> list[str]:
         found = set()
-        for names in traversal_roots(expr):
+        for names in roots:
             if names[0] == "data" and len(names) >= 3 \
                     and f"data.{names[1]}.{_base(names[2])}" in self.source.resources:
                 found.add(f"{self.prefix}data.{names[1]}.{names[2]}")
@@ -466,6 +477,8 @@ class ModuleInstance:
                 name=name, module=self.prefix.rstrip("."), sensitive=is_sensitive,
                 value=Unknown("sensitive") if is_sensitive else self.var(name),
                 location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
+        root = loader.rel(self.root_dir)
+        module = self.prefix.rstrip(".")
         for key, (block, path) in self.source.resources.items():
             mode = "data" if key.startswith("data.") else "managed"
             rtype, rname = block.labels
@@ -475,10 +488,10 @@ class ModuleInstance:
                 for address, index, names in self._instances(key):
                     loader.resources.append(Resource(
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
-                        module=self.prefix.rstrip("."), index=index,
+                        module=module, index=index,
                         values=self.instance_values(key, address, names), references=references,
                         location=location, source="hcl", module_dir=self.source.rel,
-                        root=loader.rel(self.root_dir)))
+                        root=root))
             except RecursionError:
                 loader.errors.append(LoadError(path=path, line=block.start_line, message=(
                     f"line {block.start_line}: {self.prefix}{key}: expressions nested too deeply")))

@@ -52,20 +52,31 @@ def _register(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(impl)
+        fewest, most = _arity(signature)
         for name in names:
-            FUNCTIONS[name] = functools.partial(_invoke, name, impl, signature)
+            FUNCTIONS[name] = functools.partial(_invoke, name, impl, signature, fewest, most)
         return impl
 
     return decorate
 
 
-def _invoke(name: str, impl: Callable[..., Any], signature: inspect.Signature, *args: Any) -> Any:
+def _arity(signature: inspect.Signature) -> tuple[float, float]:
+    """How many positional arguments `signature.bind(*args)` accepts, at least and at most."""
+    params = list(signature.parameters.values())
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    fewest: float = sum(1 for p in positional if p.default is p.empty)
+    if any(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params):
+        fewest = float("inf")  # never bound by position alone
+    most = float("inf") if any(p.kind is p.VAR_POSITIONAL for p in params) else len(positional)
+    return fewest, most
+
+
+def _invoke(name: str, impl: Callable[..., Any], signature: inspect.Signature, fewest: float,
+            most: float, *args: Any) -> Any:
     failed = _find_call_error(args)
     if failed is not None:
         return failed
-    try:
-        signature.bind(*args)
-    except TypeError:
+    if not fewest <= len(args) <= most:  # what signature.bind(*args) checks, without its cost
         return CallError(f"{name}(): {_arity_text(signature, len(args))}")
     try:
         return impl(*args)
@@ -97,6 +108,8 @@ def _arity_text(signature: inspect.Signature, given: int) -> str:
 
 
 def _find_call_error(value: Any) -> CallError | None:
+    if type(value) is str:  # most leaves
+        return None
     if isinstance(value, CallError):
         return value
     if isinstance(value, Template):
