@@ -578,9 +578,12 @@ def write_plan(teams: list[Team], path: Path) -> int:
     for team in teams:
         module = f"module.{team.key}"
         planned, config = [], []
+        state = _state_attributes(team)
         for res in team.resources:
             values = _plan_values(res.body)
             values.update(getattr(res, "plan_extra", {}))
+            for attr, value in state.get(res.address, {}).items():
+                values.setdefault(attr, value)
             instances = res.instances or [(None, values)]
             for index, inst_values in instances:
                 merged = dict(values)
@@ -624,6 +627,42 @@ def write_plan(teams: list[Team], path: Path) -> int:
     text = json.dumps(plan, separators=(",", ":"))
     path.write_text(text)
     return len(text)
+
+
+def _state_attributes(team: Team) -> dict[str, dict[str, Any]]:
+    """Computed attributes (arn, key_id, id, ...) of the team's resources as the state of an
+    existing estate holds them: every value the code reads from a resource (`aws_kms_key.data.arn`)
+    is known in a re-plan, so the plan shows it in that resource's values too."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def visit(value: Any) -> None:
+        if isinstance(value, X):
+            if len(value.refs) == 1 and value.hcl == value.refs[0] and isinstance(value.value, (str, int)):
+                address, _, attr = value.refs[0].rpartition(".")
+                found.setdefault(address, {}).setdefault(attr, value.value)
+        elif isinstance(value, Blk):
+            visit(value.body)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                visit(item)
+
+    for res in team.resources:
+        visit(res.body)
+    kinds = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group", "aws_iam_policy": "policy"}
+    for res in team.resources:
+        if res.mode != "managed" or res.instances:
+            continue
+        name = _plan_value(res.body.get("name"))
+        if res.type in kinds and isinstance(name, str):
+            found.setdefault(res.address, {}).setdefault("arn", _arn(kinds[res.type], name))
+        elif res.type == "aws_s3_bucket":
+            found.setdefault(res.address, {}).setdefault("arn", f"arn:aws:s3:::{_plan_value(res.body['bucket'])}")
+        elif res.type == "aws_sqs_queue" and isinstance(name, str):
+            found.setdefault(res.address, {}).setdefault("arn", f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}")
+    return found
 
 
 def _provider(rtype: str) -> str:

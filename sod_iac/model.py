@@ -7,7 +7,7 @@ scanned root with 1-based lines, and the versioned finding JSON.
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -155,6 +155,19 @@ class Evidence(BaseModel):
     location: Location | None = None
     duty: str | None = None
     """The duty this hop gives, when the rule knows it (draws duty -> grant in diagrams)."""
+
+
+def unique_evidence(hops: Iterable[Evidence]) -> list[Evidence]:
+    """The hops in order, each once (equal fields, as Evidence's ==), in linear time: reader
+    sets and escalation chains join thousands of hops, and `not in list` is quadratic."""
+    seen: set[tuple[Any, ...]] = set()
+    out: list[Evidence] = []
+    for hop in hops:
+        key = (hop.address, hop.detail, hop.location, hop.duty)
+        if key not in seen:
+            seen.add(key)
+            out.append(hop)
+    return out
 
 
 class Finding(BaseModel):

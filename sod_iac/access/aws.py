@@ -29,7 +29,7 @@ from sod_iac.access.aws_policy import (
 )
 from sod_iac.access.aws_policy.arn_match import fixed_ends
 from sod_iac.access.graph import Decision, Level, Principal, best, weakest
-from sod_iac.model import Evidence, Project
+from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
 
 ACTING_KINDS = ("role", "user", "permission-set")
@@ -446,11 +446,7 @@ class AwsAccess:
             if self.allowed_actions(who) >= everything:
                 evidence = [e for g in self.grants(who) if g.statement.effect == "Allow"
                             and not g.statement.unknown and self.actions_in(g.statement) for e in g.evidence]
-                unique: list[Evidence] = []
-                for item in (*hops, *evidence):
-                    if item not in unique:
-                        unique.append(item)
-                return unique
+                return unique_evidence((*hops, *evidence))
         return None
 
     def allowed_actions(self, principal: str, *, on_any_resource: bool = True) -> frozenset[str]:

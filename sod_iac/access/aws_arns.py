@@ -30,6 +30,9 @@ def arn_of(resource: Resource) -> str | None:
     its ARN format."""
     v = resource.values
     rtype = resource.type
+    stated = _text(v.get("arn"))
+    if stated and stated.startswith("arn:") and stated.count(":") >= 5:
+        return stated  # known, e.g. from the state in a plan of existing resources
     if rtype in _IAM_KINDS:
         name = _text(v.get("name")) or "*"
         return f"arn:aws:iam::*:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"

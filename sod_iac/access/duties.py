@@ -35,7 +35,7 @@ import yaml
 
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
-from sod_iac.model import Evidence
+from sod_iac.model import Evidence, unique_evidence
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
@@ -369,11 +369,8 @@ class Duties:
     # --- the questions -----------------------------------------------------------------
     def held(self, principal: Principal | str, duty: str, *, outside: str | None = None) -> list[Evidence]:
         """Evidence (duty-tagged hops) of every way the principal holds the duty now; [] if not."""
-        out: list[Evidence] = []
-        for h in self.holdings(principal, duty, outside=outside):
-            if h.held:
-                out.extend(e for e in h.evidence if e not in out)
-        return out
+        return unique_evidence(e for h in self.holdings(principal, duty, outside=outside) if h.held
+                               for e in h.evidence)
 
     def holdings(self, principal: Principal | str, duty: str, *, outside: str | None = None) -> list[Holding]:
         p = self.principal(principal)

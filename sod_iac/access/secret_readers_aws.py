@@ -43,7 +43,7 @@ from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principa
     statement_action_match
 from sod_iac.access.graph import Decision, Level, best, weakest
 from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
-from sod_iac.model import Evidence, Project, Resource
+from sod_iac.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.values import Ref, Template, Unknown
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
@@ -318,7 +318,7 @@ class AwsSecretReaders:
         level = weakest(read.level, decrypt.level)
         groups = tuple(self._groups_in(actor, [*read.evidence, *decrypt.evidence]))
         how = f"{read_action} ({_via(read.evidence)}); {decrypt.how}"
-        return Access(level, _unique([*read.evidence, *decrypt.evidence]), how, groups)
+        return Access(level, unique_evidence([*read.evidence, *decrypt.evidence]), how, groups)
 
     def _may_allow(self, actor: str, action: str, target: Target) -> bool:
         """Cheap, sound pre-check before the engine: can any Allow reach the target at all?
@@ -811,9 +811,3 @@ def _via(evidence: list[Evidence]) -> str:
     return ", ".join(e.address for e in evidence[:2])
 
 
-def _unique(items: list[Evidence]) -> list[Evidence]:
-    out: list[Evidence] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out

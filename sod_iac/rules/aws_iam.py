@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.access.graph import Principal
-from sod_iac.model import Evidence, Finding, Location
+from sod_iac.model import Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context, rule
 
 
@@ -37,9 +37,7 @@ def escalation(ctx: Context) -> Iterator[Finding]:
         hits = finder.held_paths(principal.id)
         if not hits:
             continue
-        evidence: list[Evidence] = []
-        for hit in hits:
-            evidence.extend(e for e in hit.evidence if e not in evidence)
+        evidence = unique_evidence(e for hit in hits for e in hit.evidence)
         first = hits[0]
         how = "; ".join(first.targets) or ", ".join(n.action for n in first.path.requires)
         others = f" (and {len(hits) - 1} more: {', '.join(h.path.id for h in hits[1:])})" if len(hits) > 1 else ""

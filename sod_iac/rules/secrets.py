@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
-from sod_iac.model import Evidence, Finding
+from sod_iac.model import Evidence, Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 
 _SCOPE_WORDS = {
@@ -71,12 +71,7 @@ def reader_evidence(ctx: Context, reader: Reader) -> list[Evidence]:
 
 
 def _evidence(ctx: Context, readers: list[Reader]) -> list[Evidence]:
-    out: list[Evidence] = []
-    for reader in readers:
-        for item in reader_evidence(ctx, reader):
-            if item not in out:
-                out.append(item)
-    return out
+    return unique_evidence(item for reader in readers for item in reader_evidence(ctx, reader))
 
 
 @rule("SOD301")
@@ -129,9 +124,7 @@ def reads_every_secret(ctx: Context) -> Iterator[Finding]:
         declared = ctx.project.resource(principal)
         anchor = principal if declared is not None else next(
             (e.address for h in hits for e in h.evidence if ctx.project.resource(e.address)), principal)
-        evidence: list[Evidence] = []
-        for hit in hits:
-            evidence.extend(e for e in hit.evidence if e not in evidence)
+        evidence = unique_evidence(e for hit in hits for e in hit.evidence)
         what = "; ".join(h.what for h in hits)
         message = f"{principal} can read {what}, without a condition or a resource that narrows it"
         yield ctx.finding("SOD303", anchor, message, principal=principal, evidence=evidence,
