@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
 from sod_iac.access import build_access, principal_addresses
+from sod_iac.gcpause import paused_gc
 from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary, fingerprint
 from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, finding_sort_key, run_rules
@@ -105,18 +106,19 @@ def judge_project(project: Project, options: ScanOptions, selected: list) -> tup
     seen: set[tuple[str, str | None]] = set()
     units = analysis_units(project)
     for key, unit in units:
-        access = build_access(unit)
-        ctx = Context(project=unit, access=access, config=dict(options.config))
-        for finding in run_rules(ctx, selected):
-            if key:
-                finding.fingerprint = fingerprint(finding.rule_id, finding.resource, finding.duties,
-                                                  finding.principal, root=key)
-            where = (finding.fingerprint, finding.location.path if finding.location else None)
-            if where not in seen:
-                seen.add(where)
-                findings.append(finding)
-        errors.extend(e for e in ctx.errors if e not in errors)
-        principals += len(principal_addresses(unit, access))
+        with paused_gc():  # the engines only build indexes and memos (sod_iac.gcpause)
+            access = build_access(unit)
+            ctx = Context(project=unit, access=access, config=dict(options.config))
+            for finding in run_rules(ctx, selected):
+                if key:
+                    finding.fingerprint = fingerprint(finding.rule_id, finding.resource, finding.duties,
+                                                      finding.principal, root=key)
+                where = (finding.fingerprint, finding.location.path if finding.location else None)
+                if where not in seen:
+                    seen.add(where)
+                    findings.append(finding)
+            errors.extend(e for e in ctx.errors if e not in errors)
+            principals += len(principal_addresses(unit, access))
     if len(units) > 1:
         findings.sort(key=finding_sort_key)
     return findings, errors, principals

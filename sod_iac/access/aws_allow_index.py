@@ -29,9 +29,11 @@ class AllowIndex:
 
     def __init__(self, aws: AwsAccess) -> None:
         self.aws = aws
-        self._wild: dict[str, list[tuple[str, Statement]]] = defaultdict(list)
-        self._by_address: dict[str, dict[str, list[tuple[str, Statement]]]] = defaultdict(lambda: defaultdict(list))
-        self._by_head: dict[str, dict[str, list[tuple[str, Statement]]]] = defaultdict(lambda: defaultdict(list))
+        # statements by action service, then by what their resources name; each with the
+        # identities it reaches (a managed policy's statements are shared by many)
+        self._wild: dict[str, dict[int, _Entry]] = defaultdict(dict)
+        self._by_address: dict[str, dict[str, dict[int, _Entry]]] = defaultdict(lambda: defaultdict(dict))
+        self._by_head: dict[str, dict[str, dict[int, _Entry]]] = defaultdict(lambda: defaultdict(dict))
         self._heads: dict[str, list[str]] = {}
         self._memo: dict[tuple[str | frozenset[str], str | None, str | None], frozenset[str]] = {}
         self._assumers: dict[str, set[str]] | None = None
@@ -51,19 +53,19 @@ class AllowIndex:
 
     def _add(self, service: str, identity: str, st: Statement) -> None:
         if st.unknown or st.resources is None:
-            self._wild[service].append((identity, st))
+            _enter(self._wild[service], identity, st)
             return
         for item in st.resources:
             if isinstance(item, Ref) and item.attribute in ("arn", "id") \
                     and self.aws.project.resource(item.address) is not None:
-                self._by_address[service][item.address].append((identity, st))
+                _enter(self._by_address[service][item.address], identity, st)
                 continue
             pattern, _ = self.aws.resolver.value(item)
             head = _arn_head(pattern)
             if head is None or head[0] is None:
-                self._wild[service].append((identity, st))
+                _enter(self._wild[service], identity, st)
             else:
-                self._by_head[service][f"{head[0]}:{head[1]}"].append((identity, st))
+                _enter(self._by_head[service][f"{head[0]}:{head[1]}"], identity, st)
 
     def actors(self, actions: str | frozenset[str], target: Target) -> frozenset[str]:
         """Identities (roles, users, groups, permission sets) with an identity-policy Allow that
@@ -79,10 +81,13 @@ class AllowIndex:
     def _actors(self, actions: str | frozenset[str], target: Target) -> set[str]:
         names = (actions,) if isinstance(actions, str) else actions
         out: set[str] = set()
+        seen: set[int] = set()
         for bucket in sorted({a.split(":", 1)[0].lower() for a in names} | {"*"}):
-            for identity, st in self._candidates(bucket, target):
-                if identity not in out and (st.unknown or self._covers(st, actions)):
-                    out.add(identity)
+            for st, identities in self._candidates(bucket, target):
+                if id(st) not in seen:
+                    seen.add(id(st))
+                    if st.unknown or self._covers(st, actions):
+                        out.update(identities)
         return out
 
     def _covers(self, st: Statement, actions: str | frozenset[str]) -> bool:
@@ -144,31 +149,29 @@ class AllowIndex:
             if pool:
                 by_pool[pool].append(i)
         # one visit per statement and resource key, though a statement sits in a bucket per service
-        wild: dict[tuple[str, int], Statement] = {}
-        keyed: dict[tuple[str, int, str], tuple[Statement, list[int]]] = {}
+        wild: dict[int, _Entry] = {}
+        keyed: dict[tuple[int, str], tuple[_Entry, list[int]]] = {}
         for bucket in sorted({a.split(":", 1)[0].lower() for a in actions} | {"*"}):
-            for identity, st in self._wild.get(bucket, ()):
-                wild[(identity, id(st))] = st
+            wild.update(self._wild.get(bucket, {}))
             for address, entries in self._by_address.get(bucket, {}).items():
-                for identity, st in entries:
-                    if (identity, id(st), "@" + address) not in keyed:
-                        keyed[(identity, id(st), "@" + address)] = (
-                            st, sides.by_address.get(address, []) + sides.anything)
+                for key, entry in entries.items():
+                    if (key, "@" + address) not in keyed:
+                        keyed[(key, "@" + address)] = (entry, sides.by_address.get(address, []) + sides.anything)
             for head, entries in self._by_head.get(bucket, {}).items():
                 hits: list[int] | None = None
-                for identity, st in entries:
-                    if (identity, id(st), head) not in keyed:
+                for key, entry in entries.items():
+                    if (key, head) not in keyed:
                         hits = sides.matching(head) if hits is None else hits
-                        keyed[(identity, id(st), head)] = (st, hits)
-        for (identity, _), st in wild.items():
+                        keyed[(key, head)] = (entry, hits)
+        for st, identities in wild.values():
             for pool, indexes in by_pool.items():
                 if covered(st, pool):
-                    found[identity].update(indexes)
-        for (identity, _, _), (st, indexes) in keyed.items():
-            for i in indexes:
-                pool = pool_of[i]
-                if pool and covered(st, pool):
-                    found[identity].add(i)
+                    for identity in identities:
+                        found[identity].update(indexes)
+        for (st, identities), indexes in keyed.values():
+            reached = [i for i in indexes if pool_of[i] and covered(st, pool_of[i])]
+            for identity in identities:
+                found[identity].update(reached)
         for i, target in enumerate(targets):
             if pool_of[i]:
                 for identity in self.named_by_policy(target.policy_owner):
@@ -231,34 +234,33 @@ class AllowIndex:
             self._owners_naming = found
         return {owner for p in principals for owner in self._owners_naming.get(p, ())}
 
-    def _candidates(self, service: str, target: Target) -> Iterable[tuple[str, Statement]]:
-        yield from self._wild.get(service, ())
+    def _candidates(self, service: str, target: Target) -> Iterable[_Entry]:
+        yield from self._wild.get(service, {}).values()
         if target.arn is None:  # any resource at all
             for by in (self._by_address.get(service, {}), self._by_head.get(service, {})):
                 for entries in by.values():
-                    yield from entries
+                    yield from entries.values()
             return
         if target.address:  # a reference to a resource of the code names that one only
-            yield from self._by_address.get(service, {}).get(target.address, ())
+            yield from self._by_address.get(service, {}).get(target.address, {}).values()
         heads = self._by_head.get(service)
         if not heads:
             return
         t = _arn_head(target.arn)
         if t is None or t[0] is None:
             for entries in heads.values():
-                yield from entries
+                yield from entries.values()
             return
         prefix = f"{t[0]}:"
         literal = prefix + t[1]
         for cut in range(len(prefix), len(literal) + 1):  # pattern heads the target starts with
-            for identity, st in heads.get(literal[:cut], ()):
-                yield identity, st
+            yield from heads.get(literal[:cut], {}).values()
         if t[2] is None:  # the target has a wildcard after its head: longer heads may fit
             sorted_heads = self._heads[service]
             at = bisect_left(sorted_heads, literal)
             while at < len(sorted_heads) and sorted_heads[at].startswith(literal):
                 if len(sorted_heads[at]) > len(literal):
-                    yield from heads[sorted_heads[at]]
+                    yield from heads[sorted_heads[at]].values()
                 at += 1
 
     def assumers(self, role: str) -> set[str]:
@@ -277,6 +279,16 @@ class AllowIndex:
         for actor in list(out):
             out |= self.assumers(actor)
         return out
+
+
+_Entry = tuple[Statement, list[str]]
+"""A statement and the identities whose grants include it."""
+
+
+def _enter(entries: dict[int, _Entry], identity: str, st: Statement) -> None:
+    entry = entries.setdefault(id(st), (st, []))
+    if not entry[1] or entry[1][-1] != identity:  # an identity adds a statement's items in a row
+        entry[1].append(identity)
 
 
 class _TargetSide:

@@ -137,6 +137,7 @@ class SecretAccess:
         self._backends: list[Backend] | None = None
         self._readers: dict[str, ReaderSet] = {}
         self._owner: dict[str, tuple[Secret, Backend]] | None = None
+        self._sorted: list[Secret] = []
 
     @property
     def backends(self) -> list[Backend]:
@@ -150,10 +151,13 @@ class SecretAccess:
             for backend in self.backends:
                 for secret in backend.secrets():
                     self._owner.setdefault(secret.address, (secret, backend))
-        return sorted((s for s, _ in self._owner.values()), key=lambda s: s.address)
+            self._sorted = sorted((s for s, _ in self._owner.values()), key=lambda s: s.address)
+        return list(self._sorted)
 
     def secret(self, address: str) -> Secret | None:
-        return next((s for s in self.secrets() if s.address == address), None)
+        self.secrets()
+        found = self._owner.get(address) if self._owner is not None else None
+        return found[0] if found is not None else None
 
     def readers(self, secret: Secret | str) -> ReaderSet:
         if isinstance(secret, str):

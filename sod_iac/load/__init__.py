@@ -6,10 +6,10 @@ Checkov's environment, where the module `hcl2` is a different package.
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from sod_iac.gcpause import paused_gc
 from sod_iac.model import LoadError, Location, Project
 
 MAX_FILE_SIZE = 10 * 1024 * 1024
@@ -26,17 +26,10 @@ def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = 
     None parses every file."""
     from sod_iac.load.project import build_project
 
-    # Loading builds a large graph of long-lived objects; the cyclic garbage collector would
-    # walk it again and again while it grows (30-40% of a warm load at 10k resources, see
-    # bench/RESULTS.md). Reference counting still frees everything acyclic meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # loading only builds long-lived objects (sod_iac.gcpause)
         return build_project(paths, repo_root=repo_root, var_files=var_files, jobs=jobs,
                              max_file_size=max_file_size, progress=progress, cache_dir=cache_dir)
-    finally:
-        if collecting:
-            gc.enable()
+
 
 
 __all__ = ["load_project", "LoadError", "Location", "Project", "Any"]

@@ -13,6 +13,7 @@ duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one find
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterator
 
 from sod_iac.access.duties import ConflictHit, Duties, duties_for
@@ -74,6 +75,12 @@ def anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tupl
 
 
 def _default_ids(duties: Duties, rule_id: str) -> set[str]:
+    return set(_catalog_conflict_ids(rule_id))
+
+
+@lru_cache(maxsize=64)
+def _catalog_conflict_ids(rule_id: str) -> frozenset[str]:
+    """The shipped catalog's conflicts of a rule (read once: it is asked per finding)."""
     from sod_iac.access.duties import load_ruleset
 
-    return {c.id for c in load_ruleset().conflicts_of(rule_id)}
+    return frozenset(c.id for c in load_ruleset().conflicts_of(rule_id))
