@@ -541,8 +541,9 @@ class Duties:
                     label = target.address or target.label or target.arn or "any resource"
                     head = Evidence(address=target.address or principal, detail=f"{duty}: {action} on {label}",
                                     duty=duty)
+                    hops = (head, *_tag(decision.evidence, duty, self._tags))
                     out.append(Holding(principal, duty, "aws", action, decision.level,
-                                       target.address or target.arn or "*", (head, *_tag(decision.evidence, duty, self._tags))))
+                                       target.address or target.arn or "*", hops))
                     break
             if first and out:
                 return out
