@@ -88,6 +88,7 @@ class AwsAccess:
         self._applies: dict[tuple[str, str], bool] = {}
         self._admins: dict[str, list[Evidence] | None] = {}
         self._allowed: dict[str, frozenset[str]] = {}
+        self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
         self._allows: AllowIndex | None = None
         self._escalation: Any = None
@@ -449,10 +450,16 @@ class AwsAccess:
                 return unique_evidence((*hops, *evidence))
         return None
 
+    def interned(self, actions: frozenset[str]) -> frozenset[str]:
+        """One object per distinct action set: most principals share theirs with others (every
+        team's roles hold the same managed policies, thousands of actions each); a set per
+        principal cost 90 MB at 10k resources. Equal sets are then also the same object."""
+        return self._action_sets.setdefault(actions, actions)
+
     def allowed_actions(self, principal: str, *, on_any_resource: bool = True) -> frozenset[str]:
         """Every known action the principal may perform on `*` (own grants, boundary, denies)."""
         if principal not in self._allowed:
-            self._allowed[principal] = self._allowed_actions(principal)
+            self._allowed[principal] = self.interned(self._allowed_actions(principal))
         return self._allowed[principal]
 
     def _allowed_actions(self, principal: str) -> frozenset[str]:

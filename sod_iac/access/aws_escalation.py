@@ -47,7 +47,6 @@ class EscalationFinder:
         self.project = aws.project
         self._privileges: dict[str, frozenset[str]] = {}
         self._held: dict[str, list[PathHit]] = {}
-        self._interned: dict[frozenset[str], frozenset[str]] = {}
         self._covers: dict[tuple[int, int], bool] = {}
         self._reach: dict[tuple[str, str, str], bool] = {}
         self._typed: dict[tuple[str, ...], list[Target]] = {}
@@ -197,7 +196,7 @@ class EscalationFinder:
                 for role, _, _ in self.aws.assumable(principal):
                     actions |= self.aws.allowed_actions(role)
             actions_set = frozenset(actions)
-            self._privileges[key] = self._interned.setdefault(actions_set, actions_set)
+            self._privileges[key] = self.aws.interned(actions_set)
         return self._privileges[key]
 
     def _passable_roles(self, principal: str, service: str, action: str | None) -> list[Target]:

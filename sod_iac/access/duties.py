@@ -344,7 +344,6 @@ class Duties:
         self._targets_by_action: dict[str, list[Any]] = {}
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
         self._aws_own: dict[str, frozenset[str]] = {}
-        self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
 
     # --- principals ----------------------------------------------------------------------
@@ -586,7 +585,7 @@ class Duties:
                             if st.effect == "Allow" and not st.unknown and any(
                                     aws.principal_level(st, p)[0] != "no" for p in named):
                                 actions |= self.engine("aws").actions_in(st)
-            self._aws_reach[principal] = self._interned(frozenset(actions))
+            self._aws_reach[principal] = self.engine("aws").interned(frozenset(actions))
         return self._aws_reach[principal]
 
     def _aws_identity_actions(self, identity: str) -> frozenset[str]:
@@ -596,13 +595,8 @@ class Duties:
             for grant in self.engine("aws").grants(identity):
                 if grant.statement.effect == "Allow" and not grant.statement.unknown:
                     actions |= self.engine("aws").actions_in(grant.statement)
-            self._aws_own[identity] = self._interned(frozenset(actions))
+            self._aws_own[identity] = self.engine("aws").interned(frozenset(actions))
         return self._aws_own[identity]
-
-    def _interned(self, actions: frozenset[str]) -> frozenset[str]:
-        """One object per distinct action set: most principals share theirs with others (every
-        team's roles hold the same policies), and a set of a managed policy's actions is big."""
-        return self._action_sets.setdefault(actions, actions)
 
     def _aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
         if on not in self._targets_by_types:
