@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.access.cloud_common import first_block
 from sod_iac.access.graph import best
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, first_block, stated_limit
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
 from sod_iac.model import Project
 
 SECRET_TYPES = ("kubernetes_secret", "kubernetes_secret_v1")

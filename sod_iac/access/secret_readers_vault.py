@@ -30,8 +30,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from sod_iac.access.cloud_common import as_list, hop
 from sod_iac.access.graph import Level
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, as_list, hop
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
 

@@ -247,33 +247,6 @@ def stated_limit(*maps: Any) -> int | None:
     return None
 
 
-def hop(resource: Resource, detail: str) -> Evidence:
-    return Evidence(address=resource.address, detail=detail, location=resource.location)
-
-
-def first_block(value: Any) -> dict:
-    """A nested block as a dict (plan and HCL give blocks as a list of objects)."""
-    if isinstance(value, list):
-        value = value[0] if value else {}
-    return value if isinstance(value, dict) else {}
-
-
-def blocks(value: Any) -> list[dict]:
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, list):
-        return [v for v in value if isinstance(v, dict)]
-    return []
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
 def merge_reader(readers: dict[str, Reader], reader: Reader) -> None:
     """Keep the strongest way each principal reads (first evidence on a tie)."""
     current = readers.get(reader.principal)
