@@ -184,25 +184,25 @@ class AwsSecretReaders:
         decrypters = None if self.near_misses else self._decrypters(key)
         if decrypters is not None:  # reading takes both, by the same identity
             candidates &= decrypters
-        relevant = self.aws.allows.reach(candidates) if candidates is not None else None
+        relevant = self.aws.allows.reach(candidates)
 
         def access(actor: str) -> Access | None:
             if actor not in actors:
                 # an identity no Allow can reach reads nothing and is no near miss: not asked
                 actors[actor] = self._access(actor, secret, key, service, result) \
-                    if candidates is None or actor in candidates else None
+                    if actor in candidates else None
             return actors[actor]
 
         groups = sorted(p for p, kind in self.aws.model.kinds.items() if kind == "group")
         group_readers: dict[str, Reader] = {}
         for group in groups:
-            if candidates is not None and group not in candidates:
+            if group not in candidates:
                 continue
             got = access(group)
             if got is not None:
                 group_readers[group] = Reader(group, got.level, got.evidence, got.how)
         for principal in self._principals:
-            if relevant is not None and principal.id not in relevant:
+            if principal.id not in relevant:
                 continue
             reader = self._reader(principal.id, access)
             if reader is None:
@@ -234,9 +234,9 @@ class AwsSecretReaders:
                                 "key policy, which lets IAM policies grant kms:Decrypt")
         return result
 
-    def _candidates(self, secret: Secret) -> set[str] | None:
+    def _candidates(self, secret: Secret) -> set[str]:
         """Identities an Allow may reach for some read of the secret (identity statements, or
-        a resource policy naming them); None when a secret's policy may name anyone."""
+        a resource policy naming them)."""
         index = self.aws.allows
         out: set[str] = set()
         for action, target in self.reads(secret):
