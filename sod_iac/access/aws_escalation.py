@@ -51,8 +51,7 @@ class EscalationFinder:
         self._reach: dict[tuple[str, str, str], bool] = {}
         self._typed: dict[tuple[str, ...], list[Target]] = {}
         self._policy_types: set[str] | None = None
-        self._service_roles: dict[str, list[str]] = {}
-        self._service_role_targets: dict[str, list[Target]] = {}
+        self._service_roles: dict[str, list[Target]] = {}
 
     def held_paths(self, principal: str) -> list[PathHit]:
         if principal not in self._held:
@@ -128,15 +127,16 @@ class EscalationFinder:
         return types is None or bool(self._policy_types.intersection(types))
 
     def _resource_targets(self, types: tuple[str, ...]) -> list[Target]:
-        """resource_targets, once per type list (the project does not change)."""
+        """resource_targets, once per type list (the project does not change); the same list
+        each time, which callers do not change (AllowIndex.reached keys its tables by it)."""
         if types not in self._typed:
             self._typed[types] = resource_targets(self.project, types)
-        return list(self._typed[types])
+        return self._typed[types]
 
     # --- targets of each `on` kind ------------------------------------------------------
-    def targets(self, principal: str, on: str, action: str | None = None) -> list[Target]:
-        """The resources `on` names for the principal; with `action`, the roles and resources
-        it could not be allowed that action on are left out early (AllowIndex)."""
+    def targets(self, principal: str, on: str, action: str) -> list[Target]:
+        """The resources `on` names for the principal to do `action` on; roles and resources it
+        could not be allowed that action on are left out early (AllowIndex)."""
         aws = self.aws
         kind, _, arg = on.partition(":")
         if kind == "any":
@@ -199,36 +199,27 @@ class EscalationFinder:
             self._privileges[key] = self.aws.interned(actions_set)
         return self._privileges[key]
 
-    def _passable_roles(self, principal: str, service: str, action: str | None) -> list[Target]:
-        if service not in self._service_role_targets:
-            self._service_role_targets[service] = [
-                Target(self.aws.arn(role), role, role) for role in self._trusting_service(service)]
-        targets = self._service_role_targets[service]
-        if action is not None:
-            targets = self.aws.allows.reached(principal, frozenset((action,)), targets)
+    def _passable_roles(self, principal: str, service: str, action: str) -> list[Target]:
+        targets = self.aws.allows.reached(principal, frozenset((action,)), self._trusting_service(service))
         return [t for t in targets if t.address != principal and self.more_privileged(t.address, principal)]
 
-    def _trusting_service(self, service: str) -> list[str]:
+    def _trusting_service(self, service: str) -> list[Target]:
         """Roles whose trust policy allows the service, in address order (once per service:
         it does not depend on the principal)."""
         if service not in self._service_roles:
             self._service_roles[service] = [
-                role for role, trust in sorted(self.aws.model.trust.items())
+                Target(self.aws.arn(role), role, role) for role, trust in sorted(self.aws.model.trust.items())
                 if any(st.effect == "Allow" and any(_text_eq(s, service)
                                                     for s in (st.principals or {}).get("Service", ()))
                        for st in trust.statements)]
         return self._service_roles[service]
 
-    def _roles_in_use(self, principal: str, service: str, action: str | None) -> list[Target]:
+    def _roles_in_use(self, principal: str, service: str, action: str) -> list[Target]:
         """Resources of the code whose code runs with a role more privileged than the principal,
         plus any such resource outside the code (reached only by a wildcard)."""
         out = []
-        types = tuple(ROLE_IN_USE.get(service, ()))
-        self._resource_targets(types)
-        targets = self._typed[types]
-        if action is not None:
-            targets = self.aws.allows.reached(principal, frozenset((action,)), targets)
-        for target in targets:
+        targets = self._resource_targets(tuple(ROLE_IN_USE.get(service, ())))
+        for target in self.aws.allows.reached(principal, frozenset((action,)), targets):
             roles = self.aws.model.runs_as.get(target.address or "", [])
             if any(self.more_privileged(role, principal) for role, _ in roles if role != principal):
                 out.append(target)
