@@ -88,6 +88,8 @@ class AwsAccess:
         self._applies: dict[tuple[str, str], bool] = {}
         self._admins: dict[str, list[Evidence] | None] = {}
         self._allowed: dict[str, frozenset[str]] = {}
+        self._reachable: dict[str, frozenset[str]] = {}
+        self._named_actions: dict[str, frozenset[str]] = {}
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
         self._allows: AllowIndex | None = None
@@ -461,6 +463,39 @@ class AwsAccess:
         if principal not in self._allowed:
             self._allowed[principal] = self.interned(self._allowed_actions(principal))
         return self._allowed[principal]
+
+    def reachable_actions(self, principal: str) -> frozenset[str]:
+        """Actions named by any known Allow the principal may benefit from: its own and its
+        groups' policies, the roles it may assume, resource policies that may name one of them.
+        A cheap superset of what `can` (not speculative) may allow it, on any resource."""
+        if principal not in self._reachable:
+            everything = len(all_actions())
+            actions: set[str] = set()
+            who = [principal] + [r for r, _, _ in self.assumable(principal)]
+            for p in who:
+                actions |= self._identity_actions(p)
+                if len(actions) >= everything:
+                    break  # an administrator: nothing more to add
+            if len(actions) < everything:
+                for owner in sorted(self.allows.owners_naming(who)):
+                    named = [p for p in who if p in self.allows.named_by_policy(owner)]
+                    for src in self.model.resource_policies[owner]:
+                        for st in src.statements:
+                            if st.effect == "Allow" and not st.unknown and any(
+                                    self.principal_level(st, p)[0] != "no" for p in named):
+                                actions |= self.actions_in(st)
+            self._reachable[principal] = self.interned(frozenset(actions))
+        return self._reachable[principal]
+
+    def _identity_actions(self, identity: str) -> frozenset[str]:
+        """Actions the identity's own (and its groups') known Allow statements name."""
+        if identity not in self._named_actions:
+            actions: set[str] = set()
+            for grant in self.grants(identity):
+                if grant.statement.effect == "Allow" and not grant.statement.unknown:
+                    actions |= self.actions_in(grant.statement)
+            self._named_actions[identity] = self.interned(frozenset(actions))
+        return self._named_actions[identity]
 
     def _allowed_actions(self, principal: str) -> frozenset[str]:
         allowed: set[str] = set()

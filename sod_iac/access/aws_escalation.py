@@ -10,6 +10,8 @@ policy attached to nobody, are not exploitable and do not count.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import Iterable, Iterator
 
 from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, load_escalation_catalog
@@ -56,7 +58,10 @@ class EscalationFinder:
     def held_paths(self, principal: str) -> list[PathHit]:
         if principal not in self._held:
             hits = []
+            reachable = self.aws.reachable_actions(principal)
             for path in load_escalation_catalog().paths:
+                if any(need.action not in reachable for need in path.requires):
+                    continue  # no Allow the principal may benefit from names that action
                 hit = self.path_held(principal, path)
                 if hit is not None:
                     hits.append(hit)
@@ -89,8 +94,8 @@ class EscalationFinder:
             # target otherwise). Only targets with a resource policy can still say more.
             if not self._may_have_resource_policy(principal, kind, service):
                 return best_level, best_hops, label
-            candidates = [t for t in self.targets(principal, on, action)
-                          if t.policy_owner in self.aws.model.resource_policies]
+            candidates: Iterable[Target] = (t for t in self.targets(principal, on, action)
+                                            if t.policy_owner in self.aws.model.resource_policies)
         else:
             candidates = self.targets(principal, on, action)
         for target in candidates:
@@ -134,9 +139,10 @@ class EscalationFinder:
         return self._typed[types]
 
     # --- targets of each `on` kind ------------------------------------------------------
-    def targets(self, principal: str, on: str, action: str) -> list[Target]:
-        """The resources `on` names for the principal to do `action` on; roles and resources it
-        could not be allowed that action on are left out early (AllowIndex)."""
+    def targets(self, principal: str, on: str, action: str) -> Iterable[Target]:
+        """The resources `on` names for the principal to do `action` on, in a fixed order; roles
+        and resources it could not be allowed that action on are left out early (AllowIndex).
+        Lazy where each costs a check: the caller stops at the first it may act on."""
         aws = self.aws
         kind, _, arg = on.partition(":")
         if kind == "any":
@@ -160,7 +166,7 @@ class EscalationFinder:
         if kind == "any-role":
             return self._resource_targets(("aws_iam_role",)) + [outside("role")]
         if kind == "passable-role":
-            return self._passable_roles(principal, arg, action) + [outside("role")]
+            return chain(self._passable_roles(principal, arg, action), [outside("role")])
         if kind == "role-in-use":
             return self._roles_in_use(principal, arg, action)
         raise ValueError(f"unknown escalation target kind {on!r}")
@@ -199,9 +205,9 @@ class EscalationFinder:
             self._privileges[key] = self.aws.interned(actions_set)
         return self._privileges[key]
 
-    def _passable_roles(self, principal: str, service: str, action: str) -> list[Target]:
+    def _passable_roles(self, principal: str, service: str, action: str) -> Iterator[Target]:
         targets = self.aws.allows.reached(principal, frozenset((action,)), self._trusting_service(service))
-        return [t for t in targets if t.address != principal and self.more_privileged(t.address, principal)]
+        return (t for t in targets if t.address != principal and self.more_privileged(t.address, principal))
 
     def _trusting_service(self, service: str) -> list[Target]:
         """Roles whose trust policy allows the service, in address order (once per service:
@@ -214,16 +220,15 @@ class EscalationFinder:
                        for st in trust.statements)]
         return self._service_roles[service]
 
-    def _roles_in_use(self, principal: str, service: str, action: str) -> list[Target]:
+    def _roles_in_use(self, principal: str, service: str, action: str) -> Iterator[Target]:
         """Resources of the code whose code runs with a role more privileged than the principal,
         plus any such resource outside the code (reached only by a wildcard)."""
-        out = []
         targets = self._resource_targets(tuple(ROLE_IN_USE.get(service, ())))
         for target in self.aws.allows.reached(principal, frozenset((action,)), targets):
             roles = self.aws.model.runs_as.get(target.address or "", [])
             if any(self.more_privileged(role, principal) for role, _ in roles if role != principal):
-                out.append(target)
-        return out + [Target(OUTSIDE.get(service, "*"), None, f"any {service} resource outside the code")]
+                yield target
+        yield Target(OUTSIDE.get(service, "*"), None, f"any {service} resource outside the code")
 
 
 def _text_eq(value: object, text: str) -> bool:

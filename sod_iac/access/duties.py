@@ -337,13 +337,11 @@ class Duties:
         self.access = access
         self.ruleset = ruleset or load_ruleset()
         self._principals: dict[str, Principal] | None = None
-        self._cache: dict[tuple[str, str, str | None], list[Holding]] = {}
-        self._aws_reach: dict[str, frozenset[str]] = {}
+        self._cache: dict[tuple[str, ...] | tuple[str, str, None], list[Holding]] = {}
         self._over: dict[str, bool] = {}
         self._code_targets: list[Any] | None = None
         self._targets_by_action: dict[str, list[Any]] = {}
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
-        self._aws_own: dict[str, frozenset[str]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
 
     # --- principals ----------------------------------------------------------------------
@@ -372,13 +370,25 @@ class Duties:
         return unique_evidence(e for h in self.holdings(principal, duty, outside=outside) if h.held
                                for e in h.evidence)
 
-    def holdings(self, principal: Principal | str, duty: str, *, outside: str | None = None) -> list[Holding]:
+    def holdings(self, principal: Principal | str, duty: str, *, outside: str | None = None,
+                 until_yes: bool = False) -> list[Holding]:
+        """Every way the principal holds the duty, in a fixed order. `until_yes` may stop after
+        the first certain holding: enough for whoever takes the first or the best one (the
+        first with the best level), and AWS holdings are per resource, so the full list grows
+        with principals x resources."""
         p = self.principal(principal)
         if p is None:
             return []
         if duty not in self.ruleset.duties:
             raise KeyError(f"unknown duty {duty!r}")
         key = (p.id, duty, outside)
+        if until_yes and key not in self._cache and p.cloud == "aws":
+            short = (p.id, duty, outside, "until-yes")
+            if short not in self._cache:
+                spec = self.ruleset.duties[duty]
+                excluded = self.ruleset.duties[outside] if outside else None
+                self._cache[short] = self._aws(p.id, spec, excluded, until_yes=True) if spec.aws else []
+            return self._cache[short]
         if key not in self._cache:
             spec = self.ruleset.duties[duty]
             excluded = self.ruleset.duties[outside] if outside else None
@@ -426,7 +436,8 @@ class Duties:
         sides: list[list[Holding]] = []
         for i, side in enumerate(conflict.sides):
             outside = conflict.outside if i > 0 else None
-            got = [h for duty in side for h in self.holdings(p, duty, outside=outside) if h.held]
+            got = [h for duty in side for h in self.holdings(p, duty, outside=outside,
+                                                              until_yes=not conflict.same_resource) if h.held]
             if not got:
                 return None
             sides.append(got)
@@ -477,7 +488,7 @@ class Duties:
         return "no"
 
     # --- AWS -----------------------------------------------------------------------------
-    def _aws(self, principal: str, spec: Duty, excluded: Duty | None) -> list[Holding]:
+    def _aws(self, principal: str, spec: Duty, excluded: Duty | None, until_yes: bool = False) -> list[Holding]:
         aws = self.engine("aws")
         if aws is None:
             return []
@@ -497,9 +508,13 @@ class Duties:
                     if found:
                         out.extend(found)
                         break
+                if until_yes and any(h.level == "yes" for h in out):
+                    break
                 continue
             out.extend(self._aws_try(principal, spec.name, candidates, self._aws_targets(clause.on),
-                                     universe=_aws_actions(clause)))
+                                     universe=_aws_actions(clause), until_yes=until_yes))
+            if until_yes and any(h.level == "yes" for h in out):
+                break
         return out
 
     def _any_targets(self, action: str) -> list[Any]:
@@ -521,9 +536,11 @@ class Duties:
         return inside + _any_targets(action)
 
     def _aws_try(self, principal: str, duty: str, actions: list[str], targets: list[Any], *,
-                 first: bool = False, universe: frozenset[str] | None = None) -> list[Holding]:
+                 first: bool = False, universe: frozenset[str] | None = None,
+                 until_yes: bool = False) -> list[Holding]:
         """One holding per target: the first action the principal may perform on it (with
-        `first`, only the first target the principal reaches). `universe`, a superset of
+        `first`, only the first target the principal reaches; with `until_yes`, up to the first
+        certain one). `universe`, a superset of
         `actions` shared by every principal, lets the targets be narrowed once for all."""
         aws = self.engine("aws")
         out = []
@@ -544,7 +561,7 @@ class Duties:
                     out.append(Holding(principal, duty, "aws", action, decision.level,
                                        target.address or target.arn or "*", hops))
                     break
-            if first and out:
+            if out and (first or (until_yes and out[-1].level == "yes")):
                 return out
         return out
 
@@ -565,38 +582,7 @@ class Duties:
         return None
 
     def _aws_reachable(self, principal: str) -> frozenset[str]:
-        """Actions named by any Allow the principal may benefit from (a cheap pre-filter)."""
-        if principal not in self._aws_reach:
-            from sod_iac.access.aws_actions import all_actions
-
-            aws = self.engine("aws")
-            everything = len(all_actions())
-            actions: set[str] = set()
-            who = [principal] + [r for r, _, _ in aws.assumable(principal)]
-            for p in who:
-                actions |= self._aws_identity_actions(p)
-                if len(actions) >= everything:
-                    break  # an administrator: nothing more to add
-            if len(actions) < everything:
-                for owner in sorted(aws.allows.owners_naming(who)):
-                    named = [p for p in who if p in aws.allows.named_by_policy(owner)]
-                    for src in aws.model.resource_policies[owner]:
-                        for st in src.statements:
-                            if st.effect == "Allow" and not st.unknown and any(
-                                    aws.principal_level(st, p)[0] != "no" for p in named):
-                                actions |= self.engine("aws").actions_in(st)
-            self._aws_reach[principal] = self.engine("aws").interned(frozenset(actions))
-        return self._aws_reach[principal]
-
-    def _aws_identity_actions(self, identity: str) -> frozenset[str]:
-        """Actions the identity's own Allow statements name (no role hops)."""
-        if identity not in self._aws_own:
-            actions: set[str] = set()
-            for grant in self.engine("aws").grants(identity):
-                if grant.statement.effect == "Allow" and not grant.statement.unknown:
-                    actions |= self.engine("aws").actions_in(grant.statement)
-            self._aws_own[identity] = self.engine("aws").interned(frozenset(actions))
-        return self._aws_own[identity]
+        return self.engine("aws").reachable_actions(principal)
 
     def _aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
         if on not in self._targets_by_types:

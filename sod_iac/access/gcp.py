@@ -148,6 +148,8 @@ class GcpAccess:
         self._custom_names: dict[str, str] = {}
         self._sa_emails: dict[str, str] = {}
         self._kinds: dict[str, str] = {}
+        self._ancestry: dict[str, _Ancestry] = {}
+        self._holding: dict[tuple[str, bool], _BindingsHolding] = {}
         self._build()
 
     # --- building ------------------------------------------------------------------------
@@ -361,7 +363,13 @@ class GcpAccess:
 
     # --- hierarchy -----------------------------------------------------------------------
     def ancestry(self, address: str) -> _Ancestry:
-        """Where a resource of the code sits: itself and its parents, project, folders, org."""
+        """Where a resource of the code sits: itself and its parents, project, folders, org.
+        Once per address (the code does not change); callers do not change the answer."""
+        if address not in self._ancestry:
+            self._ancestry[address] = self._find_ancestry(address)
+        return self._ancestry[address]
+
+    def _find_ancestry(self, address: str) -> _Ancestry:
         out = _Ancestry()
         resource = self.project.resource(address)
         if resource is None:
@@ -574,10 +582,8 @@ class GcpAccess:
         """Every member holding `permission` on the resource of the code `resource_address`
         (through any binding that applies to it), with its best level and evidence."""
         found: dict[str, Grant] = {}
-        for b in self.bindings:
-            held, perm = self.role_grants(b.role, permission, speculative=speculative)
-            if held == "no":
-                continue
+        for b, held, perm in self._bindings_holding(permission, speculative).applying_to(
+                self.ancestry(resource_address).resources):
             applies = self.scope_applies(b.scope, resource_address)
             level = weakest(held, b.level, applies)
             if level == "no":
@@ -588,6 +594,18 @@ class GcpAccess:
                 found[b.member] = Grant(b.member, perm, level, b.scope.key or b.scope.label,
                                         (*b.evidence, *role.evidence))
         return [found[m] for m in sorted(found)]
+
+    def _bindings_holding(self, permission: str, speculative: bool) -> _BindingsHolding:
+        """The bindings whose role holds `permission`, once per permission (asked per resource)."""
+        key = (permission, speculative)
+        if key not in self._holding:
+            held = []
+            for b in self.bindings:
+                level, perm = self.role_grants(b.role, permission, speculative=speculative)
+                if level != "no":
+                    held.append((b, level, perm))
+            self._holding[key] = _BindingsHolding(held)
+        return self._holding[key]
 
     def full_admin(self, member: str) -> list[Evidence] | None:
         """Evidence that the member holds roles/owner (every permission) somewhere, else None."""
@@ -604,6 +622,29 @@ class GcpAccess:
             return scope_key
         resource = self.project.resource(scope_key)
         return self._project_of(resource) if resource is not None else None
+
+
+class _BindingsHolding:
+    """Bindings (with the role's level and permission) in binding order, those made on one
+    resource of the code indexed by its address: such a binding applies only to that resource
+    and what sits under it (GcpAccess.scope_applies), so a resource need not ask the others."""
+
+    def __init__(self, held: list[tuple[Binding, Level, str]]) -> None:
+        self.on_resource: dict[str, list[int]] = defaultdict(list)
+        self.elsewhere: list[int] = []
+        self.held = held
+        for i, (b, _, _) in enumerate(held):
+            if b.scope.kind == "resource" and b.scope.key is not None and b.scope.key.startswith("google_"):
+                self.on_resource[b.scope.key].append(i)
+            else:
+                self.elsewhere.append(i)
+
+    def applying_to(self, resources: list[str]) -> list[tuple[Binding, Level, str]]:
+        """Bindings that may apply to a resource whose ancestry lists `resources`, in order."""
+        found = list(self.elsewhere)
+        for address in dict.fromkeys(resources):
+            found.extend(self.on_resource.get(address, ()))
+        return [self.held[i] for i in sorted(found)]
 
 
 def _key_match(a: str | None, b: str | None) -> Level:

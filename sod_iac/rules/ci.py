@@ -60,7 +60,7 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
     for trust in trusts:
         if trust.identity in reported:
             continue
-        held = [(d, duties.holdings(trust.identity, d)) for d in CHANGE_DUTIES]
+        held = [(d, duties.holdings(trust.identity, d, until_yes=True)) for d in CHANGE_DUTIES]
         held = [(d, [h for h in hs if h.held]) for d, hs in held]
         held = [(d, hs) for d, hs in held if hs]
         if not held:
