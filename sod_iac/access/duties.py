@@ -36,6 +36,7 @@ import yaml
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.model import Evidence, unique_evidence
+from sod_iac.yaml_lines import StrictLineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
@@ -103,24 +104,6 @@ class Ruleset:
 
     def conflicts_of(self, rule_id: str) -> list[Conflict]:
         return [c for c in self.conflicts if c.rule == rule_id]
-
-
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
-# keep `on`, `yes`, `no` as strings (YAML 1.1 would read them as booleans); the resolver table
-# is copied first so that no other SafeLoader changes
-_LineLoader.yaml_implicit_resolvers = {k: list(v) for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-for _first in list(_LineLoader.yaml_implicit_resolvers):
-    _LineLoader.yaml_implicit_resolvers[_first] = [
-        (tag, regexp) for tag, regexp in _LineLoader.yaml_implicit_resolvers[_first]
-        if tag != "tag:yaml.org,2002:bool"]
-_LineLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                  list("tTfF"))
 
 
 def _where(source: str, entry: Any) -> str:
@@ -251,7 +234,7 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
 def _default_raw() -> dict:
     try:
         text = RULESET_PATH.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_yaml(text, StrictLineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{RULESET_PATH}:{mark.line + 1}" if mark is not None else str(RULESET_PATH)
@@ -267,7 +250,7 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
     of duties with `name`) and conflicts (a list). A user duty with an existing name replaces it."""
     if path is not None:
         try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+            data = load_yaml(path.read_text(encoding="utf-8"), StrictLineLoader)
         except (OSError, yaml.YAMLError) as exc:
             raise RulesetError(f"{path}: cannot read duty catalog: {exc}") from exc
         base = str(path)

@@ -36,6 +36,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from sod_iac.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
+
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
 
 Category = Literal[
@@ -209,58 +211,6 @@ class EscalationCatalog(BaseModel):
 # --------------------------------------------------------------------------- YAML with lines
 
 
-class _Mapping(dict):  # type: ignore[type-arg]
-    """A YAML mapping that remembers its own line and the line of each key."""
-
-    line: int
-    key_lines: dict[Any, int]
-
-
-class _Sequence(list):  # type: ignore[type-arg]
-    line: int
-
-
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader recording 1-based lines; only true/false are booleans (so `on:` is a string)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Mapping:
-        mapping = _Mapping()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            try:
-                hash(key)
-            except TypeError as exc:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    "found an unhashable key", key_node.start_mark) from exc
-            if key in mapping:
-                raise yaml.constructor.ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    f"found duplicate key {key!r}", key_node.start_mark)
-            mapping[key] = self.construct_object(value_node, deep=True)
-            mapping.key_lines[key] = key_node.start_mark.line + 1
-        return mapping
-
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> _Sequence:
-        sequence = _Sequence(self.construct_object(child, deep=True) for child in node.value)
-        sequence.line = node.start_mark.line + 1
-        return sequence
-
-
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
-_LineLoader.add_constructor(
-    "tag:yaml.org,2002:seq", lambda loader, node: loader.construct_sequence(node))
-
-
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
     """The line of the deepest node on `loc` that the YAML gave a line to."""
     line = getattr(data, "line", 1)
@@ -305,7 +255,7 @@ def _load(path: Path) -> EscalationCatalog:
     except (OSError, UnicodeDecodeError) as exc:
         raise EscalationCatalogError(f"{path}:1: cannot read escalation catalog: {exc}") from exc
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        data = load_yaml(text, TrackedLineLoader)  # mappings and sequences with their lines
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

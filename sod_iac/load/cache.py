@@ -23,11 +23,8 @@ being scanned.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
-import secrets
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -35,9 +32,9 @@ from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
+from sod_iac.signing import KEY_ENV, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
 
 FORMAT = 1
-KEY_ENV = "SOD_IAC_CACHE_KEY"
 MAX_DEPTH = 200
 """Entries nested deeper are refused (the parser's own limits keep real trees far below)."""
 _HERE = Path(__file__).resolve().parent
@@ -353,8 +350,7 @@ class ParseCache:
             if not isinstance(meta, dict) or meta.get("key") != name or meta.get("kind") != kind \
                     or meta.get("sha256") != digest or not isinstance(meta.get("mac"), str):
                 raise CacheError("entry for another file or parser")
-            expected = hmac.new(self.secret, name.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(meta["mac"], expected):
+            if not verify(name, payload, meta["mac"], self.secret):
                 raise CacheError("entry not written by this user's sod-iac (bad signature)")
             return decode(json.loads(payload), path)
         except (CacheError, ValueError, RecursionError, TypeError, UnicodeDecodeError):
@@ -370,18 +366,10 @@ class ParseCache:
             payload = json.dumps(encode(tree), separators=(",", ":"), ensure_ascii=False).encode()
         except (CacheError, ValueError, RecursionError):
             return  # not storable: parse it again next time
-        mac = hmac.new(self.secret, name.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
+        mac = sign(name, payload, self.secret)
         header = json.dumps({"key": name, "kind": kind, "sha256": digest, "mac": mac}).encode()
         try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(header + b"\n" + payload)
-                os.replace(tmp, file)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(file, header + b"\n" + payload)
         except OSError:
             self.writable = False  # read-only or full: stop trying for this run
 
@@ -401,44 +389,8 @@ def content_hash(text: str) -> str:
 _content_hash = content_hash
 
 
-def _secret() -> bytes:
-    """The signing key: SOD_IAC_CACHE_KEY, else a per-user random key kept (0600) in the user
-    cache directory, never in the cache folder itself (which may be inside a scanned tree).
-    If it cannot be kept, a key for this process only: entries then live for one run."""
-    global _SECRET
-    if _SECRET is not None:
-        return _SECRET
-    env = os.environ.get(KEY_ENV)
-    if env:
-        _SECRET = hashlib.sha256(env.encode()).digest()
-        return _SECRET
-    file = default_dir() / "cache.key"
-    try:
-        data = file.read_bytes()
-        if len(data) >= 32:
-            _SECRET = data[:64]
-            return _SECRET
-    except OSError:
-        pass
-    key = secrets.token_bytes(32)
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(key)
-    except FileExistsError:  # another process made it first: use theirs
-        try:
-            data = file.read_bytes()
-            key = data[:64] if len(data) >= 32 else key
-        except OSError:
-            pass
-    except OSError:
-        pass
-    _SECRET = key
-    return _SECRET
-
-
 _SECRET: bytes | None = None
+"""Unused: sod_iac.signing keeps the key, per source; the name stays for older callers."""
 _OPEN: dict[str, ParseCache] = {}
 
 

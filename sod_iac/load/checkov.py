@@ -38,6 +38,7 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
+from sod_iac.load.documents import load_documents
 from sod_iac.load.hcl_ast import closing_brace
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
@@ -697,6 +698,9 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     _add_backends(builder, vertices)
     _add_variables(builder, vertices)
     project.files = sorted(f for f in builder.files if f)
+    # Checkov reads no Atlantis YAML: found under the root as `sod-iac scan` finds them
+    project.documents, document_errors = load_documents(builder.root)
+    project.errors.extend(document_errors)
     return project
 
 

@@ -1,4 +1,5 @@
-"""Build a Project from paths: discover files, parse them, assemble modules, add plans.
+"""Build a Project from paths: discover files, parse them, assemble modules, add plans, and
+read the configuration documents under the root (sod_iac.load.documents).
 
 When a plan is given, it is the source of resources (it is what will be applied); the HCL
 beside it (or under --repo-root) gives line numbers and the backends, which plans lack.
@@ -10,6 +11,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from sod_iac.load.documents import load_documents
 from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text, size_limit
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
@@ -79,6 +81,8 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
             project.errors.extend(plan_errors)
     else:
         project.resources = loader.resources
+    project.documents, document_errors = load_documents(root)
+    project.errors.extend(document_errors)
     return project
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sod_iac.model import Report
+from sod_iac.report.json_text import indented
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
 _OPTIONAL_COUNTS = ("suppressed", "baselined")
@@ -24,7 +25,7 @@ def render(report: Report) -> str:
     `summary.suppressed`, `summary.baselined` and `summary.skipped_modules` appear only when
     they have something to say, so the common case matches the documented contract exactly.
     """
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return indented(to_dict(report))
 
 
 def to_dict(report: Report) -> dict[str, Any]:

@@ -12,7 +12,6 @@ Why these choices (GitHub's ingestion rules, on top of the OASIS schema):
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +19,7 @@ from urllib.parse import quote
 from sod_iac import __version__
 from sod_iac.model import Finding, Location, Report
 from sod_iac.report import rule_help
+from sod_iac.report.json_text import indented
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -30,7 +30,7 @@ SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "
 
 
 def render(report: Report) -> str:
-    return json.dumps(to_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return indented(to_dict(report))
 
 
 def to_dict(report: Report) -> dict[str, Any]:

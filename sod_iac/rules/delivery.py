@@ -24,14 +24,10 @@ Each check reads the vendor's own settings, with the vendor's documented default
 from __future__ import annotations
 
 import json
-import os
 import re
-from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-
-from sod_iac.model import Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
+from sod_iac.model import Evidence, Finding, Location, Project, Resource, fingerprint
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
@@ -169,70 +165,26 @@ def _same_value(a: Resource, a_arg: str, b: Resource, b_arg: str) -> bool:
 
 # --------------------------------------------------------------------------- SOD211
 
-ATLANTIS_REPO_FILES = ("atlantis.yaml", "atlantis.yml")
-ATLANTIS_SERVER_FILES = ("repos.yaml", "repos.yml")
-_SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "venv", "__pycache__"}
-MAX_YAML_BYTES = 1024 * 1024
 _APPLY_COMMAND = re.compile(r"\b(?:terraform|tofu|terragrunt|atlantis)\b[^\n;|&]*\bapply\b")
 _DEFAULT_SERVER = {"apply_requirements": [], "import_requirements": [], "workflow": "default",
                    "allowed_overrides": [], "allow_custom_workflows": False}
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping (as the `__line__` key)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
 @rule("SOD211")
 def atlantis_without_approval(ctx: Context) -> Iterator[Finding]:
     """Atlantis applies from a pull request comment: without `approved`, the author applies alone."""
-    for rel, path in _atlantis_files(ctx.project):
-        try:
-            raw = path.read_text(encoding="utf-8")
-            data = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-        except (OSError, UnicodeDecodeError) as exc:
-            ctx.errors.append(LoadError(path=rel, message=f"cannot read Atlantis config: {exc}"))
+    for document in ctx.project.documents:  # read and parsed by the loader (sod_iac.load.documents)
+        data = document.data
+        if document.kind not in ("atlantis-repo", "atlantis-server") or not isinstance(data, dict):
             continue
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            ctx.errors.append(LoadError(path=rel, message=f"invalid YAML in Atlantis config: "
-                                        f"{getattr(exc, 'problem', None) or exc}",
-                                        line=mark.line + 1 if mark is not None else None))
-            continue
-        if not isinstance(data, dict):
-            continue
-        if path.name in ATLANTIS_SERVER_FILES or ("repos" in data and "projects" not in data):
+        if document.kind == "atlantis-server" or ("repos" in data and "projects" not in data):
             if "repos" in data or "workflows" in data:
-                yield from _server_config(ctx, data, rel, None)
+                yield from _server_config(ctx, data, document.path, None)
         else:
-            yield from _repo_config(ctx, data, rel)
+            yield from _repo_config(ctx, data, document.path)
     for resource, config in _embedded_server_configs(ctx.project):
         yield from _server_config(ctx, config, resource.location.path if resource.location else resource.address,
                                   resource)
-
-
-def _atlantis_files(project: Project) -> list[tuple[str, Path]]:
-    root = Path(project.root)
-    if not root.is_dir():
-        return []
-    wanted = set(ATLANTIS_REPO_FILES + ATLANTIS_SERVER_FILES)
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not os.path.islink(os.path.join(folder, d)))
-        for name in sorted(files):
-            if name in wanted:
-                path = Path(folder) / name
-                try:
-                    if path.is_symlink() or path.stat().st_size > MAX_YAML_BYTES:
-                        continue
-                except OSError:
-                    continue
-                found.append((path.relative_to(root).as_posix(), path))
-    return found
 
 
 def _embedded_server_configs(project: Project) -> Iterator[tuple[Resource, dict[str, Any]]]:
@@ -785,5 +737,3 @@ def _approvers_who_edit(ctx: Context, pipeline: Resource, name: Any,
                     evidence.append(item)
     return editors, evidence
 
-
-__all__ = ["ATLANTIS_REPO_FILES", "ATLANTIS_SERVER_FILES"]

