@@ -9,7 +9,9 @@ when missing (Checkov pins bc-python-hcl2, which clashes with python-hcl2), then
 comparison runs every contender once per round, rotating the order each round, and keeps the
 median of the rounds (at least 5 by default). Every command runs in a fresh process through
 bench/measure.py (wall time, peak RSS). "cold" scans start with an empty cache folder; "warm"
-scans find it filled by an earlier scan of the same files. It writes bench/RESULTS.md: the
+scans find it filled by an earlier scan of the same files (parsed files and the judgement of
+the unchanged project); "warm parse cache, judged again" keeps the parsed files but not the
+judgement, as a re-scan after a change to the Terraform. It writes bench/RESULTS.md: the
 machine, the exact commands, the figures and the ratios (Checkov's median / sod-iac's).
 """
 
@@ -167,6 +169,15 @@ def fresh(path: Path) -> Callable[[], None]:
     return clear
 
 
+def unjudged(cache: Path) -> Callable[[], None]:
+    """Keep the parsed files of a cache folder, forget its judgements (sod_iac.judged_cache):
+    the next scan analyses again, as after a change to the Terraform."""
+    def clear() -> None:
+        for folder in cache.glob("judged-v*"):
+            shutil.rmtree(folder, ignore_errors=True)
+    return clear
+
+
 def scan_cmd(target: str, cache: Path | None, skip: list[str], extra: list[str] = ()) -> list[str]:
     cmd = [*sod_iac_exe(), "scan", target, "--format", "json", "-o", os.devnull, *extra]
     cmd += ["--cache-dir", str(cache)] if cache is not None else ["--no-cache"]
@@ -187,9 +198,13 @@ def hcl_comparison(name: str, root: Path, target: str, out: Path, checkov: Path,
     cache = out / "cache" / name
     warm = out / "cache" / f"{name}-warm"
     subprocess.run(scan_cmd(target, warm, skip), cwd=root, capture_output=True)  # fill once
+    parsed = out / "cache" / f"{name}-parsed"
+    subprocess.run(scan_cmd(target, parsed, skip), cwd=root, capture_output=True)
     contenders = [
         Contender("sod-iac scan (cold cache)", scan_cmd(target, cache, skip), root, before=fresh(cache)),
         Contender("sod-iac scan (warm cache)", scan_cmd(target, warm, skip), root),
+        Contender("sod-iac scan (warm parse cache, judged again)", scan_cmd(target, parsed, skip), root,
+                  before=unjudged(parsed)),
         Contender("sod-iac scan --no-cache", scan_cmd(target, None, skip), root),
         Contender("checkov -d", checkov_dir_cmd(checkov, target), root),
     ]
@@ -294,7 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     for label, cmd, cwd, before in (
             ("sod-iac scan HCL (cold cache)", scan_cmd("hcl", out / "cache" / "mem", skip), e.root.parent,
              fresh(out / "cache" / "mem")),
-            ("sod-iac scan HCL (warm cache)", scan_cmd("hcl", out / "cache" / "mem", skip), e.root.parent, None),
+            ("sod-iac scan HCL (warm parse cache, judged again)", scan_cmd("hcl", out / "cache" / "mem", skip),
+             e.root.parent, unjudged(out / "cache" / "mem")),
             ("sod-iac scan plan.json", scan_cmd("plan.json", None, skip, ["--max-file-size", "2G"]), e.plan.parent,
              None)):
         c = Contender(label, cmd, cwd, before)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sod_iac.model import Backend, Evidence, Finding, Project, Resource, fingerprint
+from sod_iac.model import Backend, Evidence, Finding, Project, Resource, fingerprint, unique_evidence
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, is_set, items, managed, names_resource, number, text, unstated, where, worst,
 )
@@ -288,11 +288,8 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
         message = (f"State {store.label} ({store.backend.address}) can be written or deleted by "
                    f"{len(names)} principal{'s' if len(names) != 1 else ''} ({allowance}): {listed}. "
                    "Each of them can change recorded state outside the reviewed pipeline.")
-        evidence = [_backend_hop(store.backend, f"keeps state in {store.label}")]
-        for name in names:
-            for item in writers[name][1]:
-                if item not in evidence:
-                    evidence.append(item)
+        evidence = unique_evidence([_backend_hop(store.backend, f"keeps state in {store.label}"),
+                                    *(item for name in names for item in writers[name][1])])
         severity = "critical" if "*" in writers or "allUsers" in writers or "allAuthenticatedUsers" in writers else None
         yield _finding(ctx, "SOD203", store.backend, message, principals=names, evidence=evidence,
                        severity=severity)
