@@ -51,5 +51,7 @@ def analysis_units(project: Project) -> list[tuple[str, Project]]:
             "resources": unit.resources, "backends": backends,
             "variables": [v for v in project.variables if not v.location or any(
                 v.location.path.startswith(r.rstrip("/") + "/") or r in (".", "") for r in unit.roots)],
+            # repository files (Atlantis config) belong to no root: judged once, with the first
+            "documents": project.documents if index == 0 else [],
             "errors": []})))
     return out

@@ -13,6 +13,7 @@ from sod_iac.load.checkov import load_checkov_graph
 from sod_iac.load.documents import MAX_YAML_BYTES, load_documents
 from sod_iac.model import Document, Project
 from sod_iac.rules.registry import Context, get_rule, run_rules
+from sod_iac.scan import ScanOptions, run_scan
 from sod_iac.units import analysis_units
 
 REPO_CONFIG = "version: 3\nprojects:\n  - dir: app\n    apply_requirements: []\n"
@@ -96,12 +97,16 @@ def test_sod211_ignores_files_on_disk_that_are_not_in_the_project(write_tree):
     assert len(_sod211(load_project([root]))) == 2
 
 
-def test_every_analysis_unit_sees_the_documents(write_tree):
-    """Units share the root, so each judges the root's Atlantis files (as when SOD211 walked it)."""
+def test_a_repository_file_is_judged_once_however_many_units(write_tree):
+    """atlantis.yaml belongs to the repository, not to one root module: when roots that reuse
+    addresses are judged apart, its findings must not come once per unit."""
     root = write_tree({"envs/prod/main.tf": ROLE, "envs/dev/main.tf": ROLE, "atlantis.yaml": REPO_CONFIG})
-    units = analysis_units(load_project([root]))
+    project = load_project([root])
+    units = analysis_units(project)
     assert len(units) == 2
-    assert all([d.path for d in unit.documents] == ["atlantis.yaml"] for _, unit in units)
+    assert [[d.path for d in unit.documents] for _, unit in units] == [["atlantis.yaml"], []]
+    report = run_scan([str(root)], ScanOptions(check=["SOD211"]))
+    assert [(f.rule_id, f.location.path) for f in report.findings] == [("SOD211", "atlantis.yaml")]
 
 
 class _EmptyGraph:

@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from sod_iac.access.aws_policy import Statement, statement_action_match
 from sod_iac.values import Ref
@@ -35,11 +35,13 @@ class AllowIndex:
         self._by_address: dict[str, dict[str, dict[int, _Entry]]] = defaultdict(lambda: defaultdict(dict))
         self._by_head: dict[str, dict[str, dict[int, _Entry]]] = defaultdict(lambda: defaultdict(dict))
         self._heads: dict[str, list[str]] = {}
-        self._memo: dict[tuple[str | frozenset[str], str | None, str | None], frozenset[str]] = {}
+        self._memo: dict[tuple[str | frozenset[str], str | None, str | None], Actors] = {}
+        self._wild_memo: dict[str | frozenset[str], frozenset[str]] = {}
         self._assumers: dict[str, set[str]] | None = None
         self._unknown_actions: dict[frozenset[str], tuple[str, ...]] = {}
         self._owners_naming: dict[str, set[str]] | None = None
-        self._tables: dict[tuple[int, frozenset[str], bool], tuple[list[Target], dict[str, list[int]]]] = {}
+        self._tables: dict[tuple[int, frozenset[str], bool],
+                           tuple[list[Target], dict[str, tuple[list[int], ...]]]] = {}
         self._named: dict[str, frozenset[str]] = {}
         self._by_arn_resource: dict[str | None, list[str]] | None = None
         for identity in sorted(aws.model.principals):
@@ -67,7 +69,7 @@ class AllowIndex:
             else:
                 _enter(self._by_head[service][f"{head[0]}:{head[1]}"], identity, st)
 
-    def actors(self, actions: str | frozenset[str], target: Target) -> frozenset[str]:
+    def actors(self, actions: str | frozenset[str], target: Target) -> Actors:
         """Identities (roles, users, groups, permission sets) with an identity-policy Allow that
         may cover the action (or one of the actions) on `target`, statements the code does not
         state included. A principal outside this set can be allowed only by the target's
@@ -75,15 +77,29 @@ class AllowIndex:
         key = (actions, target.arn, target.address)
         found = self._memo.get(key)
         if found is None:
-            found = self._memo[key] = frozenset(self._actors(actions, target))
+            wild = self._wild_actors(actions)
+            found = self._memo[key] = Actors(wild, frozenset(self._actors(actions, target)) - wild)
+        return found
+
+    def _wild_actors(self, actions: str | frozenset[str]) -> frozenset[str]:
+        """Identities of the statements that may match any resource (`*`, NotResource, unknown):
+        the same for every target, so kept once per action set."""
+        found = self._wild_memo.get(actions)
+        if found is None:
+            out: set[str] = set()
+            for bucket in _buckets(actions):
+                for st, identities in self._wild.get(bucket, {}).values():
+                    if st.unknown or self._covers(st, actions):
+                        out.update(identities)
+            found = self._wild_memo[actions] = frozenset(out)
         return found
 
     def _actors(self, actions: str | frozenset[str], target: Target) -> set[str]:
-        names = (actions,) if isinstance(actions, str) else actions
+        """The identities of the other statements (those naming resources) that fit `target`."""
         out: set[str] = set()
         seen: set[int] = set()
-        for bucket in sorted({a.split(":", 1)[0].lower() for a in names} | {"*"}):
-            for st, identities in self._candidates(bucket, target):
+        for bucket in _buckets(actions):
+            for st, identities in self._candidates(bucket, target, wild=False):
                 if id(st) not in seen:
                     seen.add(id(st))
                     if st.unknown or self._covers(st, actions):
@@ -119,12 +135,15 @@ class AllowIndex:
         if entry is None or entry[0] is not targets:
             entry = self._tables[key] = (targets, self._table(actions, targets, by_service))
         who = [principal, *(role for role, _, _ in self.aws.assumable(principal))]
-        return [targets[i] for i in sorted({i for w in who for i in entry[1].get(w, ())})]
+        return [targets[i] for i in sorted({i for w in who for chunk in entry[1].get(w, ()) for i in chunk})]
 
-    def _table(self, actions: frozenset[str], targets: list[Target], by_service: bool) -> dict[str, list[int]]:
-        """Actor -> indexes of the targets it may be allowed one of the actions on, built from
-        the statements' side: each statement meets only the targets its resources may match
-        (the same superset `actors` gives, target by target)."""
+    def _table(self, actions: frozenset[str], targets: list[Target],
+               by_service: bool) -> dict[str, tuple[list[int], ...]]:
+        """Actor -> lists of indexes of the targets it may be allowed one of the actions on,
+        built from the statements' side: each statement meets only the targets its resources
+        may match (the same superset `actors` gives, target by target). A statement that may
+        match any resource gives the whole list of its action pool, shared by all its actors
+        (a wildcard grant to many identities would otherwise copy the list for each)."""
         grouped: dict[str, set[str]] = defaultdict(set)
         for action in actions:
             grouped[action.split(":", 1)[0]].add(action)
@@ -151,7 +170,7 @@ class AllowIndex:
         # one visit per statement and resource key, though a statement sits in a bucket per service
         wild: dict[int, _Entry] = {}
         keyed: dict[tuple[int, str], tuple[_Entry, list[int]]] = {}
-        for bucket in sorted({a.split(":", 1)[0].lower() for a in actions} | {"*"}):
+        for bucket in _buckets(actions):
             wild.update(self._wild.get(bucket, {}))
             for address, entries in self._by_address.get(bucket, {}).items():
                 for key, entry in entries.items():
@@ -163,11 +182,12 @@ class AllowIndex:
                     if (key, head) not in keyed:
                         hits = sides.matching(head) if hits is None else hits
                         keyed[(key, head)] = (entry, hits)
+        whole: dict[str, dict[int, list[int]]] = defaultdict(dict)  # identity -> shared pool lists
         for st, identities in wild.values():
             for pool, indexes in by_pool.items():
                 if covered(st, pool):
                     for identity in identities:
-                        found[identity].update(indexes)
+                        whole[identity][id(indexes)] = indexes
         for (st, identities), indexes in keyed.values():
             reached = [i for i in indexes if pool_of[i] and covered(st, pool_of[i])]
             for identity in identities:
@@ -176,7 +196,13 @@ class AllowIndex:
             if pool_of[i]:
                 for identity in self.named_by_policy(target.policy_owner):
                     found[identity].add(i)
-        return {identity: sorted(indexes) for identity, indexes in found.items()}
+        table: dict[str, tuple[list[int], ...]] = {}
+        for identity in sorted(set(found) | set(whole)):
+            pools = whole.get(identity, {})
+            covered_whole = {i for indexes in pools.values() for i in indexes} if pools else set()
+            rest = sorted(found.get(identity, set()) - covered_whole)
+            table[identity] = (*pools.values(), rest) if rest else tuple(pools.values())
+        return table
 
     def named_by_policy(self, owner: str | None) -> frozenset[str]:
         """Principals the resource policies of `owner` may name directly in an Allow (a superset
@@ -234,8 +260,9 @@ class AllowIndex:
             self._owners_naming = found
         return {owner for p in principals for owner in self._owners_naming.get(p, ())}
 
-    def _candidates(self, service: str, target: Target) -> Iterable[_Entry]:
-        yield from self._wild.get(service, {}).values()
+    def _candidates(self, service: str, target: Target, wild: bool = True) -> Iterable[_Entry]:
+        if wild:
+            yield from self._wild.get(service, {}).values()
         if target.arn is None:  # any resource at all
             for by in (self._by_address.get(service, {}), self._by_head.get(service, {})):
                 for entries in by.values():
@@ -283,6 +310,46 @@ class AllowIndex:
 
 _Entry = tuple[Statement, list[str]]
 """A statement and the identities whose grants include it."""
+
+
+class Actors:
+    """A set of identities kept as two frozensets: those that fit any target (shared by every
+    target of the same actions) and those of one target. Membership, iteration, `|`."""
+
+    __slots__ = ("wild", "own")
+
+    def __init__(self, wild: frozenset[str], own: frozenset[str]) -> None:
+        self.wild, self.own = wild, own
+
+    def __contains__(self, identity: object) -> bool:
+        return identity in self.own or identity in self.wild
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.wild
+        yield from self.own
+
+    def __len__(self) -> int:
+        return len(self.wild) + len(self.own)  # the two are disjoint
+
+    def __or__(self, other: Iterable[str]) -> frozenset[str]:
+        return self.wild | self.own | frozenset(other)
+
+    __ror__ = __or__
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Actors):
+            return self.wild | self.own == other.wild | other.own
+        if isinstance(other, (set, frozenset)):
+            return self.wild | self.own == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal to sets, which are not hashable either
+
+
+def _buckets(actions: str | frozenset[str]) -> list[str]:
+    """The statement buckets (action services, and `*`) that may cover the actions."""
+    names = (actions,) if isinstance(actions, str) else actions
+    return sorted({a.split(":", 1)[0].lower() for a in names} | {"*"})
 
 
 def _enter(entries: dict[int, _Entry], identity: str, st: Statement) -> None:

@@ -240,7 +240,7 @@ class AwsSecretReaders:
         index = self.aws.allows
         out: set[str] = set()
         for action, target in self.reads(secret):
-            out |= index.actors(action, target)
+            out.update(index.actors(action, target))
             out |= index.named_by_policy(target.policy_owner)
         return out
 

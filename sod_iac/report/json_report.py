@@ -25,7 +25,22 @@ def render(report: Report) -> str:
     `summary.suppressed`, `summary.baselined` and `summary.skipped_modules` appear only when
     they have something to say, so the common case matches the documented contract exactly.
     """
-    return indented(to_dict(report))
+    exclude = _unset(report)
+    try:  # straight from the models: no dict copy of a report that may hold 100,000s of hops
+        return report.model_dump_json(indent=2, exclude_none=True, exclude=exclude) + "\n"
+    except (ValueError, UnicodeError):  # e.g. a lone surrogate from a file name that is not UTF-8
+        return indented(to_dict(report))
+
+
+def _unset(report: Report) -> dict[str, Any]:
+    """What to_dict leaves out, as a pydantic `exclude`."""
+    exclude: dict[str, Any] = {}
+    if not report.warnings:
+        exclude["warnings"] = True
+    summary = {key for key in ("skipped_modules", *_OPTIONAL_COUNTS) if not getattr(report.summary, key)}
+    if summary:
+        exclude["summary"] = summary
+    return exclude
 
 
 def to_dict(report: Report) -> dict[str, Any]:
