@@ -281,12 +281,12 @@ def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], 
 
 
 def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False, quiet: bool = False,
-           link_base: str | None = None, checked: list[str] | None = None) -> str:
+           link_base: str | None = None, checked: list[str] | None = None) -> str | tuple[bytes, ...]:
     """One report in one format; the reporters live in sod_iac/report/, one module each."""
     if fmt == "json":
         from sod_iac.report import json_report
 
-        return json_report.render(report)
+        return json_report.chunks(report)  # bytes: the largest reports, written without copies
     if fmt == "sarif":
         from sod_iac.report import sarif
 
@@ -341,12 +341,26 @@ def _checked_rules(options: Any) -> list[str]:
     return [r.id for r in all_rules() if r.implemented and is_selected(r.id, options.check, options.skip_check)]
 
 
-def write_report(content: str, output: Path | None) -> None:
+def write_report(content: str | tuple[bytes, ...], output: Path | None) -> None:
+    """Text, or UTF-8 pieces written one after the other, to the file or stdout."""
     if output is None:
-        click.echo(content, nl=False)
+        if isinstance(content, str):
+            click.echo(content, nl=False)
+        elif getattr(sys.stdout, "buffer", None) is None:  # a text-only stdout
+            click.echo(b"".join(content).decode("utf-8", "surrogateescape"), nl=False)
+        else:
+            sys.stdout.flush()  # whatever was written as text goes first
+            for piece in content:
+                sys.stdout.buffer.write(piece)
+            sys.stdout.buffer.flush()
         return
     try:
-        output.write_text(content, encoding="utf-8")
+        if isinstance(content, str):
+            output.write_text(content, encoding="utf-8")
+        else:
+            with output.open("wb") as handle:
+                for piece in content:
+                    handle.write(piece)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 

@@ -100,13 +100,14 @@ def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -
         return
     findings, errors, principals = judgement
     try:
-        payload = _Entry(findings=findings, errors=errors, principals=principals).model_dump_json().encode()
+        entry = _Entry(findings=findings, errors=errors, principals=principals)
+        payload = entry.__pydantic_serializer__.to_json(entry)  # bytes: no text copy of a large entry
     except (ValueError, UnicodeError):
         return  # not storable (e.g. a lone surrogate in a name): judged again next time
     header = json.dumps({"key": entry_key, "mac": signing.sign(entry_key, payload)}).encode()
     file = _file(directory, entry_key)
     try:
-        signing.write_atomic(file, header + b"\n" + payload)
+        signing.write_atomic(file, header + b"\n", payload)
         _prune(file.parent)
     except OSError:
         pass

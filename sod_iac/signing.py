@@ -67,7 +67,9 @@ def sign(name: str, payload: bytes, key: bytes | None = None) -> str:
     """The hex HMAC-SHA256 of an entry: its `name` (the cache key it is stored under, so an
     entry copied to another name does not verify) and its `payload`. `key`: secret_key()."""
     secret = secret_key() if key is None else key
-    return hmac.new(secret, name.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
+    mac = hmac.new(secret, name.encode() + b"\n", hashlib.sha256)
+    mac.update(payload)  # not joined first: a payload may be hundreds of MB
+    return mac.hexdigest()
 
 
 def verify(name: str, payload: bytes, mac: object, key: bytes | None = None) -> bool:
@@ -78,9 +80,10 @@ def verify(name: str, payload: bytes, mac: object, key: bytes | None = None) -> 
     return hmac.compare_digest(mac.encode("utf-8", "replace"), expected)
 
 
-def write_atomic(file: str | os.PathLike[str], data: bytes) -> None:
+def write_atomic(file: str | os.PathLike[str], data: bytes, *more: bytes) -> None:
     """Write `file` (making its folder) through a temporary file beside it and os.replace: a
-    reader sees the old entry or the new one, never a part. OSError if it cannot be written,
+    reader sees the old entry or the new one, never a part. `more`: pieces written after
+    `data` (a large payload need not be copied to join it). OSError if it cannot be written,
     and then no temporary file is left."""
     folder = os.path.dirname(os.fspath(file)) or "."
     os.makedirs(folder, exist_ok=True)
@@ -88,6 +91,8 @@ def write_atomic(file: str | os.PathLike[str], data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            for piece in more:
+                handle.write(piece)
         os.replace(tmp, file)
     except BaseException:
         try:

@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 
@@ -321,6 +321,8 @@ class Duties:
         self.ruleset = ruleset or load_ruleset()
         self._principals: dict[str, Principal] | None = None
         self._cache: dict[tuple[str, ...] | tuple[str, str, None], list[Holding]] = {}
+        self._memo: dict[tuple[Any, ...], Any] = {}
+        self._memo_of: str | None = None
         self._over: dict[str, bool] = {}
         self._code_targets: list[Any] | None = None
         self._targets_by_action: dict[str, list[Any]] = {}
@@ -416,6 +418,8 @@ class Duties:
         p = self.principal(principal)
         if p is None:
             return None
+        if conflict.same_resource and p.cloud == "aws":
+            return self._aws_same_resource(p, conflict)
         sides: list[list[Holding]] = []
         for i, side in enumerate(conflict.sides):
             outside = conflict.outside if i > 0 else None
@@ -438,16 +442,7 @@ class Duties:
         for a in sides[0]:
             # AWS holdings are per resource: only the same scope can be the same resource
             others = [index.get(a.scope, []) for index in by_scope] if a.cloud == "aws" else sides[1:]
-            for rest in _combinations(others):
-                level: Level = a.level
-                shared = a.scope
-                for b in rest:
-                    overlap = self.same_resource(a, b)
-                    level = weakest(level, b.level, overlap)
-                    if b.scope != a.scope and _specific(b.scope, a.scope):
-                        shared = b.scope
-                if level in HELD and (best_hit is None or best(level, best_hit.level) != best_hit.level):
-                    best_hit = ConflictHit(conflict, p, level, [a, *rest], shared)
+            best_hit = self._better_hit(best_hit, conflict, p, a, others)
         return best_hit
 
     def same_resource(self, a: Holding, b: Holding) -> Level:
@@ -472,33 +467,115 @@ class Duties:
 
     # --- AWS -----------------------------------------------------------------------------
     def _aws(self, principal: str, spec: Duty, excluded: Duty | None, until_yes: bool = False) -> list[Holding]:
-        aws = self.engine("aws")
-        if aws is None:
-            return []
-        reach = self._aws_reachable(principal)
         out: list[Holding] = []
-        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ()) for a in _aws_actions(clause))
-        for clause in spec.aws:
-            candidates = sorted((_aws_actions(clause) & reach) - not_wanted)
-            if not candidates:
-                continue
+        for holding in self._aws_holdings(principal, spec, excluded):
+            out.append(holding)
+            if until_yes and holding.level == "yes":
+                break
+        return out
+
+    def _aws_holdings(self, principal: str, spec: Duty, excluded: Duty | None,
+                      scope: str | None = None) -> Iterator[Holding]:
+        """The principal's holdings of the duty, clause by clause and target by target, made
+        as they are asked for. With `scope`, only those on that scope (targets grouped once
+        per clause: see _aws_by_scope)."""
+        for clause, candidates in self._aws_clauses(principal, spec, excluded):
             if clause.on == "any":
                 # any resource of the kind each action acts on, in the code or outside it (an
                 # action never acts on a bucket just because a statement grants `*` on it)
-                for action in candidates[:_TRIES * 2]:
-                    found = self._aws_try(principal, spec.name, [action], self._any_targets(action), first=True,
-                                          universe=frozenset((action,)))
-                    if found:
-                        out.extend(found)
-                        break
-                if until_yes and any(h.level == "yes" for h in out):
-                    break
+                for held in self._aws_any(principal, spec.name, tuple(candidates)):
+                    if scope is None or held.scope == scope:
+                        yield held
                 continue
-            out.extend(self._aws_try(principal, spec.name, candidates, self._aws_targets(clause.on),
-                                     universe=_aws_actions(clause), until_yes=until_yes))
-            if until_yes and any(h.level == "yes" for h in out):
-                break
-        return out
+            universe = _aws_actions(clause)
+            if scope is None:
+                yield from self._aws_tries(principal, spec.name, candidates, self._aws_targets(clause.on), universe)
+            else:
+                reached = self._aws_by_scope(principal, universe, clause.on).get(scope, [])
+                yield from self._aws_tries(principal, spec.name, candidates, reached, universe, reached=True)
+
+    def _aws_clauses(self, principal: str, spec: Duty,
+                     excluded: Duty | None) -> Iterator[tuple[AwsClause, list[str]]]:
+        """The duty's clauses with the actions of each that the principal may be allowed."""
+        if self.engine("aws") is None:
+            return
+        reach = self._aws_reachable(principal)
+        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ()) for a in _aws_actions(clause))
+        for clause in spec.aws:
+            candidates = sorted((_aws_actions(clause) & reach) - not_wanted)
+            if candidates:
+                yield clause, candidates
+
+    def _aws_any(self, principal: str, duty: str, candidates: tuple[str, ...]) -> list[Holding]:
+        """An `on: any` clause: the first target reached by the first action that reaches one."""
+        memo = self._per_principal(principal)
+        key = ("any", duty, candidates)
+        if key not in memo:
+            memo[key] = []
+            for action in candidates[:_TRIES * 2]:
+                found = self._aws_try(principal, duty, [action], self._any_targets(action), first=True,
+                                      universe=frozenset((action,)))
+                if found:
+                    memo[key] = found
+                    break
+        return memo[key]
+
+    def _aws_by_scope(self, principal: str, universe: frozenset[str], on: tuple[str, ...] | str) -> dict[str, list[Any]]:
+        """The targets of a clause the principal may reach, by the scope a holding on each has."""
+        memo = self._per_principal(principal)
+        key = ("scoped", universe, on)
+        if key not in memo:
+            grouped: dict[str, list[Any]] = defaultdict(list)
+            for target in self.engine("aws").allows.reached(principal, universe, self._aws_targets(on),
+                                                            by_service=True):
+                grouped[target.address or target.arn or "*"].append(target)
+            memo[key] = grouped
+        return memo[key]
+
+    def _per_principal(self, principal: str) -> dict[tuple[Any, ...], Any]:
+        """Memos of the lazy same-resource path, for one principal at a time (rules ask about
+        principals one after the other): they stay bounded however large the estate."""
+        if self._memo_of != principal:
+            self._memo, self._memo_of = {}, principal
+        return self._memo
+
+    def _aws_same_resource(self, p: Principal, conflict: Conflict) -> ConflictHit | None:
+        """conflict() for an AWS principal and a same-resource conflict, made lazily: the first
+        side's holdings one by one, each side's other holdings on that holding's scope only
+        (AWS holdings are per target: only the same scope can be the same resource), up to
+        the first certain hit. The same answer as pairing the full lists, without keeping
+        holdings per principal and resource (they grow with principals x resources)."""
+        specs = [[(self.ruleset.duties[d], self.ruleset.duties[conflict.outside] if i > 0 and conflict.outside
+                   else None) for d in side] for i, side in enumerate(conflict.sides)]
+        for side in specs[1:]:
+            if not any(True for spec, excluded in side if spec.aws
+                       for _ in self._aws_clauses(p.id, spec, excluded)):
+                return None  # a side the principal can hold nowhere
+        best_hit: ConflictHit | None = None
+        firsts = (h for spec, excluded in specs[0] if spec.aws for h in self._aws_holdings(p.id, spec, excluded))
+        for a in firsts:
+            others = [[h for spec, excluded in side if spec.aws
+                       for h in self._aws_holdings(p.id, spec, excluded, scope=a.scope)] for side in specs[1:]]
+            best_hit = self._better_hit(best_hit, conflict, p, a, others)
+            if best_hit is not None and best_hit.level == "yes":
+                break  # nothing ranks above "yes": later holdings cannot replace it
+        return best_hit
+
+    def _better_hit(self, best_hit: ConflictHit | None, conflict: Conflict, p: Principal, a: Holding,
+                    others: list[list[Holding]]) -> ConflictHit | None:
+        """The best of `best_hit` and the hits pairing `a` with one holding of each other side
+        (the first of equal hits stays)."""
+        for rest in _combinations(others):
+            level: Level = a.level
+            shared = a.scope
+            for b in rest:
+                overlap = self.same_resource(a, b)
+                level = weakest(level, b.level, overlap)
+                if b.scope != a.scope and _specific(b.scope, a.scope):
+                    shared = b.scope
+            if level in HELD and (best_hit is None or best(level, best_hit.level) != best_hit.level):
+                best_hit = ConflictHit(conflict, p, level, [a, *rest], shared)
+        return best_hit
 
     def _any_targets(self, action: str) -> list[Any]:
         """The resources of the code the action acts on, then its ARN formats (outside)."""
@@ -523,14 +600,26 @@ class Duties:
                  until_yes: bool = False) -> list[Holding]:
         """One holding per target: the first action the principal may perform on it (with
         `first`, only the first target the principal reaches; with `until_yes`, up to the first
-        certain one). `universe`, a superset of
-        `actions` shared by every principal, lets the targets be narrowed once for all."""
+        certain one). `universe`, a superset of `actions` shared by every principal, lets the
+        targets be narrowed once for all."""
+        out: list[Holding] = []
+        for holding in self._aws_tries(principal, duty, actions, targets, universe):
+            out.append(holding)
+            if first or (until_yes and holding.level == "yes"):
+                break
+        return out
+
+    def _aws_tries(self, principal: str, duty: str, actions: list[str], targets: list[Any],
+                   universe: frozenset[str] | None, reached: bool = False) -> Iterator[Holding]:
+        """_aws_try's holdings, made one target at a time; `reached`: `targets` are already
+        those the principal may reach (AllowIndex.reached)."""
         aws = self.engine("aws")
-        out = []
         by_service: dict[str, list[str]] = {}
         for action in actions:
             by_service.setdefault(action.split(":", 1)[0], []).append(action)
-        for target in aws.allows.reached(principal, universe or frozenset(actions), targets, by_service=True):
+        if not reached:
+            targets = aws.allows.reached(principal, universe or frozenset(actions), targets, by_service=True)
+        for target in targets:
             service = arn_service(target.arn)
             pool = by_service.get(service, []) if service else actions
             applicable = (a for a in pool if aws.applies_to(a, target))
@@ -541,12 +630,9 @@ class Duties:
                     head = Evidence(address=target.address or principal, detail=f"{duty}: {action} on {label}",
                                     duty=duty)
                     hops = (head, *_tag(decision.evidence, duty, self._tags))
-                    out.append(Holding(principal, duty, "aws", action, decision.level,
-                                       target.address or target.arn or "*", hops))
+                    yield Holding(principal, duty, "aws", action, decision.level,
+                                  target.address or target.arn or "*", hops)
                     break
-            if out and (first or (until_yes and out[-1].level == "yes")):
-                return out
-        return out
 
     def aws_first_on(self, principal: str, duty: str, targets: list[Any]) -> Holding | None:
         """The first way an AWS principal holds `duty` on one of `targets` (aws.Target), or None:

@@ -25,11 +25,21 @@ def render(report: Report) -> str:
     `summary.suppressed`, `summary.baselined` and `summary.skipped_modules` appear only when
     they have something to say, so the common case matches the documented contract exactly.
     """
-    exclude = _unset(report)
-    try:  # straight from the models: no dict copy of a report that may hold 100,000s of hops
-        return report.model_dump_json(indent=2, exclude_none=True, exclude=exclude) + "\n"
+    return b"".join(chunks(report)).decode("utf-8", "surrogateescape")
+
+
+def chunks(report: Report) -> tuple[bytes, ...]:
+    """render(report) as UTF-8 bytes, in pieces to write one after the other: made straight
+    from the models (no dict copy, no text copy), as a report may hold 100,000s of hops."""
+    try:
+        return report.__pydantic_serializer__.to_json(report, indent=2, exclude_none=True,
+                                                      exclude=_unset(report)), b"\n"
     except (ValueError, UnicodeError):  # e.g. a lone surrogate from a file name that is not UTF-8
-        return indented(to_dict(report))
+        text = indented(to_dict(report))
+        try:
+            return (text.encode("utf-8", "surrogateescape"),)
+        except UnicodeEncodeError:
+            return (text.encode("utf-8", "surrogatepass"),)
 
 
 def _unset(report: Report) -> dict[str, Any]:
