@@ -281,7 +281,7 @@ def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], 
 
 
 def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False, quiet: bool = False,
-           link_base: str | None = None, checked: list[str] | None = None) -> str | tuple[bytes, ...]:
+           link_base: str | None = None, checked: list[str] | None = None) -> str | Iterator[bytes]:
     """One report in one format; the reporters live in sod_iac/report/, one module each."""
     if fmt == "json":
         from sod_iac.report import json_report
@@ -341,7 +341,7 @@ def _checked_rules(options: Any) -> list[str]:
     return [r.id for r in all_rules() if r.implemented and is_selected(r.id, options.check, options.skip_check)]
 
 
-def write_report(content: str | tuple[bytes, ...], output: Path | None) -> None:
+def write_report(content: str | Iterator[bytes], output: Path | None) -> None:
     """Text, or UTF-8 pieces written one after the other, to the file or stdout."""
     if output is None:
         if isinstance(content, str):

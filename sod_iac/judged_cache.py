@@ -26,17 +26,20 @@ import json
 import os
 import pickle
 import platform
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 
 from sod_iac import signing
-from sod_iac.model import Finding, LoadError, Project
+from sod_iac.model import Evidence, Finding, LoadError, Project
 
-FORMAT = 1
+FORMAT = 3
 KEEP = 8
 """Entries kept per cache folder: the newest, by modification time."""
+MAX_ENTRY = 4 * 1024**3
+"""Larger entries are not read (an entry is about the size of the JSON report)."""
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -47,14 +50,17 @@ class _Undescribed(ValueError):
 Judgement = tuple[list[Finding], list[LoadError], int]
 
 
-class _Entry(BaseModel):
-    """What an entry holds; validated (by pydantic, from the JSON text) on every load."""
+class _Last(BaseModel):
+    """An entry's last record (after its findings); validated on every load."""
 
-    model_config = ConfigDict(extra="forbid", strict=False)
+    model_config = ConfigDict(extra="forbid")
 
-    findings: list[Finding]
     errors: list[LoadError]
     principals: StrictInt
+
+
+_MAC_LINE = 64
+"""An entry ends with the hex HMAC-SHA256 of what lies between its header and it."""
 
 
 def key(project: Project, config: dict[str, Any], rule_ids: list[str]) -> str | None:
@@ -71,46 +77,93 @@ def key(project: Project, config: dict[str, Any], rule_ids: list[str]) -> str | 
     return digest.hexdigest()
 
 
+def present(directory: Path | None, entry_key: str | None) -> bool:
+    """Whether an entry is stored for the key (not yet whether it is sound: see load)."""
+    return directory is not None and entry_key is not None and _file(directory, entry_key).is_file()
+
+
 def load(directory: Path | None, entry_key: str | None) -> Judgement | None:
-    """The stored judgement, or None (absent, foreign, stale or corrupted: then dropped)."""
+    """The stored judgement, or None (absent, foreign, stale or corrupted: then dropped).
+
+    An entry is lines: a header (its key), one line per finding (`F` + JSON), a last record
+    (`E` + JSON: errors and principal count), then the signature of everything between the
+    header and it. The signature is checked first, streaming; then each line is validated on
+    its own and equal evidence hops are shared again, as the judgement shared them."""
     if directory is None or entry_key is None:
         return None
     file = _file(directory, entry_key)
     try:
-        raw = file.read_bytes()
+        with file.open("rb") as handle:
+            return _read(handle, entry_key)
     except OSError:
         return None
-    try:
-        header, _, payload = raw.partition(b"\n")
-        meta = json.loads(header)
-        if not isinstance(meta, dict) or meta.get("key") != entry_key or not isinstance(meta.get("mac"), str):
-            raise ValueError("entry for another key")
-        if not signing.verify(entry_key, payload, meta["mac"]):
-            raise ValueError("entry not written by this user's sod-iac (bad signature)")
-        entry = _Entry.model_validate_json(payload)
-        return entry.findings, entry.errors, entry.principals
     except (ValueError, ValidationError, RecursionError, TypeError, UnicodeDecodeError):
         _drop(file)
         return None
 
 
+def _read(handle: Any, entry_key: str) -> Judgement:
+    size = os.fstat(handle.fileno()).st_size
+    header = handle.readline(4096)
+    meta = json.loads(header)
+    if not isinstance(meta, dict) or meta.get("key") != entry_key or not header.endswith(b"\n"):
+        raise ValueError("entry for another key")
+    start, end = len(header), size - _MAC_LINE
+    if end < start or size > MAX_ENTRY:
+        raise ValueError("entry cut short, or too large")
+    mac = signing.signer(entry_key)
+    left = end - start
+    while left > 0:
+        chunk = handle.read(min(left, 1 << 20))
+        if not chunk:
+            raise ValueError("entry cut short")
+        mac.update(chunk)
+        left -= len(chunk)
+    if not signing.verify_digest(mac, handle.read().removeprefix(b"\n")):
+        raise ValueError("entry not written by this user's sod-iac (bad signature)")
+    handle.seek(start)
+    findings: list[Finding] = []
+    hops: dict[tuple[Any, ...], Evidence] = {}
+    while handle.tell() < end:
+        line = handle.readline(min(end - handle.tell(), MAX_ENTRY))
+        if line[:1] == b"F":
+            finding = Finding.model_validate_json(line[1:])
+            finding.evidence = [hops.setdefault((e.address, e.detail, e.location, e.duty), e) for e in finding.evidence]
+            findings.append(finding)
+        elif line[:1] == b"E" and handle.tell() == end:
+            last = _Last.model_validate_json(line[1:])
+            return findings, last.errors, last.principals
+        else:
+            raise ValueError("entry of another shape")
+    raise ValueError("entry without its last record")
+
+
 def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -> None:
-    """Write the judgement (atomically); any failure only costs the next scan its speed."""
+    """Write the judgement (atomically), streamed finding by finding and signed as it goes:
+    no one buffer of a large entry. Any failure only costs the next scan its speed."""
     if directory is None or entry_key is None:
         return
     findings, errors, principals = judgement
-    try:
-        entry = _Entry(findings=findings, errors=errors, principals=principals)
-        payload = entry.__pydantic_serializer__.to_json(entry)  # bytes: no text copy of a large entry
-    except (ValueError, UnicodeError):
-        return  # not storable (e.g. a lone surrogate in a name): judged again next time
-    header = json.dumps({"key": entry_key, "mac": signing.sign(entry_key, payload)}).encode()
+    mac = signing.signer(entry_key)
+
+    def pieces() -> Iterator[bytes]:
+        yield json.dumps({"key": entry_key}).encode() + b"\n"
+        for finding in findings:  # compact JSON: no raw newline inside a line
+            line = b"F" + finding.__pydantic_serializer__.to_json(finding) + b"\n"
+            mac.update(line)
+            yield line
+        last = _Last(errors=errors, principals=principals)
+        line = b"E" + last.__pydantic_serializer__.to_json(last) + b"\n"
+        mac.update(line)
+        yield line
+        yield mac.hexdigest().encode()
+
     file = _file(directory, entry_key)
     try:
-        signing.write_atomic(file, header + b"\n", payload)
+        signing.write_atomic(file, pieces())
         _prune(file.parent)
-    except OSError:
-        pass
+    except (OSError, ValueError, UnicodeError):
+        pass  # not writable, or not storable (a lone surrogate in a name): judged again next time
 
 
 def _file(directory: Path, entry_key: str) -> Path:

@@ -137,6 +137,14 @@ class Project(BaseModel):
     def resource(self, address: str) -> Resource | None:
         return self._index().get(address)
 
+    def release_contents(self) -> None:
+        """Let the resources, backends, variables and documents go (their indexes too), keeping
+        the root, files, errors and skipped modules: for a scan whose judgement is read from
+        the cache, so that a large estate is not held while it is."""
+        self.resources, self.backends, self.variables, self.documents = [], [], [], []
+        self.__dict__.pop("_type_index_cache", None)
+        self.__dict__.pop("_address_index", None)
+
     def by_type(self, *types: str) -> list[Resource]:
         """Resources of the given types, in project order (indexed once, not rescanned)."""
         index = self._type_index()

@@ -68,17 +68,22 @@ def run_scan(
 
     options = options or ScanOptions()
     aws_actions.use_cache_dir(options.cache_dir)  # the IAM action tables, once built, from there
-    project = load_project(
-        [str(p) for p in paths],
-        repo_root=str(options.repo_root) if options.repo_root else None,
-        var_files=[str(v) for v in options.var_files],
-        jobs=options.jobs or os.cpu_count() or 1,
-        max_file_size=options.max_file_size,
-        progress=progress,
-        cache_dir=options.cache_dir,
-    )
+
+    def load() -> Project:
+        return load_project(
+            [str(p) for p in paths],
+            repo_root=str(options.repo_root) if options.repo_root else None,
+            var_files=[str(v) for v in options.var_files],
+            jobs=options.jobs or os.cpu_count() or 1,
+            max_file_size=options.max_file_size,
+            progress=progress,
+            cache_dir=options.cache_dir,
+        )
+
+    project = load()
+    resources = len(project.resources)
     selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
-    findings, rule_errors, principals = _judged(project, options, selected)
+    findings, rule_errors, principals = _judged(project, load, options, selected)
     # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
     result = triage.apply(findings, [*project.errors, *rule_errors], project, options,
                           base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
@@ -88,7 +93,7 @@ def run_scan(
         warnings=result.warnings,
         summary=Summary(
             files=len(project.files),
-            resources=len(project.resources),
+            resources=resources,
             principals=principals,
             findings=len(result.findings),
             suppressed=result.suppressed,
@@ -98,18 +103,25 @@ def run_scan(
     )
 
 
-def _judged(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
+def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,
+            selected: list) -> tuple[list[Finding], list[LoadError], int]:
     """judge_project, served from the cache folder when this very project was judged before
     with the same settings and rules (sod_iac.judged_cache); a judgement with rule errors is
-    not stored (an error may be the machine's, not the project's)."""
+    not stored (an error may be the machine's, not the project's). While a stored judgement
+    is read, the project's contents are let go (triage reads only its root, files and errors),
+    so a large estate is not held twice; an entry that turns out unusable has it loaded again."""
     from sod_iac import judged_cache
 
     entry = judged_cache.key(project, options.config, [r.id for r in selected]) if options.cache_dir else None
-    judged = judged_cache.load(options.cache_dir, entry)
-    if judged is None:
-        judged = judge_project(project, options, selected)
-        if not judged[1]:
-            judged_cache.store(options.cache_dir, entry, judged)
+    if judged_cache.present(options.cache_dir, entry):
+        project.release_contents()
+        judged = judged_cache.load(options.cache_dir, entry)
+        if judged is not None:
+            return judged
+        project = load()
+    judged = judge_project(project, options, selected)
+    if not judged[1]:
+        judged_cache.store(options.cache_dir, entry, judged)
     return judged
 
 

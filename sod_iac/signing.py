@@ -16,6 +16,8 @@ import hmac
 import os
 import secrets
 import tempfile
+from collections.abc import Iterable
+from typing import Any
 
 KEY_ENV = "SOD_IAC_CACHE_KEY"
 KEY_FILE = "cache.key"
@@ -63,13 +65,19 @@ def _key_file(path: str) -> bytes:
     return key
 
 
-def sign(name: str, payload: bytes, key: bytes | None = None) -> str:
+def sign(name: str, payload: bytes | Iterable[bytes], key: bytes | None = None) -> str:
     """The hex HMAC-SHA256 of an entry: its `name` (the cache key it is stored under, so an
-    entry copied to another name does not verify) and its `payload`. `key`: secret_key()."""
-    secret = secret_key() if key is None else key
-    mac = hmac.new(secret, name.encode() + b"\n", hashlib.sha256)
-    mac.update(payload)  # not joined first: a payload may be hundreds of MB
+    entry copied to another name does not verify) and its `payload` (bytes, or the pieces
+    that joined make it: a payload may be hundreds of MB). `key`: secret_key()."""
+    mac = signer(name, key)
+    for piece in (payload,) if isinstance(payload, (bytes, bytearray, memoryview)) else payload:
+        mac.update(piece)
     return mac.hexdigest()
+
+
+def signer(name: str, key: bytes | None = None) -> Any:
+    """An HMAC object for `sign(name, ...)` to be fed piece by piece (`update`, `hexdigest`)."""
+    return hmac.new(secret_key() if key is None else key, name.encode() + b"\n", hashlib.sha256)
 
 
 def verify(name: str, payload: bytes, mac: object, key: bytes | None = None) -> bool:
@@ -80,18 +88,27 @@ def verify(name: str, payload: bytes, mac: object, key: bytes | None = None) -> 
     return hmac.compare_digest(mac.encode("utf-8", "replace"), expected)
 
 
-def write_atomic(file: str | os.PathLike[str], data: bytes, *more: bytes) -> None:
+def verify_digest(mac: Any, expected: object) -> bool:
+    """True when `expected` (bytes or text) is the hex digest of the fed `signer` object,
+    compared in constant time."""
+    if isinstance(expected, str):
+        expected = expected.encode("utf-8", "replace")
+    if not isinstance(expected, (bytes, bytearray)):
+        return False
+    return hmac.compare_digest(bytes(expected), mac.hexdigest().encode())
+
+
+def write_atomic(file: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Write `file` (making its folder) through a temporary file beside it and os.replace: a
-    reader sees the old entry or the new one, never a part. `more`: pieces written after
-    `data` (a large payload need not be copied to join it). OSError if it cannot be written,
-    and then no temporary file is left."""
+    reader sees the old entry or the new one, never a part. `data`: bytes, or pieces written
+    one after the other as they come (a large entry need not be held whole). OSError if it
+    cannot be written, and then no temporary file is left."""
     folder = os.path.dirname(os.fspath(file)) or "."
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            for piece in more:
+            for piece in (data,) if isinstance(data, (bytes, bytearray, memoryview)) else data:
                 handle.write(piece)
         os.replace(tmp, file)
     except BaseException:
@@ -102,4 +119,4 @@ def write_atomic(file: str | os.PathLike[str], data: bytes, *more: bytes) -> Non
         raise
 
 
-__all__ = ["KEY_ENV", "secret_key", "sign", "verify", "write_atomic"]
+__all__ = ["KEY_ENV", "secret_key", "sign", "signer", "verify", "verify_digest", "write_atomic"]

@@ -39,6 +39,8 @@ def test_reports_read_as_json_dumps_would_write_them(report):
 
 def test_a_name_that_is_not_utf8_still_renders():
     """A lone surrogate (a file name decoded with surrogateescape) falls back to json.dumps."""
-    report = Report(findings=[_finding("bad\udcff")])
-    assert json_report.render(report) == _reference(report)
+    for report in (Report(findings=[_finding("ok"), _finding("bad\udcff")]),
+                   Report(findings=[_finding("ok")], errors=[LoadError(path="bad\udcff.tf", message="unreadable")])):
+        assert json_report.render(report) == _reference(report)
+        assert b"".join(json_report.chunks(report)) == _reference(report).encode("utf-8", "surrogateescape")
     assert indented({"a": "\udcff"}) == json.dumps({"a": "\udcff"}, indent=2, ensure_ascii=False) + "\n"

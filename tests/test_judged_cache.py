@@ -108,14 +108,24 @@ def test_other_code_never_reads_an_entry(tmp_path, judged, monkeypatch):
     assert len(judged) == 2
 
 
+def _read(entry: Path) -> tuple[str, list[bytes]]:
+    """(key, lines) of an entry: a header line, `F` lines (findings), an `E` line, the signature."""
+    raw = entry.read_bytes()
+    header, rest = raw.split(b"\n", 1)
+    return json.loads(header)["key"], rest[:-64].splitlines(keepends=True)
+
+
+def _write(entry: Path, name: str, lines: list[bytes], key: bytes | None) -> None:
+    """An entry of these lines, signed with `key` (None: the user's own key)."""
+    payload = b"".join(lines)
+    entry.write_bytes(json.dumps({"key": name}).encode() + b"\n" + payload + signing.sign(name, payload, key).encode())
+
+
 def _emptied(entry: Path, key: bytes | None) -> None:
     """The entry with every finding removed, signed with `key` (None: the user's own key)."""
-    header, payload = entry.read_bytes().split(b"\n", 1)
-    name = json.loads(header)["key"]
-    data = json.loads(payload)
-    data["findings"] = []
-    payload = json.dumps(data).encode()
-    entry.write_bytes(json.dumps({"key": name, "mac": signing.sign(name, payload, key)}).encode() + b"\n" + payload)
+    name, lines = _read(entry)
+    assert any(line.startswith(b"F") for line in lines)
+    _write(entry, name, [line for line in lines if not line.startswith(b"F")], key)
 
 
 def test_a_planted_entry_cannot_hide_a_finding(tmp_path, judged):
@@ -140,10 +150,12 @@ def test_the_signature_is_what_makes_an_entry_trusted(tmp_path, judged):
 
 
 @pytest.mark.parametrize("damage", [
-    lambda raw: raw[: len(raw) // 2],
+    lambda raw: raw[: len(raw) // 2],                      # truncated
     lambda raw: b"",
     lambda raw: b"\x00\xff not json\n" * 2,
-    lambda raw: raw.split(b"\n", 1)[1],
+    lambda raw: raw.split(b"\n", 1)[1],                    # header missing
+    lambda raw: raw[:-64],                                  # signature missing
+    lambda raw: raw.replace(b'"SOD', b'"XOD', 1),           # payload edited, signature kept
 ])
 def test_damaged_entries_are_ignored_and_rebuilt(tmp_path, judged, damage):
     folder = tmp_path / "cache"
@@ -154,13 +166,18 @@ def test_damaged_entries_are_ignored_and_rebuilt(tmp_path, judged, damage):
     assert len(judged) == 2 and len(_entries(folder)) == 1
 
 
-def test_a_signed_entry_of_the_wrong_shape_is_ignored(tmp_path, judged):
+@pytest.mark.parametrize("reshape", [
+    lambda lines: [b'F{"rule_id": 1}\n', *lines],          # a finding that is not one
+    lambda lines: [line for line in lines if not line.startswith(b"E")],  # no last record
+    lambda lines: [*lines, lines[0]],                       # something after the last record
+    lambda lines: [lines[-1].replace(b'"principals":', b'"principals":"').replace(b"}\n", b'"}\n')],
+])
+def test_a_signed_entry_of_the_wrong_shape_is_ignored(tmp_path, judged, reshape):
     folder = tmp_path / "cache"
     plain = _json([ROOT / "demo"], cache_dir=folder)
     for entry in _entries(folder):
-        name = json.loads(entry.read_bytes().split(b"\n", 1)[0])["key"]
-        payload = json.dumps({"findings": [{"rule_id": 1}], "errors": [], "principals": "3"}).encode()
-        entry.write_bytes(json.dumps({"key": name, "mac": signing.sign(name, payload)}).encode() + b"\n" + payload)
+        name, lines = _read(entry)
+        _write(entry, name, reshape(lines), None)
     assert _json([ROOT / "demo"], cache_dir=folder) == plain
     assert len(judged) == 2
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sod_iac.model import Report
 from sod_iac.report.json_text import indented
@@ -28,18 +28,41 @@ def render(report: Report) -> str:
     return b"".join(chunks(report)).decode("utf-8", "surrogateescape")
 
 
-def chunks(report: Report) -> tuple[bytes, ...]:
-    """render(report) as UTF-8 bytes, in pieces to write one after the other: made straight
-    from the models (no dict copy, no text copy), as a report may hold 100,000s of hops."""
+def chunks(report: Report) -> Iterator[bytes]:
+    """render(report) as UTF-8 bytes, in pieces made as they are written: the report's shell,
+    then each finding (re-indented to its depth), straight from the models, so a report of
+    100,000s of hops is never held as one dict, one text or one buffer."""
     try:
-        return report.__pydantic_serializer__.to_json(report, indent=2, exclude_none=True,
-                                                      exclude=_unset(report)), b"\n"
+        shell = report.model_copy(update={"findings": []})
+        text = shell.__pydantic_serializer__.to_json(shell, indent=2, exclude_none=True, exclude=_unset(report))
     except (ValueError, UnicodeError):  # e.g. a lone surrogate from a file name that is not UTF-8
-        text = indented(to_dict(report))
+        yield _encoded(indented(to_dict(report)))
+        return
+    if not report.findings:
+        yield text + b"\n"
+        return
+    at = text.index(_FINDINGS) + len(_FINDINGS) - 1  # at the `]`
+    yield text[:at - 1] + b"[\n"
+    for i, finding in enumerate(report.findings):
         try:
-            return (text.encode("utf-8", "surrogateescape"),)
-        except UnicodeEncodeError:
-            return (text.encode("utf-8", "surrogatepass"),)
+            body = finding.__pydantic_serializer__.to_json(finding, indent=2, exclude_none=True)
+        except (ValueError, UnicodeError):
+            body = _encoded(json.dumps(finding.model_dump(mode="json", exclude_none=True), indent=2,
+                                       ensure_ascii=False))
+        yield (b",\n    " if i else b"    ") + body.replace(b"\n", b"\n    ")  # no raw newline in JSON text
+    yield b"\n  " + text[at:] + b"\n"
+
+
+_FINDINGS = b'\n  "findings": []'
+"""The findings key of an empty report: two spaces deep (summary's `findings` count is four)."""
+
+
+def _encoded(text: str) -> bytes:
+    """UTF-8, names that were not UTF-8 (decoded with surrogateescape) back to their bytes."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogatepass")
 
 
 def _unset(report: Report) -> dict[str, Any]:
