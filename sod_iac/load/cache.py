@@ -32,7 +32,7 @@ from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.signing import KEY_ENV, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
+from sod_iac.signing import KEY_ENV, discard, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
 
 FORMAT = 1
 MAX_DEPTH = 200
@@ -354,7 +354,7 @@ class ParseCache:
                 raise CacheError("entry not written by this user's sod-iac (bad signature)")
             return decode(json.loads(payload), path)
         except (CacheError, ValueError, RecursionError, TypeError, UnicodeDecodeError):
-            self._drop(file)
+            discard(file)
             return None
 
     def put(self, kind: str, text: str, tree: ParsedFile, digest: str | None = None) -> None:
@@ -372,13 +372,6 @@ class ParseCache:
             write_atomic(file, header + b"\n" + payload)
         except OSError:
             self.writable = False  # read-only or full: stop trying for this run
-
-    @staticmethod
-    def _drop(file: Path) -> None:
-        try:
-            file.unlink()
-        except OSError:
-            pass
 
 
 def content_hash(text: str) -> str:
