@@ -320,7 +320,7 @@ class Duties:
         self.access = access
         self.ruleset = ruleset or load_ruleset()
         self._principals: dict[str, Principal] | None = None
-        self._cache: dict[tuple[str, ...] | tuple[str, str, None], list[Holding]] = {}
+        self._cache: dict[tuple[str | None, ...], list[Holding]] = {}  # (principal, duty, outside[, cut])
         self._memo: dict[tuple[Any, ...], Any] = {}
         self._memo_of: str | None = None
         self._over: dict[str, bool] = {}
@@ -596,16 +596,14 @@ class Duties:
         return inside + _any_targets(action)
 
     def _aws_try(self, principal: str, duty: str, actions: list[str], targets: list[Any], *,
-                 first: bool = False, universe: frozenset[str] | None = None,
-                 until_yes: bool = False) -> list[Holding]:
+                 first: bool = False, universe: frozenset[str] | None = None) -> list[Holding]:
         """One holding per target: the first action the principal may perform on it (with
-        `first`, only the first target the principal reaches; with `until_yes`, up to the first
-        certain one). `universe`, a superset of `actions` shared by every principal, lets the
-        targets be narrowed once for all."""
+        `first`, only the first target the principal reaches). `universe`, a superset of
+        `actions` shared by every principal, lets the targets be narrowed once for all."""
         out: list[Holding] = []
         for holding in self._aws_tries(principal, duty, actions, targets, universe):
             out.append(holding)
-            if first or (until_yes and holding.level == "yes"):
+            if first:
                 break
         return out
 
