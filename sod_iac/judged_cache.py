@@ -39,6 +39,8 @@ from sod_iac.model import Evidence, Finding, LoadError, Project
 FORMAT = 3
 KEEP = 8
 """Entries kept per cache folder: the newest, by modification time."""
+KEEP_BYTES = 1024**3
+"""... and no more than this much of them together (see _prune)."""
 MAX_ENTRY = 4 * 1024**3
 """Larger entries are not read (an entry is about the size of the JSON report)."""
 _PACKAGE = Path(__file__).resolve().parent
@@ -162,7 +164,7 @@ def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -
     file = _file(directory, entry_key)
     try:
         signing.write_atomic(file, pieces())
-        _prune(file.parent)
+        _prune(file.parent, file)
     except (OSError, ValueError, UnicodeError):
         pass  # not writable, or not storable (a lone surrogate in a name): judged again next time
 
@@ -171,15 +173,22 @@ def _file(directory: Path, entry_key: str) -> Path:
     return Path(directory) / f"judged-v{FORMAT}" / f"{entry_key}.json"
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: Path, written: Path) -> None:
+    """Keep the newest KEEP entries, and fewer when together they pass KEEP_BYTES (the one
+    just `written` always stays): an entry is about the size of the report, which a large
+    estate makes big."""
     entries = []
     for path in folder.glob("*.json"):
         try:
-            entries.append((path.stat().st_mtime_ns, path.name, path))
+            info = path.stat()
         except OSError:
             continue
-    for _, _, path in sorted(entries, reverse=True)[KEEP:]:
-        signing.discard(path)
+        entries.append((path.name == written.name, info.st_mtime_ns, path.name, info.st_size, path))
+    total = 0
+    for rank, (_, _, _, size, path) in enumerate(sorted(entries, reverse=True)):
+        total += size
+        if rank >= KEEP or (rank and total > KEEP_BYTES):
+            signing.discard(path)
 
 
 _CODE_ID: str | None = None

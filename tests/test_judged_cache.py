@@ -203,6 +203,21 @@ def test_old_entries_are_pruned(tmp_path, judged):
     assert len(_entries(folder)) == judged_cache.KEEP
 
 
+def test_large_entries_are_pruned_by_size_but_the_newest_stays(tmp_path, judged, monkeypatch):
+    folder = tmp_path / "cache"
+    _json([ROOT / "demo"], cache_dir=folder)
+    size = _entries(folder)[0].stat().st_size
+    monkeypatch.setattr(judged_cache, "KEEP_BYTES", size * 2 + size // 2)  # room for two
+    for n in range(3):
+        _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": n + 1}}})
+    assert len(_entries(folder)) == 2
+    monkeypatch.setattr(judged_cache, "KEEP_BYTES", 1)  # room for none: the newest still stays
+    _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": 9}}})
+    assert len(_entries(folder)) == 1
+    _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": 9}}})
+    assert len(judged) == 5  # the one kept is the one just written: served
+
+
 def _project(value) -> Project:
     return Project(resources=[Resource(address="aws_s3_bucket.b", type="aws_s3_bucket", name="b",
                                        values={"bucket": value})])
