@@ -342,25 +342,23 @@ def _checked_rules(options: Any) -> list[str]:
 
 
 def write_report(content: str | Iterator[bytes], output: Path | None) -> None:
-    """Text, or UTF-8 pieces written one after the other, to the file or stdout."""
+    """Text, or UTF-8 pieces written one after the other, to the file or stdout. Text that
+    UTF-8 cannot hold (a lone surrogate from a file name that is not UTF-8) is written with
+    backslash escapes rather than failing the scan."""
+    pieces = [content.encode("utf-8", "backslashreplace")] if isinstance(content, str) else content
     if output is None:
-        if isinstance(content, str):
-            click.echo(content, nl=False)
-        elif getattr(sys.stdout, "buffer", None) is None:  # a text-only stdout
-            click.echo(b"".join(content).decode("utf-8", "surrogateescape"), nl=False)
-        else:
-            sys.stdout.flush()  # whatever was written as text goes first
-            for piece in content:
-                sys.stdout.buffer.write(piece)
-            sys.stdout.buffer.flush()
+        if getattr(sys.stdout, "buffer", None) is None:  # a text-only stdout
+            click.echo(b"".join(pieces).decode("utf-8", "backslashreplace"), nl=False)
+            return
+        sys.stdout.flush()  # whatever was written as text goes first
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
+        sys.stdout.buffer.flush()
         return
     try:
-        if isinstance(content, str):
-            output.write_text(content, encoding="utf-8")
-        else:
-            with output.open("wb") as handle:
-                for piece in content:
-                    handle.write(piece)
+        with output.open("wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
 

@@ -37,10 +37,31 @@ def test_reports_read_as_json_dumps_would_write_them(report):
     assert sarif.render(report) == json.dumps(sarif.to_dict(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def test_a_name_that_is_not_utf8_still_renders():
-    """A lone surrogate (a file name decoded with surrogateescape) falls back to json.dumps."""
+def test_a_name_that_is_not_utf8_still_renders_as_valid_utf8_json():
+    """A lone surrogate (a file name decoded with surrogateescape, a `\\udXXX` escape in a plan)
+    cannot be UTF-8: the piece that holds it is written with `\\u` escapes, so the report is
+    still valid UTF-8 JSON that reads back to the same data; the other pieces are unchanged."""
     for report in (Report(findings=[_finding("ok"), _finding("bad\udcff")]),
-                   Report(findings=[_finding("ok")], errors=[LoadError(path="bad\udcff.tf", message="unreadable")])):
-        assert json_report.render(report) == _reference(report)
-        assert b"".join(json_report.chunks(report)) == _reference(report).encode("utf-8", "surrogateescape")
-    assert indented({"a": "\udcff"}) == json.dumps({"a": "\udcff"}, indent=2, ensure_ascii=False) + "\n"
+                   Report(findings=[_finding("ok")], errors=[LoadError(path="bad\ud800.tf", message="unreadable")])):
+        raw = b"".join(json_report.chunks(report))
+        text = raw.decode("utf-8")  # strict: valid UTF-8
+        assert json.loads(text) == json.loads(_reference(report))
+        assert json_report.render(report) == text
+    ok = Report(findings=[_finding("ok"), _finding("bad\udcff")])
+    assert json_report.render(ok).startswith(_reference(ok)[:_reference(ok).index("bad")])
+    assert json.loads(indented({"a": "\udcff é"})) == {"a": "\udcff é"}
+    indented({"a": "\udcff é"}).encode("utf-8")  # strict: valid UTF-8
+
+
+def test_reports_with_such_names_are_written_not_crashed(tmp_path, capsysbinary):
+    from sod_iac.cli import render, write_report
+
+    report = Report(findings=[_finding("bad\udcff")], errors=[LoadError(path="x\udcff.tf", message="m")])
+    for fmt in ("json", "sarif", "text", "markdown", "github", "junit"):
+        out = tmp_path / f"report.{fmt}"
+        write_report(render(report, fmt), out)
+        out.read_bytes().decode("utf-8")  # strict: valid UTF-8
+        write_report(render(report, fmt), None)
+        capsysbinary.readouterr().out.decode("utf-8")
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["findings"][0]["resource"]
+    assert json.loads((tmp_path / "report.sarif").read_text(encoding="utf-8"))["runs"]

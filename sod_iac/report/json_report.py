@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from sod_iac.model import Report
-from sod_iac.report.json_text import indented
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
 _OPTIONAL_COUNTS = ("suppressed", "baselined")
@@ -25,7 +24,7 @@ def render(report: Report) -> str:
     `summary.suppressed`, `summary.baselined` and `summary.skipped_modules` appear only when
     they have something to say, so the common case matches the documented contract exactly.
     """
-    return b"".join(chunks(report)).decode("utf-8", "surrogateescape")
+    return b"".join(chunks(report)).decode("utf-8")
 
 
 def chunks(report: Report) -> Iterator[bytes]:
@@ -35,8 +34,8 @@ def chunks(report: Report) -> Iterator[bytes]:
     try:
         shell = report.model_copy(update={"findings": []})
         text = shell.__pydantic_serializer__.to_json(shell, indent=2, exclude_none=True, exclude=_unset(report))
-    except (ValueError, UnicodeError):  # e.g. a lone surrogate from a file name that is not UTF-8
-        yield _encoded(indented(to_dict(report)))
+    except (ValueError, UnicodeError):  # a lone surrogate (a file name that is not UTF-8)
+        yield _escaped(to_dict(report)) + b"\n"
         return
     if not report.findings:
         yield text + b"\n"
@@ -47,8 +46,7 @@ def chunks(report: Report) -> Iterator[bytes]:
         try:
             body = finding.__pydantic_serializer__.to_json(finding, indent=2, exclude_none=True)
         except (ValueError, UnicodeError):
-            body = _encoded(json.dumps(finding.model_dump(mode="json", exclude_none=True), indent=2,
-                                       ensure_ascii=False))
+            body = _escaped(finding.model_dump(mode="json", exclude_none=True))
         yield (b",\n    " if i else b"    ") + body.replace(b"\n", b"\n    ")  # no raw newline in JSON text
     yield b"\n  " + text[at:] + b"\n"
 
@@ -57,12 +55,10 @@ _FINDINGS = b'\n  "findings": []'
 """The findings key of an empty report: two spaces deep (summary's `findings` count is four)."""
 
 
-def _encoded(text: str) -> bytes:
-    """UTF-8, names that were not UTF-8 (decoded with surrogateescape) back to their bytes."""
-    try:
-        return text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass")
+def _escaped(data: Any) -> bytes:
+    """JSON text of data that UTF-8 cannot hold (a lone surrogate): every non-ASCII character
+    as a `\\u` escape, so the report stays valid UTF-8 JSON and reads back the same."""
+    return json.dumps(data, indent=2, ensure_ascii=True).encode("ascii")
 
 
 def _unset(report: Report) -> dict[str, Any]:

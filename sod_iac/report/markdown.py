@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
 
 from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
+from sod_iac.report.sarif import uri
 from sod_iac.report.text import summary_line
 
 MAX_BYTES = 1_000_000
@@ -44,7 +44,7 @@ def render(report: Report, link_base: str | None = None, max_bytes: int = MAX_BY
 
 
 def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text.encode("utf-8", "backslashreplace"))  # as write_report writes it
 
 
 def _page(report: Report, link_base: str | None, *, diagrams: bool, rows: int | None) -> str:
@@ -183,7 +183,7 @@ def _location_link(location: Location, link_base: str | None) -> str:
         return label
     end = max(location.end_line, location.start_line)
     anchor = f"#L{location.start_line}" + (f"-L{end}" if end != location.start_line else "")
-    return f"[{label}]({link_base}{quote(location.path, safe='/')}{anchor})"
+    return f"[{label}]({link_base}{uri(location.path)}{anchor})"
 
 
 def _location_text(path: str, line: int | None, link_base: str | None) -> str:

@@ -140,8 +140,12 @@ def physical(location: Location) -> dict[str, Any]:
 
 def uri(path: str) -> str:
     """A relative URI reference: spaces, `%`, `:`, `#`, `?` and non-ASCII are percent-encoded
-    (a `:` in the first segment would otherwise read as a URI scheme)."""
-    return quote(path, safe="/")
+    (a `:` in the first segment would otherwise read as a URI scheme); a name that is not
+    UTF-8 (decoded with surrogateescape) gets its own bytes back, percent-encoded."""
+    try:
+        return quote(path, safe="/", errors="surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte stands for
+        return quote(path, safe="/", errors="backslashreplace")
 
 
 # --------------------------------------------------------------------------- invocation
