@@ -72,6 +72,21 @@ def test_sarif_golden_and_official_schema(small_catalog):
     validate_sarif(json.loads(rendered))
 
 
+def test_sarif_security_severity_follows_the_reported_findings(small_catalog):
+    """GitHub takes an alert's severity from its rule's `security-severity`: a rule whose findings
+    were set to medium (an override) shows medium, and one raised to critical shows critical."""
+    report = scenario.report()
+    rules = {r["id"]: r for r in json.loads(sarif.render(report))["runs"][0]["tool"]["driver"]["rules"]}
+    assert registry.get_rule("SOD210").severity == "high"
+    assert [f.severity for f in report.findings if f.rule_id == "SOD210"] == ["medium"]
+    assert rules["SOD210"]["properties"]["security-severity"] == "5.5"
+    assert rules["SOD210"]["defaultConfiguration"] == {"level": "error"}  # the rule's default stays
+    raised = report.model_copy(update={"findings": [
+        f.model_copy(update={"severity": "critical"}) if f.rule_id == "SOD101" else f for f in report.findings]})
+    rules = {r["id"]: r for r in json.loads(sarif.render(raised))["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["SOD101"]["properties"]["security-severity"] == "9.5"
+
+
 def test_github_golden():
     assert github.render(scenario.report()) == golden("report.github.txt")
 

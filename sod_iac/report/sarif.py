@@ -6,8 +6,10 @@ Why these choices (GitHub's ingestion rules, on top of the OASIS schema):
   on its first located evidence hop, or else reported as a tool notification, not a result;
 - `partialFingerprints` carries the finding fingerprint, which ignores line numbers, so an
   alert survives edits that move code;
-- rule metadata (help text, `security-severity`, tags) comes from the rule registry; the
-  report computes nothing. `tool.driver.rules` lists the rules that have results.
+- rule metadata (help text, tags, default level) comes from the rule registry; a rule's
+  `security-severity` is that of its most severe finding here, so a severity override shows
+  in GitHub; the report computes nothing else. `tool.driver.rules` lists the rules that have
+  results.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sod_iac import __version__
-from sod_iac.model import Finding, Location, Report
+from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
 from sod_iac.report import rule_help
 from sod_iac.report.json_text import indented
 
@@ -44,7 +46,7 @@ def to_dict(report: Report) -> dict[str, Any]:
         "name": "sod-iac",
         "version": __version__,
         "semanticVersion": __version__,
-        "rules": [_descriptor(rule_id) for rule_id in rule_ids],
+        "rules": [_descriptor(rule_id, _reported_severity(report.findings, rule_id)) for rule_id in rule_ids],
     }
     return {
         "$schema": SARIF_SCHEMA,
@@ -60,7 +62,14 @@ def to_dict(report: Report) -> dict[str, Any]:
 # --------------------------------------------------------------------------- rules
 
 
-def _descriptor(rule_id: str) -> dict[str, Any]:
+def _reported_severity(findings: list[Finding], rule_id: str) -> str:
+    """The most severe of the rule's findings in this report: GitHub takes an alert's severity
+    from its rule's `security-severity`, so a severity the user set (`--severity`, config) or a
+    finding the rule raised (e.g. state writable by everyone) must show there."""
+    return max((f.severity for f in findings if f.rule_id == rule_id), key=SEVERITY_ORDER.__getitem__)
+
+
+def _descriptor(rule_id: str, severity: str) -> dict[str, Any]:
     from sod_iac.rules.registry import get_rule
 
     rule = get_rule(rule_id)
@@ -76,7 +85,7 @@ def _descriptor(rule_id: str) -> dict[str, Any]:
         descriptor["helpUri"] = uri
     descriptor["defaultConfiguration"] = {"level": LEVELS[rule.severity]}
     descriptor["properties"] = {
-        "security-severity": SECURITY_SEVERITY[rule.severity],
+        "security-severity": SECURITY_SEVERITY[severity],
         "tags": ["security", "separation-of-duties", rule.family],
         "precision": "high",
     }
