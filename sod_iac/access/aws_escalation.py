@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
-from sod_iac.model import Evidence
+from sod_iac.model import Evidence, unique_evidence
 
 ROLE_IN_USE = {service: tuple(rtype for rtype, _ in entries)
                for service, entries in ROLE_IN_USE_RESOURCES.items()}
@@ -70,17 +70,17 @@ class EscalationFinder:
 
     def path_held(self, principal: str, path: EscalationPath) -> PathHit | None:
         level: Level = "yes"
-        evidence: list[Evidence] = []
+        hops: list[Evidence] = []
         targets: list[str] = []
         for need in path.requires:
-            got, hops, label = self._best(principal, need.action, need.on)
+            got, need_hops, label = self._best(principal, need.action, need.on)
             if got not in HELD:
                 return None
             level = weakest(level, got)
-            evidence.extend(h for h in hops if h not in evidence)
+            hops.extend(need_hops)
             if label:
                 targets.append(f"{need.action} on {label}")
-        return PathHit(path, level, evidence, targets)
+        return PathHit(path, level, unique_evidence(hops), targets)
 
     def _best(self, principal: str, action: str, on: str) -> tuple[Level, list[Evidence], str]:
         best_level: Level = "no"

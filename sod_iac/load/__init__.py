@@ -31,5 +31,4 @@ def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = 
                              max_file_size=max_file_size, progress=progress, cache_dir=cache_dir)
 
 
-
 __all__ = ["load_project", "LoadError", "Location", "Project", "Any"]

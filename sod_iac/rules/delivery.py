@@ -27,7 +27,7 @@ import json
 import re
 from typing import Any, Iterator
 
-from sod_iac.model import Evidence, Finding, Location, Project, Resource, fingerprint
+from sod_iac.model import Evidence, Finding, Location, Project, Resource, fingerprint, unique_evidence
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
@@ -716,7 +716,7 @@ def _approvers_who_edit(ctx: Context, pipeline: Resource, name: Any,
 
     pipeline_target = Target(f"arn:aws:codepipeline:*:*:{name}", pipeline.address, pipeline.address)
     editors: list[str] = []
-    evidence: list[Evidence] = []
+    hops: list[Evidence] = []
     for principal, kind in sorted(aws.model.kinds.items()):
         if kind not in ("role", "user", "group", "permission-set"):
             continue
@@ -732,8 +732,6 @@ def _approvers_who_edit(ctx: Context, pipeline: Resource, name: Any,
         edit = aws.can(principal, "codepipeline:UpdatePipeline", pipeline_target, speculative=False)
         if edit.held:
             editors.append(principal)
-            for item in [*approve.evidence, *edit.evidence]:
-                if item not in evidence:
-                    evidence.append(item)
-    return editors, evidence
+            hops.extend([*approve.evidence, *edit.evidence])
+    return editors, unique_evidence(hops)
 

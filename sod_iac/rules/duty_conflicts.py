@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sod_iac.access.duties import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context
 
 
@@ -36,12 +36,11 @@ def conflict_findings(ctx: Context, rule_id: str, summary: str) -> Iterator[Find
 
 def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Principal, hits: list[ConflictHit],
                       summary: str) -> Finding:
-    evidence: list[Evidence] = []
+    evidence = unique_evidence(e for hit in hits for holding in hit.sides for e in holding.evidence)
     parts: list[str] = []
     names: list[str] = []
     for hit in hits:
         for holding in hit.sides:
-            evidence.extend(e for e in holding.evidence if e not in evidence)
             if holding.duty not in names:
                 names.append(holding.duty)
                 parts.append(f"{holding.duty}: {holding.permission} on {holding.scope}")
