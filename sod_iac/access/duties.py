@@ -36,7 +36,7 @@ import yaml
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.model import Evidence, unique_evidence
-from sod_iac.yaml_lines import StrictLineLoader, load_yaml
+from sod_iac.yaml_lines import LineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
@@ -234,7 +234,7 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
 def _default_raw() -> dict:
     try:
         text = RULESET_PATH.read_text(encoding="utf-8")
-        data = load_yaml(text, StrictLineLoader)
+        data = load_yaml(text, LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{RULESET_PATH}:{mark.line + 1}" if mark is not None else str(RULESET_PATH)
@@ -250,7 +250,7 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
     of duties with `name`) and conflicts (a list). A user duty with an existing name replaces it."""
     if path is not None:
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"), StrictLineLoader)
+            data = load_yaml(path.read_text(encoding="utf-8"), LineLoader)
         except (OSError, yaml.YAMLError) as exc:
             raise RulesetError(f"{path}: cannot read duty catalog: {exc}") from exc
         base = str(path)

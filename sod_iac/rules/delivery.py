@@ -269,6 +269,18 @@ def _id_covers(pattern: Any, target: Any) -> bool:
     return False
 
 
+_GO_YAML_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"})
+_GO_YAML_FALSE = frozenset({"n", "N", "no", "No", "NO", "off", "Off", "OFF"})
+
+
+def _go_yaml_bool(value: Any) -> bool | None:
+    """A field Atlantis types as bool, read as go-yaml fills a typed bool: our YAML loader keeps
+    `yes`/`on`/`off` as strings (YAML 1.2), but Atlantis's decoder takes them as YAML 1.1 booleans."""
+    if isinstance(value, str) and value in _GO_YAML_TRUE | _GO_YAML_FALSE:
+        return value in _GO_YAML_TRUE
+    return flag(value)
+
+
 def _server_config(ctx: Context, data: dict[str, Any], rel: str, resource: Resource | None) -> Iterator[Finding]:
     repos = [r for r in data.get("repos") or [] if isinstance(r, dict)] if isinstance(data.get("repos"), list) else []
     workflows = data.get("workflows") if isinstance(data.get("workflows"), dict) else {}
@@ -296,7 +308,7 @@ def _judge_entry(ctx: Context, entry: dict[str, Any], effective: dict[str, Any],
     if "apply_requirements" in overrides:
         weaknesses.append(("allowed_overrides includes apply_requirements: a repository's atlantis.yaml can "
                            "set them to []", "high"))
-    if flag(effective.get("allow_custom_workflows")) is True and "workflow" in overrides:
+    if _go_yaml_bool(effective.get("allow_custom_workflows")) is True and "workflow" in overrides:
         weaknesses.append(("allow_custom_workflows with workflow in allowed_overrides: a pull request can bring "
                            "its own workflow and run terraform apply during plan, before any approval", "high"))
     chosen = effective.get("workflow")
