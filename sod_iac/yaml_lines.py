@@ -9,7 +9,7 @@ the same data. Two ways of keeping lines, for the two shapes of consumer:
 - `LineLoader`: every mapping gets a `__line__` key (data that travels on as plain dicts:
   Project.documents, the catalogs).
 - `TrackedLineLoader`: mappings are `LineMapping` (`.line`, `.key_lines`, a duplicate key is an
-  error), sequences are `LineSequence` (`.line`): for validators that name the line of a key.
+  error), sequences are `LineSequence` (`.line`, `.item_lines`): for validators that name the line of a key.
 
 Read with `load_yaml(text, loader)`: when libyaml rejects the text, the pure-Python twin reads it
 again, so errors (problem, mark, message) are exactly those of `yaml.SafeLoader`. The resolver
@@ -36,7 +36,10 @@ class LineMapping(dict):  # type: ignore[type-arg]
 
 
 class LineSequence(list):  # type: ignore[type-arg]
+    """A YAML sequence that remembers its own line and the line of each item."""
+
     line: int
+    item_lines: list[int]
 
 
 def _strict_bools(loader: Any) -> None:
@@ -78,6 +81,7 @@ def _build(base: Any) -> tuple[Any, Any]:
         def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineSequence:
             sequence = LineSequence(self.construct_object(child, deep=True) for child in node.value)
             sequence.line = node.start_mark.line + 1
+            sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
             return sequence
 
     _strict_bools(Keyed)

@@ -107,7 +107,9 @@ class Ruleset:
 
 
 def _where(source: str, entry: Any) -> str:
-    line = entry.get("__line__") if isinstance(entry, dict) else None
+    """`source:line` of a mapping: `__line__` from the catalogs' LineLoader, `.line` from the
+    config's TrackedLineLoader (sod_iac.yaml_lines), neither for data built in code."""
+    line = getattr(entry, "line", None) or (entry.get("__line__") if isinstance(entry, dict) else None)
     return f"{source}:{line}" if line else source
 
 
@@ -269,13 +271,12 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
                 continue
             if not name:
                 raise RulesetError(f"{source}: duties: every duty needs a name")
-            duties[str(name)] = _parse_duty(str(name), raw, f"{source}: duties.{name}")
+            duties[str(name)] = _parse_duty(str(name), raw, source)
     conflicts = [_parse_conflict(raw, base, duties) for raw in data.get("conflicts") or []]
     if extra_conflicts:
         if not isinstance(extra_conflicts, list):
             raise RulesetError(f"{source}: conflicts must be a list")
-        conflicts += [_parse_conflict(raw, f"{source}: conflicts[{i}]", duties)
-                      for i, raw in enumerate(extra_conflicts)]
+        conflicts += [_parse_conflict(raw, source, duties) for raw in extra_conflicts]
     return Ruleset(duties, tuple(conflicts))
 
 

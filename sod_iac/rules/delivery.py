@@ -50,8 +50,8 @@ def applies_without_approval(ctx: Context) -> Iterator[Finding]:
         if flag(values.get("auto_apply_run_trigger")) is True:
             reasons.append("auto_apply_run_trigger = true: runs queued by run triggers apply without confirmation")
         if reasons:
-            yield _workspace_finding(ctx, workspace, values.get("name"), reasons,
-                                     prod.match(values.get("name"), values.get("tag_names"), values.get("tags")))
+            match = prod.at(workspace.address).match(values.get("name"), values.get("tag_names"), values.get("tags"))
+            yield _workspace_finding(ctx, workspace, values.get("name"), reasons, match)
     for settings in managed(project, "tfe_workspace_settings"):
         if flag(settings.values.get("auto_apply")) is True:
             workspace = _referenced(project, settings, "workspace_id", "tfe_workspace")
@@ -59,7 +59,7 @@ def applies_without_approval(ctx: Context) -> Iterator[Finding]:
             tags = [workspace.values.get("tag_names"), workspace.values.get("tags")] if workspace else []
             yield _workspace_finding(ctx, settings, name, [
                 "auto_apply = true: every successful plan is applied without anyone confirming it"],
-                prod.match(name, settings.values.get("tags"), *tags),
+                prod.at(settings.address).match(name, settings.values.get("tags"), *tags),
                 extra=[hop(workspace, "the workspace")] if workspace else [])
     yield from _spacelift(ctx, prod)
     yield from _env0(ctx, prod)
@@ -115,7 +115,7 @@ def _spacelift(ctx: Context, prod: Any) -> Iterator[Finding]:
         if gates:
             continue
         name = stack.values.get("name")
-        match = prod.match(name, stack.values.get("labels"), stack.values.get("branch"))
+        match = prod.at(stack.address).match(name, stack.values.get("labels"), stack.values.get("branch"))
         yield ctx.finding("SOD210", stack.address, (
             f"{stack.address} (stack {text(name)}{_production_text(match)}) has autodeploy = true and no "
             "APPROVAL policy attached (no spacelift_policy_attachment of a policy of type APPROVAL and no "
@@ -146,7 +146,8 @@ def _env0(ctx: Context, prod: Any) -> Iterator[Finding]:
                 reasons.append(f"sub-environment {text(sub.get('alias'))} approves its plans automatically "
                                "(approve_plan_automatically defaults to true)")
         if reasons:
-            match = prod.match(values.get("name"), values.get("tags"), values.get("workspace"))
+            match = prod.at(environment.address).match(values.get("name"), values.get("tags"),
+                                                       values.get("workspace"))
             yield ctx.finding("SOD210", environment.address, (
                 f"{environment.address} (environment {text(values.get('name'))}{_production_text(match)}) "
                 "deploys without a human approving the plan: " + "; ".join(reasons) + "."),
@@ -376,8 +377,6 @@ def _yaml_finding(ctx: Context, rule_id: str, address: str, message: str, rel: s
 @rule("SOD212")
 def weak_branch_protection(ctx: Context) -> Iterator[Finding]:
     """Branch protection is what makes review mandatory; each gap lets an author merge alone."""
-    configured = number(ctx.option("SOD212", "min_approvals", 1))
-    minimum = configured if configured is not None else 1
     project = ctx.project
     checks = {
         "github_branch_protection": _github_protection,
@@ -388,7 +387,7 @@ def weak_branch_protection(ctx: Context) -> Iterator[Finding]:
         "azuredevops_branch_policy_min_reviewers": _azure_min_reviewers,
     }
     for resource in managed(project, *checks):
-        result = checks[resource.type](resource, minimum)
+        result = checks[resource.type](resource, ctx.option("SOD212", "min_approvals", address=resource.address))
         if result is None:
             continue
         what, weaknesses = result
@@ -527,7 +526,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
     prod = production(ctx, "SOD213")
     for environment in managed(project, "github_repository_environment"):
         values = environment.values
-        match = prod.match(values.get("environment"))
+        match = prod.at(environment.address).match(values.get("environment"))
         if not match:
             continue
         weaknesses: Weak = []
@@ -545,7 +544,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
         yield from _environment_finding(ctx, environment, values.get("environment"), match, weaknesses)
     for environment in managed(project, "gitlab_project_protected_environment"):
         values = environment.values
-        match = prod.match(values.get("environment"))
+        match = prod.at(environment.address).match(values.get("environment"))
         if not match:
             continue
         rules = blocks(values.get("approval_rules"))
@@ -560,7 +559,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
     checks = managed(project, "azuredevops_check_approval")
     for environment in managed(project, "azuredevops_environment"):
         values = environment.values
-        match = prod.match(values.get("name"))
+        match = prod.at(environment.address).match(values.get("name"))
         if not match:
             continue
         mine = [c for c in checks if refers_to(c, "target_resource_id", environment.address)
@@ -659,7 +658,7 @@ def pipeline_without_gate(ctx: Context) -> Iterator[Finding]:
         name = pipeline.values.get("name")
         ungated: list[str] = []
         gates: list[tuple[str, str]] = []
-        matches = [prod.match(name, pipeline.values.get("tags"))]
+        matches = [prod.at(pipeline.address).match(name, pipeline.values.get("tags"))]
         approved = False
         for stage in blocks(pipeline.values.get("stage")):
             actions = blocks(stage.get("action"))
@@ -675,7 +674,7 @@ def pipeline_without_gate(ctx: Context) -> Iterator[Finding]:
                 if approved or any(g < order for g in gate_orders):
                     continue
                 ungated.append(f"{text(stage_name)}/{text(action.get('name'))}")
-                matches.append(prod.match(stage_name, action.get("name")))
+                matches.append(prod.at(pipeline.address).match(stage_name, action.get("name")))
             if gate_orders:
                 approved = True
         weaknesses: Weak = []
