@@ -302,6 +302,9 @@ def test_readme_configuration_example_is_valid(tmp_path):
     ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
     assert ctx.option("SOD301", "max_readers") == 2
     assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.db") == 3
+    assert ctx.option("SOD203", "max_writers", address="terraform.backend.s3") == 2
+    assert ctx.option("SOD203", "max_writers", address="terraform.backend.gcs") == 1
+    assert sorted(ctx.config["duties"]) == ["cert-issue", "dns-admin"]
     assert config.severities(RULE_IDS)["SOD203"] == "medium"
     assert config.disabled(RULE_IDS) == ["SOD111"]
 
