@@ -1,73 +1,58 @@
 """User configuration: `.sod-iac.yaml`, `[tool.sod-iac]` in pyproject.toml, or `--config FILE`.
 
 Why one pydantic model: every key a user can write is validated here, so a typo is an error
-that names the file, the line and the key, never a silently ignored setting. Rules never see
-this model: `Config.rule_config()` lowers it into the plain dict that reaches them as
-`Context.config`, where `ctx.option(rule_id, name, default, address=...)` finds a setting.
+that names the file, the line and the key (with "did you mean"), never a silently ignored
+setting. The settings rules read come from one table (sod_iac/settings.py): a key under
+`rules.ID` must be read by a rule that ID selects, a key under `resources.ADDRESS` by a rule
+that reads it per resource. User duties and conflicts are checked here too, so a mistake is a
+config error, not five rule failures. Rules never see this model: `Config.rule_config()` lowers
+it into the plain dict that reaches them as `Context.config`, where
+`ctx.option(rule_id, name, address=...)` resolves a setting (sod_iac.settings.resolve).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, field_validator
 
 from sod_iac.model import Severity
-from sod_iac.wildcard import is_pattern, matches, rule_matches
+from sod_iac.settings import SETTINGS, readers, specificity
+from sod_iac.wildcard import is_pattern, rule_matches
+from sod_iac.yaml_lines import LineMapping, LineSequence, TrackedLineLoader, load_yaml
 
 CONFIG_NAMES = (".sod-iac.yaml", ".sod-iac.yml")
 PYPROJECT_TABLE = "sod-iac"
-RESERVED_RULE_KEYS = ("enabled", "severity")
-"""Handled once for all rules (selection, severity); never handed to a rule's check."""
 
 
 class ConfigError(Exception):
     """The configuration cannot be used; the message names `file:line` and the key."""
 
 
-class _Settings(BaseModel):
-    """Settings that rules read; valid at the top level, per rule and (some) per resource.
-
-    Extra keys are allowed so that a new rule can take a new setting without a change here;
-    the known ones are typed so that `max_readers: two` is an error, not a surprise.
-    """
-
-    model_config = ConfigDict(extra="allow")
-
-    max_readers: int | None = Field(default=None, ge=0)
-    """SOD301: how many principals may read a secret (default 1)."""
-    max_writers: int | None = Field(default=None, ge=0)
-    """SOD203: how many principals may write state (default 1)."""
-    allowed_writers: list[str] | None = None
-    """SOD203: principals (addresses, ARNs) allowed to write state; not counted as extra writers."""
-    environments: dict[str, list[str]] | None = None
-    """SOD121: environment name -> words that mark it in names, tags, projects."""
-    accounts: dict[str, str] | None = None
-    """SOD121: cloud account / project / subscription id -> environment name."""
-    production: list[str] | None = None
-    """SOD210-215: words or wildcards that mark production (names, tags, branches)."""
-    reviewed_refs: list[str] | None = None
-    """SOD120: git refs whose changes are reviewed (CI identities pinned to them are fine)."""
-    min_approvals: int | None = Field(default=None, ge=1)
-    """SOD212: approving reviews a protected branch must require."""
+def _optional_fields(names: Iterable[str]) -> dict[str, Any]:
+    return {name: (SETTINGS[name].type | None, None) for name in names}
 
 
-class RuleSettings(_Settings):
-    enabled: bool | None = None
-    severity: Severity | None = None
-
-
-class ResourceSettings(_Settings):
-    pass
+_FORBID = ConfigDict(extra="forbid")
+_Settings: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "_Settings", __config__=_FORBID, **_optional_fields(SETTINGS))
+"""Settings that rules read (sod_iac/settings.py), typed: valid at the top level and per rule."""
+RuleSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "RuleSettings", __base__=_Settings, enabled=(bool | None, None), severity=(Severity | None, None))
+ResourceSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "ResourceSettings", __config__=_FORBID,
+    **_optional_fields(name for name, setting in SETTINGS.items() if setting.per_resource))
+"""Only the settings some rule reads per resource (for the address its finding anchors on)."""
 
 
 class Config(_Settings):
-    """The whole file. Unknown top-level keys are errors (extra="forbid"). The rule settings
-    (_Settings) given at the top level are defaults for every rule."""
+    """The whole file. Unknown keys are errors (extra="forbid"). The rule settings (_Settings)
+    given at the top level are defaults for every rule that reads them."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -98,26 +83,31 @@ class Config(_Settings):
     # ---------------------------------------------------------------- lowering for the scan
 
     def rule_config(self, rule_ids: Iterable[str]) -> dict[str, Any]:
-        """The dict rules see as `Context.config`.
+        """The dict rules see as `Context.config` (read with sod_iac.settings.resolve).
 
-        `rules[ID]` holds, for every catalog rule, the top-level settings overlaid by the
-        sections whose key matches the id (wildcard keys first, in file order, then the exact
-        id). `resources` is a list of `[pattern, settings]`, exact addresses first, for
-        per-resource settings (`max_readers` of one secret). `duties`/`conflicts` pass
-        through unchanged for the duty catalog.
+        `rules[ID]` holds the settings rule ID reads: the top level overlaid by the sections
+        whose key matches the id (wildcard keys first, in file order, then the exact id).
+        `resources` is a list of `[pattern, settings]`, most specific first (exact addresses,
+        then patterns with more literal text; file order breaks ties); `rules.SOD301.secrets`
+        joins it as exact addresses (an explicit `resources` entry wins). `duties`/`conflicts`
+        pass through for the duty catalog.
         """
-        defaults = {k: v for k, v in self._globals().items() if v is not None}
+        defaults = _set_fields(self)
         rules: dict[str, dict[str, Any]] = {}
         for rule_id in rule_ids:
             merged = dict(defaults)
             for key in self._keys_for(rule_id):
-                merged.update(_set_fields(self.rules[key], drop=RESERVED_RULE_KEYS))
-            rules[rule_id] = _aliases(merged)
-        resources = sorted(self.resources.items(), key=lambda item: is_pattern(item[0]))
-        _per_secret_limits(rules, resources)
+                merged.update(_set_fields(self.rules[key]))
+            rules[rule_id] = {name: value for name, value in merged.items() if rule_id in readers(name)}
+        entries: dict[str, dict[str, Any]] = {
+            address: {"max_readers": limit}
+            for address, limit in (rules.get("SOD301", {}).pop("secrets", None) or {}).items()}
+        for pattern, settings in self.resources.items():
+            entries[pattern] = {**entries.get(pattern, {}), **_set_fields(settings)}
+        resources = sorted(entries.items(), key=lambda item: specificity(item[0]))
         out: dict[str, Any] = {
             "rules": rules,
-            "resources": [[pattern, _set_fields(settings)] for pattern, settings in resources],
+            "resources": [[pattern, settings] for pattern, settings in resources],
         }
         if self.duties is not None:
             out["duties"] = self.duties
@@ -134,9 +124,6 @@ class Config(_Settings):
     def severities(self, rule_ids: Iterable[str]) -> dict[str, str]:
         return {r: sev for r in rule_ids if (sev := self._last(r, "severity")) is not None}
 
-    def _globals(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in _Settings.model_fields}
-
     def _keys_for(self, rule_id: str) -> list[str]:
         wild = [k for k in self.rules if is_pattern(k) and rule_matches(k, rule_id)]
         exact = [k for k in self.rules if not is_pattern(k) and k.upper() == rule_id]
@@ -151,29 +138,10 @@ class Config(_Settings):
         return value
 
 
-def _aliases(settings: dict[str, Any]) -> dict[str, Any]:
-    """`production` is the documented key; the approval rules read `production_patterns`."""
-    if "production" in settings:
-        settings.setdefault("production_patterns", settings["production"])
-    return settings
-
-
-def _per_secret_limits(rules: dict[str, dict[str, Any]], resources: list[tuple[str, ResourceSettings]]) -> None:
-    """Bridge: SOD301 also reads exact per-secret limits from `rules.SOD301.secrets`; copy
-    exact-address `resources` limits there (explicit `secrets` entries win). Wildcard entries
-    reach a rule through `ctx.option(..., address=...)` only."""
-    if "SOD301" not in rules:
-        return
-    limits = {address: settings.max_readers for address, settings in resources
-              if not is_pattern(address) and settings.max_readers is not None}
-    if limits:
-        secrets = rules["SOD301"].get("secrets")
-        rules["SOD301"]["secrets"] = {**limits, **(secrets if isinstance(secrets, dict) else {})}
-
-
-def _set_fields(model: BaseModel, drop: Iterable[str] = ()) -> dict[str, Any]:
+def _set_fields(model: BaseModel) -> dict[str, Any]:
+    """The rule settings a section sets (selection, severity and the like left out)."""
     data = model.model_dump(exclude_none=True)
-    return {k: v for k, v in data.items() if k not in drop}
+    return {name: value for name, value in data.items() if name in SETTINGS}
 
 
 # --------------------------------------------------------------------------- finding a file
@@ -234,7 +202,10 @@ def parse_config(data: Any, rule_ids: Iterable[str], *, source: str = "config",
     except ValidationError as exc:
         raise ConfigError(_first_error(exc, source, locate)) from exc
     config._source = source
-    _check_rule_references(config, sorted(set(rule_ids)), source, locate)
+    ids = sorted(set(rule_ids))
+    _check_rule_references(config, ids, source, locate)
+    _check_rule_settings(config, ids, source, locate)
+    _check_user_ruleset(data, source)
     return config
 
 
@@ -243,9 +214,27 @@ def _first_error(exc: ValidationError, source: str, locate: Any) -> str:
     loc = tuple(error["loc"])
     line = locate(loc)
     key = ".".join(str(p) for p in loc if not _is_type_tag(p))
-    message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+    message = _unknown_key(loc) if error["type"] == "extra_forbidden" else error["msg"]
     where = f"{source}:{line}" if line else source
     return f"{where}: {key or '(top level)'}: {message}"
+
+
+def _unknown_key(loc: tuple[Any, ...]) -> str:
+    """'unknown key', with the close valid key and, for a setting valid elsewhere, where it goes."""
+    name = str(loc[-1])
+    section: type[BaseModel] = Config
+    if len(loc) >= 3 and loc[0] in ("rules", "resources"):
+        section = RuleSettings if loc[0] == "rules" else ResourceSettings
+    message = "unknown key"
+    if name in SETTINGS and section is ResourceSettings:
+        message += (f" ({name} is read for the whole scan, not per resource: set it at the top level "
+                    f"or under rules.{SETTINGS[name].rules[0]})")
+    return message + _did_you_mean(name, section.model_fields)
+
+
+def _did_you_mean(name: str, valid: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(valid), n=1)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _is_type_tag(part: Any) -> bool:
@@ -267,6 +256,30 @@ def _check_rule_references(config: Config, rule_ids: list[str], source: str, loc
                               f"(run 'sod-iac rules' to list them)")
 
 
+def _check_rule_settings(config: Config, rule_ids: list[str], source: str, locate: Any) -> None:
+    """A setting under `rules.KEY` must be read by a rule KEY selects: `rules.SOD301.max_writers`
+    would otherwise change nothing."""
+    for key, section in config.rules.items():
+        selected = [r for r in rule_ids if rule_matches(key, r)]
+        for name in _set_fields(section):
+            if not set(readers(name)) & set(selected):
+                where = f"{source}:{locate(('rules', key, name)) or 1}"
+                raise ConfigError(f"{where}: rules.{key}.{name}: {key} does not read {name} "
+                                  f"(read by {', '.join(readers(name))})")
+
+
+def _check_user_ruleset(data: dict[str, Any], source: str) -> None:
+    """User duties and conflicts are checked where the config is read (lines from the YAML)."""
+    if data.get("duties") is None and data.get("conflicts") is None:
+        return
+    from sod_iac.access.duties import RulesetError, validate_user_ruleset
+
+    try:
+        validate_user_ruleset(data.get("duties"), data.get("conflicts"), source=source)
+    except RulesetError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def validate_patterns(patterns: Iterable[str], rule_ids: Iterable[str], option: str) -> list[str]:
     """Split comma lists from the command line and check that each pattern names a rule."""
     ids = list(rule_ids)
@@ -281,29 +294,28 @@ def validate_patterns(patterns: Iterable[str], rule_ids: Iterable[str], option: 
 
 
 def _read_yaml(path: Path, text: str) -> tuple[Any, Any]:
+    """The one YAML loader (YAML 1.2 booleans: a duty clause's `on:` stays a key), with lines."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)  # noqa: S506 - SafeLoader
+        data = load_yaml(text, TrackedLineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         raise ConfigError(f"{where}: invalid YAML: {getattr(exc, 'problem', None) or exc}") from exc
     lines: dict[tuple[Any, ...], int] = {}
-    if node is not None:
-        _walk_yaml(node, (), lines)
-        lines[()] = node.start_mark.line + 1
+    _walk_yaml(data, (), lines)
     return data, _locator(lines)
 
 
-def _walk_yaml(node: yaml.Node, prefix: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            key = (prefix + (key_node.value,))
-            lines[key] = key_node.start_mark.line + 1
-            _walk_yaml(value_node, key, lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            lines[prefix + (index,)] = item.start_mark.line + 1
+def _walk_yaml(node: Any, prefix: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> None:
+    if isinstance(node, LineMapping):
+        lines.setdefault(prefix, node.line)
+        for key, value in node.items():
+            lines[prefix + (key,)] = node.key_lines[key]
+            _walk_yaml(value, prefix + (key,), lines)
+    elif isinstance(node, LineSequence):
+        lines.setdefault(prefix, node.line)
+        for index, (item, line) in enumerate(zip(node, node.item_lines, strict=True)):
+            lines[prefix + (index,)] = line
             _walk_yaml(item, prefix + (index,), lines)
 
 
@@ -359,14 +371,3 @@ def _toml_locator(text: str) -> Any:
         return None
 
     return locate
-
-
-# --------------------------------------------------------------------------- per-resource lookup
-
-
-def resource_setting(config: dict[str, Any], address: str, name: str) -> tuple[bool, Any]:
-    """(found, value) of `name` for `address` from the lowered `resources` list."""
-    for pattern, settings in config.get("resources") or ():
-        if isinstance(settings, dict) and name in settings and matches(pattern, address):
-            return True, settings[name]
-    return False, None

@@ -1,12 +1,15 @@
 """Safe YAML loaders that record 1-based line numbers, for errors that name `file:line`.
 
-Built on libyaml (`yaml.CSafeLoader`) when PyYAML has it, else on the pure-Python
-`yaml.SafeLoader`; both build the same data. Three variants:
+Every YAML input of sod-iac (the config, the rule/duty/escalation catalogs, Atlantis files) is
+read here, with YAML 1.2 booleans: only true/false (any case) are booleans, so `on:` (the
+documented key of a duty clause), `yes`, `no`, `off`, `y` stay strings. Built on libyaml
+(`yaml.CSafeLoader`) when PyYAML has it, else on the pure-Python `yaml.SafeLoader`; both build
+the same data. Two ways of keeping lines, for the two shapes of consumer:
 
-- `LineLoader`: every mapping gets a `__line__` key; YAML 1.1 scalars as `yaml.safe_load` reads them.
-- `StrictLineLoader`: the same, but only true/false are booleans (so `on`, `yes`, `no` stay strings).
+- `LineLoader`: every mapping gets a `__line__` key (data that travels on as plain dicts:
+  Project.documents, the catalogs).
 - `TrackedLineLoader`: mappings are `LineMapping` (`.line`, `.key_lines`, a duplicate key is an
-  error), sequences are `LineSequence` (`.line`); only true/false are booleans.
+  error), sequences are `LineSequence` (`.line`, `.item_lines`): for validators that name the line of a key.
 
 Read with `load_yaml(text, loader)`: when libyaml rejects the text, the pure-Python twin reads it
 again, so errors (problem, mark, message) are exactly those of `yaml.SafeLoader`. The resolver
@@ -33,7 +36,10 @@ class LineMapping(dict):  # type: ignore[type-arg]
 
 
 class LineSequence(list):  # type: ignore[type-arg]
+    """A YAML sequence that remembers its own line and the line of each item."""
+
     line: int
+    item_lines: list[int]
 
 
 def _strict_bools(loader: Any) -> None:
@@ -44,15 +50,12 @@ def _strict_bools(loader: Any) -> None:
     loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
-def _build(base: Any) -> tuple[Any, Any, Any]:
+def _build(base: Any) -> tuple[Any, Any]:
     class Keyed(base):  # type: ignore[misc,valid-type]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             mapping = super().construct_mapping(node, deep=deep)
             mapping["__line__"] = node.start_mark.line + 1
             return mapping
-
-    class StrictKeyed(Keyed):  # type: ignore[misc,valid-type]
-        pass
 
     class Tracked(base):  # type: ignore[misc,valid-type]
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineMapping:
@@ -78,18 +81,19 @@ def _build(base: Any) -> tuple[Any, Any, Any]:
         def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineSequence:
             sequence = LineSequence(self.construct_object(child, deep=True) for child in node.value)
             sequence.line = node.start_mark.line + 1
+            sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
             return sequence
 
-    _strict_bools(StrictKeyed)
+    _strict_bools(Keyed)
     _strict_bools(Tracked)
     Tracked.add_constructor("tag:yaml.org,2002:map", lambda loader, node: loader.construct_mapping(node))
     Tracked.add_constructor("tag:yaml.org,2002:seq", lambda loader, node: loader.construct_sequence(node))
-    return Keyed, StrictKeyed, Tracked
+    return Keyed, Tracked
 
 
-LineLoader, StrictLineLoader, TrackedLineLoader = _build(_FAST_BASE)
+LineLoader, TrackedLineLoader = _build(_FAST_BASE)
 _PURE: dict[Any, Any] = (
-    dict(zip((LineLoader, StrictLineLoader, TrackedLineLoader), _build(yaml.SafeLoader), strict=True))
+    dict(zip((LineLoader, TrackedLineLoader), _build(yaml.SafeLoader), strict=True))
     if _FAST_BASE is not yaml.SafeLoader else {})
 
 

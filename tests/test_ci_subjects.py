@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sod_iac.rules.ci import DEFAULT_REVIEWED_REFS, subject_unreviewed
+from sod_iac.rules.ci import subject_unreviewed
+from sod_iac.settings import SETTINGS
 
-REVIEWED = list(DEFAULT_REVIEWED_REFS)
+REVIEWED = list(SETTINGS["reviewed_refs"].default)
 
 
 @pytest.mark.parametrize(("ci", "subject"), [

@@ -14,6 +14,7 @@ from sod_iac.cli import cli
 from sod_iac.config import Config, ConfigError, find_config, load_config, parse_config
 from sod_iac.model import Finding, Location, Project
 from sod_iac.rules.registry import Context, all_rules
+from test_duties import TF as USER_DUTY_TF  # tests/ is on sys.path; dns_ops: DNS + certificates
 
 RULE_IDS = [r.id for r in all_rules()]
 
@@ -45,7 +46,7 @@ check: [SOD1*, SOD3*]
 skip_check: SOD111
 exclude_paths: [examples, legacy/**]
 max_readers: 2
-production: [prod*, "*-production"]
+production: [prod, ".*-production"]
 environments:
   production: [prod, prd]
   staging: [stg, staging]
@@ -65,6 +66,7 @@ resources:
     max_readers: 5
 duties:
   - id: billing-admin
+    aws: {actions: ["aws-portal:ModifyBilling"]}
 conflicts:
   - duties: [billing-admin, key-use]
     rule: SOD101
@@ -74,16 +76,17 @@ conflicts:
 def test_settings_reach_rules_through_ctx_option(tmp_path):
     config = load_config(write(tmp_path / ".sod-iac.yaml", FULL), RULE_IDS)
     ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
-    assert ctx.option("SOD301", "max_readers", 1) == 3          # per rule wins over global
-    assert ctx.option("SOD302", "max_readers", 1) == 2          # global default for every rule
+    assert ctx.option("SOD301", "max_readers") == 3          # per rule wins over global
+    assert ctx.config["rules"]["SOD302"] == {}               # SOD302 reads no setting
     assert ctx.option("SOD203", "allowed_writers") == ["aws_iam_role.deployer"]  # ids are case-insensitive
     assert ctx.option("SOD121", "environments") == {"production": ["prod", "prd"], "staging": ["stg", "staging"]}
-    assert ctx.option("SOD210", "production") == ["prod*", "*-production"]
-    assert ctx.option("SOD301", "severity") is None             # reserved keys are not rule settings
-    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.db") == 4
-    assert ctx.option("SOD301", "max_readers", 1, address="module.app.aws_secretsmanager_secret.x") == 5
-    assert ctx.option("SOD301", "max_readers", 1, address='aws_secretsmanager_secret.other["k"]') == 3
-    assert ctx.config["duties"] == [{"id": "billing-admin"}]
+    assert ctx.option("SOD210", "production") == ["prod", ".*-production"]
+    with pytest.raises(KeyError):
+        ctx.option("SOD301", "severity")                     # selection keys are not rule settings
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.db") == 4
+    assert ctx.option("SOD301", "max_readers", address="module.app.aws_secretsmanager_secret.x") == 5
+    assert ctx.option("SOD301", "max_readers", address='aws_secretsmanager_secret.other["k"]') == 3
+    assert ctx.config["duties"] == [{"id": "billing-admin", "aws": {"actions": ["aws-portal:ModifyBilling"]}}]
     assert ctx.config["conflicts"][0]["rule"] == "SOD101"
 
 
@@ -97,8 +100,9 @@ def test_selection_and_severity_lowering(tmp_path):
 
 def test_unset_settings_leave_rule_defaults():
     ctx = Context(project=Project(), config=Config().rule_config(RULE_IDS))
-    assert ctx.option("SOD301", "max_readers", 1) == 1
-    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.db") == 1
+    assert ctx.option("SOD301", "max_readers") == 1
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.db") == 1
+    assert ctx.option("SOD210", "production") == ["prod", "production", "prd", "live"]
 
 
 # --------------------------------------------------------------------------- errors point at the line
@@ -106,11 +110,21 @@ def test_unset_settings_leave_rule_defaults():
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("fail_on: urgent\n", ".sod-iac.yaml:1: fail_on: Input should be"),
-    ("check: [SOD1*]\nmax_reader: 2\n", ".sod-iac.yaml:2: max_reader: unknown key"),
+    ("check: [SOD1*]\nmax_reader: 2\n", ".sod-iac.yaml:2: max_reader: unknown key; did you mean max_readers?"),
+    ("rules:\n  SOD301:\n    max_reader: 2\n", ".sod-iac.yaml:3: rules.SOD301.max_reader: unknown key; did you mean max_readers?"),
+    ("resources:\n  a.b:\n    max_writer: 2\n", ".sod-iac.yaml:3: resources.a.b.max_writer: unknown key; did you mean max_writers?"),
+    ("resources:\n  a.b:\n    environments: {}\n", ".sod-iac.yaml:3: resources.a.b.environments: unknown key (environments is read for the whole scan"),
+    ("rules:\n  SOD301:\n    max_writers: 2\n", ".sod-iac.yaml:3: rules.SOD301.max_writers: SOD301 does not read max_writers (read by SOD203)"),
+    ("rules:\n  SOD3*:\n    production: [prod]\n", ".sod-iac.yaml:3: rules.SOD3*.production: SOD3* does not read production"),
+    ("production: [prod, '*-prod']\n", ".sod-iac.yaml:1: production.1: Value error, '*-prod' is not a regular expression"),
+    ("a: 1\na: 2\n", ".sod-iac.yaml:2: invalid YAML: found duplicate key 'a'"),
+    ("duties:\n  dns:\n    aws:\n      - actions: [route53]\n", ".sod-iac.yaml:4: duty 'dns': 'route53' is not an IAM action"),
+    ("conflicts:\n  - rule: SOD104\n    duties: [approve, dns-admin]\n", ".sod-iac.yaml:2: conflict SOD104: unknown duty 'dns-admin'"),
     ("rules:\n  SOD301:\n    max_readers: two\n", ".sod-iac.yaml:3: rules.SOD301.max_readers: Input should be a valid integer"),
     ("rules:\n  SOD301:\n    max_readers: -1\n", ".sod-iac.yaml:3: rules.SOD301.max_readers: Input should be greater than or equal to 0"),
     ("rules:\n  SOD999:\n    enabled: false\n", ".sod-iac.yaml:2: rules: 'SOD999' matches no rule"),
     ("skip_check:\n  - SOD1*\n  - SDO2*\n", ".sod-iac.yaml:3: skip_check: 'SDO2*' matches no rule"),
+    ("skip_check: [SOD1*,\n  SDO2*]\n", ".sod-iac.yaml:2: skip_check: 'SDO2*' matches no rule"),
     ("rules:\n  SOD301:\n    severity: huge\n", ".sod-iac.yaml:3: rules.SOD301.severity: Input should be"),
     ("environments:\n  prod: prod\n", ".sod-iac.yaml:2: environments.prod: Input should be a valid list"),
     ("- a\n- b\n", ".sod-iac.yaml:1: the configuration must be a mapping"),
@@ -183,7 +197,7 @@ def tree(tmp_path, fake_rules):
     write(root / "examples" / "ex.tf", 'resource "aws_iam_role" "ex" {\n  name = "ex"\n}\n')
 
     def escalation(ctx):
-        limit = ctx.option("SOD110", "max_readers", 99)
+        limit = ctx.option("SOD301", "max_readers")
         for address in ("aws_iam_role.ci", "aws_iam_role.other", "aws_iam_role.ex"):
             yield ctx.finding("SOD110", address, f"{address} (limit {limit})", principal=address,
                               duties=["permissions-admin"])
@@ -271,11 +285,11 @@ def test_aliases_and_bridges_for_rule_readers():
                                          "aws_secretsmanager_secret.x*": {"max_readers": 9}},
                            "rules": {"SOD301": {"secrets": {"aws_secretsmanager_secret.other": 2}}}}, RULE_IDS)
     ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
-    assert ctx.option("SOD213", "production_patterns") == ["prod*"]  # what the approval rules read
+    assert ctx.option("SOD213", "production") == ["prod*"]
     assert ctx.option("SOD203", "max_writers") == 2
     assert ctx.option("SOD120", "reviewed_refs") == ["refs/heads/main"]
-    assert ctx.option("SOD301", "secrets") == {"aws_secretsmanager_secret.db": 3, "aws_secretsmanager_secret.other": 2}
-    assert ctx.option("SOD301", "max_readers", 1, address="aws_secretsmanager_secret.xyz") == 9
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.other") == 2  # secrets: sugar
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.xyz") == 9
     with pytest.raises(ConfigError, match="min_approvals: Input should be greater than or equal to 1"):
         parse_config({"min_approvals": 0}, RULE_IDS)
 
@@ -288,5 +302,143 @@ def test_readme_configuration_example_is_valid(tmp_path):
     ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
     assert ctx.option("SOD301", "max_readers") == 2
     assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.db") == 3
+    assert ctx.option("SOD203", "max_writers", address="terraform.backend.s3") == 2
+    assert ctx.option("SOD203", "max_writers", address="terraform.backend.gcs") == 1
+    assert sorted(ctx.config["duties"]) == ["cert-issue", "dns-admin"]
     assert config.severities(RULE_IDS)["SOD203"] == "medium"
     assert config.disabled(RULE_IDS) == ["SOD111"]
+
+
+# --------------------------------------------------------------------------- per-resource settings, end to end
+
+TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+
+GCP_TWO_READERS = """\
+resource "google_service_account" "app" {
+  project    = "acme-prod"
+  account_id = "app"
+}
+
+resource "google_service_account" "batch" {
+  project    = "acme-prod"
+  account_id = "batch"
+}
+
+resource "google_secret_manager_secret" "db" {
+  project   = "acme-prod"
+  secret_id = "db-password"
+  replication {
+    auto {}
+  }
+}
+
+resource "google_secret_manager_secret_iam_binding" "db" {
+  project   = "acme-prod"
+  secret_id = google_secret_manager_secret.db.secret_id
+  role      = "roles/secretmanager.secretAccessor"
+  members   = ["serviceAccount:${google_service_account.app.email}",
+               "serviceAccount:${google_service_account.batch.email}"]
+}
+"""
+
+
+def _real_scan(root: Path, *args: str) -> tuple[int, set[tuple[str, str]], dict]:
+    result = CliRunner().invoke(cli, ["scan", str(root), "--no-cache", "--format", "json", *args])
+    data = json.loads(result.stdout) if result.stdout.startswith("{") else {"stderr": result.stderr, "findings": []}
+    return result.exit_code, {(f["rule_id"], f["resource"]) for f in data["findings"]}, data
+
+
+def test_wildcard_resource_setting_reaches_sod301(tmp_path):
+    """Issue 15: `resources: {"google_secret_manager_secret.*": {max_readers: 3}}` used to change nothing.
+    secretAccessor grants secretmanager.versions.access (GCP IAM), so both accounts read the payload."""
+    write(tmp_path / "main.tf", GCP_TWO_READERS)
+    _, found, _ = _real_scan(tmp_path, "--check", "SOD301")
+    assert ("SOD301", "google_secret_manager_secret.db") in found  # two readers, default limit 1
+    write(tmp_path / ".sod-iac.yaml", 'max_readers: 1\nresources:\n  "google_secret_manager_secret.*":\n'
+                                      '    max_readers: 3\n')
+    code, found, data = _real_scan(tmp_path, "--check", "SOD301")
+    assert found == set() and code == 0, data
+
+
+def test_resource_setting_of_a_backend_reaches_sod203(tmp_path):
+    """Issue 15: `resources: {terraform.backend.s3: {max_writers: N}}` used to change nothing. The
+    scenario's state object has three writers (identity policy + bucket policy, AWS policy evaluation)."""
+    write(tmp_path / "main.tf", (TESTDATA / "approval" / "s3-writers-bucket-policy" / "main.tf").read_text())
+    write(tmp_path / ".sod-iac.yaml", "rules:\n  SOD203:\n    max_writers: 1\n"
+                                      "resources:\n  terraform.backend.s3:\n    max_writers: 2\n")
+    _, found, _ = _real_scan(tmp_path, "--check", "SOD203")
+    assert ("SOD203", "terraform.backend.s3") in found  # three writers, two allowed
+    write(tmp_path / ".sod-iac.yaml", "rules:\n  SOD203:\n    max_writers: 1\n"
+                                      "resources:\n  terraform.backend.s3:\n    max_writers: 3\n")
+    _, found, data = _real_scan(tmp_path, "--check", "SOD203")
+    assert ("SOD203", "terraform.backend.s3") not in found, data
+
+
+def test_resource_setting_of_one_branch_protection_reaches_sod212(tmp_path):
+    """main_strict requires one approving review: enough by default, not where two are required."""
+    write(tmp_path / "main.tf", (TESTDATA / "approval" / "github-branch-protection" / "main.tf").read_text())
+    _, found, _ = _real_scan(tmp_path, "--check", "SOD212")
+    assert ("SOD212", "github_branch_protection.main_strict") not in found
+    write(tmp_path / ".sod-iac.yaml", "resources:\n  github_branch_protection.main_strict:\n    min_approvals: 2\n")
+    _, found, _ = _real_scan(tmp_path, "--check", "SOD212")
+    assert ("SOD212", "github_branch_protection.main_strict") in found
+    assert ("SOD212", "github_branch_protection_v3.v3_strict") not in found  # other resources keep the default
+
+
+def test_most_specific_wildcard_wins():
+    config = parse_config({"resources": {"aws_secretsmanager_secret.*": {"max_readers": 2},
+                                         "module.app.*": {"max_readers": 5},
+                                         "module.app.aws_secretsmanager_secret.*": {"max_readers": 4}}}, RULE_IDS)
+    ctx = Context(project=Project(), config=config.rule_config(RULE_IDS))
+    assert ctx.option("SOD301", "max_readers", address="module.app.aws_secretsmanager_secret.x") == 4
+    assert ctx.option("SOD301", "max_readers", address="module.app.aws_kms_key.x") == 5
+    assert ctx.option("SOD301", "max_readers", address="aws_secretsmanager_secret.x") == 2
+
+
+# --------------------------------------------------------------------------- user duties, YAML 1.2
+
+
+USER_DUTY_CONFIG = """\
+check: [SOD104]
+duties:
+  dns-admin:
+    title: Change DNS records
+    aws:
+      - actions: [route53:ChangeResourceRecordSets]
+        on: any
+  cert-issue:
+    title: Issue certificates
+    aws:
+      - actions: [acm:RequestCertificate]
+        on: any
+conflicts:
+  - id: dns-and-certs
+    rule: SOD104
+    duties: [dns-admin, cert-issue]
+"""
+
+
+def test_user_duty_with_on_key_works_end_to_end(tmp_path):
+    """Issue 15: `on:` (the documented key of a duty clause) was read as YAML 1.1 `True`: five rule
+    internal errors and exit 2. Whoever can both change DNS and issue certificates for it can
+    impersonate any host (the user's conflict), so the role is a SOD104 finding."""
+    write(tmp_path / "main.tf", USER_DUTY_TF)
+    write(tmp_path / ".sod-iac.yaml", USER_DUTY_CONFIG)
+    code, found, data = _real_scan(tmp_path)
+    assert data.get("errors") == [], data
+    assert found == {("SOD104", "aws_iam_role.dns_ops")} and code == 1
+
+
+def test_malformed_user_duty_is_a_config_error_with_line(tmp_path):
+    write(tmp_path / "main.tf", USER_DUTY_TF)
+    write(tmp_path / ".sod-iac.yaml", USER_DUTY_CONFIG.replace("on: any", "on: somewhere", 1))
+    code, _, data = _real_scan(tmp_path)
+    assert code == 2
+    assert f"{tmp_path / '.sod-iac.yaml'}:6: duty 'dns-admin': `on` is any" in data["stderr"], data
+    assert "internal error" not in data["stderr"] and "Traceback" not in data["stderr"]
+
+
+def test_yaml_1_1_words_stay_strings_in_the_config(tmp_path):
+    path = write(tmp_path / ".sod-iac.yaml", "environments:\n  yes: [prod]\n  off: [dev]\n")
+    config = load_config(path, RULE_IDS)
+    assert config.environments == {"yes": ["prod"], "off": ["dev"]}

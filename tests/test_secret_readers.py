@@ -90,10 +90,14 @@ def test_config_raises_the_limit_per_secret_and_globally() -> None:
     assert finding.secret == "aws_secretsmanager_secret.db"
     assert finding.principals == ["aws_iam_group.oncall", "aws_iam_role.app"]
     assert finding.evidence[0].address in finding.principals
-    per_secret = {"rules": {"SOD301": {"secrets": {"aws_secretsmanager_secret.db": 2}}}}
+    from sod_iac.config import parse_config
+    from sod_iac.rules import all_rules
+
+    ids = [r.id for r in all_rules()]
+    per_secret = parse_config({"rules": {"SOD301": {"secrets": {"aws_secretsmanager_secret.db": 2}}}}, ids).rule_config(ids)
     assert not [f for f in run_scan([folder], ScanOptions(repo_root=folder, jobs=1, config=per_secret)).findings
                 if f.rule_id == "SOD301"]
-    overall = {"rules": {"SOD301": {"max_readers": 2}}}
+    overall = parse_config({"rules": {"SOD301": {"max_readers": 2}}}, ids).rule_config(ids)
     assert not [f for f in run_scan([folder], ScanOptions(repo_root=folder, jobs=1, config=overall)).findings
                 if f.rule_id == "SOD301"]
 

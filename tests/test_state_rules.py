@@ -145,8 +145,11 @@ resource "github_repository_environment" "prd" {
 '''})
     default = {f.resource for f in _found(_scan(root), "SOD213")}
     assert default == {"github_repository_environment.prd"}
-    custom = {"rules": {"SOD213": {"production_patterns": ["customer-facing"]}}}
+    custom = {"rules": {"SOD213": {"production": ["customer-facing"]}}}
     assert {f.resource for f in _found(_scan(root, **custom), "SOD213")} == {"github_repository_environment.shop"}
+    per_resource = {"resources": [["github_repository_environment.shop", {"production": ["customer-facing"]}]]}
+    assert {f.resource for f in _found(_scan(root, **per_resource), "SOD213")} == {
+        "github_repository_environment.shop", "github_repository_environment.prd"}  # prd keeps the default
 
 
 def test_unreadable_atlantis_config_is_an_error_and_other_findings_remain(write_tree):

@@ -12,7 +12,6 @@ from sod_iac.yaml_lines import (
     LineLoader,
     LineMapping,
     LineSequence,
-    StrictLineLoader,
     TrackedLineLoader,
     load_yaml,
     pure_python,
@@ -20,7 +19,7 @@ from sod_iac.yaml_lines import (
 
 RULESETS = Path(yaml_lines.__file__).resolve().parent / "rulesets"
 CATALOGS = sorted(RULESETS.glob("*.yaml"))
-LOADERS = [LineLoader, StrictLineLoader, TrackedLineLoader]
+LOADERS = [LineLoader, TrackedLineLoader]
 TEXT = "top: 1\nitems:\n  - name: a\n    on: push\n  - name: b\n"
 SCALARS = "a: on\nb: yes\nc: no\nd: true\ne: False\nf: off\ng: Y\n"
 
@@ -39,9 +38,8 @@ def test_catalogs_are_found():
     assert {path.name for path in CATALOGS} >= {"aws_escalation.yaml", "catalog.yaml", "default.yaml"}
 
 
-@pytest.mark.parametrize("loader", [LineLoader, StrictLineLoader])
-def test_every_mapping_gets_its_line(loader):
-    data = load_yaml(TEXT, loader)
+def test_every_mapping_gets_its_line():
+    data = load_yaml(TEXT, LineLoader)
     assert data["__line__"] == 1
     assert [item["__line__"] for item in data["items"]] == [3, 5]
 
@@ -62,20 +60,14 @@ def test_tracked_loader_rejects_a_duplicate_key_at_its_line():
     assert caught.value.problem_mark.line + 1 == 3
 
 
-@pytest.mark.parametrize("loader", [StrictLineLoader, TrackedLineLoader])
+@pytest.mark.parametrize("loader", LOADERS)
 def test_only_true_and_false_are_booleans(loader):
+    """YAML 1.2 (core schema) booleans for every YAML input: a duty clause's `on:` stays a key."""
     data = load_yaml(SCALARS, loader)
     assert {key: data[key] for key in "abcdefg"} == {
         "a": "on", "b": "yes", "c": "no", "d": True, "e": False, "f": "off", "g": "Y"}
-    assert load_yaml("on: push\n", loader) == ({"on": "push", "__line__": 1} if loader is StrictLineLoader
+    assert load_yaml("on: push\n", loader) == ({"on": "push", "__line__": 1} if loader is LineLoader
                                               else {"on": "push"})
-
-
-def test_plain_line_loader_reads_booleans_as_yaml_safe_load_does():
-    data = load_yaml(SCALARS, LineLoader)
-    data.pop("__line__")
-    assert data == yaml.safe_load(SCALARS)
-    assert data["a"] is True and data["c"] is False
 
 
 def test_line_loaders_leave_other_loaders_unchanged():
@@ -93,7 +85,7 @@ def test_line_loaders_leave_other_loaders_unchanged():
     for cls, (resolvers, constructors) in tables.items():
         assert cls.yaml_implicit_resolvers == resolvers
         assert cls.yaml_constructors == constructors
-    assert yaml.SafeLoader.yaml_implicit_resolvers is not StrictLineLoader.yaml_implicit_resolvers
+    assert yaml.SafeLoader.yaml_implicit_resolvers is not LineLoader.yaml_implicit_resolvers
     assert yaml.SafeLoader.yaml_implicit_resolvers is not TrackedLineLoader.yaml_implicit_resolvers
 
 

@@ -36,7 +36,7 @@ import yaml
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.model import Evidence, unique_evidence
-from sod_iac.yaml_lines import StrictLineLoader, load_yaml
+from sod_iac.yaml_lines import LineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
@@ -107,7 +107,9 @@ class Ruleset:
 
 
 def _where(source: str, entry: Any) -> str:
-    line = entry.get("__line__") if isinstance(entry, dict) else None
+    """`source:line` of a mapping: `__line__` from the catalogs' LineLoader, `.line` from the
+    config's TrackedLineLoader (sod_iac.yaml_lines), neither for data built in code."""
+    line = getattr(entry, "line", None) or (entry.get("__line__") if isinstance(entry, dict) else None)
     return f"{source}:{line}" if line else source
 
 
@@ -234,7 +236,7 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
 def _default_raw() -> dict:
     try:
         text = RULESET_PATH.read_text(encoding="utf-8")
-        data = load_yaml(text, StrictLineLoader)
+        data = load_yaml(text, LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{RULESET_PATH}:{mark.line + 1}" if mark is not None else str(RULESET_PATH)
@@ -250,7 +252,7 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
     of duties with `name`) and conflicts (a list). A user duty with an existing name replaces it."""
     if path is not None:
         try:
-            data = load_yaml(path.read_text(encoding="utf-8"), StrictLineLoader)
+            data = load_yaml(path.read_text(encoding="utf-8"), LineLoader)
         except (OSError, yaml.YAMLError) as exc:
             raise RulesetError(f"{path}: cannot read duty catalog: {exc}") from exc
         base = str(path)
@@ -269,13 +271,12 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
                 continue
             if not name:
                 raise RulesetError(f"{source}: duties: every duty needs a name")
-            duties[str(name)] = _parse_duty(str(name), raw, f"{source}: duties.{name}")
+            duties[str(name)] = _parse_duty(str(name), raw, source)
     conflicts = [_parse_conflict(raw, base, duties) for raw in data.get("conflicts") or []]
     if extra_conflicts:
         if not isinstance(extra_conflicts, list):
             raise RulesetError(f"{source}: conflicts must be a list")
-        conflicts += [_parse_conflict(raw, f"{source}: conflicts[{i}]", duties)
-                      for i, raw in enumerate(extra_conflicts)]
+        conflicts += [_parse_conflict(raw, source, duties) for raw in extra_conflicts]
     return Ruleset(duties, tuple(conflicts))
 
 

@@ -8,14 +8,11 @@ instead of guessing, and each rule decides what an unknown means for its own que
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from sod_iac.model import Evidence, Location, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
-
-DEFAULT_PRODUCTION_PATTERNS = ("prod", "production", "prd", "live")
-"""Whole-word patterns (regular expressions, case-insensitive) that mark a name as production."""
-
 
 def flag(value: Any) -> bool | None:
     """A boolean argument: True/False when the code states it, None when absent or unknown."""
@@ -128,12 +125,13 @@ def where(location: Location | None) -> str:
 
 
 class Production:
-    """Decides whether names and tags look like production, from configurable patterns."""
+    """Decides whether names and tags look like production, from the `production` setting:
+    whole-word patterns (regular expressions, case-insensitive). No pattern: nothing is."""
 
-    def __init__(self, patterns: Iterable[str] | None = None) -> None:
-        chosen = [p for p in (patterns or DEFAULT_PRODUCTION_PATTERNS) if isinstance(p, str) and p]
-        self.regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in chosen) + r")(?![a-z0-9])",
-                                re.IGNORECASE)
+    def __init__(self, patterns: Iterable[str]) -> None:
+        chosen = [p for p in patterns if isinstance(p, str) and p]
+        self.regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(f"(?:{p})" for p in chosen) + r")(?![a-z0-9])"
+                                if chosen else r"(?!)", re.IGNORECASE)
 
     def match(self, *values: Any) -> str | None:
         """'yes' when a known text matches, 'possible' when a value is unknown, else None."""
@@ -167,8 +165,23 @@ def _texts(values: Iterable[Any]) -> Iterator[Any]:
             yield str(value)
 
 
-def production(ctx: Any, rule_id: str) -> Production:
-    return Production(ctx.option(rule_id, "production_patterns", list(DEFAULT_PRODUCTION_PATTERNS)))
+class ProductionSetting:
+    """A rule's `production` setting, resolved for each resource it judges (`resources.ADDRESS`)."""
+
+    def __init__(self, ctx: Any, rule_id: str) -> None:
+        self.ctx, self.rule_id = ctx, rule_id
+
+    def at(self, address: str) -> Production:
+        return _production(tuple(self.ctx.option(self.rule_id, "production", address=address)))
+
+
+@lru_cache(maxsize=64)
+def _production(patterns: tuple[str, ...]) -> Production:
+    return Production(patterns)
+
+
+def production(ctx: Any, rule_id: str) -> ProductionSetting:
+    return ProductionSetting(ctx, rule_id)
 
 
 def worst(severities: Iterable[str]) -> str:

@@ -30,7 +30,6 @@ from sod_iac.access.duties import duties_for
 from sod_iac.model import Evidence, Finding, Resource
 from sod_iac.rules.registry import Context, rule
 
-DEFAULT_REVIEWED_REFS = ("refs/heads/main", "refs/heads/master")
 CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
 ISSUERS = {  # host -> (CI name, claims that can pin a run to reviewed code)
     "token.actions.githubusercontent.com": ("GitHub Actions", ("sub", "ref", "environment", "job_workflow_ref")),
@@ -82,7 +81,7 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
 
 
 def _reviewed_refs(ctx: Context) -> list[str]:
-    refs = list(ctx.option("SOD120", "reviewed_refs", DEFAULT_REVIEWED_REFS) or ())
+    refs = list(ctx.option("SOD120", "reviewed_refs"))
     for r in ctx.project.resources:
         if r.type in ("github_branch_protection", "github_branch_protection_v3") and \
                 first_block(r.values.get("required_pull_request_reviews")):

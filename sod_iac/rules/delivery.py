@@ -50,8 +50,8 @@ def applies_without_approval(ctx: Context) -> Iterator[Finding]:
         if flag(values.get("auto_apply_run_trigger")) is True:
             reasons.append("auto_apply_run_trigger = true: runs queued by run triggers apply without confirmation")
         if reasons:
-            yield _workspace_finding(ctx, workspace, values.get("name"), reasons,
-                                     prod.match(values.get("name"), values.get("tag_names"), values.get("tags")))
+            match = prod.at(workspace.address).match(values.get("name"), values.get("tag_names"), values.get("tags"))
+            yield _workspace_finding(ctx, workspace, values.get("name"), reasons, match)
     for settings in managed(project, "tfe_workspace_settings"):
         if flag(settings.values.get("auto_apply")) is True:
             workspace = _referenced(project, settings, "workspace_id", "tfe_workspace")
@@ -59,7 +59,7 @@ def applies_without_approval(ctx: Context) -> Iterator[Finding]:
             tags = [workspace.values.get("tag_names"), workspace.values.get("tags")] if workspace else []
             yield _workspace_finding(ctx, settings, name, [
                 "auto_apply = true: every successful plan is applied without anyone confirming it"],
-                prod.match(name, settings.values.get("tags"), *tags),
+                prod.at(settings.address).match(name, settings.values.get("tags"), *tags),
                 extra=[hop(workspace, "the workspace")] if workspace else [])
     yield from _spacelift(ctx, prod)
     yield from _env0(ctx, prod)
@@ -115,7 +115,7 @@ def _spacelift(ctx: Context, prod: Any) -> Iterator[Finding]:
         if gates:
             continue
         name = stack.values.get("name")
-        match = prod.match(name, stack.values.get("labels"), stack.values.get("branch"))
+        match = prod.at(stack.address).match(name, stack.values.get("labels"), stack.values.get("branch"))
         yield ctx.finding("SOD210", stack.address, (
             f"{stack.address} (stack {text(name)}{_production_text(match)}) has autodeploy = true and no "
             "APPROVAL policy attached (no spacelift_policy_attachment of a policy of type APPROVAL and no "
@@ -146,7 +146,8 @@ def _env0(ctx: Context, prod: Any) -> Iterator[Finding]:
                 reasons.append(f"sub-environment {text(sub.get('alias'))} approves its plans automatically "
                                "(approve_plan_automatically defaults to true)")
         if reasons:
-            match = prod.match(values.get("name"), values.get("tags"), values.get("workspace"))
+            match = prod.at(environment.address).match(values.get("name"), values.get("tags"),
+                                                       values.get("workspace"))
             yield ctx.finding("SOD210", environment.address, (
                 f"{environment.address} (environment {text(values.get('name'))}{_production_text(match)}) "
                 "deploys without a human approving the plan: " + "; ".join(reasons) + "."),
@@ -269,6 +270,18 @@ def _id_covers(pattern: Any, target: Any) -> bool:
     return False
 
 
+_GO_YAML_TRUE = frozenset({"y", "Y", "yes", "Yes", "YES", "on", "On", "ON"})
+_GO_YAML_FALSE = frozenset({"n", "N", "no", "No", "NO", "off", "Off", "OFF"})
+
+
+def _go_yaml_bool(value: Any) -> bool | None:
+    """A field Atlantis types as bool, read as go-yaml fills a typed bool: our YAML loader keeps
+    `yes`/`on`/`off` as strings (YAML 1.2), but Atlantis's decoder takes them as YAML 1.1 booleans."""
+    if isinstance(value, str) and value in _GO_YAML_TRUE | _GO_YAML_FALSE:
+        return value in _GO_YAML_TRUE
+    return flag(value)
+
+
 def _server_config(ctx: Context, data: dict[str, Any], rel: str, resource: Resource | None) -> Iterator[Finding]:
     repos = [r for r in data.get("repos") or [] if isinstance(r, dict)] if isinstance(data.get("repos"), list) else []
     workflows = data.get("workflows") if isinstance(data.get("workflows"), dict) else {}
@@ -296,7 +309,7 @@ def _judge_entry(ctx: Context, entry: dict[str, Any], effective: dict[str, Any],
     if "apply_requirements" in overrides:
         weaknesses.append(("allowed_overrides includes apply_requirements: a repository's atlantis.yaml can "
                            "set them to []", "high"))
-    if flag(effective.get("allow_custom_workflows")) is True and "workflow" in overrides:
+    if _go_yaml_bool(effective.get("allow_custom_workflows")) is True and "workflow" in overrides:
         weaknesses.append(("allow_custom_workflows with workflow in allowed_overrides: a pull request can bring "
                            "its own workflow and run terraform apply during plan, before any approval", "high"))
     chosen = effective.get("workflow")
@@ -364,8 +377,6 @@ def _yaml_finding(ctx: Context, rule_id: str, address: str, message: str, rel: s
 @rule("SOD212")
 def weak_branch_protection(ctx: Context) -> Iterator[Finding]:
     """Branch protection is what makes review mandatory; each gap lets an author merge alone."""
-    configured = number(ctx.option("SOD212", "min_approvals", 1))
-    minimum = configured if configured is not None else 1
     project = ctx.project
     checks = {
         "github_branch_protection": _github_protection,
@@ -376,7 +387,7 @@ def weak_branch_protection(ctx: Context) -> Iterator[Finding]:
         "azuredevops_branch_policy_min_reviewers": _azure_min_reviewers,
     }
     for resource in managed(project, *checks):
-        result = checks[resource.type](resource, minimum)
+        result = checks[resource.type](resource, ctx.option("SOD212", "min_approvals", address=resource.address))
         if result is None:
             continue
         what, weaknesses = result
@@ -515,7 +526,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
     prod = production(ctx, "SOD213")
     for environment in managed(project, "github_repository_environment"):
         values = environment.values
-        match = prod.match(values.get("environment"))
+        match = prod.at(environment.address).match(values.get("environment"))
         if not match:
             continue
         weaknesses: Weak = []
@@ -533,7 +544,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
         yield from _environment_finding(ctx, environment, values.get("environment"), match, weaknesses)
     for environment in managed(project, "gitlab_project_protected_environment"):
         values = environment.values
-        match = prod.match(values.get("environment"))
+        match = prod.at(environment.address).match(values.get("environment"))
         if not match:
             continue
         rules = blocks(values.get("approval_rules"))
@@ -548,7 +559,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
     checks = managed(project, "azuredevops_check_approval")
     for environment in managed(project, "azuredevops_environment"):
         values = environment.values
-        match = prod.match(values.get("name"))
+        match = prod.at(environment.address).match(values.get("name"))
         if not match:
             continue
         mine = [c for c in checks if refers_to(c, "target_resource_id", environment.address)
@@ -647,7 +658,7 @@ def pipeline_without_gate(ctx: Context) -> Iterator[Finding]:
         name = pipeline.values.get("name")
         ungated: list[str] = []
         gates: list[tuple[str, str]] = []
-        matches = [prod.match(name, pipeline.values.get("tags"))]
+        matches = [prod.at(pipeline.address).match(name, pipeline.values.get("tags"))]
         approved = False
         for stage in blocks(pipeline.values.get("stage")):
             actions = blocks(stage.get("action"))
@@ -663,7 +674,7 @@ def pipeline_without_gate(ctx: Context) -> Iterator[Finding]:
                 if approved or any(g < order for g in gate_orders):
                     continue
                 ungated.append(f"{text(stage_name)}/{text(action.get('name'))}")
-                matches.append(prod.match(stage_name, action.get("name")))
+                matches.append(prod.at(pipeline.address).match(stage_name, action.get("name")))
             if gate_orders:
                 approved = True
         weaknesses: Weak = []

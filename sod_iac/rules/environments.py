@@ -8,7 +8,8 @@ An environment is recognised from what the code states about where a write lands
 - Azure: the subscription, resource group and resource names of the assignment's scope;
 - Kubernetes: the namespace of the binding.
 Words are matched as whole tokens (split on `-`, `_`, `.`, `/`, `:` and spaces) against the
-environment patterns (option `environments`, default below; regular expressions allowed).
+environment patterns (setting `environments`, default in sod_iac/settings.py; regular expressions
+allowed).
 Writes whose environment the code does not state count for none: the rule needs evidence of
 two named environments (a wildcard `*` resource is not an environment).
 """
@@ -24,12 +25,6 @@ from sod_iac.model import Finding, Resource
 from sod_iac.rules.duty_conflicts import anchor
 from sod_iac.rules.registry import Context, rule
 
-DEFAULT_ENVIRONMENTS: dict[str, list[str]] = {
-    "production": ["prod", "production", "prd", "live"],
-    "staging": ["staging", "stage", "stg", "preprod", "uat"],
-    "test": ["test", "tst", "qa"],
-    "development": ["dev", "develop", "development", "sandbox"],
-}
 CHANGE_DUTIES = ("write", "permissions-admin")
 
 
@@ -38,8 +33,8 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
     """A principal that can change both staging and production turns a staging credential into
     a production credential and lets one identity skip the promotion step."""
     duties = duties_for(ctx)
-    classify = _classifier(ctx.option("SOD121", "environments", None) or DEFAULT_ENVIRONMENTS)
-    accounts = {str(k): str(v) for k, v in (ctx.option("SOD121", "accounts", None) or {}).items()}
+    classify = _classifier(ctx.option("SOD121", "environments"))
+    accounts = {str(k): str(v) for k, v in ctx.option("SOD121", "accounts").items()}
     aws_envs = _aws_targets_by_env(ctx, classify, accounts)
     for principal in duties.principals():
         per_env: dict[str, Holding] = {}

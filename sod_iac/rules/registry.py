@@ -187,20 +187,20 @@ class Context:
 
         return duties_for(self)
 
-    def option(self, rule_id: str, name: str, default: Any = None, *, address: str | None = None) -> Any:
-        """A rule setting from the user's config (`rules: {SOD301: {max_readers: 2}}`).
+    def option(self, rule_id: str, name: str, *, address: str | None = None) -> Any:
+        """Setting `name` of rule `rule_id` for the resource at `address` (the finding's anchor):
+        `resources` (exact address, then the most specific wildcard), then `rules.ID`, then the
+        top level, then the default rule and type declared in sod_iac/settings.py."""
+        from sod_iac.settings import resolve
 
-        With `address`, a per-resource setting wins (`resources: {aws_secretsmanager_secret.db:
-        {max_readers: 3}}`, wildcards allowed); see sod_iac.config for the whole shape.
-        """
-        if address is not None:
-            from sod_iac.config import resource_setting
+        return resolve(self.config, rule_id, name, address)
 
-            found, value = resource_setting(self.config, address, name)
-            if found:
-                return value
-        settings = (self.config.get("rules") or {}).get(rule_id) or {}
-        return settings.get(name, default) if isinstance(settings, dict) else default
+    def resource_option(self, rule_id: str, name: str, address: str) -> Any:
+        """Only what `resources` sets for this address (None when no entry does): for a rule whose
+        resource carries its own value, ranked between per-resource and rule-wide settings."""
+        from sod_iac.settings import resolve_resource
+
+        return resolve_resource(self.config, rule_id, name, address)[1]
 
     def finding(
         self,

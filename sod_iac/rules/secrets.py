@@ -4,20 +4,15 @@ The access layer (sod_iac.access.secrets) computes every secret's reader set wit
 these checks only judge it: too many readers, a population for a reader, or one principal
 that reads them all.
 
-Settings (`rules:` in the config, read with ctx.option):
-
-    SOD301:
-      max_readers: 1                 # default for every secret
-      secrets:                       # per secret, by address
-        aws_secretsmanager_secret.shared: 3
-
-A secret can also state its own limit with a tag, label or annotation `sod-iac:max-readers`
-(`sod-iac-max-readers` where a colon is not allowed). The config wins over the tag.
+Setting `max_readers` (sod_iac/settings.py), per secret: `resources.ADDRESS.max_readers` (or
+`rules.SOD301.secrets.ADDRESS`), else the secret's own tag, label or annotation
+`sod-iac:max-readers` (`sod-iac-max-readers` where a colon is not allowed), else
+`rules.SOD301.max_readers` / the top level, else 1.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
 from sod_iac.model import Evidence, Finding, unique_evidence
@@ -39,25 +34,10 @@ def _access(ctx: Context):
 
 def allowed_readers(ctx: Context, secret: Secret) -> int:
     """The reader limit for one secret: config per secret, else its tag/label, else the default."""
-    per_secret = ctx.option("SOD301", "secrets", {}) or {}
-    if isinstance(per_secret, dict) and secret.address in per_secret:
-        value = per_secret[secret.address]
-        if isinstance(value, dict):
-            value = value.get("max_readers")
-        limit = _int(value)
-        if limit is not None:
-            return limit
-    if secret.limit is not None:
-        return secret.limit
-    default = _int(ctx.option("SOD301", "max_readers", 1))
-    return 1 if default is None else default
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return max(0, int(value))
-    except (TypeError, ValueError):
-        return None
+    limit = ctx.resource_option("SOD301", "max_readers", secret.address)
+    if limit is None:
+        limit = secret.limit
+    return ctx.option("SOD301", "max_readers") if limit is None else limit
 
 
 def reader_evidence(ctx: Context, reader: Reader) -> list[Evidence]:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 from sod_iac.model import Backend, Evidence, Finding, Project, Resource, fingerprint, unique_evidence
 from sod_iac.rules.approval_util import (
-    blocks, first, flag, hop, is_set, items, managed, names_resource, number, text, unstated, where, worst,
+    blocks, first, flag, hop, is_set, items, managed, names_resource, text, unstated, where, worst,
 )
 from sod_iac.rules.registry import Context, rule
 from sod_iac.values import Ref, Template
@@ -264,12 +264,13 @@ def state_not_locked(ctx: Context) -> Iterator[Finding]:
 
 @rule("SOD203")
 def state_writers(ctx: Context) -> Iterator[Finding]:
-    """Everyone who can write the state object, beyond the allowed deployers."""
-    limit = number(ctx.option("SOD203", "max_writers", 1))
-    allowed = {str(a) for a in items(ctx.option("SOD203", "allowed_writers", []))}
+    """Everyone who can write the state object, beyond the allowed deployers (settings per backend:
+    `resources: {terraform.backend.s3: {max_writers: 2}}`)."""
     for store in stores(ctx.project):
         if not is_set(store.name):
             continue
+        limit = ctx.option("SOD203", "max_writers", address=store.backend.address)
+        allowed = {str(a) for a in ctx.option("SOD203", "allowed_writers", address=store.backend.address)}
         if store.kind == "s3":
             writers = _s3_writers(ctx, store)
         elif store.kind == "gcs":
@@ -284,7 +285,7 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
         names = sorted(writers)
         listed = ", ".join(f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names)
         allowance = (f"allowed writers: {', '.join(sorted(allowed))}" if allowed
-                     else f"allowed: {int(limit) if limit is not None else 1}")
+                     else f"allowed: {limit}")
         message = (f"State {store.label} ({store.backend.address}) can be written or deleted by "
                    f"{len(names)} principal{'s' if len(names) != 1 else ''} ({allowance}): {listed}. "
                    "Each of them can change recorded state outside the reviewed pipeline.")
@@ -295,11 +296,11 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
                        severity=severity)
 
 
-def _beyond_allowed(writers: dict[str, Any], allowed: set[str], limit: float | None) -> list[str]:
+def _beyond_allowed(writers: dict[str, Any], allowed: set[str], limit: int) -> list[str]:
     if allowed:
         return [w for w in writers if w not in allowed and not any(w.endswith(f".{a}") or w.endswith(f"/{a}")
                                                                    for a in allowed)]
-    return sorted(writers) if len(writers) > (limit if limit is not None else 1) else []
+    return sorted(writers) if len(writers) > limit else []
 
 
 _WRITE_ACTIONS = ("s3:PutObject", "s3:DeleteObject")
