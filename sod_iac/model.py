@@ -214,15 +214,26 @@ class Finding(BaseModel):
     fingerprint: str = ""
 
     def model_post_init(self, __context: Any) -> None:
-        if not self.fingerprint:
+        if not self.fingerprint:  # a finding built by hand (tests, adapters): its plain identity
             self.fingerprint = fingerprint(self.rule_id, self.resource, self.duties, self.principal)
 
 
-def fingerprint(rule_id: str, resource: str, duties: list[str], principal: str | None = None,
-                root: str = "") -> str:
-    """Stable id of a finding: independent of line numbers, messages and file moves. `root`
-    tells apart root modules that reuse the same addresses (envs/prod and envs/dev)."""
-    key = "\x1f".join([rule_id, resource, principal or "", ",".join(sorted(duties))] + ([root] if root else []))
+def fingerprint(rule_id: str, resource: str, duties: Iterable[str] = (), principal: str | None = None,
+                *, root: str = "", qualifier: str = "") -> str:
+    """A finding's identity, the one place it is computed: what de-duplication, baselines,
+    `--new-since` and SARIF's partialFingerprints compare. Independent of line numbers,
+    messages, severities and reader counts, so a finding that moves or grows is not new.
+
+    - `resource` (the anchor), `principal` and `duties`: what the verdict is about;
+    - `root`: the root module of the anchor when the project is judged in several analysis
+      units (sod_iac.units: roots that reuse an address); empty for a single unit, so the
+      fingerprints of single-root projects, and their baselines, never carry it;
+    - `qualifier`: what the rule adds to tell apart verdicts that share all of the above (a
+      backend's module folder, a YAML document's key). It extends the principal slot, which
+      is where rules put it by hand before this function took it: old baselines still match.
+    """
+    parts = [rule_id, resource, (principal or "") + qualifier, ",".join(sorted(duties))]
+    key = "\x1f".join(parts + ([root] if root else []))
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 

@@ -13,7 +13,7 @@ import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
 from sod_iac.access import aws_actions, build_access, principal_addresses
 from sod_iac.gcpause import paused_gc
-from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary, fingerprint
+from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, finding_sort_key, run_rules
 from sod_iac.units import analysis_units
@@ -127,29 +127,24 @@ def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,
 
 def judge_project(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
     """Run the rules on each analysis unit (sod_iac.units) and merge what they find: the one
-    judging step of `sod-iac scan` and of the Checkov checks (checks/)."""
+    judging step of `sod-iac scan` and of the Checkov checks (checks/). Units never share an
+    identity (each finding of a split project carries its root module, Context.finding), so
+    merging is concatenating; a rule that fails in several units is one error, its first."""
     findings: list[Finding] = []
-    errors: list[LoadError] = []
+    errors: dict[str, LoadError] = {}
     principals = 0
-    seen: set[tuple[str, str | None]] = set()
     units = analysis_units(project)
     for key, unit in units:
         with paused_gc():  # the engines only build indexes and memos (sod_iac.gcpause)
             access = build_access(unit)
-            ctx = Context(project=unit, access=access, config=dict(options.config))
-            for finding in run_rules(ctx, selected):
-                if key:
-                    finding.fingerprint = fingerprint(finding.rule_id, finding.resource, finding.duties,
-                                                      finding.principal, root=key)
-                where = (finding.fingerprint, finding.location.path if finding.location else None)
-                if where not in seen:
-                    seen.add(where)
-                    findings.append(finding)
-            errors.extend(e for e in ctx.errors if e not in errors)
+            ctx = Context(project=unit, access=access, config=dict(options.config), unit=key)
+            findings.extend(run_rules(ctx, selected))
+            for error in ctx.errors:
+                errors.setdefault(error.path, error)
             principals += len(principal_addresses(unit, access))
     if len(units) > 1:
         findings.sort(key=finding_sort_key)
-    return findings, errors, principals
+    return findings, list(errors.values()), principals
 
 
 def _base_fingerprints(paths: Sequence[str | os.PathLike[str]], root: Path, options: ScanOptions) -> set[str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sod_iac import selection, suppress
 from sod_iac.model import Finding, LoadError, Notice, Project
-from sod_iac.rules.registry import deduplicate, finding_sort_key
+from sod_iac.rules.registry import finding_sort_key
 
 if TYPE_CHECKING:
     from sod_iac.scan import ScanOptions
@@ -51,7 +51,7 @@ def apply(findings: list[Finding], errors: list[LoadError], project: Project, op
         known |= base_scan()
     kept, baselined = suppress.drop_known(outcome.findings, known)
     return Triaged(
-        findings=deduplicate(sorted(kept, key=finding_sort_key)),
+        findings=sorted(kept, key=finding_sort_key),  # severities may have changed the order
         errors=errors,
         warnings=warnings,
         suppressed=outcome.suppressed,

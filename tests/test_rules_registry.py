@@ -184,6 +184,24 @@ def test_run_rules_isolates_a_raising_rule(temporary_check):
     assert ctx.errors[0].message.startswith("internal error: ValueError: boom")
 
 
+def test_run_rules_isolates_a_rule_that_yields_something_else(temporary_check):
+    """A check that yields what is not a Finding is that rule's error, not a crash of the
+    sorting that every rule's findings go through."""
+    def good(ctx):
+        yield ctx.finding("SOD302", "aws_iam_role.ci", "everyone reads it")
+
+    def sloppy(ctx):
+        yield ctx.finding("SOD303", "aws_iam_role.ci", "yielded before the slip")
+        yield None
+
+    temporary_check("SOD302", good)
+    temporary_check("SOD303", sloppy)
+    ctx = Context(project=_project())
+    findings = run_rules(ctx, rules=[get_rule("SOD302"), get_rule("SOD303")])
+    assert [f.rule_id for f in findings] == ["SOD302", "SOD303"]
+    assert [(e.path, e.message.split(":")[1].strip()) for e in ctx.errors] == [("<rule SOD303>", "TypeError")]
+
+
 def test_run_rules_runs_registered_rules_by_default(temporary_check, monkeypatch):
     temporary_check("SOD303", lambda ctx: iter([ctx.finding("SOD303", "aws_iam_role.ci", "reads all")]))
     monkeypatch.setattr(registry, "all_rules", lambda: [get_rule("SOD303"), get_rule("SOD101")])

@@ -27,7 +27,7 @@ import json
 import re
 from typing import Any, Iterator
 
-from sod_iac.model import Evidence, Finding, Location, Project, Resource, fingerprint, unique_evidence
+from sod_iac.model import Evidence, Finding, Location, Project, Resource, unique_evidence
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
@@ -360,15 +360,13 @@ def _repo_config(ctx: Context, data: dict[str, Any], rel: str) -> Iterator[Findi
 def _yaml_finding(ctx: Context, rule_id: str, address: str, message: str, rel: str, line: Any,
                   resource: Resource | None, severity: str) -> Finding:
     if resource is not None:
-        found = ctx.finding(rule_id, resource.address, message, severity=severity,
-                            evidence=[hop(resource, "passes ATLANTIS_REPO_CONFIG_JSON")])
-        found.fingerprint = fingerprint(rule_id, resource.address, [], address)
-        return found
+        return ctx.finding(rule_id, resource.address, message, severity=severity, qualifier=address,
+                           evidence=[hop(resource, "passes ATLANTIS_REPO_CONFIG_JSON")])
     start = line if isinstance(line, int) and line >= 1 else 1
     location = Location(path=rel, start_line=start, end_line=start)
-    found = ctx.finding(rule_id, address, message, location=location, severity=severity)
-    found.fingerprint = fingerprint(rule_id, address, [], f"@{rel}")
-    return found
+    # a file of the repository, not of one root module: the same identity however many units
+    return ctx.finding(rule_id, address, message, location=location, severity=severity, root="",
+                       qualifier=f"@{rel}")
 
 
 # --------------------------------------------------------------------------- SOD212

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import yaml
 
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project
+from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
 from sod_iac.yaml_lines import LineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "catalog.yaml"
@@ -179,6 +179,9 @@ class Context:
     access: object | None = None
     config: dict[str, Any] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
+    unit: str = ""
+    """The analysis unit's key (sod_iac.units) when the project is judged in several units,
+    else empty: then findings carry the root module of their anchor in their identity."""
 
     @property
     def duties(self) -> Any:
@@ -215,16 +218,23 @@ class Context:
         evidence: Iterable[Evidence] = (),
         location: Location | None = None,
         severity: str | None = None,
+        root: str | None = None,
+        qualifier: str = "",
     ) -> Finding:
-        """Build a Finding whose family/severity/title come from the catalog.
+        """Build a Finding whose family/severity/title come from the catalog, and its identity.
 
         The location defaults to the anchor resource's; `severity` overrides the catalog
-        default for a worse variant of the same problem (e.g. a public state bucket).
+        default for a worse variant of the same problem (e.g. a public state bucket). The
+        identity (model.fingerprint) is made here, never by the rule: `qualifier` is what the
+        rule adds to it (see there), `root` the anchor's root module when the anchor is not a
+        resource of the project (a backend's folder; "" for a file of the whole repository).
         """
         meta = get_rule(rule_id)
+        principals = sorted(set(principals)) if principals is not None else None
+        anchor = self.project.resource(resource)
         if location is None:
-            anchor = self.project.resource(resource)
             location = anchor.location if anchor is not None else None
+        identity_root, qualifier = self._identity(anchor, root, qualifier)
         return Finding(
             rule_id=meta.id,
             family=meta.family,
@@ -233,19 +243,35 @@ class Context:
             message=message,
             resource=resource,
             principal=principal,
-            principals=sorted(set(principals)) if principals is not None else None,
+            principals=principals,
             secret=secret,
             duties=list(duties),
             location=location,
             evidence=list(evidence),
+            fingerprint=fingerprint(meta.id, resource, duties, principal, root=identity_root, qualifier=qualifier),
         )
+
+    def _identity(self, anchor: Resource | None, root: str | None, qualifier: str) -> tuple[str, str]:
+        """The (root, qualifier) of a finding's identity. A project judged as one unit adds no
+        root, except the one a rule names for an anchor whose address does not tell its root
+        module (a backend: every root's is `terraform.backend.<type>`), as the qualifier
+        `@folder`. A project judged in several units adds the root module of the anchor: the
+        one the rule names, or the anchor resource's, or (an anchor that is no resource here,
+        an ARN or a member) the unit's, the only place it is known to come from."""
+        if not self.unit:
+            return "", (f"@{root}" if root not in (None, "", ".") else "") + qualifier
+        if root is None:
+            root = anchor.root if anchor is not None and anchor.root else self.unit
+        return root, qualifier
 
 
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
-    """Run every implemented rule (or the given ones) and return sorted, de-duplicated findings.
+    """Run every implemented rule (or the given ones) and return sorted, de-duplicated findings:
+    the one place findings are de-duplicated (by identity, model.fingerprint).
 
-    A rule that raises keeps what it yielded before failing, and its failure is recorded in
-    `ctx.errors` as `<rule SODxxx>`: the scan is then incomplete (exit code 2), never aborted.
+    A rule that raises (or yields something that is not a Finding) keeps what it yielded
+    before failing, and its failure is recorded in `ctx.errors` as `<rule SODxxx>`: the scan
+    is then incomplete (exit code 2), never aborted.
     """
     findings: list[Finding] = []
     for current in rules if rules is not None else all_rules():
@@ -253,6 +279,8 @@ def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding
             continue
         try:
             for found in current.check(ctx):
+                if not isinstance(found, Finding):
+                    raise TypeError(f"the check yielded {type(found).__name__}, not a Finding")
                 findings.append(found)
         except Exception as exc:  # noqa: BLE001 - isolation is the point
             ctx.errors.append(_rule_error(current.id, exc))

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sod_iac.model import Backend, Evidence, Finding, Project, Resource, fingerprint, unique_evidence
+from sod_iac.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, is_set, items, managed, names_resource, text, unstated, where, worst,
 )
@@ -134,13 +134,10 @@ def attached(project: Project, bucket: Resource, *types: str, argument: str = "b
 
 def _finding(ctx: Context, rule_id: str, anchor: Backend | Resource, message: str, **kwargs: Any) -> Finding:
     """A finding on a backend or a resource. Backends of different root modules share the
-    address `terraform.backend.<type>`: their fingerprints include the module folder."""
+    address `terraform.backend.<type>`: naming the root module puts it in their identity."""
     if isinstance(anchor, Backend):
-        found = ctx.finding(rule_id, anchor.address, message, location=anchor.location, **kwargs)
-        if anchor.module_dir not in ("", "."):
-            found.fingerprint = fingerprint(rule_id, anchor.address, list(found.duties),
-                                            f"{found.principal or ''}@{anchor.module_dir}")
-        return found
+        return ctx.finding(rule_id, anchor.address, message, location=anchor.location,
+                           root=anchor.module_dir or None, **kwargs)
     return ctx.finding(rule_id, anchor.address, message, **kwargs)
 
 
