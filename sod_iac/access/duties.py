@@ -432,15 +432,17 @@ class Duties:
         return p is not None and p.cloud in SOD111_CLOUDS and self.full_admin(p) is not None
 
     def over_privileged(self, principal: Principal | str) -> bool:
-        """Reported by SOD111 (full administrator) or SOD110 (can escalate): such a principal
-        effectively holds every duty (DESIGN.md), so SOD101-105 leave it to those rules."""
+        """Reported by SOD111 (full administrator) or by a *certain* SOD110 (can escalate): such
+        a principal effectively holds every duty (DESIGN.md), so SOD101-105 and SOD303 leave it
+        to those rules. A merely possible escalation hides nothing ("Certain beats possible"):
+        the conflict it would absorb may be certain."""
         p = self.principal(principal)
         if p is None or p.cloud not in SOD111_CLOUDS:
             return False
         if p.id not in self._over:
             over = self.full_admin(p) is not None
             if not over and p.cloud == "aws":
-                over = bool(self.engine("aws").escalation.held_paths(p.id))
+                over = any(hit.level == "yes" for hit in self.engine("aws").escalation.held_paths(p.id))
             self._over[p.id] = over
         return self._over[p.id]
 
