@@ -41,8 +41,10 @@ def read_only_actions(spec: ReadOnlySpec) -> frozenset[str]:
     from sod_iac.access.aws_actions import all_actions, expand_action
 
     granted = _policy_actions(spec.policies)
-    verb = re.compile(rf"(?:{'|'.join(map(re.escape, spec.verbs))})(?=[A-Z0-9]|$)") if spec.verbs else None
-    named = {a for a in all_actions() if verb is not None and verb.match(a.split(":", 1)[1])}
+    named: set[str] = set()
+    if spec.verbs:
+        verb = re.compile(rf"(?:{'|'.join(map(re.escape, spec.verbs))})(?=[A-Z0-9]|$)")  # Get, not Getaway
+        named = {a for a in all_actions() if verb.match(a.split(":", 1)[1])}
     for pattern in spec.exceptions:
         named -= expand_action(pattern)
     return frozenset(granted | named)

@@ -534,7 +534,8 @@ class Duties:
             return
         reach = self._aws_reachable(principal)
         read_only = self.ruleset.read_only
-        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ()) for a in _aws_actions(clause, read_only))
+        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ())
+                               for a in _aws_actions(clause, read_only))
         for clause in spec.aws:
             candidates = sorted((_aws_actions(clause, read_only) & reach) - not_wanted)
             if candidates:
