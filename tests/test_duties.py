@@ -176,3 +176,60 @@ def test_demo_estate_plants_sod101_and_sod120() -> None:
     assert ("SOD101", "aws_iam_role.security_ops") in found     # kms.tf: key admin that decrypts
     assert ("SOD120", "aws_iam_role.ci_deploy") in found         # ci.tf: repo:acme/platform:*
     assert ("SOD101", "aws_iam_role.app") not in found           # decrypt only
+
+
+# --------------------------------------------------------------------------- read-only means read-only
+
+CHANGING_DUTIES = ("write", "permissions-admin", "deploy", "approve", "key-admin", "identity-admin",
+                   "audit-control", "secret-admin")
+READ_ONLY_POLICIES = ("ReadOnlyAccess", "job-function/ViewOnlyAccess", "SecurityAudit")
+
+
+def _granted_by(policy: str) -> frozenset[str]:
+    from sod_iac.access.aws_managed import managed_policy
+
+    document = managed_policy(f"arn:aws:iam::aws:policy/{policy}")
+    assert document is not None, f"{policy} is not bundled"
+    return frozenset(a for st in document["Statement"] if st["Effect"] == "Allow"
+                     for pattern in st["Action"] for a in expand_action(pattern))
+
+
+@pytest.mark.parametrize("policy", READ_ONLY_POLICIES)
+def test_aws_read_only_job_policies_give_no_changing_duty(policy: str) -> None:
+    """DESIGN.md "Read-only means read-only": AWS ships these as its read-only job policies, so
+    nothing they grant changes anything, whatever the service reference labels an action."""
+    ruleset = load_ruleset()
+    granted = _granted_by(policy)
+    for duty in CHANGING_DUTIES:
+        assert not granted & ruleset.aws_actions(duty), f"{policy} gives {duty}"
+
+
+def test_mislabelled_reads_do_not_count_but_real_changes_still_do() -> None:
+    ruleset = load_ruleset()
+    write, perms = ruleset.aws_actions("write"), ruleset.aws_actions("permissions-admin")
+    # labelled Write / Permissions management, granted by ReadOnlyAccess / SecurityAudit
+    assert "athena:GetSessionEndpoint" not in write
+    assert "backup:ListIndexedRecoveryPointsForSearch" not in perms
+    assert "quicksight:DescribeDataSetPermissions" not in perms
+    # starting a query runs it (and writes its results); an inline role policy changes access
+    assert "athena:StartQueryExecution" in write
+    assert "iam:PutRolePolicy" in perms
+    # a Get* that mints database credentials is left out of ReadOnlyAccess by AWS: still a change
+    assert "redshift:GetClusterCredentials" in write
+    assert "cloudshell:GetFileUploadUrls" in write
+
+
+def test_read_duties_keep_sensitive_reads() -> None:
+    """Only a changing use of a label is corrected: reading a secret or an object is still a read."""
+    ruleset = load_ruleset({"data-read": {"aws": [{"access_levels": ["Read"], "on": "any"}]}}, None)
+    assert "secretsmanager:GetSecretValue" in ruleset.aws_actions("secret-read")
+    assert "s3:GetObject" in ruleset.aws_actions("data-read")  # ReadOnlyAccess grants s3:Get*
+    assert "s3:GetObject" in _granted_by("ReadOnlyAccess")
+
+
+def test_read_only_policy_must_be_bundled(tmp_path: Path) -> None:
+    bad = tmp_path / "catalog.yaml"
+    bad.write_text("read_only:\n  aws:\n    policies: [ReadOnlyAcess]\nduties:\n  x:\n    aws:\n"
+                   "      - access_levels: [Write]\nconflicts: []\n")
+    with pytest.raises(RulesetError, match=r"catalog\.yaml:3: read_only\.aws: ReadOnlyAcess not among"):
+        load_ruleset(path=bad)

@@ -34,6 +34,7 @@ from typing import Any, Iterable, Iterator
 import yaml
 
 from sod_iac.access.aws_allow_index import arn_service
+from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknown_policies
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.model import Evidence, unique_evidence
 from sod_iac.yaml_lines import LineLoader, load_yaml
@@ -49,6 +50,9 @@ AWS_OUTSIDE = {"aws_kms_key": "arn:aws:kms:*:*:key/*", "aws_iam_role": "arn:aws:
                "aws_secretsmanager_secret": "arn:aws:secretsmanager:*:*:secret:*",
                "aws_ssm_parameter": "arn:aws:ssm:*:*:parameter/*", "aws_s3_bucket": "arn:aws:s3:::*"}
 AWS_ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management")
+AWS_CHANGING_LEVELS = frozenset({"Write", "Tagging", "Permissions management"})
+"""Access levels that change something: a clause choosing actions by one of them leaves out the
+catalog's read-only actions (`read_only`, see aws_read_only)."""
 _TRIES = 25  # candidate actions tried per target before giving up (all are usually equivalent)
 
 
@@ -101,9 +105,14 @@ class Conflict:
 class Ruleset:
     duties: dict[str, Duty]
     conflicts: tuple[Conflict, ...]
+    read_only: ReadOnlySpec = ReadOnlySpec()   # AWS actions no changing access level counts
 
     def conflicts_of(self, rule_id: str) -> list[Conflict]:
         return [c for c in self.conflicts if c.rule == rule_id]
+
+    def aws_actions(self, duty: str) -> frozenset[str]:
+        """Every AWS action that gives `duty` (all its clauses, whatever the resource)."""
+        return frozenset().union(*(_aws_actions(c, self.read_only) for c in self.duties[duty].aws))
 
 
 def _where(source: str, entry: Any) -> str:
@@ -277,7 +286,29 @@ def load_ruleset(extra_duties: Any = None, extra_conflicts: Any = None, *, sourc
         if not isinstance(extra_conflicts, list):
             raise RulesetError(f"{source}: conflicts must be a list")
         conflicts += [_parse_conflict(raw, source, duties) for raw in extra_conflicts]
-    return Ruleset(duties, tuple(conflicts))
+    return Ruleset(duties, tuple(conflicts), _parse_read_only(data.get("read_only"), base))
+
+
+def _parse_read_only(raw: Any, source: str) -> ReadOnlySpec:
+    """The catalog's `read_only` entry (only `aws` so far); none: no action is read-only."""
+    if raw is None:
+        return ReadOnlySpec()
+    where = _where(source, raw)
+    aws = raw.get("aws") if isinstance(raw, dict) else None
+    if not isinstance(raw, dict) or set(raw) - {"__line__", "aws"} or not isinstance(aws, dict):
+        raise RulesetError(f"{where}: read_only must be a mapping with an `aws` mapping")
+    where = _where(source, aws)
+    extra = set(aws) - {"__line__", "policies", "verbs", "exceptions"}
+    if extra:
+        raise RulesetError(f"{where}: read_only.aws: unknown key(s) {', '.join(sorted(extra))}")
+    spec = ReadOnlySpec(_strings(aws.get("policies"), where, "read_only.aws policies"),
+                        _strings(aws.get("verbs"), where, "read_only.aws verbs"),
+                        _strings(aws.get("exceptions"), where, "read_only.aws exceptions"))
+    missing = unknown_policies(spec)
+    if missing:
+        raise RulesetError(f"{where}: read_only.aws: {', '.join(missing)} not among the bundled AWS-managed "
+                           "policies (sod_iac/access/data)")
+    return spec
 
 
 # --------------------------------------------------------------------------- holdings
@@ -402,15 +433,17 @@ class Duties:
         return p is not None and p.cloud in SOD111_CLOUDS and self.full_admin(p) is not None
 
     def over_privileged(self, principal: Principal | str) -> bool:
-        """Reported by SOD111 (full administrator) or SOD110 (can escalate): such a principal
-        effectively holds every duty (DESIGN.md), so SOD101-105 leave it to those rules."""
+        """Reported by SOD111 (full administrator) or by a *certain* SOD110 (can escalate): such
+        a principal effectively holds every duty (DESIGN.md), so SOD101-105 and SOD303 leave it
+        to those rules. A merely possible escalation hides nothing ("Certain beats possible"):
+        the conflict it would absorb may be certain."""
         p = self.principal(principal)
         if p is None or p.cloud not in SOD111_CLOUDS:
             return False
         if p.id not in self._over:
             over = self.full_admin(p) is not None
             if not over and p.cloud == "aws":
-                over = bool(self.engine("aws").escalation.held_paths(p.id))
+                over = any(hit.level == "yes" for hit in self.engine("aws").escalation.held_paths(p.id))
             self._over[p.id] = over
         return self._over[p.id]
 
@@ -488,7 +521,7 @@ class Duties:
                     if scope is None or held.scope == scope:
                         yield held
                 continue
-            universe = _aws_actions(clause)
+            universe = _aws_actions(clause, self.ruleset.read_only)
             if scope is None:
                 yield from self._aws_tries(principal, spec.name, candidates, self._aws_targets(clause.on), universe)
             else:
@@ -501,9 +534,11 @@ class Duties:
         if self.engine("aws") is None:
             return
         reach = self._aws_reachable(principal)
-        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ()) for a in _aws_actions(clause))
+        read_only = self.ruleset.read_only
+        not_wanted = frozenset(a for clause in (excluded.aws if excluded else ())
+                               for a in _aws_actions(clause, read_only))
         for clause in spec.aws:
-            candidates = sorted((_aws_actions(clause) & reach) - not_wanted)
+            candidates = sorted((_aws_actions(clause, read_only) & reach) - not_wanted)
             if candidates:
                 yield clause, candidates
 
@@ -641,10 +676,10 @@ class Duties:
             return None
         reach = self._aws_reachable(principal)
         for clause in spec.aws:
-            candidates = sorted(_aws_actions(clause) & reach)
+            universe = _aws_actions(clause, self.ruleset.read_only)
+            candidates = sorted(universe & reach)
             if candidates:
-                found = self._aws_try(principal, duty, candidates, targets, first=True,
-                                      universe=_aws_actions(clause))
+                found = self._aws_try(principal, duty, candidates, targets, first=True, universe=universe)
                 if found:
                     return found[0]
         return None
@@ -716,16 +751,20 @@ class Duties:
 # --------------------------------------------------------------------------- helpers
 
 
-@lru_cache(maxsize=256)
 @lru_cache(maxsize=1024)
-def _aws_actions(clause: AwsClause) -> frozenset[str]:
+def _aws_actions(clause: AwsClause, read_only: ReadOnlySpec) -> frozenset[str]:
+    """The clause's actions. Those chosen by a changing access level leave out `read_only`'s
+    actions (DESIGN.md "Read-only means read-only"); those it names are taken as named."""
     from sod_iac.access.aws_actions import access_level, all_actions, expand_action
 
     actions: set[str] = set()
     for pattern in clause.actions:
         actions |= expand_action(pattern)
     if clause.access_levels:
-        actions |= {a for a in all_actions() if access_level(a) in clause.access_levels}
+        changing = AWS_CHANGING_LEVELS.intersection(clause.access_levels)
+        reads = read_only_actions(read_only) if changing else frozenset()
+        actions |= {a for a in all_actions() if (level := access_level(a)) in clause.access_levels
+                    and not (level in changing and a in reads)}
     for pattern in clause.not_actions:
         actions -= expand_action(pattern)
     return frozenset(actions)

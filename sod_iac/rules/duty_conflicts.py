@@ -3,11 +3,11 @@ duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one find
 
 - One finding per principal and rule, whatever the number of conflicts, keys or secrets: the
   finding lists the conflicting duties and, in its evidence, the grant behind each (duty-tagged).
-- Principals that SOD111 (full administrator) or SOD110 (can escalate its own privileges)
-  report are left to those rules: such a principal effectively holds every duty (DESIGN.md),
-  so a conflict finding would only repeat it. An AWS `*` admin gets SOD111 and no SOD101-105.
-  See `duties.SOD111_CLOUDS` (AWS today; GCP/Azure/Kubernetes full admins are still judged
-  here until SOD110/SOD111 cover them).
+- Principals that SOD111 (full administrator) or a *certain* SOD110 (can escalate its own
+  privileges) report are left to those rules: such a principal effectively holds every duty
+  (DESIGN.md), so a conflict finding would only repeat it. An AWS `*` admin gets SOD111 and no
+  SOD101-105. A merely possible escalation hides no conflict ("Certain beats possible"). See
+  `Duties.over_privileged`.
 - A conflict held only "possibly" (values the code does not state) is reported, and says so.
 """
 

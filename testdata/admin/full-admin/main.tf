@@ -7,6 +7,10 @@
 #     Allow iam:* on *: together every action on every resource.
 #   - `jumper` holds nothing itself but may assume `ops` (trust names it): it can act as a
 #     full administrator through the role (role chaining).
+# A full administrator also reads every secret, but it is reported once: SOD111, no SOD303
+# (DESIGN.md "Certain beats possible"). `secrets_auditor` is no administrator and may
+# secretsmanager:GetSecretValue on "*" (every secret of the account, present and future):
+# SOD303 still reports it.
 
 resource "aws_iam_role" "breakglass" {
   name = "breakglass"
@@ -56,4 +60,19 @@ resource "aws_iam_user_policy" "platform" {
       { Effect = "Allow", Action = "iam:*", Resource = "*" }
     ]
   })
+}
+
+resource "aws_iam_role" "secrets_auditor" {
+  name = "secrets-auditor"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+  inline_policy {
+    name = "read-all-secrets"
+    policy = jsonencode({
+      Version   = "2012-10-17"
+      Statement = [{ Effect = "Allow", Action = "secretsmanager:GetSecretValue", Resource = "*" }]
+    })
+  }
 }

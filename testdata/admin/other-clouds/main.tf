@@ -8,8 +8,8 @@
 #   - Kubernetes: a ClusterRoleBinding to cluster-admin ("*" verbs on "*" resources in every
 #     API group, cluster-wide) is a full administrator (positive); the same ClusterRole bound
 #     with a RoleBinding in one namespace is not (negative).
-# The full administrators get SOD111 only (not SOD101-105: one finding says they hold every
-# duty); the broad non-owner roles hold conflicting duties by their published definitions
+# The full administrators get SOD111 only (not SOD101-105, not SOD303 although they read
+# every secret: one finding says they hold every duty); the broad non-owner roles hold conflicting duties by their published definitions
 # (editor/Contributor/namespace admin manage service identities and act as them, change
 # logging and production), so SOD102-105 report them.
 

@@ -2,10 +2,12 @@
 # role holds every duty its permissions give; one finding per principal per rule).
 #
 # Proves:
-#   - AWS `admin` (AdministratorAccess: `*` on `*`) is reported by SOD111 only, and AWS
-#     `power_user` (PowerUserAccess, which can run code as roles in use: privilege escalation)
-#     by SOD110 only: such principals effectively hold every duty (DESIGN.md), so SOD101-105
-#     leave them to those rules instead of adding five findings each.
+#   - AWS `admin` (AdministratorAccess: `*` on `*`) is reported by SOD111 only: it holds every
+#     duty (DESIGN.md), so SOD101-105 leave it to that rule instead of adding five findings.
+#   - AWS `power_user` (PowerUserAccess) can run code as roles in use, but no such role is in
+#     the code: a *possible* escalation (SOD110), which never hides a certain conflict
+#     (DESIGN.md "Certain beats possible"). It holds kms:*, cloudtrail:* and every other
+#     write, codepipeline:* and secretsmanager:* for certain: SOD101, SOD103, SOD104, SOD105.
 #   - GCP roles/editor (per its published permissions: iam.serviceAccounts.create and actAs,
 #     logging.logs.delete and thousands of changes, clouddeploy.rollouts.approve and
 #     releases.create) gives SOD102, SOD103 and SOD104. It holds key administration
