@@ -16,9 +16,10 @@ reported as such ("run the fetch first") and the other repositories still run.
 Each repository is extracted at its commit into a temporary folder (never into the project
 tree) and scanned by the CLI in a separate process (`sod-iac scan --format json --no-cache`),
 so a crash is recorded as an error of that repository, not of this script. Findings are matched
-to `bench/precision_judgements.yaml` by repository + rule id + resource + principal (never by
-line, so the judgement survives edits that only move code). A finding without a judgement is
-UNJUDGED; a judgement without a finding is GONE (a fixed false positive, or a lost true one).
+to `bench/precision_judgements.yaml` by repository + rule id + resource + principal + the anchor's
+file (never by line, so the judgement survives edits that only move code). A finding without a
+judgement is UNJUDGED; a judgement without a finding is GONE (a fixed false positive, or a lost
+true one); a second finding with the same key in one scan is counted as redundant (a duplicate).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ JUDGEMENTS = HERE / "precision_judgements.yaml"
 DEFAULT_MIRROR = Path(os.environ.get("SOD_IAC_MIRROR", "/work/.mirror"))
 VERDICTS = ("true", "false", "redundant")
 
-Key = tuple[str, str, str, str]  # repo, rule_id, resource, principal ("" when set-valued)
+Key = tuple[str, str, str, str, str]  # repo, rule_id, resource, principal ("" when set-valued), path
 
 
 # --------------------------------------------------------------------------- inputs
@@ -74,7 +75,10 @@ def load_corpus(path: Path) -> list[Entry]:
 
 
 def finding_key(repo: str, item: dict[str, Any]) -> Key:
-    return (repo, str(item["rule_id"]), str(item["resource"]), str(item.get("principal") or ""))
+    """The address alone is not unique in a repository: two example roots may both define
+    `aws_iam_role.this`. The file of the anchor (never its line) tells them apart."""
+    path = item.get("path") or (item.get("location") or {}).get("path") or ""
+    return (repo, str(item["rule_id"]), str(item["resource"]), str(item.get("principal") or ""), str(path))
 
 
 def load_judgements(path: Path) -> tuple[dict[Key, dict[str, Any]], list[dict[str, Any]]]:
@@ -190,6 +194,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     missing: str = ""
     seconds: float = 0.0
+    duplicates: list[Key] = field(default_factory=list)
 
 
 def match(scans: Iterable[Scan], judged: dict[Key, dict[str, Any]]) -> tuple[list[Row], list[dict], list[Key]]:
@@ -200,9 +205,15 @@ def match(scans: Iterable[Scan], judged: dict[Key, dict[str, Any]]) -> tuple[lis
         row = Row(scan.entry.repo, scan.entry.set, errors=scan.errors, missing=scan.missing, seconds=scan.seconds)
         if not scan.missing and not any(e.startswith("crash") for e in scan.errors):
             scanned.add(scan.entry.repo)
+        keys_here: set[Key] = set()
         for item in scan.findings:
             key = finding_key(scan.entry.repo, item)
             row.findings += 1
+            if key in keys_here:
+                row.counts["redundant"] += 1
+                row.duplicates.append(key)
+                continue
+            keys_here.add(key)
             if key in judged:
                 seen.add(key)
                 row.counts[judged[key]["verdict"]] += 1
@@ -274,6 +285,12 @@ def render(rows: list[Row], unjudged: list[dict], gone: list[Key], misses: list[
         out.append("")
         out += [f"- was {judged[k]['verdict']}: {k[0]} {k[1]} {k[2]} ({k[3] or '-'})" for k in gone]
         out.append("")
+    duplicates = [k for r in rows for k in r.duplicates]
+    if duplicates:
+        out.append("## Duplicate findings (same key twice in one scan, counted as redundant)")
+        out.append("")
+        out += [f"- {k[0]} {k[1]} {k[2]} ({k[4]})" for k in duplicates]
+        out.append("")
     if unjudged:
         out.append("## UNJUDGED findings (judge them in bench/precision_judgements.yaml)")
         out.append("")
@@ -295,9 +312,26 @@ def stubs(unjudged: list[dict]) -> str:
     for u in unjudged:
         loc = u.get("location") or {}
         items.append({"repo": u["repo"], "rule_id": u["rule_id"], "resource": u["resource"],
-                      "principal": u.get("principal") or "", "verdict": "TODO", "reason": "",
-                      "message": u.get("message", ""), "at": f"{loc.get('path')}:{loc.get('start_line')}"})
+                      "principal": u.get("principal") or "", "path": loc.get("path") or "", "verdict": "TODO",
+                      "reason": "", "message": u.get("message", ""), "line": loc.get("start_line")})
     return yaml.safe_dump({"judgements": items}, sort_keys=False, width=200)
+
+
+def measured_code() -> str:
+    """Which sod_iac was measured: the commit, and the tree id of sod_iac/ (equal tree ids mean
+    equal code, whatever branch the commit is on), and whether the working tree differs."""
+    import sod_iac  # the package `python -m sod_iac` runs in this interpreter
+
+    root = Path(sod_iac.__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True).stdout.strip()
+
+    head, tree = git("rev-parse", "HEAD"), git("rev-parse", "HEAD:sod_iac")
+    if not head:
+        return f"{root} (not a git checkout)"
+    dirty = " + uncommitted changes" if git("status", "--porcelain", "--", "sod_iac") else ""
+    return f"{head[:12]} (sod_iac/ tree {tree[:12]}{dirty})"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -322,8 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"scanning {entry.repo} @ {entry.commit[:12]} ...", file=sys.stderr, flush=True)
         scans[entry.repo] = scan_repo(entry, args.mirror, sod_iac)
     rows, unjudged, gone = match(scans.values(), judged)
-    head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
-    text = render(rows, unjudged, gone, misses, scans, judged, head or "unknown commit")
+    text = render(rows, unjudged, gone, misses, scans, judged, measured_code())
     print(text)
     if args.write:
         args.write.write_text(text + "\n")
