@@ -11,7 +11,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Template, Unknown, describe_unknown
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def _invoke(name: str, impl: Callable[..., Any], signature: inspect.Signature, f
     try:
         return impl(*args)
     except _Unknowable as exc:
-        return Unknown(f"{name}({_describe(exc.value)})")
+        return Unknown(f"{name}({describe_unknown(exc.value)})")
     except FunctionError as exc:
         return CallError(f"{name}(): {exc}")
     except _CannotKnow as exc:
@@ -122,14 +122,3 @@ def _find_call_error(value: Any) -> CallError | None:
             if found is not None:
                 return found
     return None
-
-
-def _describe(value: Any) -> str:
-    """How an unknown argument reads inside the result's reason, e.g. `upper(var.name)`."""
-    if isinstance(value, Ref):
-        return value.address + ("." + value.attribute if value.attribute else "")
-    if isinstance(value, Unknown):
-        return value.reason
-    if isinstance(value, Template):
-        return str(value)
-    return "unknown value"
