@@ -103,6 +103,16 @@ class LoadError(BaseModel):
     line: int | None = None
 
 
+class Notice(BaseModel):
+    """A warning about the scan's own inputs (an ignore without a reason, an unused ignore, an
+    expression the loader failed to evaluate and took as unknown): reported, but never a
+    finding and never a reason to exit 2."""
+
+    path: str
+    line: int | None = None
+    message: str
+
+
 DocumentKind = Literal["atlantis-repo", "atlantis-server"]
 
 
@@ -129,6 +139,8 @@ class Project(BaseModel):
     variables: list[Variable] = Field(default_factory=list)
     files: list[str] = Field(default_factory=list)
     errors: list[LoadError] = Field(default_factory=list)
+    warnings: list[Notice] = Field(default_factory=list)
+    """What the loaders could read but not wholly evaluate (the value became unknown)."""
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
     documents: list[Document] = Field(default_factory=list)
     """Non-Terraform configuration found under `root` (Atlantis YAML), already parsed: rules
@@ -252,15 +264,6 @@ class Summary(BaseModel):
     baselined: int = 0
     """Findings left out because the baseline or the `--new-since` base already had them."""
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
-
-
-class Notice(BaseModel):
-    """A warning about the scan's own inputs (an ignore without a reason, an unused ignore):
-    reported, but never a finding and never a reason to exit 2."""
-
-    path: str
-    line: int | None = None
-    message: str
 
 
 class Report(BaseModel):

@@ -43,7 +43,8 @@ def apply(findings: list[Finding], errors: list[LoadError], project: Project, op
     findings = selection.exclude(findings, options.exclude_paths)
     errors = selection.exclude_errors(errors, options.exclude_paths)
     outcome = suppress.apply_ignores(findings, project, warn_unused=options.warn_unused_ignores)
-    warnings = [w for w in outcome.warnings if not selection.is_excluded(w.path, options.exclude_paths)]
+    warnings = [w for w in [*project.warnings, *outcome.warnings]
+                if not selection.is_excluded(w.path, options.exclude_paths)]
     known: set[str] = set()
     if options.baseline is not None:
         known |= suppress.read_baseline(options.baseline)

@@ -94,6 +94,18 @@ def make_template(parts: list[Any]) -> Any:
     return Template(tuple(merged))
 
 
+def describe_unknown(value: Any) -> str:
+    """How an unknown reads inside another value's reason or path: `var.team`,
+    `aws_iam_role.r.arn`, the template's text; "unknown value" for anything else."""
+    if isinstance(value, Ref):
+        return value.address + ("." + value.attribute if value.attribute else "")
+    if isinstance(value, Unknown):
+        return value.reason
+    if isinstance(value, Template):
+        return str(value)
+    return "unknown value"
+
+
 def to_jsonable(value: Any) -> Any:
     """Plain-JSON view of a value: unknown parts shown as `${...}` strings."""
     if isinstance(value, (Unknown, Template)):

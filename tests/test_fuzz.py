@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import copy
 import json
+import random
 import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,8 +25,11 @@ from sod_iac.access.aws_policy import (
 )
 from sod_iac.load import load_project
 from sod_iac.load.cache import CacheError, decode
+from sod_iac.load.evaluate import BlockObject, Lazy, ResourceValue, get_attr, index
+from sod_iac.load.functions import FUNCTIONS, CallError, call_function
 from sod_iac.load.plan import load_plan
 from sod_iac.model import LoadError, Project, Resource
+from sod_iac.values import Ref, SetValue, Template, Unknown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "plan"
 FUZZ = settings(derandomize=True, deadline=None, max_examples=60, database=None,
@@ -175,6 +180,7 @@ def test_plan_loader_never_raises_on_mutated_plans(name, data):
 
 names = st.sampled_from(["var.m", "var.l", "var.s", "var.n", "local.a", "local.b", "each.key", "each.value",
                          "count.index", "aws_iam_role.r.arn", "aws_iam_role.r", "self.x", "path.module",
+                         "aws_iam_role.r.tags[var.missing]", "data.aws_s3_objects.o.keys[count.index]",
                          "module.m.out", "data.aws_iam_policy_document.d.json", "var.missing"])
 literals = st.one_of(st.integers(-5, 300).map(str), st.sampled_from(["true", "false", "null", "1.5", "1e3"]),
                      st.text(alphabet="abc-:*/ ", max_size=6).map(lambda s: json.dumps(s)),
@@ -243,9 +249,79 @@ resource "aws_iam_role_policy" "p" {{
         (Path(tmp) / "main.tf").write_text(text, encoding="utf-8")
         project = load_project([tmp], jobs=1)
         assert all(isinstance(e, LoadError) and e.path == "main.tf" for e in project.errors)
+        assert not [e for e in project.errors if "internal error" in e.message]  # caught, but a defect
+        assert not project.warnings  # an expression we failed to evaluate: a defect too
         aws = AwsAccess(project)
         for principal in aws.principals():
             aws.can(principal.id, "iam:PassRole", ANY)
+
+
+# --------------------------------------------------------------------------- functions and values
+
+# What an argument can be once evaluated: unknowns of every kind, null, scalars (the awkward ones
+# too: inf, nan, -0.0, a lone surrogate from an HCL `\\ud800` escape), strings that functions
+# parse (formats, regexps, CIDRs, JSON, YAML, CSV, base64), collections and sets, nested mixes,
+# and the evaluator's own objects (a resource, a module's outputs, a nested block).
+_ROLE = ResourceValue("aws_iam_role.r", lambda: {"name": "r", "tags": {"a": Unknown("var.t")}})
+unknowns = st.sampled_from([
+    Unknown("var.x"), Ref(address="aws_iam_role.r", attribute="arn"), Ref(address="module.m"),
+    CallError("lookup(): no key"), Template(("arn:aws:s3:::", Ref(address="aws_s3_bucket.b", attribute="id"), "/*")),
+    Template((Unknown("var.y"),)),
+])
+awkward_strings = st.sampled_from([
+    "", "%s", "%d %v %q %#v %5.2f %%", "%[2]s", "^a(b)?$", "(?P<x>a)", "[", "\\p{Greek}", "10.0.0.0/8",
+    "fd00::/8", "256.0.0.1/33", '{"a": [1, null, true]}', "{", "a: [1, 2]\nb: {c: d}", "- &x [*x]",
+    "a,b\n1,2\n", "YQ==", "~/x", "../x", "true", "1e3", "-0", "\ud800", "${x}", "ab\u0301c",
+])
+awkward_numbers = st.sampled_from([0, -1, 1, 2.5, -0.0, 10**20, 1e300, float("inf"), float("-inf"), float("nan")])
+argument_strings = st.one_of(awkward_strings, st.text(max_size=8))
+leaves = st.one_of(awkward_strings, awkward_numbers, unknowns, st.none(), st.booleans(), st.text(max_size=6),
+                   st.integers(-10**20, 10**20), st.floats(), st.sampled_from([
+                       _ROLE, Lazy(lambda name: Ref(address="module.m", attribute=name), "module.m"),
+                       BlockObject({"a": 1}, "aws_eks_cluster.c", "vpc_config[0]")]))
+arguments = st.recursive(
+    leaves,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.lists(inner, max_size=3).map(SetValue),
+                            st.dictionaries(st.one_of(argument_strings, unknowns), inner, max_size=3)),
+    max_leaves=8,
+)
+FUNCTION_FUZZ = settings(FUZZ, max_examples=15)
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+@FUNCTION_FUZZ
+@given(args=st.lists(arguments, max_size=4))
+def test_every_function_returns_whatever_the_arguments(name, args):
+    """registry.py's contract: a value, an Unknown or a CallError; an exception is a defect
+    (wrong arity included: 0 to 4 arguments, whatever the function takes)."""
+    call_function(name, args)
+
+
+AWKWARD = [None, True, False, 0, -1, 1, 2.5, -0.0, 10**20, 1e300, float("inf"), float("nan"), "", "a", "1",
+           "true", "%s", "%[2]s", "[", "\\p{Greek}", "10.0.0.0/8", '{"a":1}', "a: [1]", "a,b\n1,2", "YQ==",
+           "\ud800", Unknown("var.x"), Ref(address="aws_iam_role.r", attribute="arn"), CallError("lookup(): no key"),
+           Template(("a-", Unknown("var.y"))), [], [1, "a"], ["a", Unknown("var.x")], [[1], ["a"]], SetValue(["a"]),
+           {"a": 1}, {"k": Ref(address="aws_iam_role.r")}, {"a": [None, {"b": True}]}, _ROLE]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_function_over_a_sweep_of_awkward_arguments(name):
+    """Hypothesis explores shapes; this sweep makes sure every awkward value meets every function
+    in every position of 0 to 3 arguments (seeded: the same calls every run)."""
+    pick = random.Random(name).choice
+    for count in range(4):
+        for _ in range(60 if count else 1):
+            call_function(name, [pick(AWKWARD) for _ in range(count)])
+
+
+@FUZZ
+@given(arguments, st.one_of(arguments, st.text(max_size=4)))
+def test_index_and_attribute_of_any_value_never_raise(base, key):
+    """`base[key]` and `base.key` over every kind of value: an unknown base or key (a Ref, the
+    `count.index` of an unknown count) gives an unknown, never an exception."""
+    index(base, key)
+    if isinstance(key, str):
+        get_attr(base, key)
 
 
 # --------------------------------------------------------------------------- cache entries

@@ -20,7 +20,7 @@ from sod_iac.load.hcl_ast import (
     BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
     TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.values import Ref, SetValue, Template, Unknown, is_known, make_template
+from sod_iac.values import Ref, SetValue, Template, Unknown, describe_unknown, is_known, make_template
 
 MAX_DEPTH = 200
 # Functions whose result Terraform types as a set: `for`/`dynamic` key its elements by value.
@@ -118,10 +118,8 @@ class Evaluator:
                 return value
             if isinstance(value, (Unknown, Template, str)):
                 parts.append(value)
-            elif isinstance(value, bool):
-                parts.append("true" if value else "false")
-            elif isinstance(value, (int, float)):
-                parts.append(_number_text(value))
+            elif (text := _scalar_text(value)) is not None:
+                parts.append(text)
             elif value is None:
                 return CallError("null in a template")
             else:
@@ -135,10 +133,8 @@ class Evaluator:
         out: dict[str, Any] = {}
         for key_expr, value_expr in expr.items:
             key = self.eval(key_expr)
-            if isinstance(key, (int, float)) and not isinstance(key, bool):
-                key = _number_text(key)
-            if isinstance(key, bool):
-                key = "true" if key else "false"
+            if not isinstance(key, str):
+                key = _scalar_text(key) or key
             if not isinstance(key, str):
                 return key if isinstance(key, Unknown) else CallError("object key is not a string")
             out[key] = self.eval(value_expr)
@@ -295,10 +291,8 @@ class Evaluator:
                 tuple_out.append(inner.eval(expr.value_expr))
                 continue
             out_key = inner.eval(expr.key_expr)
-            if isinstance(out_key, (int, float)) and not isinstance(out_key, bool):
-                out_key = _number_text(out_key)
-            if isinstance(out_key, bool):
-                out_key = "true" if out_key else "false"
+            if not isinstance(out_key, str):
+                out_key = _scalar_text(out_key) or out_key
             if not isinstance(out_key, str):
                 if isinstance(out_key, Unknown):
                     return _keep_failure(out_key, "for with an unknown key")
@@ -352,15 +346,20 @@ def get_attr(base: Any, name: str) -> Any:
 
 
 def index(base: Any, key: Any) -> Any:
-    """`base[key]`; indexing a resource whose instances are unknown gives that resource."""
-    if isinstance(base, ResourceValue):
-        return base
-    if isinstance(base, Ref):
-        return Ref(address=base.address, attribute=f"{base.attribute}[{json.dumps(key)}]")
-    if isinstance(base, Unknown):
-        return base
+    """`base[key]`; indexing a resource whose instances are unknown gives that resource.
+
+    Any index of an unknown, or by an unknown key, is unknown, as in Terraform; a Ref stays a
+    Ref to the same object, its path naming the key as written (`tags[var.team]`)."""
     if isinstance(key, CallError):
         return key
+    if isinstance(base, ResourceValue):
+        return base
+    if key is None:
+        return CallError("index with a null key")
+    if isinstance(base, Ref):
+        return Ref(address=base.address, attribute=f"{base.attribute}[{_key_text(key)}]")
+    if isinstance(base, Unknown):
+        return base
     if isinstance(key, (Unknown, Template)):
         return Unknown("unknown index")
     if isinstance(base, Lazy):
@@ -371,9 +370,28 @@ def index(base: Any, key: Any) -> Any:
             return CallError(f"index {key!r} out of range")
         return base[int(i)]
     if isinstance(base, dict):
-        k = _number_text(key) if isinstance(key, (int, float)) and not isinstance(key, bool) else key
+        k = key if isinstance(key, str) else _scalar_text(key)
+        if k is None:
+            return CallError("a map key must be a string")
         return base[k] if k in base else CallError(f"no key {key!r}")
     return CallError(f"index of {'null' if base is None else 'a non-collection'}")
+
+
+def _scalar_text(value: Any) -> str | None:
+    """A number or bool as Terraform converts it to a string; None for any other value."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    return None
+
+
+def _key_text(key: Any) -> str:
+    """A key as it reads in a Ref's path: `["k"]`, `[0]`, `[var.team]`."""
+    if isinstance(key, str):
+        return json.dumps(key)
+    text = _scalar_text(key)
+    return describe_unknown(key) if text is None else text
 
 
 def failure_in(value: Any) -> CallError | None:

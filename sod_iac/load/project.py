@@ -16,7 +16,7 @@ from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_t
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, literal_values
-from sod_iac.model import LoadError, Location, Project
+from sod_iac.model import LoadError, Location, Notice, Project
 
 PLAN_SNIFF_BYTES = 65536
 
@@ -59,14 +59,15 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
             else:
                 errors.append(LoadError(path=item.rel, message=(
                     "not a Terraform plan: expected `terraform show -json` output with format_version")))
-    _attach_auto_tfvars(parsed, sources, errors)
+    warnings: list[Notice] = []
+    _attach_auto_tfvars(parsed, sources, errors, warnings.append)
 
-    loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors),
+    loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors, warnings.append),
                     _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir))
     loader.run()
 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
-                      backends=loader.backends, variables=loader.variables,
+                      warnings=warnings + loader.warnings, backends=loader.backends, variables=loader.variables,
                       skipped_modules=loader.skipped)
     if plans:
         located = {r.address: r.location for r in loader.resources if r.location}
@@ -148,7 +149,7 @@ def _strip_indexes(address: str) -> str:
 
 
 def _attach_auto_tfvars(parsed: list[Parsed], sources: dict[Path, ModuleSource],
-                        errors: list[LoadError]) -> None:
+                        errors: list[LoadError], warn: Callable[[Notice], None]) -> None:
     """`terraform.tfvars` then `*.auto.tfvars` (lexical order) bind a root module's variables."""
     def order(item: Parsed) -> tuple[int, str]:
         name = item.path.name
@@ -165,21 +166,21 @@ def _attach_auto_tfvars(parsed: list[Parsed], sources: dict[Path, ModuleSource],
         if folder not in sources:
             continue
         for item in sorted(items, key=order):
-            values = _tfvars_values(item)
+            values = _tfvars_values(item, warn)
             if isinstance(values, dict):
                 sources[folder].tfvars.append((item.rel, values))
             else:
                 errors.append(LoadError(path=item.rel, message="a variables file must hold an object"))
 
 
-def _tfvars_values(item: Parsed) -> Any:
+def _tfvars_values(item: Parsed, warn: Callable[[Notice], None]) -> Any:
     if item.tree is not None and item.tree.body is not None:
-        return literal_values(item.tree.body)
+        return literal_values(item.tree.body, item.rel, warn)
     return item.data
 
 
 def _var_files(var_files: Sequence[str | Path], root: Path, max_size: int,
-               errors: list[LoadError]) -> list[dict[str, Any]]:
+               errors: list[LoadError], warn: Callable[[Notice], None]) -> list[dict[str, Any]]:
     out = []
     for name in var_files:
         path = Path(name).absolute()
@@ -189,7 +190,7 @@ def _var_files(var_files: Sequence[str | Path], root: Path, max_size: int,
         if item.error:
             errors.append(item.error)
             continue
-        values = _tfvars_values(item)
+        values = _tfvars_values(item, warn)
         if isinstance(values, dict):
             out.append(values)
         else:

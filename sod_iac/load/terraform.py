@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from sod_iac.load.evaluate import Evaluator, Lazy, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.types import convert
-from sod_iac.model import Backend, LoadError, Location, Resource, SkippedModule, Variable
+from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
 
 META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider", "providers", "source", "version"}
@@ -102,6 +103,8 @@ class Loader:
         self.variables: list[Variable] = []
         self.skipped: list[SkippedModule] = []
         self.errors: list[LoadError] = []
+        self.warnings: list[Notice] = []
+        self._warned: set[tuple[str, int | None, str]] = set()
         self._roots: dict[int, tuple[Attribute, list[list[str]]]] = {}
 
     def rel(self, path: Path) -> str:
@@ -109,6 +112,13 @@ class Loader:
             return path.relative_to(self.root).as_posix() or "."
         except ValueError:
             return path.as_posix()
+
+    def warn(self, notice: Notice) -> None:
+        """Record a warning once, however many instances evaluate the same expression."""
+        key = (notice.path, notice.line, notice.message)
+        if key not in self._warned:
+            self._warned.add(key)
+            self.warnings.append(notice)
 
     def roots(self) -> list[ModuleSource]:
         called = {p for src in self.sources.values() for p in src.local_calls()}
@@ -118,7 +128,7 @@ class Loader:
         for source in self.roots():
             instance = ModuleInstance(self, source, "", {}, source.dir, chain=(source.dir,))
             for block, path in source.backends:
-                config = instance.eval_body(block.body, instance.evaluator())
+                config = instance.eval_body(block.body, instance.evaluator(), path)
                 btype = block.labels[0] if block.type == "backend" else "cloud"
                 self.backends.append(Backend(type=btype, config=config, module_dir=source.rel,
                                              location=Location(path=path, start_line=block.start_line,
@@ -213,6 +223,10 @@ class ModuleInstance:
         return Evaluator(_TemplateScope(), dict(template_vars)).eval(expr)
 
     # --- guarded, cached evaluation -------------------------------------------------------
+    def eval_attr(self, attr: Attribute, path: str, evaluator: Evaluator | None = None) -> Any:
+        """One argument's value in this module (see `eval_attribute`)."""
+        return eval_attribute(evaluator or self.evaluator(), attr, path, self.loader.warn)
+
     def _cached(self, key: str, compute: Callable[[], Any]) -> Any:
         if key in self._cache:
             return self._cache[key]
@@ -233,17 +247,17 @@ class ModuleInstance:
         """What the module sees: the bound value, with `nullable = false` turning a null into the
         default and the `type` constraint applied (optional attributes, their defaults)."""
         declared = self.source.variables.get(name)
-        attrs = declared[0].body.attributes if declared else {}
-        value = self._bound_value(name, attrs)
+        attrs, path = (declared[0].body.attributes, declared[1]) if declared else ({}, "")
+        value = self._bound_value(name, attrs, path)
         nullable = attrs.get("nullable")
         if value is None and "default" in attrs and nullable is not None \
                 and isinstance(nullable.expr, Lit) and nullable.expr.value is False:
-            value = self.evaluator().eval(attrs["default"].expr)
+            value = self.eval_attr(attrs["default"], path)
         if "type" in attrs:
             value = convert(value, attrs["type"].expr, Evaluator(_TemplateScope()).eval)
         return value
 
-    def _bound_value(self, name: str, attrs: dict[str, Attribute]) -> Any:
+    def _bound_value(self, name: str, attrs: dict[str, Attribute], path: str) -> Any:
         """Lowest to highest: default, terraform.tfvars, *.auto.tfvars, --var-file, argument."""
         if name in self.inputs:
             return self.inputs[name]()
@@ -255,28 +269,27 @@ class ModuleInstance:
                 if name in values:
                     return values[name]
         if "default" in attrs:
-            return self.evaluator().eval(attrs["default"].expr)
+            return self.eval_attr(attrs["default"], path)
         return Unknown(f"var.{name}")
 
     def local(self, name: str) -> Any:
         if name not in self.source.locals:
             return Unknown(f"local.{name} is not defined")
-        return self._cached(f"local.{name}",
-                            lambda: self.evaluator().eval(self.source.locals[name][0].expr))
+        return self._cached(f"local.{name}", lambda: self.eval_attr(*self.source.locals[name]))
 
     # --- resources ------------------------------------------------------------------------
-    def expand(self, block: Block, evaluator: Evaluator) -> list[tuple[Any, dict[str, Any]]]:
+    def expand(self, block: Block, path: str) -> list[tuple[Any, dict[str, Any]]]:
         """Instances of a block as (index, iteration names). A plain block is one instance with
         index None; so is a counted/for_each block whose count or keys are unknown (its
         `count.index`/`each` unknown: one possible instance); a known empty one has none."""
         attrs = block.body.attributes
         if "count" in attrs:
-            count = evaluator.eval(attrs["count"].expr)
+            count = self.eval_attr(attrs["count"], path)
             if isinstance(count, (int, float)) and not isinstance(count, bool) and count >= 0:
                 return [(i, {"count": {"index": i}}) for i in range(int(count))]
             return [(None, {"count": {"index": Unknown("count.index")}})]
         if "for_each" in attrs:
-            items = evaluator.eval(attrs["for_each"].expr)
+            items = self.eval_attr(attrs["for_each"], path)
             if isinstance(items, dict) and all(isinstance(k, str) for k in items):
                 return [(k, {"each": {"key": k, "value": v}}) for k, v in sorted(items.items())]
             if isinstance(items, list) and all(isinstance(i, str) for i in items):
@@ -287,16 +300,16 @@ class ModuleInstance:
     def _instances(self, key: str) -> list[tuple[str, Any, dict[str, Any]]]:
         """(address without module prefix, index, names) of each instance of a resource."""
         def compute() -> list[tuple[str, Any, dict[str, Any]]]:
-            block, _ = self.source.resources[key]
+            block, path = self.source.resources[key]
             return [(key if i is None else f"{key}[{_index_text(i)}]", i, names)
-                    for i, names in self.expand(block, self.evaluator())]
+                    for i, names in self.expand(block, path)]
 
         return self._cached(f"instances:{key}", compute)
 
     def instance_values(self, key: str, address: str, names: dict[str, Any]) -> dict[str, Any]:
         def compute() -> dict[str, Any]:
             block, path = self.source.resources[key]
-            values = self.eval_body(block.body, self.evaluator(**names), meta=True)
+            values = self.eval_body(block.body, self.evaluator(**names), path, meta=True)
             if key.startswith(POLICY_DOCUMENT + "."):
                 values["json"] = values["minified_json"] = self._render_policy(values, block, path)
             return values
@@ -328,7 +341,7 @@ class ModuleInstance:
                 return [obj for _, obj in objects]
         return objects[0][1]
 
-    def eval_body(self, body: Body, evaluator: Evaluator, meta: bool = False) -> dict[str, Any]:
+    def eval_body(self, body: Body, evaluator: Evaluator, path: str, meta: bool = False) -> dict[str, Any]:
         """Arguments and nested blocks in plan-JSON shape (blocks are lists of objects).
         `meta`: this is a resource's own body, whose meta-arguments (count, provider, ...)
         and meta-blocks (lifecycle, ...) are Terraform's, not the provider's; nested blocks
@@ -336,17 +349,17 @@ class ModuleInstance:
         values: dict[str, Any] = {}
         for name, attr in body.attributes.items():
             if not (meta and name in META_ATTRIBUTES):
-                values[name] = evaluator.eval(attr.expr)
+                values[name] = self.eval_attr(attr, path, evaluator)
         for block in body.blocks:
             if meta and block.type in META_BLOCKS:
                 continue
             if block.type == "dynamic" and block.labels:
-                values.setdefault(block.labels[0], []).extend(self._dynamic(block, evaluator))
+                values.setdefault(block.labels[0], []).extend(self._dynamic(block, evaluator, path))
             else:
-                values.setdefault(block.type, []).append(self.eval_body(block.body, evaluator))
+                values.setdefault(block.type, []).append(self.eval_body(block.body, evaluator, path))
         return values
 
-    def _dynamic(self, block: Block, evaluator: Evaluator) -> list[dict[str, Any]]:
+    def _dynamic(self, block: Block, evaluator: Evaluator, path: str) -> list[dict[str, Any]]:
         attrs = block.body.attributes
         iterator = block.labels[0]
         if "iterator" in attrs:
@@ -355,11 +368,11 @@ class ModuleInstance:
         content = next((b for b in block.body.blocks if b.type == "content"), None)
         if content is None:
             return []
-        items = evaluator.eval(attrs["for_each"].expr) if "for_each" in attrs else Unknown("for_each")
+        items = self.eval_attr(attrs["for_each"], path, evaluator) if "for_each" in attrs else Unknown("for_each")
         pairs = iteration_pairs(items)
         if pairs is None:  # unknown: one possible block
             pairs = [(Unknown(f"{iterator}.key"), Unknown(f"{iterator}.value"))]
-        return [self.eval_body(content.body, evaluator.with_vars(**{iterator: {"key": k, "value": v}}))
+        return [self.eval_body(content.body, evaluator.with_vars(**{iterator: {"key": k, "value": v}}), path)
                 for k, v in pairs]
 
     def references(self, body: Body, path: str = "") -> dict[str, list[str]]:
@@ -417,11 +430,10 @@ class ModuleInstance:
                     address=address, source=f"{source} ({reason or 'no .tf files there'})",
                     location=location))
                 return None
-            evaluator = self.evaluator()
             out = []
-            for index, names in self.expand(block, evaluator):
+            for index, names in self.expand(block, path):
                 prefix = f"{address}[{_index_text(index)}]." if index is not None else f"{address}."
-                inputs = {arg: _bind(self._input, attr, names)
+                inputs = {arg: _bind(self._input, attr, path, names)
                           for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
                 out.append((index, ModuleInstance(self.loader, child_source, prefix, inputs,
                                                   self.root_dir, self.chain + (folder,))))
@@ -440,8 +452,8 @@ class ModuleInstance:
             return "outside the scanned tree; use --repo-root to include it"
         return None
 
-    def _input(self, attr: Attribute, names: dict[str, Any]) -> Any:
-        return self.evaluator(**names).eval(attr.expr)
+    def _input(self, attr: Attribute, path: str, names: dict[str, Any]) -> Any:
+        return self.eval_attr(attr, path, self.evaluator(**names))
 
     def module_object(self, name: str) -> Any:
         if name not in self.source.modules:
@@ -461,11 +473,11 @@ class ModuleInstance:
     def output(self, name: str) -> Any:
         if name not in self.source.outputs:
             return Unknown(f"output {name} is not declared")
-        block, _ = self.source.outputs[name]
+        block, path = self.source.outputs[name]
         attr = block.body.attributes.get("value")
         if attr is None:
             return Unknown(f"output {name} has no value")
-        return self._cached(f"output.{name}", lambda: self.evaluator().eval(attr.expr))
+        return self._cached(f"output.{name}", lambda: self.eval_attr(attr, path))
 
     # --- producing the model --------------------------------------------------------------
     def collect(self) -> None:
@@ -473,10 +485,11 @@ class ModuleInstance:
         for name, (block, path) in self.source.variables.items():
             sensitive = block.body.attributes.get("sensitive")
             is_sensitive = bool(sensitive and isinstance(sensitive.expr, Lit) and sensitive.expr.value is True)
-            loader.variables.append(Variable(
-                name=name, module=self.prefix.rstrip("."), sensitive=is_sensitive,
-                value=Unknown("sensitive") if is_sensitive else self.var(name),
-                location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
+            with self._block_guard(block, path, f"var.{name}"):
+                loader.variables.append(Variable(
+                    name=name, module=self.prefix.rstrip("."), sensitive=is_sensitive,
+                    value=Unknown("sensitive") if is_sensitive else self.var(name),
+                    location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
         root = loader.rel(self.root_dir)
         module = self.prefix.rstrip(".")
         for key, (block, path) in self.source.resources.items():
@@ -484,7 +497,7 @@ class ModuleInstance:
             rtype, rname = block.labels
             references = self.references(block.body)
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
-            try:
+            with self._block_guard(block, path, key):
                 for address, index, names in self._instances(key):
                     loader.resources.append(Resource(
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
@@ -492,16 +505,43 @@ class ModuleInstance:
                         values=self.instance_values(key, address, names), references=references,
                         location=location, source="hcl", module_dir=self.source.rel,
                         root=root))
-            except RecursionError:
-                loader.errors.append(LoadError(path=path, line=block.start_line, message=(
-                    f"line {block.start_line}: {self.prefix}{key}: expressions nested too deeply")))
-            except Exception as exc:  # noqa: BLE001 - one bad block must not stop the scan
-                loader.errors.append(LoadError(path=path, line=block.start_line, message=(
-                    f"line {block.start_line}: {self.prefix}{key}: internal error while evaluating "
-                    f"({type(exc).__name__}: {exc}); please report it")))
-        for name in self.source.modules:
-            for _, child in self._call_instances(name) or []:
-                child.collect()
+        for name, (block, path) in self.source.modules.items():
+            with self._block_guard(block, path, f"module.{name}"):
+                for _, child in self._call_instances(name) or []:
+                    child.collect()
+
+    @contextmanager
+    def _block_guard(self, block: Block, path: str, what: str) -> Iterator[None]:
+        """A block that cannot be built at all (not one value: those become unknown) is an
+        error naming file and line; the other blocks and modules are still collected."""
+        where = f"line {block.start_line}: {self.prefix}{what}"
+        try:
+            yield
+        except RecursionError:
+            self.loader.errors.append(LoadError(path=path, line=block.start_line, message=(
+                f"{where}: expressions nested too deeply")))
+        except Exception as exc:  # noqa: BLE001 - one bad block must not stop the scan
+            self.loader.errors.append(LoadError(path=path, line=block.start_line, message=(
+                f"{where}: internal error while evaluating ({type(exc).__name__}: {exc}); "
+                "please report it")))
+
+
+def eval_attribute(evaluator: Evaluator, attr: Attribute, path: str,
+                   warn: Callable[[Notice], None]) -> Any:
+    """The value of one argument. An exception here is a defect of ours, not of the code (a
+    Terraform error is a CallError value, an unknown an Unknown): that one value becomes
+    unknown, which reads as "possible", and `warn` gets a notice naming file and line, so the
+    rest of the scan goes on and the report says what was not evaluated. Runaway nesting
+    (RecursionError) is left to the block: a deep chain is an input problem, not ours."""
+    try:
+        return evaluator.eval(attr.expr)
+    except RecursionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one place an expression's defect stops
+        warn(Notice(path=path, line=attr.start_line, message=(
+            f"`{attr.name}` could not be evaluated ({type(exc).__name__}: {exc}); taken as unknown "
+            "(possible). Please report it")))
+        return Unknown(f"{attr.name}: not evaluated ({type(exc).__name__})")
 
 
 class _TemplateScope:
@@ -527,8 +567,8 @@ def _index_text(index: Any) -> str:
     return json.dumps(index) if isinstance(index, str) else str(index)
 
 
-def literal_values(body: Body) -> dict[str, Any]:
+def literal_values(body: Body, path: str, warn: Callable[[Notice], None]) -> dict[str, Any]:
     """Evaluate a `.tfvars` body: literals and expressions without references."""
     evaluator = Evaluator(_TemplateScope())
-    return {name: evaluator.eval(attr.expr) for name, attr in body.attributes.items()}
+    return {name: eval_attribute(evaluator, attr, path, warn) for name, attr in body.attributes.items()}
 

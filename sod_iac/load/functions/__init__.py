@@ -12,10 +12,11 @@ answer that is exact whatever the unknown turns out to be: `format("arn:aws:s3::
 `Template` holding the Ref, `concat` keeps unknown items, `length` of a list with unknown items is
 known, `contains` is true once a known item matches, `jsonencode` keeps Refs as Template parts.
 
-Failures never raise. A call that Terraform itself would reject (wrong arity, wrong type, a missing
-key) returns a `CallError`, an Unknown subclass, so consumers that only ask "known or not" treat it
-as possible while the evaluator's try()/can() can tell a failure from an unknown. A CallError
-argument anywhere in a call is passed through unchanged: the whole expression fails in Terraform.
+Terraform's failures are values, never exceptions. A call that Terraform itself would reject (wrong
+arity, wrong type, a missing key) returns a `CallError`, an Unknown subclass, so consumers that only
+ask "known or not" treat it as possible while the evaluator's try()/can() can tell a failure from an
+unknown. A CallError argument anywhere in a call is passed through unchanged: the whole expression
+fails in Terraform. An exception out of a call is a defect of ours (see registry.py).
 """
 
 from __future__ import annotations

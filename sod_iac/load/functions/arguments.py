@@ -11,7 +11,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from sod_iac.load.functions.registry import FunctionError, _Unknowable
+from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _Unknowable
 from sod_iac.values import Template, Unknown
 
 
@@ -72,6 +72,8 @@ def _decimal(value: int | float) -> Decimal:
 
 
 def _from_decimal(value: Decimal) -> int | float:
+    if not value.is_finite():
+        return float(value)
     if value == value.to_integral_value():
         return int(value)
     return float(value)
@@ -115,6 +117,17 @@ def _str(value: Any, what: str = "argument") -> str:
     raise FunctionError(f"{what} must be a string, not {_type_name(value)}")
 
 
+def _utf8(value: Any, what: str = "argument") -> bytes:
+    """A known string's UTF-8 bytes, for functions over bytes (hashes, base64, URLs). A lone
+    surrogate (an HCL `\\ud800` escape) has no UTF-8 form; what Terraform makes of it is not
+    known here, so the result is unknown rather than a guess."""
+    text = _str(value, what)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _CannotKnow(f"{what} is not valid Unicode (a lone surrogate)") from None
+
+
 def _str_part(value: Any, what: str = "argument") -> Any:
     """A string, or an unknown kept as a part for make_template."""
     if isinstance(value, (Unknown, Template)):
@@ -128,6 +141,8 @@ def _num(value: Any, what: str = "argument") -> int | float:
     if isinstance(value, bool):
         raise FunctionError(f"{what} must be a number, not bool")
     if _is_num(value):
+        if value != value:  # only an earlier failure (inf - inf) makes one: cty has no NaN
+            raise FunctionError(f"{what} is not a number (NaN)")
         return value
     if isinstance(value, str):
         number = _parse_number(value)

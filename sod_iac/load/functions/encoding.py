@@ -16,7 +16,7 @@ import urllib.parse
 import uuid as _uuid
 from typing import Any, Callable, NoReturn
 
-from sod_iac.load.functions.arguments import _is_num, _num_out, _str, _str_keys, _type_name
+from sod_iac.load.functions.arguments import _is_num, _num_out, _str, _str_keys, _type_name, _utf8
 from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
 from sod_iac.values import Template, Unknown, decode_json, encode_json, make_template
 
@@ -187,7 +187,7 @@ def _csvdecode(text: Any) -> list[dict[str, str]]:
 
 @_register("base64encode")
 def _base64encode(text: Any) -> str:
-    return base64.b64encode(_str(text).encode()).decode("ascii")
+    return base64.b64encode(_utf8(text)).decode("ascii")
 
 
 @_register("base64decode")
@@ -204,19 +204,19 @@ def _base64decode(text: Any) -> str:
 
 @_register("urlencode")
 def _urlencode(text: Any) -> str:
-    return urllib.parse.quote_plus(_str(text), safe="")
+    return urllib.parse.quote_plus(_utf8(text), safe="")
 
 
 def _hexdigest(algorithm: str) -> Callable[[Any], str]:
     def digest(text: Any) -> str:
-        return hashlib.new(algorithm, _str(text).encode()).hexdigest()
+        return hashlib.new(algorithm, _utf8(text)).hexdigest()
 
     return digest
 
 
 def _b64digest(algorithm: str) -> Callable[[Any], str]:
     def digest(text: Any) -> str:
-        raw = hashlib.new(algorithm, _str(text).encode()).digest()
+        raw = hashlib.new(algorithm, _utf8(text)).digest()
         return base64.b64encode(raw).decode("ascii")
 
     return digest

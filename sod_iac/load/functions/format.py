@@ -9,8 +9,8 @@ from typing import Any
 from sod_iac.load.functions.arguments import _bool, _decimal, _first_unknown, _is_num, _num, _str
 from sod_iac.load.functions.characters import _graphemes
 from sod_iac.load.functions.encoding import _jsonencode
-from sod_iac.load.functions.registry import FunctionError, _describe, _register, _Unknowable
-from sod_iac.values import Template, Unknown, make_template
+from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
+from sod_iac.values import Template, Unknown, describe_unknown, make_template
 
 
 _VERB_RE = re.compile(
@@ -92,7 +92,7 @@ def _format_unknown(raw: str, verb: str, flags: str, width: int | None, precisio
         if verb == "q" and not isinstance(arg, (Unknown, Template)):
             raise _Unknowable(unknown)
         return _jsonencode(arg)
-    return Unknown(f"{_describe(unknown)} formatted with {raw}")
+    return Unknown(f"{describe_unknown(unknown)} formatted with {raw}")
 
 
 def _pad(text: str, flags: str, width: int | None) -> str:

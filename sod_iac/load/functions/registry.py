@@ -1,7 +1,15 @@
 """The table of Terraform functions and the wrapper every call goes through.
 
-Implementations register under their Terraform names and signal failure by raising; the wrapper
-turns that into a result (CallError, Unknown) so that a call never raises.
+Implementations register under their Terraform names and signal by raising: `FunctionError`
+(Terraform rejects the call), `_Unknowable` (an unknown argument decides the result) or
+`_CannotKnow` (valid, but not computable statically). The wrapper turns those into results.
+
+The contract of a call, for any arguments whatever (unknowns, null, Refs, mixed types, wrong
+arity): it returns a value, an `Unknown`, or a `CallError` (an Unknown that try()/can() see as
+a failure). Any other exception is a defect of ours, not a property of the code scanned: it is
+not turned into an unknown here, where nobody would see it, but propagates to the loader, which
+takes that one argument as unknown and reports a warning with its file and line
+(sod_iac.load.terraform.eval_attribute). tests/test_fuzz.py holds every function to this.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Template, Unknown, describe_unknown
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ def call_function(name: str, args: list) -> Any:
 
 
 def _register(*names: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register an implementation under Terraform names, wrapped so that it never raises."""
+    """Register an implementation under Terraform names, wrapped as the module docstring says."""
 
     def decorate(impl: Callable[..., Any]) -> Callable[..., Any]:
         signature = inspect.signature(impl)
@@ -81,15 +89,13 @@ def _invoke(name: str, impl: Callable[..., Any], signature: inspect.Signature, f
     try:
         return impl(*args)
     except _Unknowable as exc:
-        return Unknown(f"{name}({_describe(exc.value)})")
+        return Unknown(f"{name}({describe_unknown(exc.value)})")
     except FunctionError as exc:
         return CallError(f"{name}(): {exc}")
     except _CannotKnow as exc:
         return Unknown(f"{name}(): {exc}")
     except RecursionError:
         return Unknown(f"{name}(): value nested too deeply")
-    except Exception as exc:  # noqa: BLE001 - a bug here must not stop a scan; degrade to possible
-        return Unknown(f"{name}(): internal error ({type(exc).__name__}: {exc})")
 
 
 def _arity_text(signature: inspect.Signature, given: int) -> str:
@@ -122,14 +128,3 @@ def _find_call_error(value: Any) -> CallError | None:
             if found is not None:
                 return found
     return None
-
-
-def _describe(value: Any) -> str:
-    """How an unknown argument reads inside the result's reason, e.g. `upper(var.name)`."""
-    if isinstance(value, Ref):
-        return value.address + ("." + value.attribute if value.attribute else "")
-    if isinstance(value, Unknown):
-        return value.reason
-    if isinstance(value, Template):
-        return str(value)
-    return "unknown value"

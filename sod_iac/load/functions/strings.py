@@ -9,7 +9,7 @@ from sod_iac.load.functions.arguments import _int, _seq, _str, _str_part
 from sod_iac.load.functions.characters import _GO_SPACE, _graphemes
 from sod_iac.load.functions.equality import _literal_prefix, _literal_suffix
 from sod_iac.load.functions.regex import _compile_re2, _go_replace_all
-from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
+from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _register, _Unknowable
 from sod_iac.values import Template, make_template
 
 
@@ -149,9 +149,15 @@ def _strrev(text: Any) -> str:
     return "".join(reversed(_graphemes(_str(text))))
 
 
+MAX_INDENT = 1 << 20  # spaces: more would be a memory bomb, not a real configuration
+
+
 @_register("indent")
 def _indent(spaces: Any, text: Any) -> str:
-    return _str(text).replace("\n", "\n" + " " * _int(spaces, "spaces"))
+    count = _int(spaces, "spaces")
+    if count > MAX_INDENT:
+        raise _CannotKnow(f"{count} spaces are too many to build")
+    return _str(text).replace("\n", "\n" + " " * count)
 
 
 @_register("join")
