@@ -204,9 +204,10 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
                 report = run_scan(inputs, options, progress=progress)
         except (ConfigError, BaselineError, HistoryError) as exc:
             fail(str(exc))
+        written = None
         if write_baseline is not None:
             try:
-                save_baseline(write_baseline, report.findings)
+                written = save_baseline(write_baseline, report.findings)
             except OSError as exc:
                 fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
         for fmt, output in plan:
@@ -214,7 +215,13 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
             content = render(report, fmt, color=color, compact=compact, quiet=quiet,
                              link_base=_link_base(root), checked=_checked_rules(options))
             write_report(content, output)
-        code = exit_code(report, fail_on, soft_fail)
+        if written is not None:
+            # Accepting today's findings is the point: they do not fail this run. Inputs that
+            # could not be analysed still do (exit 2): a baseline of a partial scan is not a success.
+            partial = f" (incomplete: {len(report.errors)} input(s) could not be analysed)" if report.errors else ""
+            noun = "fingerprint" if written == 1 else "fingerprints"
+            click.echo(f"sod-iac: wrote {written} {noun} to {write_baseline}{partial}", err=True)
+        code = exit_code(report, fail_on, soft_fail or written is not None)
     sys.exit(code)
 
 
