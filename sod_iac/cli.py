@@ -146,7 +146,9 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings whose fingerprint is not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the fingerprints of the findings to this file (accept them as known).")
+              help="Write the fingerprints of the findings to this file (accept them as known) and "
+                   "say how many on stderr. The accepted findings do not fail this run (exit 0), "
+                   "an input that could not be analysed still does (exit 2).")
 @click.option("--new-since", metavar="GIT_REF",
               help="Report only findings the change since GIT_REF introduces: the scanned tree at "
                    "GIT_REF is read from git history (no checkout, no network) and scanned too.")
