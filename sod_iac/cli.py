@@ -105,9 +105,12 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
                    "contract), sarif for code scanning, github for workflow annotations, markdown "
                    "for a PR summary, junit for CI test reports. Default: text.")
 @click.option("--output", "-o", "outputs", multiple=True, metavar="[FORMAT:]FILE",
-              help="Write a report to FILE instead of standard output. Repeatable: the n-th "
-                   "--output goes with the n-th --format, or say FORMAT:FILE (e.g. -o sarif:x.sarif). "
-                   "FILE '-' is standard output.")
+              help="Write a report to FILE instead of standard output. Repeatable: say FORMAT:FILE "
+                   "(e.g. -o sarif:x.sarif), or a plain FILE goes with the n-th --format; a FILE "
+                   "without one takes its format from its extension (.json, .sarif, .md, .xml for "
+                   "junit, .txt for text). FILE '-' is standard output. A word before the first ':' "
+                   "is a format (an unknown one is an error): write ./a:b.json for a file whose "
+                   "name has a colon.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="Exit 1 when a finding has this severity or a higher one. [default: low, or "
                    "fail_on from the config]")
@@ -143,7 +146,9 @@ FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only findings whose fingerprint is not in this baseline file.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the fingerprints of the findings to this file (accept them as known).")
+              help="Write the fingerprints of the findings to this file (accept them as known) and "
+                   "say how many on stderr. The accepted findings do not fail this run (exit 0), "
+                   "an input that could not be analysed still does (exit 2).")
 @click.option("--new-since", metavar="GIT_REF",
               help="Report only findings the change since GIT_REF introduces: the scanned tree at "
                    "GIT_REF is read from git history (no checkout, no network) and scanned too.")
@@ -201,9 +206,10 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
                 report = run_scan(inputs, options, progress=progress)
         except (ConfigError, BaselineError, HistoryError) as exc:
             fail(str(exc))
+        written = None
         if write_baseline is not None:
             try:
-                save_baseline(write_baseline, report.findings)
+                written = save_baseline(write_baseline, report.findings)
             except OSError as exc:
                 fail(f"cannot write {write_baseline}: {exc.strerror or exc}")
         for fmt, output in plan:
@@ -211,7 +217,13 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
             content = render(report, fmt, color=color, compact=compact, quiet=quiet,
                              link_base=_link_base(root), checked=_checked_rules(options))
             write_report(content, output)
-        code = exit_code(report, fail_on, soft_fail)
+        if written is not None:
+            # Accepting today's findings is the point: they do not fail this run. Inputs that
+            # could not be analysed still do (exit 2): a baseline of a partial scan is not a success.
+            partial = f" (incomplete: {len(report.errors)} input(s) could not be analysed)" if report.errors else ""
+            noun = "fingerprint" if written == 1 else "fingerprints"
+            click.echo(f"sod-iac: wrote {written} {noun} to {write_baseline}{partial}", err=True)
+        code = exit_code(report, fail_on, soft_fail or written is not None)
     sys.exit(code)
 
 
@@ -227,36 +239,75 @@ def parse_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     return default_dir()
 
 
+FORMAT_OF_EXTENSION = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".markdown": "markdown",
+                       ".xml": "junit", ".txt": "text"}
+"""The format a FILE without FORMAT: and without a --format of its own is written in."""
+
+_FORMAT_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+"""What `-o WORD:REST` must look like for WORD to be read as a format (so `./a:b.json` and
+`dir/x:y.md` are file names): a format name is a word, a path has a dot or a slash."""
+
+
+def _format_list() -> str:
+    return ", ".join(FORMATS)
+
+
+def split_output(spec: str) -> tuple[str | None, str]:
+    """`FORMAT:FILE` -> (FORMAT, FILE); a plain FILE -> (None, FILE). A word before the first
+    colon is a format, and one we do not have is a usage error: never a file named `xml:a.xml`."""
+    head, sep, rest = spec.partition(":")
+    if not sep or not _FORMAT_PREFIX.match(head):
+        return None, spec
+    if head not in FORMATS:
+        fail(f"unknown report format {head!r} in -o {spec}; formats: {_format_list()}")
+    if not rest:
+        fail(f"-o {spec} names no file; say -o {head}:FILE (or {head}:- for standard output)")
+    return head, rest
+
+
+def format_of_file(name: str) -> str:
+    """The format a plain output FILE's extension names, or a usage error listing them."""
+    fmt = FORMAT_OF_EXTENSION.get(Path(name).suffix.lower())
+    if fmt is None:
+        known = ", ".join(f"{ext} ({f})" for ext, f in FORMAT_OF_EXTENSION.items() if ext != ".markdown")
+        fail(f"cannot tell the report format of {name!r} from its extension: use {known}, "
+             f"or say -o FORMAT:FILE (formats: {_format_list()})")
+    return fmt
+
+
 def plan_outputs(formats: tuple[str, ...], outputs: tuple[str, ...]) -> list[tuple[str, Path | None]]:
     """Pair formats with destinations (None is standard output).
 
-    `-o FORMAT:FILE` names both; plain `-o FILE`s go, in order, with the `--format`s; a format
-    left without a file goes to standard output (at most one may). No --format means text on
-    standard output, unless `-o text:FILE` or `-o FORMAT:-` already says where things go.
+    `-o FORMAT:FILE` names both. Plain `-o FILE`s go, in order, with the `--format`s; a FILE
+    left without one takes the format its extension names (`-` alone is text on standard
+    output); a `--format` left without a FILE goes to standard output (at most one may). No
+    --format means text on standard output too, unless a report already goes there or text
+    already goes to a file.
     """
-    pairs: list[tuple[str, Path | None]] = []
+    named: list[tuple[str, Path | None]] = []
     plain: list[str] = []
     for spec in outputs:
-        head, sep, rest = spec.partition(":")
-        if sep and head in FORMATS and rest:
-            pairs.append((head, None if rest == "-" else Path(rest)))
+        fmt, name = split_output(spec)
+        if fmt is None:
+            plain.append(name)
         else:
-            plain.append(spec)
-    explicit_text = any(fmt == "text" for fmt, _ in pairs)
-    wanted = list(formats) or ([] if explicit_text and not plain else ["text"])
-    if len(plain) > len(wanted):
-        fail(f"more --output files ({len(plain)}) than --format options ({len(wanted)}); "
-             "say -o FORMAT:FILE to name the format of each")
-    pairs = [(fmt, None if i >= len(plain) or plain[i] == "-" else Path(plain[i]))
-             for i, fmt in enumerate(wanted)] + pairs
-    if not list(formats) and any(path is None and fmt != "text" for fmt, path in pairs):
-        pairs = [(fmt, path) for fmt, path in pairs if not (fmt == "text" and path is None)]
+            named.append((fmt, _destination(name)))
+    wanted = list(formats)
+    pairs = [(fmt, _destination(plain[i]) if i < len(plain) else None) for i, fmt in enumerate(wanted)]
+    pairs += [("text", None) if name == "-" else (format_of_file(name), Path(name)) for name in plain[len(wanted):]]
+    pairs += named
+    if not wanted and not any(fmt == "text" or path is None for fmt, path in pairs):
+        pairs.insert(0, ("text", None))
     if sum(1 for _, path in pairs if path is None) > 1:
         fail("only one report can go to standard output: give the others a FILE")
     files = [path.absolute() for _, path in pairs if path is not None]
     if len(files) != len(set(files)):
         fail("two reports would be written to the same file")
     return pairs
+
+
+def _destination(name: str) -> Path | None:
+    return None if name == "-" else Path(name)
 
 
 def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],

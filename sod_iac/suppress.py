@@ -183,8 +183,9 @@ class BaselineError(Exception):
     """A baseline file that cannot be read; the message names the file."""
 
 
-def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
-    """The fingerprints of `findings`, sorted, with rule and resource for a human reviewer.
+def write_baseline(path: Path, findings: Iterable[Finding]) -> int:
+    """The fingerprints of `findings`, sorted, with rule and resource for a human reviewer;
+    returns how many were written (one per fingerprint, so the user is told what was accepted).
 
     No dates, paths or lines: the file changes only when the findings do.
     """
@@ -196,6 +197,7 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> None:
     unique = list({e["fingerprint"]: e for e in entries}.values())
     document = {"version": BASELINE_VERSION, "tool": "sod-iac", "findings": unique}
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return len(unique)
 
 
 def read_baseline(path: Path) -> set[str]:

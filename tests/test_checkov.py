@@ -180,7 +180,7 @@ def _venv_dir() -> Path:
     given = os.environ.get("SOD_IAC_CHECKOV_VENV")
     if given:
         return Path(given).expanduser()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    cache = Path(os.environ["SOD_IAC_TESTS_USER_CACHE"])  # the real one: conftest redirects XDG_CACHE_HOME
     return cache / "sod-iac-tests" / f"checkov-{CHECKOV_SERIES}-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 

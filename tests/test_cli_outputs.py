@@ -55,7 +55,11 @@ def test_format_file_pairs_keep_text_on_stdout(tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--format", "json", "--format", "sarif"], "only one report can go to standard output"),
-    (["-o", "a.txt", "-o", "b.txt"], "more --output files (2) than --format options (1)"),
+    (["-o", "xml:a.xml"], "unknown report format 'xml' in -o xml:a.xml; formats: " + ", ".join(FORMATS)),
+    (["-o", "sraif:out.sarif"], "unknown report format 'sraif'"),
+    (["-o", "json:"], "-o json: names no file"),
+    (["-o", "out.log"], "cannot tell the report format of 'out.log' from its extension"),
+    (["-o", "report"], "cannot tell the report format of 'report' from its extension"),
     (["--format", "json", "--format", "sarif", "-o", "same.txt", "-o", "same.txt"], "same file"),
 ])
 def test_output_usage_errors(tmp_path, monkeypatch, args, message):
@@ -63,6 +67,39 @@ def test_output_usage_errors(tmp_path, monkeypatch, args, message):
     result = CliRunner().invoke(cli, ["scan", str(DEMO), *args])
     assert result.exit_code == 2
     assert message in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no report under a surprising name
+
+
+@pytest.mark.parametrize(("name", "starts"), [
+    ("sod.json", '{\n  "version": 1,'),
+    ("sod.sarif", '{\n  "$schema": "https://docs.oasis-open.org/sarif/'),
+    ("summary.md", "## sod-iac: "),
+    ("junit.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'),
+    ("REPORT.JSON", '{\n  "version": 1,'),
+    ("./odd:name.json", '{\n  "version": 1,'),  # a word with a dot or slash is a path, not a format
+])
+def test_plain_file_takes_its_format_from_its_extension(tmp_path, monkeypatch, name, starts):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["scan", str(DEMO), "-o", name])
+    assert result.exit_code == 1, result.stderr
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts)
+    assert "finding" in result.stdout.splitlines()[-1]  # as with -o FORMAT:FILE, text stays on stdout
+
+
+def test_txt_file_is_text_and_takes_stdouts_place(tmp_path):
+    result = CliRunner().invoke(cli, ["scan", str(DEMO), "-o", str(tmp_path / "a.txt"), "-o", str(tmp_path / "b.txt")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert (tmp_path / "a.txt").read_text() == (tmp_path / "b.txt").read_text()
+    assert "CRITICAL" in (tmp_path / "a.txt").read_text()
+
+
+def test_a_format_pairs_with_a_file_before_its_extension_counts(tmp_path):
+    # the n-th --output goes with the n-th --format; only a file left over uses its extension
+    result = CliRunner().invoke(cli, ["scan", str(DEMO), "--format", "json", "-o", str(tmp_path / "a.sarif"),
+                                      "-o", str(tmp_path / "b.md")])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert json.loads((tmp_path / "a.sarif").read_text())["version"] == 1
+    assert (tmp_path / "b.md").read_text().startswith("## sod-iac: ")
 
 
 @pytest.mark.parametrize("target", [DEMO, ROOT / "testdata" / "escalation" / "paths-iam-own-policies"])

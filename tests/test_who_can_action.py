@@ -45,3 +45,71 @@ def test_bad_resource_is_a_one_line_error():
     result = CliRunner().invoke(cli, ["who-can", "s3:GetObject", "not-a-thing", str(DEMO)])
     assert result.exit_code == 2
     assert result.stderr.startswith("sod-iac: 'not-a-thing' is neither an address")
+
+
+# --------------------------------------------------------------------------- a bucket means its objects
+
+
+def test_bucket_address_means_its_objects_for_object_actions():
+    # IAM grants s3:PutObject only on object ARNs (bucket/key). By hand, in the demo: the
+    # developers group may PutObject on "${aws_s3_bucket.state.arn}/*" (state.tf) and
+    # ci_deploy has s3:* on "*" (ci.tf): the two writers SOD203 names for the state bucket.
+    for resource in ("aws_s3_bucket.state", "arn:aws:s3:::acme-prod-tfstate"):
+        data = _json("s3:PutObject", resource, str(DEMO))
+        assert data["arn"] == "arn:aws:s3:::acme-prod-tfstate/*"
+        assert {r["principal"] for r in data["principals"] if r["allowed"]} == {
+            "aws_iam_role.ci_deploy", "aws_iam_group.developers"}
+    text = CliRunner().invoke(cli, ["who-can", "s3:PutObject", "aws_s3_bucket.state", str(DEMO)]).stdout
+    assert text.startswith("Who can s3:PutObject on arn:aws:s3:::acme-prod-tfstate/* "
+                           "(objects of aws_s3_bucket.state): 2 principal(s)\n")
+
+
+def test_bucket_actions_stay_on_the_bucket():
+    # s3:ListBucket acts on the bucket ARN: only ci_deploy (s3:* on "*"); the developers'
+    # object actions on "bucket/*" do not cover it.
+    data = _json("s3:ListBucket", "aws_s3_bucket.state", str(DEMO))
+    assert data["arn"] == "arn:aws:s3:::acme-prod-tfstate"
+    assert [r["principal"] for r in data["principals"] if r["allowed"]] == ["aws_iam_role.ci_deploy"]
+
+
+def test_bucket_policy_grant_on_objects_answers_for_the_bucket_address(write_tree):
+    # Same account: a bucket policy naming the role allows it on its own (AWS policy evaluation).
+    root = write_tree({"main.tf": """
+        resource "aws_s3_bucket" "logs" {
+          bucket = "acme-logs"
+        }
+        resource "aws_iam_role" "shipper" {
+          name               = "shipper"
+          assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+        }
+        resource "aws_s3_bucket_policy" "logs" {
+          bucket = aws_s3_bucket.logs.id
+          policy = jsonencode({
+            Version   = "2012-10-17"
+            Statement = [{ Effect = "Allow", Principal = { AWS = aws_iam_role.shipper.arn },
+                           Action = "s3:PutObject", Resource = "${aws_s3_bucket.logs.arn}/*" }]
+          })
+        }
+    """})
+    data = _json("s3:PutObject", "aws_s3_bucket.logs", str(root))
+    assert [r["principal"] for r in data["principals"] if r["allowed"]] == ["aws_iam_role.shipper"]
+
+
+# --------------------------------------------------------------------------- unknown actions
+
+
+def test_unknown_action_is_an_error_with_the_closest_known_actions():
+    result = CliRunner().invoke(cli, ["who-can", "s3:PutObjectt", "aws_s3_bucket.state", str(DEMO)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("sod-iac: unknown action s3:PutObjectt; did you mean s3:PutObject, ")
+    assert result.stderr.count(", ") == 2  # the three closest
+    result = CliRunner().invoke(cli, ["who-can", "foo:Bar", str(DEMO)])
+    assert result.exit_code == 2 and result.stderr.startswith("sod-iac: unknown action foo:Bar")
+    assert "principal" not in result.output
+
+
+def test_wildcard_actions_must_name_a_known_action():
+    assert CliRunner().invoke(cli, ["who-can", "s3:Put*", "aws_s3_bucket.state", str(DEMO)]).exit_code == 0
+    assert _json("S3:putobject", "aws_s3_bucket.state", str(DEMO))["arn"] == "arn:aws:s3:::acme-prod-tfstate/*"
+    result = CliRunner().invoke(cli, ["who-can", "s3:Putt*", str(DEMO)])
+    assert result.exit_code == 2 and result.stderr.startswith("sod-iac: no known action matches s3:Putt*; did you mean ")

@@ -26,6 +26,7 @@ characters (also none) and `?` exactly one character.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
@@ -351,6 +352,20 @@ def is_known(action: str) -> bool:
     return name.lower() in _load().by_service.get(service.lower(), {})
 
 
+def closest_actions(action: str, n: int = 3) -> list[str]:
+    """The known actions most like a misspelt one (`s3:PutObjectt` -> s3:PutObject, ...), for a
+    "did you mean": first within its own service, else among all services (a mistyped prefix)."""
+    db = _load()
+    text = action.strip().lower()
+    service = text.partition(":")[0]
+    for pool in (db.by_service.get(service, {}).values(), db.everything):
+        by_lower = {known.lower(): known for known in pool}
+        close = difflib.get_close_matches(text, list(by_lower), n=n, cutoff=0.6)
+        if close:
+            return [by_lower[c] for c in close]
+    return []
+
+
 def all_actions() -> frozenset[str]:
     """Every known action, canonical names."""
     return _load().everything
@@ -368,6 +383,6 @@ def database_version() -> str:
 
 
 __all__ = [
-    "ACCESS_LEVELS", "ActionDatabaseError", "access_level", "actions_of_service", "all_actions",
+    "ACCESS_LEVELS", "ActionDatabaseError", "access_level", "actions_of_service", "all_actions", "closest_actions",
     "database_version", "expand_action", "is_known", "use_cache_dir",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sod_iac.model import Resource
+from sod_iac.model import Project, Resource
 from sod_iac.values import Ref, Template, Unknown
 
 _IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
@@ -90,6 +90,12 @@ def name_of(resource: Resource) -> str | None:
         if _text(v.get(key)):
             return v[key]
     return None
+
+
+def bucket_named(project: Project, name: str) -> Resource | None:
+    """The aws_s3_bucket of the code whose `bucket` is `name`: the holder of the bucket policy
+    for an object ARN or a bucket named by a string, not a reference."""
+    return next((b for b in project.by_type("aws_s3_bucket") if b.values.get("bucket") == name), None)
 
 
 class Resolver:

@@ -792,7 +792,7 @@ def _any_targets(action: str) -> list[Any]:
 def _audit_buckets(aws: Any) -> list[Any]:
     """The S3 buckets (and their objects) CloudTrail trails of the code deliver to."""
     from sod_iac.access.aws import Target
-    from sod_iac.access.aws_arns import arn_of
+    from sod_iac.access.aws_arns import arn_of, bucket_named
 
     out = []
     for trail in aws.project.by_type("aws_cloudtrail"):
@@ -803,7 +803,7 @@ def _audit_buckets(aws: Any) -> list[Any]:
             if resource is not None and resource.type == "aws_s3_bucket":
                 bucket = resource
         if bucket is None and isinstance(value, str):
-            bucket = next((b for b in aws.project.by_type("aws_s3_bucket") if b.values.get("bucket") == value), None)
+            bucket = bucket_named(aws.project, value)
         if bucket is not None:
             arn = arn_of(bucket) or "arn:aws:s3:::*"
             out += [Target(arn, bucket.address, bucket.address), Target(f"{arn}/*", bucket.address, bucket.address)]

@@ -95,7 +95,10 @@ def who_can() -> None:
     sod-iac who-can read SECRET [PATHS]...             readers of a secret (any cloud)
     sod-iac who-can ACTION [RESOURCE] [PATHS]...       e.g. s3:PutObject arn:aws:s3:::state/key
     RESOURCE is an address of the code (aws_s3_bucket.state) or an ARN; without it, the
-    question is whether the action is allowed on any resource.
+    question is whether the action is allowed on any resource. A bucket asked about actions
+    that act on objects only (s3:PutObject) means its objects (bucket/*). An ACTION the IAM
+    action database does not know is an error naming the closest known ones; a wildcard
+    (s3:Put*) must match a known action.
     """
 
 

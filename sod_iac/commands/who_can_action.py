@@ -7,13 +7,14 @@ Formats what the AWS engine answers; `who-can read SECRET` is the secret-specifi
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import click
 
 from sod_iac.access.aws import ANY, Target
-from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.aws_arns import arn_of, bucket_named
 from sod_iac.access.graph import HELD
 from sod_iac.model import Evidence, Project
 
@@ -26,8 +27,31 @@ def _hop(e: Evidence) -> dict[str, Any]:
     return {"address": e.address, "detail": e.detail, "location": where}
 
 
-def target_for(project: Project, resource: str | None) -> Target:
-    """An address of the code, an ARN (an S3 object is governed by its bucket's policy), or any."""
+def check_action(action: str) -> None:
+    """An action the IAM action database does not know would answer "0 principals", which reads
+    like good news: a typo is a usage error with the closest known actions instead. A wildcard
+    must name at least one known action."""
+    from sod_iac.access.aws_actions import closest_actions, expand_action, is_known
+    from sod_iac.cli import fail
+
+    wildcard = "*" in action or "?" in action
+    if expand_action(action) if wildcard else is_known(action):
+        return
+    close = closest_actions(action)
+    hint = f"; did you mean {', '.join(close)}?" if close else \
+        " (no known action is close: see the AWS Service Authorization Reference)"
+    fail(f"{'no known action matches' if wildcard else 'unknown action'} {action}{hint}")
+
+
+_S3_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<bucket>[^/]+)(?P<key>/.*)?$")
+
+
+def target_for(project: Project, resource: str | None, action: str = "*", aws: Any = None) -> Target:
+    """An address of the code, an ARN (an S3 object is governed by its bucket's policy), or any.
+
+    IAM grants object actions (s3:PutObject) only on object ARNs (`bucket/key`), so a bucket,
+    by address or ARN, asked about actions that act on its objects and not on itself means its
+    objects (`bucket/*`): else the answer would always be "nobody"."""
     if not resource:
         return ANY
     found = project.resource(resource)
@@ -35,14 +59,30 @@ def target_for(project: Project, resource: str | None) -> Target:
         arn = arn_of(found)
         if arn is None:
             raise click.UsageError(f"{resource} is not a resource whose ARN sod-iac knows")
-        return Target(arn, found.address, found.address)
-    if not resource.startswith("arn:"):
+    elif not resource.startswith("arn:"):
         raise click.UsageError(f"{resource!r} is neither an address in the scanned code nor an ARN")
-    holder = None
-    if resource.startswith("arn:aws:s3:::") and "/" in resource:
-        bucket = resource[len("arn:aws:s3:::"):].split("/", 1)[0]
-        holder = next((r.address for r in project.by_type("aws_s3_bucket") if r.values.get("bucket") == bucket), None)
-    return Target(resource, None, resource, holder=holder)
+    else:
+        arn = resource
+    s3 = _S3_ARN.match(arn)
+    if s3 is None:
+        return Target(arn, found.address, found.address) if found is not None else Target(arn, None, arn)
+    bucket = found if found is not None else bucket_named(project, s3["bucket"])
+    holder = bucket.address if bucket is not None else None
+    if s3["key"]:
+        return Target(arn, None, arn, holder=holder)
+    if aws is not None and _acts_on_objects_only(aws, action, arn):
+        return Target(f"{arn}/*", None, f"{arn}/* (objects of {resource})", holder=holder)
+    return Target(arn, holder, resource)
+
+
+def _acts_on_objects_only(aws: Any, action: str, bucket_arn: str) -> bool:
+    """Whether every action `action` names acts on the bucket's objects and none on the bucket."""
+    from sod_iac.access.aws_actions import expand_action
+
+    actions = expand_action(action)
+    objects = Target(f"{bucket_arn}/*")
+    return bool(actions) and all(not aws.applies_to(a, Target(bucket_arn)) and aws.applies_to(a, objects)
+                                 for a in actions)
 
 
 def who_can_do(aws: Any, action: str, target: Target) -> list[dict[str, Any]]:
@@ -94,6 +134,7 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
 
     if ":" not in action:
         fail(f"{action!r} is not an IAM action (service:Action) nor a who-can question (read)")
+    check_action(action)
     resource = None
     paths = list(args)
     if paths and (paths[0].startswith("arn:") or not Path(paths[0]).exists()):
@@ -106,13 +147,14 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
     if graph.aws is None:
         fail("no AWS resources in the scanned code")
     try:
-        target = target_for(project, resource)
+        target = target_for(project, resource, action, graph.aws)
     except click.UsageError as exc:
         fail(exc.message)
     rows = who_can_do(graph.aws, action, target)
     label = target.label or "any resource"
     if fmt == "json":
-        click.echo(json.dumps({"action": action, "resource": resource, "principals": rows}, indent=2))
+        click.echo(json.dumps({"action": action, "resource": resource, "arn": target.arn, "principals": rows},
+                              indent=2))
     else:
         click.echo(render_text(action, label, rows), nl=False)
     if project.errors:
