@@ -21,8 +21,25 @@ def _text(value: Any) -> str | None:
 
 
 def _iam_path(values: dict[str, Any]) -> str:
-    path = _text(values.get("path")) or "/"
+    """`/` unless stated (AWS's default path); an unknown path is `/` followed by anything
+    (`/*`, the name written right after it), never assumed to be `/`."""
+    stated = values.get("path")
+    if stated is None:
+        return "/"
+    path = _text(stated)
+    if path is None:
+        return "/*"
     return path if path.endswith("/") else path + "/"
+
+
+def _name_pattern(values: dict[str, Any], key: str = "name") -> str | None:
+    """The stated name; else, with `name_prefix` (which excludes `name`), the prefix and `*`
+    (the provider appends a unique suffix); else None (unknown)."""
+    name = _text(values.get(key))
+    if name:
+        return name
+    prefix = _text(values.get("name_prefix"))
+    return prefix + "*" if prefix else None
 
 
 def arn_of(resource: Resource) -> str | None:
@@ -34,7 +51,7 @@ def arn_of(resource: Resource) -> str | None:
     if stated and stated.startswith("arn:") and stated.count(":") >= 5:
         return stated  # known, e.g. from the state in a plan of existing resources
     if rtype in _IAM_KINDS:
-        name = _text(v.get("name")) or "*"
+        name = _name_pattern(v) or "*"
         return f"arn:aws:iam::*:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"
     if rtype == "aws_s3_bucket":
         return f"arn:aws:s3:::{_text(v.get('bucket')) or '*'}"
@@ -44,7 +61,9 @@ def arn_of(resource: Resource) -> str | None:
         return f"arn:aws:kms:*:*:{_text(v.get('name')) or 'alias/*'}"
     if rtype == "aws_secretsmanager_secret":
         name = _text(v.get("name"))
-        return f"arn:aws:secretsmanager:*:*:secret:{name}-??????" if name else "arn:aws:secretsmanager:*:*:secret:*"
+        if name:
+            return f"arn:aws:secretsmanager:*:*:secret:{name}-??????"
+        return f"arn:aws:secretsmanager:*:*:secret:{_name_pattern(v) or '*'}"
     if rtype == "aws_ssm_parameter":
         name = _text(v.get("name"))
         return f"arn:aws:ssm:*:*:parameter/{name.lstrip('/')}" if name else "arn:aws:ssm:*:*:parameter/*"

@@ -672,14 +672,7 @@ class AwsSecretReaders:
 
 def secret_arn(resource: Resource) -> str:
     """ARN pattern of a secret: its `arn` when known (a plan of existing resources), else built
-    from the name; a `name_prefix` secret matches `prefix*`."""
-    known = resource.values.get("arn")
-    if isinstance(known, str) and known.startswith("arn:"):
-        return known
-    if resource.type == SECRETS_MANAGER and not isinstance(resource.values.get("name"), str):
-        prefix = resource.values.get("name_prefix")
-        if isinstance(prefix, str) and prefix:
-            return f"arn:aws:secretsmanager:*:*:secret:{prefix}*"
+    from the name or `name_prefix` (aws_arns.arn_of)."""
     return arn_of(resource) or "*"
 
 
