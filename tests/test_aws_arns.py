@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.aws_arns import arn_of, partition_free
 from sod_iac.access.aws_policy import resource_match
 from sod_iac.model import Resource
-from sod_iac.values import Unknown
+from sod_iac.values import Ref, Template, Unknown
 
 
 def _role(**values) -> Resource:
@@ -40,3 +40,19 @@ def test_secret_name_prefix():
                       values={"name_prefix": "prod/db-"})
     assert resource_match("arn:aws:secretsmanager:*:*:secret:prod/*", arn_of(secret)) == "yes"
     assert resource_match("arn:aws:secretsmanager:*:*:secret:staging/*", arn_of(secret)) == "no"
+
+
+_PARTITION = Ref(address="data.aws_partition.current", attribute="partition")
+
+
+def test_partition_data_source_is_the_codes_partition():
+    admin = Template(("arn:", _PARTITION, ":iam::aws:policy/AdministratorAccess"))
+    assert partition_free(admin) == "arn:aws:iam::aws:policy/AdministratorAccess"
+    in_module = Ref(address="module.aft.data.aws_partition.current", attribute="partition")
+    assert partition_free(Template(("arn:", in_module, ":s3:::b/*"))) == "arn:aws:s3:::b/*"
+    # a variable is not the code's own partition for matching ...
+    other = Template(("arn:", Unknown("var.partition"), ":s3:::b/*"))
+    assert partition_free(other) == other
+    # ... but every partition holds the same AWS-managed policies
+    managed = Template(("arn:", Unknown("var.partition"), ":iam::aws:policy/ReadOnlyAccess"))
+    assert partition_free(managed, any_unknown=True) == "arn:aws:iam::aws:policy/ReadOnlyAccess"

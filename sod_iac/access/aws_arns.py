@@ -7,10 +7,11 @@ region and account are usually unknown), so matching errs toward "possible", nev
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from sod_iac.model import Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, make_template
 
 _IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
               "aws_iam_policy": "policy"}
@@ -102,6 +103,29 @@ def arn_of(resource: Resource) -> str | None:
     return None
 
 
+def partition_free(value: Any, *, any_unknown: bool = False) -> Any:
+    """A value whose partition field is `data.aws_partition` (the code's own partition)
+    written in partition `aws`, as the ARNs we build are; else the value itself. With
+    `any_unknown`, any unknown partition field: the partition is one of aws, aws-cn,
+    aws-us-gov, which hold the same AWS-managed policies (for managed-policy lookup)."""
+    if isinstance(value, Template) and len(value.parts) >= 3 and value.parts[0] == "arn:" \
+            and isinstance(value.parts[1], Unknown) and isinstance(value.parts[2], str) \
+            and value.parts[2].startswith(":") and (any_unknown or _is_partition(value.parts[1])):
+        return make_template(["arn:aws", *value.parts[2:]])
+    return value
+
+
+def _is_partition(part: Any) -> bool:
+    return isinstance(part, Ref) and data_source_type(part.address) == "aws_partition" \
+        and part.attribute in ("partition", "id")
+
+
+def data_source_type(address: str) -> str | None:
+    """The type of a data source address (`data.T.N`, `module.m.data.T.N[0]`), else None."""
+    found = re.search(r"(?:^|\.)data\.([A-Za-z0-9_-]+)\.", address)
+    return found.group(1) if found else None
+
+
 def name_of(resource: Resource) -> str | None:
     """What `.id` / `.name` of the resource evaluate to when the code states it."""
     v = resource.values
@@ -120,6 +144,8 @@ class Resolver:
     def value(self, value: Any) -> tuple[str, bool]:
         """(pattern, certain): a str as is; a Ref to a known resource's arn/id/name becomes
         its ARN or name; anything unknown becomes `*` and `certain` is False."""
+        if isinstance(value, Template):
+            value = partition_free(value)
         if isinstance(value, str):
             return value, True
         if isinstance(value, Template):

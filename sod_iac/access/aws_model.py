@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.aws_arns import arn_of, partition_free
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
@@ -200,6 +200,7 @@ class ModelBuilder:
         out: list[PolicySource] = []
         label = "policy"
         for item in _strings(value) or [Unknown("policy_arn")]:
+            item = partition_free(item, any_unknown=True)
             address = None
             if isinstance(item, Ref) and self._type_of(item.address) == "aws_iam_policy":
                 if item.address in self._policy_docs:
