@@ -635,3 +635,16 @@ _CALLER_ACCOUNT = Ref(address="data.aws_caller_identity.current", attribute="acc
 ])
 def test_unknown_account_is_twelve_digits(pattern, arn, expected):
     assert resource_match(pattern, arn) == expected
+
+
+@pytest.mark.parametrize(("operator", "values", "present", "expected"), [
+    ("Bool", ("true",), "false", False),
+    ("BoolIfExists", ("true",), "false", False),  # IfExists only helps when the key is absent
+    ("Bool", ("false",), "false", True),
+    ("Null", ("true",), "false", False),  # the key is present
+    ("Null", ("false",), "false", True),
+])
+def test_bool_and_null_on_a_present_value(operator, values, present, expected):
+    from sod_iac.access.aws_policy import condition_holds
+
+    assert condition_holds(Condition(operator, "aws:MultiFactorAuthPresent", values), present) is expected

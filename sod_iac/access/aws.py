@@ -412,28 +412,41 @@ class AwsAccess:
     def _assume_step(self, principal: str, role: str,
                      trust: PolicySource) -> tuple[Level, tuple[Evidence, ...]]:
         direct: Level = "no"
-        via_account = False
+        via_account: Level = "no"  # the trust's own conditions on the way through the account
+        session = self._session_context(principal)
         for st in trust.statements:
             if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
-            cond = condition_level(st)
+            cond = condition_level(st, session)
             if named != "no":
                 direct = best(direct, weakest(named, cond))
-            if account and cond != "no":
-                via_account = True
+            if account:
+                via_account = best(via_account, cond)
         role_target = Target(self.arn(role), role, role)
         if direct != "no":
             hop = Evidence(address=role, detail=f"trust policy lets {principal} assume it",
                            location=trust.evidence[0].location if trust.evidence else None)
             return direct, (hop,)
-        if via_account:
+        if via_account != "no":
             allowed = self._own(principal, "sts:AssumeRole", role_target, speculative=False)
             if allowed.held:
                 hop = Evidence(address=role, detail=f"{principal} may sts:AssumeRole it; its trust policy "
                                "trusts the account", location=trust.evidence[0].location if trust.evidence else None)
-                return allowed.level, (*allowed.evidence, hop)
+                return weakest(allowed.level, via_account), (*allowed.evidence, hop)
         return "no", ()
+
+    def _session_context(self, principal: str) -> Context:
+        """What an AssumeRole request by `principal` carries for certain (DESIGN.md): a role
+        session, which is also how a service acts with a role, cannot carry MFA, so
+        aws:MultiFactorAuthPresent is present and false; a user may have signed in with MFA
+        or call with long-term keys (key absent): the trust's MFA test is then "possible"."""
+        kind = self.model.kinds.get(principal)
+        if kind == "role":
+            return {"aws:multifactorauthpresent": "false"}
+        if kind == "user":
+            return {"aws:multifactorauthpresent": _undecided}
+        return {}
 
     # --- whole-estate questions ------------------------------------------------------
     def full_admin(self, principal: str) -> list[Evidence] | None:
@@ -538,6 +551,11 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
         level = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
             verdict, "possible")  # type: ignore[assignment]
     return weakest(level, "possible") if unsure else level
+
+
+def _undecided(cond: Any) -> None:
+    """A request value the question cannot fix (see Context): the condition is "possible"."""
+    return None
 
 
 def _holds(cond: Any, value: Any) -> bool | None:
