@@ -306,3 +306,29 @@ resource "aws_iam_role" "vendor" {{
 }}
 ''' + _user("u", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
     assert [(r, level) for r, level, _ in engine.assumable("aws_iam_user.u")] == [("aws_iam_role.vendor", "restricted")]
+
+
+def test_caller_identity_is_its_own_principal(write_tree):
+    """data.aws_caller_identity.current.arn names the identity running Terraform: never a
+    principal the code creates; its account_id names the account."""
+    engine = _engine(write_tree, f'''
+data "aws_caller_identity" "current" {{}}
+resource "aws_iam_role" "worker" {{
+  name               = "worker"
+  assume_role_policy = {json.dumps(_policy({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                            "Principal": {"Service": "lambda.amazonaws.com"}}))}
+}}
+resource "aws_kms_key" "k" {{
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = data.aws_caller_identity.current.arn }},
+                   Action = "kms:Decrypt", Resource = "*" }}]
+  }})
+}}
+''')
+    caller = [p for p in engine.principals() if p.kind == "caller"]
+    assert [(p.id, p.label) for p in caller] == [
+        ("data.aws_caller_identity.current", "data.aws_caller_identity.current (the identity running Terraform)")]
+    key = Target("arn:aws:kms:*:*:key/*", "aws_kms_key.k", "aws_kms_key.k")
+    assert engine.can("data.aws_caller_identity.current", "kms:Decrypt", key).level == "yes"
+    assert engine.can("aws_iam_role.worker", "kms:Decrypt", key).level == "no"

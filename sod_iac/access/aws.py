@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
-from sod_iac.access.aws_arns import Resolver, arn_of
+from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, names_caller
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
@@ -32,7 +32,7 @@ from sod_iac.access.graph import Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
 
-ACTING_KINDS = ("role", "user", "permission-set")
+ACTING_KINDS = ("role", "user", "permission-set", "caller")
 Context = dict[str, Any]
 """Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice): a
 string, or a function that judges a condition on that key itself, returning True, False, or
@@ -137,7 +137,7 @@ class AwsAccess:
             kind = self.model.kinds[address]
             if kind not in ACTING_KINDS:
                 continue
-            name = resource.values.get("name") if resource else address
+            name = CALLER_NAME if kind == "caller" else resource.values.get("name") if resource else address
             out.append(Principal(id=address, cloud="aws", kind=kind,
                                  name=name if isinstance(name, str) else None,
                                  location=resource.location if resource else None))
@@ -359,9 +359,15 @@ class AwsAccess:
         level: Level = "no"
         account = False
         arn = self.arn(principal)
+        caller = self.model.kinds.get(principal) == "caller"
         for item in entries:
-            if isinstance(item, Ref) and item.address == principal:
+            if isinstance(item, Ref) and item.address == principal and (not caller or names_caller(item)):
                 return "yes", False
+            if isinstance(item, Ref) and item.attribute == "account_id":
+                account = True  # data.aws_caller_identity.X.account_id: this account
+                continue
+            if names_caller(item) or (caller and isinstance(item, Ref) and item.address in self.model.principals):
+                continue  # the identity running Terraform is none of the principals the code creates
             text, certain = self.resolver.value(item)
             if text == "*" and certain:
                 account = True
@@ -652,6 +658,8 @@ class _TrustIndex:
                 for item in entries:
                     if isinstance(item, Ref):
                         self.by_ref[item.address].add(role)
+                    if names_caller(item):
+                        continue  # names the caller alone (by_ref)
                     text, certain = aws.resolver.value(item)
                     if (text == "*" and certain) or text.isdigit() or text.endswith(":root"):
                         self.account.add(role)

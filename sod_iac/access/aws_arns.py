@@ -120,6 +120,17 @@ def _is_partition(part: Any) -> bool:
         and part.attribute in ("partition", "id")
 
 
+CALLER = "aws_caller_identity"
+CALLER_NAME = "the identity running Terraform"
+
+
+def names_caller(value: Any) -> bool:
+    """`data.aws_caller_identity.X.arn` or `.user_id`: the identity running Terraform itself
+    (its `account_id` is the account, not the identity)."""
+    return isinstance(value, Ref) and data_source_type(value.address) == CALLER \
+        and value.attribute in ("arn", "user_id")
+
+
 def data_source_type(address: str) -> str | None:
     """The type of a data source address (`data.T.N`, `module.m.data.T.N[0]`), else None."""
     found = re.search(r"(?:^|\.)data\.([A-Za-z0-9_-]+)\.", address)
