@@ -265,3 +265,70 @@ resource "aws_iam_group_policy" "ops" {
     assert decision.level == "yes"
     assert [e.address for e in decision.evidence] == ["aws_iam_group_policy.ops", "aws_iam_group_membership.ops"]
     assert [p.id for p in aws.principals()] == ["aws_iam_user.olga"]  # groups are not actors
+
+
+@pytest.mark.parametrize("operator", ["Bool", "BoolIfExists"])
+def test_mfa_trust_cannot_be_met_by_a_role_session(write_tree, operator):
+    """aws:MultiFactorAuthPresent: a role session (how an instance role or service acts) has
+    the key present and false; a user may sign in with MFA (or, with IfExists, call with
+    long-term keys, which lack the key): "possible"."""
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Condition": {operator: {"aws:MultiFactorAuthPresent": "true"}}}
+    assume = {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}
+    engine = _engine(write_tree, f'''
+resource "aws_iam_role" "glass" {{
+  name               = "glass"
+  assume_role_policy = {json.dumps(_policy(trust))}
+}}
+resource "aws_iam_role" "app" {{
+  name               = "app"
+  assume_role_policy = {json.dumps(_policy({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                            "Principal": {"Service": "ec2.amazonaws.com"}}))}
+}}
+resource "aws_iam_role_policy" "app" {{
+  role   = aws_iam_role.app.id
+  policy = {json.dumps(_policy(assume))}
+}}
+''' + _user("oncall", assume))
+    assert [r for r, _, _ in engine.assumable("aws_iam_role.app")] == []
+    assert [(r, level) for r, level, _ in engine.assumable("aws_iam_user.oncall")] == [("aws_iam_role.glass", "possible")]
+
+
+def test_trust_conditions_count_through_the_account(write_tree):
+    """A trust that delegates to the account keeps its own conditions: an ExternalId test
+    restricts the way in even when the caller's policy allows sts:AssumeRole."""
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Condition": {"StringEquals": {"sts:ExternalId": "s3cr3t"}}}
+    engine = _engine(write_tree, f'''
+resource "aws_iam_role" "vendor" {{
+  name               = "vendor"
+  assume_role_policy = {json.dumps(_policy(trust))}
+}}
+''' + _user("u", {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}))
+    assert [(r, level) for r, level, _ in engine.assumable("aws_iam_user.u")] == [("aws_iam_role.vendor", "restricted")]
+
+
+def test_caller_identity_is_its_own_principal(write_tree):
+    """data.aws_caller_identity.current.arn names the identity running Terraform: never a
+    principal the code creates; its account_id names the account."""
+    engine = _engine(write_tree, f'''
+data "aws_caller_identity" "current" {{}}
+resource "aws_iam_role" "worker" {{
+  name               = "worker"
+  assume_role_policy = {json.dumps(_policy({"Effect": "Allow", "Action": "sts:AssumeRole",
+                                            "Principal": {"Service": "lambda.amazonaws.com"}}))}
+}}
+resource "aws_kms_key" "k" {{
+  policy = jsonencode({{
+    Version   = "2012-10-17"
+    Statement = [{{ Effect = "Allow", Principal = {{ AWS = data.aws_caller_identity.current.arn }},
+                   Action = "kms:Decrypt", Resource = "*" }}]
+  }})
+}}
+''')
+    caller = [p for p in engine.principals() if p.kind == "caller"]
+    assert [(p.id, p.label) for p in caller] == [
+        ("data.aws_caller_identity.current", "data.aws_caller_identity.current (the identity running Terraform)")]
+    key = Target("arn:aws:kms:*:*:key/*", "aws_kms_key.k", "aws_kms_key.k")
+    assert engine.can("data.aws_caller_identity.current", "kms:Decrypt", key).level == "yes"
+    assert engine.can("aws_iam_role.worker", "kms:Decrypt", key).level == "no"

@@ -615,3 +615,36 @@ def test_null_contradicting_another_test_blocks():
     # IfExists is true when the key is absent: no contradiction
     if_exists = Condition("StringEqualsIfExists", "aws:RequestTag/team", ("blue",))
     assert conditions_verdict((absent, if_exists), now=NOW)[0] == "self-satisfiable"
+
+
+# --- what an unknown account or name can be ("IAM identifiers") --------------------------------
+
+_CALLER_ACCOUNT = Ref(address="data.aws_caller_identity.current", attribute="account_id")
+
+
+@pytest.mark.parametrize(("pattern", "arn", "expected"), [
+    # AWS-managed policies live in the account field `aws`; an account id is 12 digits
+    ("arn:aws:iam::aws:policy/fp4-*", "arn:aws:iam::*:policy/fp4-x", "no"),
+    ("arn:aws:iam::aws:policy/fp4-*", Template(("arn:aws:iam::", _CALLER_ACCOUNT, ":policy/fp4-x")), "no"),
+    ("arn:aws:iam::*:policy/fp4-*", "arn:aws:iam::*:policy/fp4-x", "yes"),
+    ("arn:aws:iam::????????????:policy/fp4-*", "arn:aws:iam::*:policy/fp4-x", "yes"),
+    ("arn:aws:iam::123456789012:policy/fp4-*", "arn:aws:iam::*:policy/fp4-x", "possible"),
+    ("arn:aws:iam::12345:policy/fp4-*", "arn:aws:iam::*:policy/fp4-x", "no"),  # not 12 digits
+    ("arn:aws:iam::123456789012:policy/fp4-*",
+     Template(("arn:aws:iam::", _CALLER_ACCOUNT, ":policy/fp4-x")), "possible"),
+])
+def test_unknown_account_is_twelve_digits(pattern, arn, expected):
+    assert resource_match(pattern, arn) == expected
+
+
+@pytest.mark.parametrize(("operator", "values", "present", "expected"), [
+    ("Bool", ("true",), "false", False),
+    ("BoolIfExists", ("true",), "false", False),  # IfExists only helps when the key is absent
+    ("Bool", ("false",), "false", True),
+    ("Null", ("true",), "false", False),  # the key is present
+    ("Null", ("false",), "false", True),
+])
+def test_bool_and_null_on_a_present_value(operator, values, present, expected):
+    from sod_iac.access.aws_policy import condition_holds
+
+    assert condition_holds(Condition(operator, "aws:MultiFactorAuthPresent", values), present) is expected

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sod_iac.rules.ci import subject_unreviewed
+from sod_iac.rules.ci import claim_text, subject_unreviewed
 from sod_iac.settings import SETTINGS
+from sod_iac.values import Ref, Template, Unknown
 
 REVIEWED = list(SETTINGS["reviewed_refs"].default)
 
@@ -37,3 +38,23 @@ def test_unreviewed_subjects(ci: str, subject: str, why: str) -> None:
 def test_protected_branches_of_the_code_count_as_reviewed() -> None:
     assert subject_unreviewed("GitHub Actions", "repo:acme/infra:ref:refs/heads/release/1.0",
                               REVIEWED + ["refs/heads/release/*"]) is None
+
+
+_ORG = Ref(address="var.org")
+
+
+@pytest.mark.parametrize(("ci", "value", "pinned"), [
+    # a ref holds no ':' (git check-ref-format): the literal suffix pins the ref / phase
+    ("GitHub Actions", Template(("repo:", _ORG, "/infra:ref:refs/heads/main")), True),
+    ("GitHub Actions", Template(("repo:", _ORG, "/infra:*")), False),
+    ("GitHub Actions", Template(("repo:acme/infra:ref:", Unknown("var.ref"))), False),
+    ("GitHub Actions", Unknown("var.subject"), False),
+    ("HCP Terraform", Template(("organization:", _ORG, ":project:infra:workspace:prod:run_phase:apply")), True),
+    ("HCP Terraform", Template(("organization:", _ORG, ":project:infra:workspace:prod:run_phase:plan")), False),
+    # a GCP member as written (unknown parts shown as ${...})
+    ("GitHub Actions", "repo:${var.org}/infra:ref:refs/heads/main", True),
+    ("GitHub Actions", "${var.subject}", False),
+])
+def test_subjects_with_unknown_parts(ci, value, pinned):
+    text = claim_text(value)
+    assert (text is not None and subject_unreviewed(ci, text, REVIEWED) is None) is pinned

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
-from sod_iac.access.aws_arns import Resolver, arn_of
+from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, names_caller
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
@@ -32,7 +32,7 @@ from sod_iac.access.graph import Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
 
-ACTING_KINDS = ("role", "user", "permission-set")
+ACTING_KINDS = ("role", "user", "permission-set", "caller")
 Context = dict[str, Any]
 """Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice): a
 string, or a function that judges a condition on that key itself, returning True, False, or
@@ -137,7 +137,7 @@ class AwsAccess:
             kind = self.model.kinds[address]
             if kind not in ACTING_KINDS:
                 continue
-            name = resource.values.get("name") if resource else address
+            name = CALLER_NAME if kind == "caller" else resource.values.get("name") if resource else address
             out.append(Principal(id=address, cloud="aws", kind=kind,
                                  name=name if isinstance(name, str) else None,
                                  location=resource.location if resource else None))
@@ -359,9 +359,15 @@ class AwsAccess:
         level: Level = "no"
         account = False
         arn = self.arn(principal)
+        caller = self.model.kinds.get(principal) == "caller"
         for item in entries:
-            if isinstance(item, Ref) and item.address == principal:
+            if isinstance(item, Ref) and item.address == principal and (not caller or names_caller(item)):
                 return "yes", False
+            if isinstance(item, Ref) and item.attribute == "account_id":
+                account = True  # data.aws_caller_identity.X.account_id: this account
+                continue
+            if names_caller(item) or (caller and isinstance(item, Ref) and item.address in self.model.principals):
+                continue  # the identity running Terraform is none of the principals the code creates
             text, certain = self.resolver.value(item)
             if text == "*" and certain:
                 account = True
@@ -412,28 +418,41 @@ class AwsAccess:
     def _assume_step(self, principal: str, role: str,
                      trust: PolicySource) -> tuple[Level, tuple[Evidence, ...]]:
         direct: Level = "no"
-        via_account = False
+        via_account: Level = "no"  # the trust's own conditions on the way through the account
+        session = self._session_context(principal)
         for st in trust.statements:
             if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
-            cond = condition_level(st)
+            cond = condition_level(st, session)
             if named != "no":
                 direct = best(direct, weakest(named, cond))
-            if account and cond != "no":
-                via_account = True
+            if account:
+                via_account = best(via_account, cond)
         role_target = Target(self.arn(role), role, role)
         if direct != "no":
             hop = Evidence(address=role, detail=f"trust policy lets {principal} assume it",
                            location=trust.evidence[0].location if trust.evidence else None)
             return direct, (hop,)
-        if via_account:
+        if via_account != "no":
             allowed = self._own(principal, "sts:AssumeRole", role_target, speculative=False)
             if allowed.held:
                 hop = Evidence(address=role, detail=f"{principal} may sts:AssumeRole it; its trust policy "
                                "trusts the account", location=trust.evidence[0].location if trust.evidence else None)
-                return allowed.level, (*allowed.evidence, hop)
+                return weakest(allowed.level, via_account), (*allowed.evidence, hop)
         return "no", ()
+
+    def _session_context(self, principal: str) -> Context:
+        """What an AssumeRole request by `principal` carries for certain (DESIGN.md): a role
+        session, which is also how a service acts with a role, cannot carry MFA, so
+        aws:MultiFactorAuthPresent is present and false; a user may have signed in with MFA
+        or call with long-term keys (key absent): the trust's MFA test is then "possible"."""
+        kind = self.model.kinds.get(principal)
+        if kind == "role":
+            return {"aws:multifactorauthpresent": "false"}
+        if kind == "user":
+            return {"aws:multifactorauthpresent": _undecided}
+        return {}
 
     # --- whole-estate questions ------------------------------------------------------
     def full_admin(self, principal: str) -> list[Evidence] | None:
@@ -540,6 +559,11 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
     return weakest(level, "possible") if unsure else level
 
 
+def _undecided(cond: Any) -> None:
+    """A request value the question cannot fix (see Context): the condition is "possible"."""
+    return None
+
+
 def _holds(cond: Any, value: Any) -> bool | None:
     return value(cond) if callable(value) else condition_holds(cond, value)
 
@@ -634,6 +658,8 @@ class _TrustIndex:
                 for item in entries:
                     if isinstance(item, Ref):
                         self.by_ref[item.address].add(role)
+                    if names_caller(item):
+                        continue  # names the caller alone (by_ref)
                     text, certain = aws.resolver.value(item)
                     if (text == "*" and certain) or text.isdigit() or text.endswith(":root"):
                         self.account.add(role)

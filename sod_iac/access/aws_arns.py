@@ -7,10 +7,11 @@ region and account are usually unknown), so matching errs toward "possible", nev
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from sod_iac.model import Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, make_template
 
 _IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
               "aws_iam_policy": "policy"}
@@ -21,8 +22,25 @@ def _text(value: Any) -> str | None:
 
 
 def _iam_path(values: dict[str, Any]) -> str:
-    path = _text(values.get("path")) or "/"
+    """`/` unless stated (AWS's default path); an unknown path is `/` followed by anything
+    (`/*`, the name written right after it), never assumed to be `/`."""
+    stated = values.get("path")
+    if stated is None:
+        return "/"
+    path = _text(stated)
+    if path is None:
+        return "/*"
     return path if path.endswith("/") else path + "/"
+
+
+def _name_pattern(values: dict[str, Any], key: str = "name") -> str | None:
+    """The stated name; else, with `name_prefix` (which excludes `name`), the prefix and `*`
+    (the provider appends a unique suffix); else None (unknown)."""
+    name = _text(values.get(key))
+    if name:
+        return name
+    prefix = _text(values.get("name_prefix"))
+    return prefix + "*" if prefix else None
 
 
 def arn_of(resource: Resource) -> str | None:
@@ -34,7 +52,7 @@ def arn_of(resource: Resource) -> str | None:
     if stated and stated.startswith("arn:") and stated.count(":") >= 5:
         return stated  # known, e.g. from the state in a plan of existing resources
     if rtype in _IAM_KINDS:
-        name = _text(v.get("name")) or "*"
+        name = _name_pattern(v) or "*"
         return f"arn:aws:iam::*:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"
     if rtype == "aws_s3_bucket":
         return f"arn:aws:s3:::{_text(v.get('bucket')) or '*'}"
@@ -44,7 +62,9 @@ def arn_of(resource: Resource) -> str | None:
         return f"arn:aws:kms:*:*:{_text(v.get('name')) or 'alias/*'}"
     if rtype == "aws_secretsmanager_secret":
         name = _text(v.get("name"))
-        return f"arn:aws:secretsmanager:*:*:secret:{name}-??????" if name else "arn:aws:secretsmanager:*:*:secret:*"
+        if name:
+            return f"arn:aws:secretsmanager:*:*:secret:{name}-??????"
+        return f"arn:aws:secretsmanager:*:*:secret:{_name_pattern(v) or '*'}"
     if rtype == "aws_ssm_parameter":
         name = _text(v.get("name"))
         return f"arn:aws:ssm:*:*:parameter/{name.lstrip('/')}" if name else "arn:aws:ssm:*:*:parameter/*"
@@ -83,6 +103,40 @@ def arn_of(resource: Resource) -> str | None:
     return None
 
 
+def partition_free(value: Any, *, any_unknown: bool = False) -> Any:
+    """A value whose partition field is `data.aws_partition` (the code's own partition)
+    written in partition `aws`, as the ARNs we build are; else the value itself. With
+    `any_unknown`, any unknown partition field: the partition is one of aws, aws-cn,
+    aws-us-gov, which hold the same AWS-managed policies (for managed-policy lookup)."""
+    if isinstance(value, Template) and len(value.parts) >= 3 and value.parts[0] == "arn:" \
+            and isinstance(value.parts[1], Unknown) and isinstance(value.parts[2], str) \
+            and value.parts[2].startswith(":") and (any_unknown or _is_partition(value.parts[1])):
+        return make_template(["arn:aws", *value.parts[2:]])
+    return value
+
+
+def _is_partition(part: Any) -> bool:
+    return isinstance(part, Ref) and data_source_type(part.address) == "aws_partition" \
+        and part.attribute in ("partition", "id")
+
+
+CALLER = "aws_caller_identity"
+CALLER_NAME = "the identity running Terraform"
+
+
+def names_caller(value: Any) -> bool:
+    """`data.aws_caller_identity.X.arn` or `.user_id`: the identity running Terraform itself
+    (its `account_id` is the account, not the identity)."""
+    return isinstance(value, Ref) and data_source_type(value.address) == CALLER \
+        and value.attribute in ("arn", "user_id")
+
+
+def data_source_type(address: str) -> str | None:
+    """The type of a data source address (`data.T.N`, `module.m.data.T.N[0]`), else None."""
+    found = re.search(r"(?:^|\.)data\.([A-Za-z0-9_-]+)\.", address)
+    return found.group(1) if found else None
+
+
 def name_of(resource: Resource) -> str | None:
     """What `.id` / `.name` of the resource evaluate to when the code states it."""
     v = resource.values
@@ -107,6 +161,8 @@ class Resolver:
     def value(self, value: Any) -> tuple[str, bool]:
         """(pattern, certain): a str as is; a Ref to a known resource's arn/id/name becomes
         its ARN or name; anything unknown becomes `*` and `certain` is False."""
+        if isinstance(value, Template):
+            value = partition_free(value)
         if isinstance(value, str):
             return value, True
         if isinstance(value, Template):

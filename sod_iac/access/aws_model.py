@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.aws_arns import CALLER, arn_of, partition_free
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
@@ -102,6 +102,9 @@ class ModelBuilder:
                 name = r.values.get("name")
                 if isinstance(name, str):
                     self._by_name[(r.type, name)] = r.address
+            if r.mode == "data" and r.type == CALLER:  # its own principal (DESIGN.md)
+                self.model.principals[r.address] = r
+                self.model.kinds[r.address] = "caller"
             if r.type == "aws_iam_instance_profile" and isinstance(r.values.get("name"), str):
                 self._by_name[("aws_iam_instance_profile", r.values["name"])] = r.address
             if r.type == "aws_iam_policy" and r.mode == "managed":
@@ -200,6 +203,7 @@ class ModelBuilder:
         out: list[PolicySource] = []
         label = "policy"
         for item in _strings(value) or [Unknown("policy_arn")]:
+            item = partition_free(item, any_unknown=True)
             address = None
             if isinstance(item, Ref) and self._type_of(item.address) == "aws_iam_policy":
                 if item.address in self._policy_docs:
@@ -366,6 +370,8 @@ def build_model(project: Project) -> AwsModel:
 def principal_arn(model: AwsModel, address: str) -> str:
     """ARN pattern of a principal: built from the code, or as written for external ones."""
     resource = model.principals.get(address)
+    if model.kinds.get(address) == "caller":
+        return "*"  # any user or role session of some account: only its own name is certain
     if resource is not None:
         return arn_of(resource) or "*"
     if address.startswith("arn:"):

@@ -46,6 +46,12 @@ class Principal:
     name: str | None = None
     location: Location | None = None
 
+    @property
+    def label(self) -> str:
+        """How messages name it: its id, with what it is when the id does not say it
+        (`data.aws_caller_identity.current (the identity running Terraform)`)."""
+        return f"{self.id} ({self.name})" if self.kind == "caller" and self.name else self.id
+
 
 @dataclass
 class Decision:

@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 from sod_iac.access.aws import AwsAccess, Target
 from sod_iac.access.aws_allow_index import may_match
-from sod_iac.access.aws_arns import arn_of
+from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
     statement_action_match
 from sod_iac.access.graph import Decision, Level, best, weakest
@@ -672,14 +672,7 @@ class AwsSecretReaders:
 
 def secret_arn(resource: Resource) -> str:
     """ARN pattern of a secret: its `arn` when known (a plan of existing resources), else built
-    from the name; a `name_prefix` secret matches `prefix*`."""
-    known = resource.values.get("arn")
-    if isinstance(known, str) and known.startswith("arn:"):
-        return known
-    if resource.type == SECRETS_MANAGER and not isinstance(resource.values.get("name"), str):
-        prefix = resource.values.get("name_prefix")
-        if isinstance(prefix, str) and prefix:
-            return f"arn:aws:secretsmanager:*:*:secret:{prefix}*"
+    from the name or `name_prefix` (aws_arns.arn_of)."""
     return arn_of(resource) or "*"
 
 
@@ -708,7 +701,7 @@ def principal_entries(st: Statement, aws: AwsAccess) -> list[tuple[str, Any]]:
                 continue
             elif value == "*":
                 out.append(("everyone", value))
-            elif isinstance(value, Ref) and value.address in aws.model.principals:
+            elif isinstance(value, Ref) and value.address in aws.model.principals and not _is_account(value):
                 out.append(("code", value))
             elif _is_account(value):
                 out.append(("account", value))
@@ -723,7 +716,7 @@ def _is_account(value: Any) -> bool:
     if isinstance(value, str):
         return bool(re.fullmatch(r"\d{12}", value)) or value.endswith(":root")
     if isinstance(value, Ref):
-        return value.address.startswith("data.aws_caller_identity") or value.attribute == "account_id"
+        return value.attribute == "account_id"  # the caller's arn and user_id name itself
     if isinstance(value, Template):
         last = value.parts[-1]
         return isinstance(last, str) and last.endswith(":root")
@@ -733,8 +726,7 @@ def _is_account(value: Any) -> bool:
 def _own_account(value: Any) -> bool:
     """The value names the account the code runs in (data.aws_caller_identity)."""
     refs = [value] if isinstance(value, Ref) else list(value.refs) if isinstance(value, Template) else []
-    return bool(refs) and all(r.address.split("[")[0].endswith("aws_caller_identity") or
-                              ".aws_caller_identity." in r.address for r in refs)
+    return bool(refs) and all(data_source_type(r.address) == CALLER for r in refs)
 
 
 def _unset(resource: Resource, arg: str) -> bool:

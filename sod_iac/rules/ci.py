@@ -29,6 +29,7 @@ from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.access.duties import duties_for
 from sod_iac.model import Evidence, Finding, Resource
 from sod_iac.rules.registry import Context, rule
+from sod_iac.values import Template, Unknown
 
 CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
 ISSUERS = {  # host -> (CI name, claims that can pin a run to reviewed code)
@@ -100,6 +101,28 @@ def _ref_reviewed(ref: str, reviewed: list[str]) -> bool:
 def _glob(pattern: str, text: str) -> bool:
     regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.fullmatch(regex, text) is not None
+
+
+_UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")
+
+
+def claim_text(value: Any) -> str | None:
+    """A subject or claim value the code states in part, as text the rules here can read, or
+    None when what it pins is unknown. An unknown part followed by a literal `:` lies in a
+    field before the last, so the literal fields after it pin what they pin
+    (`repo:${var.org}/infra:ref:refs/heads/main` pins main; a ref holds no `:`): the unknown
+    becomes a plain name, never a wildcard. An unknown in the last field (`ref:${var.ref}`)
+    leaves the value unknown. Unknown parts are `${...}` in text (a GCP member as written)."""
+    if isinstance(value, (Unknown, Template)):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        return None
+    parts = list(_UNKNOWN_PART.finditer(text))
+    if parts and ":" not in text[parts[-1].end():]:
+        return None
+    return _UNKNOWN_PART.sub("unknown", text)
 
 
 def subject_unreviewed(ci: str, value: str, reviewed: list[str]) -> str | None:
@@ -186,7 +209,7 @@ def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], r
         return f"no condition on `{issuer}:sub`"
     for cond in pinning:  # every condition must hold, so one pinning condition is enough
         claim = cond.key.split(":")[-1].lower()
-        values = [v for v in cond.values if isinstance(v, str)]
+        values = [v for v in map(claim_text, cond.values) if v is not None]
         if len(values) != len(cond.values):
             continue  # unknown values: cannot show it is pinned
         if claim == "sub":
@@ -204,7 +227,7 @@ def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], r
             return None
     subs = [c for c in pinning if c.key.split(":")[-1].lower() == "sub"]
     if subs:
-        values = [v for v in subs[0].values if isinstance(v, str)]
+        values = [v for v in map(claim_text, subs[0].values) if v is not None]
         gap = next((g for v in values if (g := subject_unreviewed(ci, v, reviewed))), None)
         if gap:
             return gap
@@ -240,7 +263,8 @@ def _gcp_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
             ci = _ci(issuer.rstrip("/"))
             if ci is None:
                 continue
-            why = _gcp_gap(ci[0], text, text_of(provider.values.get("attribute_condition")), reviewed)
+            condition = provider.values.get("attribute_condition")
+            why = _gcp_gap(ci[0], text, None if condition is None else str(condition), reviewed)
             if why is None:
                 continue
             evidence = [hop(provider, f"{ci[0]} provider ({issuer}); {why}"), *b.evidence]
@@ -264,7 +288,8 @@ def _pool_key(ctx: Context, value: Any, refs: list[str]) -> str:
 
 def _gcp_gap(ci: str, member: str, condition: str | None, reviewed: list[str]) -> str | None:
     m = re.search(r"/subject/(.+)$", member)
-    if m and subject_unreviewed(ci, m.group(1), reviewed) is None:
+    subject = claim_text(m.group(1)) if m else None
+    if subject is not None and subject_unreviewed(ci, subject, reviewed) is None:
         return None
     m = re.search(r"/attribute\.(ref|environment)/(.+)$", member)
     if m and (m.group(1) == "environment" or _ref_reviewed(m.group(2), reviewed)):
@@ -278,7 +303,10 @@ def _gcp_gap(ci: str, member: str, condition: str | None, reviewed: list[str]) -
 
 
 def _cel_pins(expression: str, ci: str, reviewed: list[str]) -> bool:
-    for claim, value in re.findall(r"assertion\.(\w+)\s*==\s*['\"]([^'\"]+)['\"]", expression):
+    for claim, written in re.findall(r"assertion\.(\w+)\s*==\s*['\"]([^'\"]+)['\"]", expression):
+        value = claim_text(written)
+        if value is None:
+            continue
         if claim == "sub" and subject_unreviewed(ci, value, reviewed) is None:
             return True
         if claim == "ref" and _ref_reviewed(value, reviewed):
@@ -301,7 +329,7 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         ci = _ci(issuer)
         if ci is None:
             continue
-        subject = text_of(fic.values.get("subject"))
+        subject = claim_text(fic.values.get("subject"))
         if subject is None:
             why = "subject not stated in the code"
         else:
@@ -326,4 +354,4 @@ def _azure_identities(ctx: Context, fic: Resource) -> list[str]:
     return out or apps
 
 
-__all__ = ["subject_unreviewed"]
+__all__ = ["claim_text", "subject_unreviewed"]

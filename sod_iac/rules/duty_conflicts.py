@@ -46,7 +46,7 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
                 parts.append(f"{holding.duty}: {holding.permission} on {holding.scope}")
     possible = all(hit.level == "possible" for hit in hits)
     shared = next((hit.resource for hit in hits if hit.resource), None)
-    message = f"{principal.id} {summary}"
+    message = f"{principal.label} {summary}"
     if shared:
         message += f" (on {shared})"
     message += f" — {'; '.join(parts)}"

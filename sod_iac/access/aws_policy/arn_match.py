@@ -2,8 +2,12 @@
 policy variables, targets that are patterns or hold unknown parts.
 
 Both sides become token lists: ("c", char) a literal; ("?", spans) one character; ("*", spans)
-any run; ("v", spans) a policy variable; ("u", part) an unknown part of the value. `spans`
-says whether the wildcard may match ':' (resource part, or a `*` that ends a segment).
+any run; ("v", spans) a policy variable; ("u", part) an unknown part of the value; ("d",) one
+digit. `spans` says whether the wildcard may match ':' (resource part, or a `*` that ends a
+segment). A target's account field that is unknown (`*` or an unknown part) is an account id:
+twelve digits, never `aws` (the AWS-managed namespace, "IAM identifiers": account IDs are
+12-digit numbers). A target's wildcards in the resource part of an IAM, STS, Secrets Manager
+or SSM ARN stand for names, which never contain ':' (their documented character sets).
 """
 
 from __future__ import annotations
@@ -25,9 +29,14 @@ def _tokens(value: Any, *, wildcards: bool = True, variables: bool = False,
     parts = value.parts if isinstance(value, Template) else (value,)
     arn_like = isinstance(parts[0], str) and parts[0].startswith("arn:")
     colons: int | None = 0 if arn_like else None  # None: position unknown, wildcards span
+    names = target and arn_like and parts[0].split(":")[2:3] != [] and \
+        parts[0].split(":")[2] in _COLON_FREE_NAMES
     out: list[tuple] = []
-    for part in parts:
+    for k, part in enumerate(parts):
         if not isinstance(part, str):
+            if target and colons == 4 and _fills_field(out, parts[k + 1] if k + 1 < len(parts) else ""):
+                out.extend(_ACCOUNT_ID)
+                continue
             out.append(("u", part))
             colons = None
             continue
@@ -35,6 +44,10 @@ def _tokens(value: Any, *, wildcards: bool = True, variables: bool = False,
         while i < len(part):
             ch = part[i]
             in_resource = colons is None or colons >= 5
+            if target and colons == 4 and ch == "*" and _fills_field(out, part[i + 1:]):
+                out.extend(_ACCOUNT_ID)
+                i += 1
+                continue
             if variables and part.startswith("${", i) and part.find("}", i + 2) != -1:
                 end = part.find("}", i + 2)
                 name = part[i + 2:end]
@@ -43,15 +56,25 @@ def _tokens(value: Any, *, wildcards: bool = True, variables: bool = False,
                 continue
             if wildcards and ch == "*":
                 ends_segment = i + 1 == len(part) or part[i + 1] == ":"
-                out.append(("*", in_resource or (ends_segment and not target)))
+                out.append(("*", (in_resource and not names) or (ends_segment and not target)))
             elif wildcards and ch == "?":
-                out.append(("?", in_resource))
+                out.append(("?", in_resource and not names))
             else:
                 out.append(("c", ch))
                 if ch == ":" and colons is not None:
                     colons += 1
             i += 1
     return out
+
+
+_ACCOUNT_ID = [("d",)] * 12
+_COLON_FREE_NAMES = frozenset({"iam", "sts", "secretsmanager", "ssm"})
+
+
+def _fills_field(before: list[tuple], after: Any) -> bool:
+    """Whether a value placed between the tokens `before` and the text `after` is a whole
+    colon-separated field."""
+    return bool(before) and before[-1] == ("c", ":") and isinstance(after, str) and after.startswith(":")
 
 
 def _is_star(tok: tuple) -> bool:
@@ -61,6 +84,8 @@ def _is_star(tok: tuple) -> bool:
 def _emits(tok: tuple, ch: str) -> bool:
     if tok[0] == "c":
         return tok[1] == ch
+    if tok[0] == "d":
+        return ch in "0123456789"
     return tok[0] == "u" or tok[1] or ch != ":"
 
 
@@ -96,6 +121,8 @@ def _within(tok: tuple, spans: bool) -> bool:
     """Whether every character target token `tok` may stand for is allowed by a class."""
     if tok[0] == "c":
         return spans or tok[1] != ":"
+    if tok[0] == "d":
+        return True
     if tok[0] == "u":
         return spans
     return spans or not tok[1]
@@ -121,7 +148,7 @@ def _covers(p: list[tuple], t: list[tuple]) -> bool:
             elif a[0] == "c":
                 res = b == a and ok[i + 1][j + 1]
             else:  # "?"
-                res = b[0] in ("c", "?") and _within(b, a[1]) and ok[i + 1][j + 1]
+                res = b[0] in ("c", "?", "d") and _within(b, a[1]) and ok[i + 1][j + 1]
             ok[i][j] = res
     return ok[0][0]
 

@@ -271,10 +271,15 @@ def conditions_verdict(conditions: tuple[Condition, ...] | list[Condition], *,
 
 
 def condition_holds(cond: Condition, value: str) -> bool | None:
-    """Evaluate a string condition against a known request value (e.g. iam:PassedToService
-    when the question is "can it pass this role to Lambda?"). None: not a string operator we
-    can decide, or values that are not all known."""
+    """Evaluate a string, Bool or Null condition against a known request value, present in
+    the request (e.g. iam:PassedToService when the question is "can it pass this role to
+    Lambda?"; aws:MultiFactorAuthPresent "false" for a role session). None: not an operator
+    we can decide, or values that are not all known."""
     op = _parse_operator(cond.operator)
+    if op is not None and op.base in ("bool", "null") and not op.set_op \
+            and all(isinstance(v, str) for v in cond.values):
+        wanted = {v.lower() for v in cond.values}
+        return value.lower() in wanted if op.base == "bool" else "false" in wanted
     if op is None or op.base not in ("stringequals", "stringequalsignorecase", "stringlike",
                                      "stringnotequals", "stringnotequalsignorecase", "stringnotlike"):
         return None
