@@ -201,9 +201,9 @@ class EscalationFinder:
             if aws.model.kinds.get(principal) == "role":
                 roles.append(principal)
             return [Target(aws.arn(r), r, r) for r in roles]
-        if kind == STRONGER_ROLE:
-            return (Target(aws.arn(r), r, r) for r, _, _ in aws.assumable(principal)
-                    if self.gives_power(r, principal))
+        if kind == STRONGER_ROLE:  # a role reached only under a condition it cannot meet gives nothing
+            return (Target(aws.arn(r), r, r) for r, level, _ in aws.assumable(principal)
+                    if level in HELD and self.gives_power(r, principal))
         if kind == "other-user":
             users = [t for t in self._resource_targets(("aws_iam_user",)) if t.address != principal]
             return users + [outside("user")]
