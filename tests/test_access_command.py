@@ -12,6 +12,11 @@ from sod_iac.cli import cli
 ADMIN = Path(__file__).resolve().parent.parent / "testdata" / "admin" / "full-admin"
 
 
+def _line_of(path: Path, text: str) -> int:
+    """1-based line of the first line of `path` that starts with `text` (the scenario may grow)."""
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if line.startswith(text))
+
+
 def test_access_json_shows_grants_roles_and_admin():
     result = CliRunner().invoke(cli, ["access", "aws_iam_user.jumper", str(ADMIN), "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -21,7 +26,8 @@ def test_access_json_shows_grants_roles_and_admin():
     assert data["grants"] == []  # jumper holds nothing itself ...
     roles = {r["role"]: r for r in data["assumable_roles"]}
     assert roles["aws_iam_role.ops"]["level"] == "yes"  # ... but the ops trust policy names it
-    assert roles["aws_iam_role.ops"]["evidence"][0]["location"]["start_line"] == 28
+    ops_line = _line_of(ADMIN / "main.tf", 'resource "aws_iam_role" "ops"')
+    assert roles["aws_iam_role.ops"]["evidence"][0]["location"]["start_line"] == ops_line
     assert data["full_administrator"] is True
 
 
@@ -29,7 +35,8 @@ def test_access_text_lists_each_grant_with_its_lines():
     result = CliRunner().invoke(cli, ["access", "aws_iam_role.ops", str(ADMIN)])
     assert result.exit_code == 0, result.output
     assert "Allow * on *" in result.output
-    assert "aws_iam_role_policy.ops (main.tf:36): inline policy on aws_iam_role.ops" in result.output
+    policy_line = _line_of(ADMIN / "main.tf", 'resource "aws_iam_role_policy" "ops"')
+    assert f"aws_iam_role_policy.ops (main.tf:{policy_line}): inline policy on aws_iam_role.ops" in result.output
     assert "Full administrator: yes" in result.output
 
 

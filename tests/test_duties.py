@@ -167,6 +167,38 @@ def test_sod121_knows_environments_by_account_id(write_tree) -> None:
     assert found[0].duties == ["change-production", "change-staging"]
 
 
+OUTSIDE_ROLES_TF = """
+resource "aws_iam_role" "release" {
+  name = "release"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow",
+    Action = "sts:AssumeRole", Principal = {Service = "codebuild.amazonaws.com"}}]})
+}
+resource "aws_iam_role_policy" "release" {
+  name = "assume-deployers"
+  role = aws_iam_role.release.id
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "sts:AssumeRole",
+    Resource = ["arn:aws:iam::222222222222:role/deployer", "arn:aws:iam::333333333333:role/deployer"]}]})
+}
+"""
+
+
+def test_sod121_knows_outside_roles_by_account_id(write_tree) -> None:
+    """A role that may assume a deployer role in two accounts (roles not in the code, whose
+    names say nothing) changes the environments the `accounts` option gives those accounts."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    root = write_tree({"main.tf": OUTSIDE_ROLES_TF})
+
+    def sod121(accounts: dict[str, str]) -> list:
+        config = {"rules": {"SOD121": {"accounts": accounts}}}
+        report = run_scan([root], ScanOptions(repo_root=root, jobs=1, config=config))
+        return [f for f in report.findings if f.rule_id == "SOD121"]
+
+    found = sod121({"222222222222": "staging", "333333333333": "production"})
+    assert [(f.resource, f.duties) for f in found] == [("aws_iam_role.release", ["change-production", "change-staging"])]
+    assert sod121({"222222222222": "production", "333333333333": "production"}) == []
+
+
 def test_demo_estate_plants_sod101_and_sod120() -> None:
     from sod_iac.scan import ScanOptions, run_scan
 

@@ -28,7 +28,7 @@ from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
 from sod_iac.access.aws_policy.arn_match import fixed_ends
-from sod_iac.access.graph import Decision, Level, Principal, best, weakest
+from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
 
@@ -88,8 +88,8 @@ class AwsAccess:
         self._applies: dict[tuple[str, str], bool] = {}
         self._admins: dict[str, list[Evidence] | None] = {}
         self._allowed: dict[str, frozenset[str]] = {}
-        self._reachable: dict[str, frozenset[str]] = {}
-        self._named_actions: dict[str, frozenset[str]] = {}
+        self._reachable: dict[tuple[str, bool], frozenset[str]] = {}
+        self._named_actions: dict[tuple[str, bool], frozenset[str]] = {}
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._trust_index: _TrustIndex | None = None
         self._allows: AllowIndex | None = None
@@ -483,16 +483,23 @@ class AwsAccess:
             self._allowed[principal] = self.interned(self._allowed_actions(principal))
         return self._allowed[principal]
 
-    def reachable_actions(self, principal: str) -> frozenset[str]:
+    def reachable_actions(self, principal: str, *, without_context: bool = False) -> frozenset[str]:
         """Actions named by any known Allow the principal may benefit from: its own and its
-        groups' policies, the roles it may assume, resource policies that may name one of them.
-        A cheap superset of what `can` (not speculative) may allow it, on any resource."""
-        if principal not in self._reachable:
+        groups' policies (within their permissions boundary), the roles it may assume at a
+        level that holds, resource policies that may name one of them. A cheap superset of
+        what `can` (not speculative) may let it hold, on any resource; the tighter, the fewer
+        candidates the duty and escalation searches ask about (a role assumable only under a
+        condition the principal cannot satisfy, or a boundary that caps an admin policy, would
+        fill it with thousands of actions that can never answer). `without_context`: for
+        questions that fix no request values (duties), statements whose conditions cannot
+        hold without them (aws:SourceIp, ...) are left out too: they never answer there."""
+        key = (principal, without_context)
+        if key not in self._reachable:
             everything = len(all_actions())
             actions: set[str] = set()
-            who = [principal] + [r for r, _, _ in self.assumable(principal)]
+            who = [principal] + [r for r, level, _ in self.assumable(principal) if level in HELD]
             for p in who:
-                actions |= self._identity_actions(p)
+                actions |= self._identity_actions(p, without_context) & self._boundary_actions(p)
                 if len(actions) >= everything:
                     break  # an administrator: nothing more to add
             if len(actions) < everything:
@@ -500,21 +507,35 @@ class AwsAccess:
                     named = [p for p in who if p in self.allows.named_by_policy(owner)]
                     for src in self.model.resource_policies[owner]:
                         for st in src.statements:
-                            if st.effect == "Allow" and not st.unknown and any(
+                            if _may_answer(st, without_context) and any(
                                     self.principal_level(st, p)[0] != "no" for p in named):
                                 actions |= self.actions_in(st)
-            self._reachable[principal] = self.interned(frozenset(actions))
-        return self._reachable[principal]
+            self._reachable[key] = self.interned(frozenset(actions))
+        return self._reachable[key]
 
-    def _identity_actions(self, identity: str) -> frozenset[str]:
+    def _boundary_actions(self, identity: str) -> frozenset[str]:
+        """Actions the identity's permissions boundary may allow (all when it has none, or when
+        a boundary document is unknown: unknown means possible)."""
+        sources = self.model.boundaries.get(identity, [])
+        if not sources:
+            return all_actions()
+        bound: set[str] = set()
+        for src in sources:
+            for st in src.statements:
+                if st.effect == "Allow":
+                    bound |= all_actions() if st.unknown else self.actions_in(st)
+        return frozenset(bound)
+
+    def _identity_actions(self, identity: str, without_context: bool = False) -> frozenset[str]:
         """Actions the identity's own (and its groups') known Allow statements name."""
-        if identity not in self._named_actions:
+        key = (identity, without_context)
+        if key not in self._named_actions:
             actions: set[str] = set()
             for grant in self.grants(identity):
-                if grant.statement.effect == "Allow" and not grant.statement.unknown:
+                if _may_answer(grant.statement, without_context):
                     actions |= self.actions_in(grant.statement)
-            self._named_actions[identity] = self.interned(frozenset(actions))
-        return self._named_actions[identity]
+            self._named_actions[key] = self.interned(frozenset(actions))
+        return self._named_actions[key]
 
     def _allowed_actions(self, principal: str) -> frozenset[str]:
         allowed: set[str] = set()
@@ -523,12 +544,8 @@ class AwsAccess:
             if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
                     and self._resource_level(st, Target("*")) == "yes":
                 allowed |= self.actions_in(st)
-        for src in self.model.boundaries.get(principal, []):
-            bound: set[str] = set()
-            for st in src.statements:
-                if st.effect == "Allow":
-                    bound |= set(all_actions()) if st.unknown else self.actions_in(st)
-            allowed &= bound
+        if self.model.boundaries.get(principal):
+            allowed &= self._boundary_actions(principal)
         for grant in self.grants(principal):
             st = grant.statement
             if st.effect == "Deny" and not st.conditions and not st.unknown \
@@ -562,6 +579,15 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
 def _undecided(cond: Any) -> None:
     """A request value the question cannot fix (see Context): the condition is "possible"."""
     return None
+
+
+def _may_answer(st: Statement, without_context: bool) -> bool:
+    """A known Allow that may let a principal hold an action: with no request values fixed,
+    one whose conditions the principal cannot satisfy (condition_level "restricted"/"no")
+    never does."""
+    if st.effect != "Allow" or st.unknown:
+        return False
+    return not without_context or condition_level(st) in HELD
 
 
 def _holds(cond: Any, value: Any) -> bool | None:

@@ -26,6 +26,15 @@ OUTSIDE = {"lambda": "arn:aws:lambda:*:*:function:*", "ec2": "arn:aws:ec2:*:*:*"
            "sagemaker": "arn:aws:sagemaker:*:*:notebook-instance/*",
            "apprunner": "arn:aws:apprunner:*:*:service/*",
            "bedrock-agentcore": "arn:aws:bedrock-agentcore:*:*:code-interpreter/*"}
+PERMISSION_ADMIN = frozenset({
+    "iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy", "iam:PutRolePolicy",
+    "iam:PutUserPolicy", "iam:PutGroupPolicy", "iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion",
+    "iam:UpdateAssumeRolePolicy", "iam:AddUserToGroup", "iam:PutRolePermissionsBoundary",
+    "iam:PutUserPermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:DeleteUserPermissionsBoundary"})
+"""IAM permission administration: the actions that change what a principal may do (write or
+attach its policies, lift its boundary, change who may assume it, add it to a group). A role
+that holds one of them is worth reaching; one that does not is a peer (lateral access)."""
+STRONGER_ROLE = "stronger-role"
 WILDCARD_ARN = {"role": "arn:aws:iam::*:role/*", "user": "arn:aws:iam::*:user/*",
                 "group": "arn:aws:iam::*:group/*", "policy": "arn:aws:iam::*:policy/*"}
 
@@ -49,6 +58,8 @@ class EscalationFinder:
         self.project = aws.project
         self._privileges: dict[str, frozenset[str]] = {}
         self._held: dict[str, list[PathHit]] = {}
+        self._by_kind: dict[tuple[str, bool], list[PathHit]] = {}
+        self._admin_actions: dict[str, frozenset[str]] = {}
         self._covers: dict[tuple[int, int], bool] = {}
         self._reach: dict[tuple[str, str, str], bool] = {}
         self._typed: dict[tuple[str, ...], list[Target]] = {}
@@ -57,16 +68,48 @@ class EscalationFinder:
 
     def held_paths(self, principal: str) -> list[PathHit]:
         if principal not in self._held:
+            order = {path.id: i for i, path in enumerate(load_escalation_catalog().paths)}
+            hits = self._paths(principal, own=True) + self._paths(principal, own=False)
+            self._held[principal] = sorted(hits, key=lambda hit: order[hit.path.id])  # catalog order
+        return list(self._held[principal])
+
+    def _paths(self, principal: str, own: bool) -> list[PathHit]:
+        """The held paths that do (`own=False`) or do not need a stronger role. Those that do
+        ask `gives_power` of the roles the principal can assume, which asks only for their
+        own paths: no cycle when roles may assume each other."""
+        key = (principal, own)
+        if key not in self._by_kind:
             hits = []
             reachable = self.aws.reachable_actions(principal)
             for path in load_escalation_catalog().paths:
+                if own == any(need.on == STRONGER_ROLE for need in path.requires):
+                    continue
                 if any(need.action not in reachable for need in path.requires):
                     continue  # no Allow the principal may benefit from names that action
                 hit = self.path_held(principal, path)
                 if hit is not None:
                     hits.append(hit)
-            self._held[principal] = hits
-        return list(self._held[principal])
+            self._by_kind[key] = hits
+        return self._by_kind[key]
+
+    def gives_power(self, role: str, principal: str) -> bool:
+        """Would a session of `role` (exactly the role's permissions) raise the principal's
+        power? Yes when the role is a full administrator, holds an escalation path of its own,
+        or administers IAM permissions the principal cannot administer itself. A role with
+        different but not greater power is lateral access (DESIGN.md: escalation is about
+        power, not difference); roles it can assume in turn are judged on their own, since
+        the principal can assume them too (AwsAccess.assumable is transitive)."""
+        if self.aws.full_admin(role) is not None or self._paths(role, own=True):
+            return True
+        return not self._permission_admin(role) <= self._permission_admin(principal)
+
+    def _permission_admin(self, who: str) -> frozenset[str]:
+        """The PERMISSION_ADMIN actions `who` itself (no role chaining) may perform somewhere."""
+        if who not in self._admin_actions:
+            named = PERMISSION_ADMIN & self.aws.reachable_actions(who)
+            self._admin_actions[who] = frozenset(
+                a for a in named if self.aws.can(who, a, ANY, chain=False).held)
+        return self._admin_actions[who]
 
     def path_held(self, principal: str, path: EscalationPath) -> PathHit | None:
         level: Level = "yes"
@@ -126,7 +169,7 @@ class EscalationFinder:
         if kind == "self":
             return principal in owners
         types = {"own-policy": ("aws_iam_policy",), "any-policy": ("aws_iam_policy",),
-                 "own-role": ("aws_iam_role",), "any-role": ("aws_iam_role",),
+                 "own-role": ("aws_iam_role",), "any-role": ("aws_iam_role",), STRONGER_ROLE: ("aws_iam_role",),
                  "passable-role": ("aws_iam_role",), "other-user": ("aws_iam_user",),
                  "any-group": ("aws_iam_group",), "role-in-use": ROLE_IN_USE.get(service, ())}.get(kind)
         return types is None or bool(self._policy_types.intersection(types))
@@ -158,6 +201,9 @@ class EscalationFinder:
             if aws.model.kinds.get(principal) == "role":
                 roles.append(principal)
             return [Target(aws.arn(r), r, r) for r in roles]
+        if kind == STRONGER_ROLE:  # a role reached only under a condition it cannot meet gives nothing
+            return (Target(aws.arn(r), r, r) for r, level, _ in aws.assumable(principal)
+                    if level in HELD and self.gives_power(r, principal))
         if kind == "other-user":
             users = [t for t in self._resource_targets(("aws_iam_user",)) if t.address != principal]
             return users + [outside("user")]

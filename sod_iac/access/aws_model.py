@@ -59,7 +59,9 @@ class AwsModel:
     resource_policies: dict[str, list[PolicySource]] = field(default_factory=lambda: defaultdict(list))
     attached_policies: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     scps: list[PolicySource] = field(default_factory=list)
-    names: dict[tuple[str, str], str] = field(default_factory=dict)
+    names: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(resource type, name) -> every address of the code with that name: names are unique
+    only per account, so modules and provider aliases may reuse one."""
     runs_as: dict[str, list[tuple[str, Evidence]]] = field(default_factory=lambda: defaultdict(list))
     """Compute resources (functions, instances, jobs, ...) -> the roles their code runs with."""
 
@@ -89,7 +91,7 @@ class ModelBuilder:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.model = AwsModel()
-        self._by_name: dict[tuple[str, str], str] = {}
+        self._by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._policy_docs: dict[str, tuple[Any, Resource]] = {}
         self._managed: dict[str, PolicySource] = {}
 
@@ -101,17 +103,17 @@ class ModelBuilder:
                 self.model.kinds[r.address] = PRINCIPAL_TYPES[r.type]
                 name = r.values.get("name")
                 if isinstance(name, str):
-                    self._by_name[(r.type, name)] = r.address
+                    self._by_name[(r.type, name)].append(r.address)
             if r.mode == "data" and r.type == CALLER:  # its own principal (DESIGN.md)
                 self.model.principals[r.address] = r
                 self.model.kinds[r.address] = "caller"
             if r.type == "aws_iam_instance_profile" and isinstance(r.values.get("name"), str):
-                self._by_name[("aws_iam_instance_profile", r.values["name"])] = r.address
+                self._by_name[("aws_iam_instance_profile", r.values["name"])].append(r.address)
             if r.type == "aws_iam_policy" and r.mode == "managed":
                 self._policy_docs[r.address] = (r.values.get("policy"), r)
                 name = r.values.get("name")
                 if isinstance(name, str):
-                    self._by_name[("aws_iam_policy", name)] = r.address
+                    self._by_name[("aws_iam_policy", name)].append(r.address)
         self.model.names = dict(self._by_name)
         handlers = {
             "aws_iam_role": self._role, "aws_iam_user": self._user_or_group,
@@ -175,15 +177,25 @@ class ModelBuilder:
         """Principals (or policies) of `rtype` that an argument names: by reference, by name
         or ARN, else through the argument's references. Unresolved names stay as written."""
         found: list[str] = []
+        refs = list(refs)
         for item in _strings(value):
             if isinstance(item, Ref) and self._type_of(item.address) == rtype:
                 found.append(item.address)
             elif isinstance(item, str):
-                name = item.rsplit("/", 1)[-1] if item.startswith("arn:") else item
-                found.append(self._by_name.get((rtype, name), item))
+                found.extend(self._named(rtype, item, refs) or [item])
         if not found:
             found.extend(a for a in refs if self._type_of(a) == rtype)
         return sorted(set(found))
+
+    def _named(self, rtype: str, text: str, refs: Iterable[str]) -> list[str]:
+        """The resources of `rtype` a name or ARN stands for. A name is unique only within one
+        account: when the argument refers to a resource of that name (`aws_iam_role.this.name`
+        evaluates to the name), that resource is the one meant, not its namesakes in other
+        module instances or provider accounts. A bare name matches every namesake of the code."""
+        name = text.rsplit("/", 1)[-1] if text.startswith("arn:") else text
+        namesakes = self._by_name.get((rtype, name), [])
+        referenced = [a for a in refs if a in namesakes]
+        return referenced or list(namesakes)
 
     def _type_of(self, address: str) -> str | None:
         resource = self.project.resource(address)
@@ -202,28 +214,29 @@ class ModelBuilder:
         AWS-managed policies from the offline dataset, or an unknown document."""
         out: list[PolicySource] = []
         label = "policy"
+        refs = list(refs)
         for item in _strings(value) or [Unknown("policy_arn")]:
             item = partition_free(item, any_unknown=True)
-            address = None
+            addresses: list[str] = []
             if isinstance(item, Ref) and self._type_of(item.address) == "aws_iam_policy":
                 if item.address in self._policy_docs:
-                    address = item.address
+                    addresses = [item.address]
                 else:  # data "aws_iam_policy": look the policy up by its arn or name
                     data = self.project.resource(item.address)
                     item = (data.values.get("arn") or data.values.get("name")) if data else item
-            if address is None and isinstance(item, str):
+            if not addresses and isinstance(item, str):
                 if ":aws:policy/" in item:
                     label = item.rsplit("/", 1)[-1]
                     out.append(self._managed_source(item, label))
                     continue
-                address = self._by_name.get(("aws_iam_policy", item.rsplit("/", 1)[-1]))
-            if address is None:
+                addresses = [a for a in self._named("aws_iam_policy", item, refs) if a in self._policy_docs]
+            if not addresses:
                 candidates = [a for a in refs if a in self._policy_docs]
-                address = candidates[0] if len(candidates) == 1 else None
-            if address is not None:
+                addresses = candidates if len(candidates) == 1 else []
+            for address in addresses:
                 doc, policy = self._policy_docs[address]
                 out.append(self._source(doc, (_hop(policy, "policy document"),), address))
-            else:
+            if not addresses:
                 out.append(self._source(Unknown(f"policy {item} is not in the code"), (), str(item)))
         return out, label
 

@@ -53,7 +53,6 @@ AWS_ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management
 AWS_CHANGING_LEVELS = frozenset({"Write", "Tagging", "Permissions management"})
 """Access levels that change something: a clause choosing actions by one of them leaves out the
 catalog's read-only actions (`read_only`, see aws_read_only)."""
-_TRIES = 25  # candidate actions tried per target before giving up (all are usually equivalent)
 
 
 class RulesetError(ValueError):
@@ -543,12 +542,15 @@ class Duties:
                 yield clause, candidates
 
     def _aws_any(self, principal: str, duty: str, candidates: tuple[str, ...]) -> list[Holding]:
-        """An `on: any` clause: the first target reached by the first action that reaches one."""
+        """An `on: any` clause: the first target reached by the first action that reaches one.
+        Every candidate is asked, in order, until one answers: no cap, so the answer does not
+        depend on how many actions sort before the one that holds (candidates come from
+        AwsAccess.reachable_actions, which leaves out what can never answer)."""
         memo = self._per_principal(principal)
         key = ("any", duty, candidates)
         if key not in memo:
             memo[key] = []
-            for action in candidates[:_TRIES * 2]:
+            for action in candidates:
                 found = self._aws_try(principal, duty, [action], self._any_targets(action), first=True,
                                       universe=frozenset((action,)))
                 if found:
@@ -656,8 +658,7 @@ class Duties:
         for target in targets:
             service = arn_service(target.arn)
             pool = by_service.get(service, []) if service else actions
-            applicable = (a for a in pool if aws.applies_to(a, target))
-            for _, action in zip(range(_TRIES), applicable):
+            for action in (a for a in pool if aws.applies_to(a, target)):  # every one: no cap
                 decision = aws.can(principal, action, target)
                 if decision.held:
                     label = target.address or target.label or target.arn or "any resource"
@@ -685,7 +686,7 @@ class Duties:
         return None
 
     def _aws_reachable(self, principal: str) -> frozenset[str]:
-        return self.engine("aws").reachable_actions(principal)
+        return self.engine("aws").reachable_actions(principal, without_context=True)  # duties fix no request values
 
     def _aws_targets(self, on: tuple[str, ...] | str) -> list[Any]:
         if on not in self._targets_by_types:

@@ -14,6 +14,7 @@ Targets (`on`): what an action must be allowed on for the path to be exploitable
 | `own-policy` | a customer-managed policy attached to the principal or to one of its groups |
 | `any-policy` | any customer-managed policy |
 | `own-role` | a role the principal is, or can assume |
+| `stronger-role` | another role the principal can assume that gives power it lacks: full administrator, an escalation path of its own, or IAM permission administration (a peer role with different permissions is lateral access, not escalation) |
 | `other-user` | an IAM user other than the principal |
 | `any-group` | an IAM group |
 | `any-role` | an IAM role |
@@ -48,7 +49,8 @@ CATEGORIES: tuple[str, ...] = (
 )
 
 PLAIN_TARGETS: frozenset[str] = frozenset(
-    {"any", "self", "own-policy", "any-policy", "own-role", "other-user", "any-group", "any-role"}
+    {"any", "self", "own-policy", "any-policy", "own-role", "stronger-role", "other-user", "any-group",
+     "any-role"}
 )
 PASSABLE_ROLE = "passable-role"
 ROLE_IN_USE = "role-in-use"

@@ -2,8 +2,10 @@
 
 An environment is recognised from what the code states about where a write lands:
 - AWS: the names, tags, module path and file path of the resources of the code it can write
-  (each environment is asked with the AWS engine on that environment's resources), and whole
-  accounts named by the option `accounts: {"111122223333": production}`;
+  (each environment is asked with the AWS engine on that environment's resources), whole
+  accounts named by the option `accounts: {"111122223333": production}`, and roles outside
+  the code it may assume (their account in `accounts`, else the words of their name and path:
+  `arn:aws:iam::333333333333:role/production-deployer`);
 - GCP: the project (id, name, labels of a `google_project` of the code) of the binding;
 - Azure: the subscription, resource group and resource names of the assignment's scope;
 - Kubernetes: the namespace of the binding.
@@ -45,6 +47,8 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
                     if holding is not None and holding.held:
                         per_env.setdefault(env, holding)
                         break
+            for env, holding in _outside_roles_by_env(ctx, principal.id, classify, accounts):
+                per_env.setdefault(env, holding)
         else:
             for duty in CHANGE_DUTIES:
                 for holding in duties.holdings(principal, duty):
@@ -87,6 +91,23 @@ def _aws_targets_by_env(ctx: Context, classify: Any, accounts: dict[str, str]) -
     for account, env in sorted(accounts.items()):
         out.setdefault(env, []).append(Target(f"arn:aws:*:*:{account}:*", None, f"account {account}"))
     return out
+
+
+def _outside_roles_by_env(ctx: Context, principal: str, classify: Any,
+                          accounts: dict[str, str]) -> Iterator[tuple[str, Holding]]:
+    """Environments the principal reaches by assuming roles outside the code: a role's account
+    when the `accounts` option names it, else the words of its name and path
+    (`production-deployer`). Its permissions are unknown: a deployer may change what it
+    deploys to (possible, at most)."""
+    aws = getattr(ctx.access, "aws", None) if ctx.access is not None else None
+    if aws is None:
+        return
+    from sod_iac.access.aws_outside_roles import outside_roles
+
+    for role in outside_roles(aws, principal):
+        envs = {accounts[role.account]} if role.account in accounts else classify(role.path_and_name)
+        for env in sorted(envs):
+            yield env, Holding(principal, "write", "aws", "sts:AssumeRole", role.level, role.arn, role.evidence)
 
 
 _PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy")

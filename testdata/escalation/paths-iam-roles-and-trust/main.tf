@@ -4,9 +4,10 @@
 # Proves: a principal can act as a role when the role's trust policy admits it (AWS: within one
 # account a trust policy that names the principal is enough; a trust policy that names the
 # account root also needs an Allow for sts:AssumeRole in the principal's own policies). So a
-# principal that can assume a more privileged role, or give a role it can reach more
-# permissions, or rewrite a role's trust policy, can raise its own power. The catalog path each
-# user demonstrates is named above it.
+# principal that can assume a role giving power it lacks (here: IAM permission administration;
+# a role that merely holds other permissions, like data-admin, is lateral access), or give a
+# role it can reach more permissions, or rewrite a role's trust policy, can raise its own power.
+# The catalog path each user demonstrates is named above it.
 #
 # `bystander` may call sts:AssumeRole on any role, but no trust policy here admits it: quiet.
 # The roles hold nothing that lets them escalate: quiet.
@@ -44,20 +45,49 @@ resource "aws_iam_role_policy_attachment" "data_admin" {
   policy_arn = aws_iam_policy.data_admin.arn
 }
 
+# A role that administers permissions: it writes the policies of the application users. It
+# holds no escalation path of its own (no access keys, no policy on itself).
+resource "aws_iam_role" "user_admin" {
+  name = "user-admin"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = [aws_iam_user.assumer.arn] }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "user_admin" {
+  name = "write-app-user-policies"
+  role = aws_iam_role.user_admin.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "iam:PutUserPolicy"
+      Resource = "arn:aws:iam::111122223333:user/app/*"
+    }]
+  })
+}
+
+# (assumer may assume both roles: through user-admin it escalates; data-admin alone would be
+# lateral access)
 # path: sts-assume-role
 resource "aws_iam_user" "assumer" {
   name = "assumer"
 }
 
 resource "aws_iam_user_policy" "assumer" {
-  name = "assume-data-admin"
+  name = "assume-data-and-user-admin"
   user = aws_iam_user.assumer.name
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
       Action   = "sts:AssumeRole"
-      Resource = aws_iam_role.data_admin.arn
+      Resource = [aws_iam_role.data_admin.arn, aws_iam_role.user_admin.arn]
     }]
   })
 }
