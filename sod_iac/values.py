@@ -39,6 +39,45 @@ class Ref(Unknown):
         return "${" + self.address + ("." + self.attribute if self.attribute else "") + "}"
 
 
+MAX_OPTIONS = 64
+"""More alternatives than this and a value is plain Unknown: each combination of `%{ if }`
+choices in one template is a rendering, and their number grows as a product."""
+
+
+@dataclass(frozen=True, eq=True)
+class OneOf(Unknown):
+    """A value that is one of `options`, which one depending on something unknown (a condition,
+    a `%{ if }` in a template). Consumers that do not look inside see an Unknown, as before;
+    those that do (the AWS policy reader) take what each option may mean as possible.
+    Build with `one_of`, which flattens and bounds the options."""
+
+    reason: str = "depends on an unknown condition"
+    options: tuple[Any, ...] = ()
+
+    def __hash__(self) -> int:  # options may hold dicts and lists
+        return hash((OneOf, self.reason, len(self.options)))
+
+
+def one_of(values: Any, reason: str = "depends on an unknown condition") -> Any:
+    """The value that is one of `values`: nested alternatives flattened, equal ones merged, a
+    single one returned as itself; more than MAX_OPTIONS give a plain Unknown(reason)."""
+    options: list[Any] = []
+    for value in values:
+        for option in alternatives(value):
+            if not any(option == seen and type(option) is type(seen) for seen in options):
+                options.append(option)
+    if len(options) == 1:
+        return options[0]
+    if len(options) > MAX_OPTIONS:
+        return Unknown(reason)
+    return OneOf(reason, tuple(options))
+
+
+def alternatives(value: Any) -> tuple[Any, ...]:
+    """The values `value` may be: a OneOf's options, else the value itself."""
+    return value.options if isinstance(value, OneOf) else (value,)
+
+
 class SetValue(list):  # type: ignore[type-arg]
     """A Terraform set (toset(), set functions, a `set(...)` variable): a plain list everywhere,
     except that `for` and `dynamic` iterate it with each element as its own key, as Terraform
@@ -92,6 +131,53 @@ def make_template(parts: list[Any]) -> Any:
     if len(merged) == 1:
         return merged[0]
     return Template(tuple(merged))
+
+
+def expand_alternatives(value: Any) -> list[Any] | None:
+    """Every value `value` may be with no OneOf left inside (a OneOf in a map, a list or a
+    template part multiplies out); None when there would be more than MAX_OPTIONS."""
+    return _expand(value) if _holds_one_of(value) else [value]
+
+
+def _holds_one_of(value: Any) -> bool:
+    if isinstance(value, OneOf):
+        return True
+    if isinstance(value, Template):
+        return any(isinstance(part, OneOf) for part in value.parts)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return any(_holds_one_of(item) for item in items)
+
+
+def _expand(value: Any) -> list[Any] | None:
+    if isinstance(value, OneOf):
+        out: list[Any] = []
+        for option in value.options:
+            expanded = _expand(option)
+            if expanded is None or len(out) + len(expanded) > MAX_OPTIONS:
+                return None
+            out.extend(expanded)
+        return out
+    if isinstance(value, Template):
+        combos = _product([_expand(part) for part in value.parts])
+        return None if combos is None else [make_template(list(parts)) for parts in combos]
+    if isinstance(value, dict):
+        keys = list(value)
+        combos = _product([_expand(value[key]) for key in keys])
+        return None if combos is None else [dict(zip(keys, items)) for items in combos]
+    if isinstance(value, list):
+        combos = _product([_expand(item) for item in value])
+        return None if combos is None else [type(value)(items) for items in combos]
+    return [value]
+
+
+def _product(choices: list[list[Any] | None]) -> list[tuple[Any, ...]] | None:
+    """The cartesian product of per-part alternatives, None past MAX_OPTIONS."""
+    combos: list[tuple[Any, ...]] = [()]
+    for options in choices:
+        if options is None or len(combos) * len(options) > MAX_OPTIONS:
+            return None
+        combos = [combo + (option,) for combo in combos for option in options]
+    return combos
 
 
 def describe_unknown(value: Any) -> str:

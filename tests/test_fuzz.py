@@ -25,11 +25,11 @@ from sod_iac.access.aws_policy import (
 )
 from sod_iac.load import load_project
 from sod_iac.load.cache import CacheError, decode
-from sod_iac.load.evaluate import BlockObject, Lazy, ResourceValue, get_attr, index
+from sod_iac.load.evaluate import BlockObject, Lazy, ModuleValue, ResourceValue, get_attr, index
 from sod_iac.load.functions import FUNCTIONS, CallError, call_function
 from sod_iac.load.plan import load_plan
 from sod_iac.model import LoadError, Project, Resource
-from sod_iac.values import Ref, SetValue, Template, Unknown
+from sod_iac.values import OneOf, Ref, SetValue, Template, Unknown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "plan"
 FUZZ = settings(derandomize=True, deadline=None, max_examples=60, database=None,
@@ -267,6 +267,8 @@ unknowns = st.sampled_from([
     Unknown("var.x"), Ref(address="aws_iam_role.r", attribute="arn"), Ref(address="module.m"),
     CallError("lookup(): no key"), Template(("arn:aws:s3:::", Ref(address="aws_s3_bucket.b", attribute="id"), "/*")),
     Template((Unknown("var.y"),)),
+    OneOf("depends on var.c", ("a", Ref(address="aws_iam_role.r", attribute="arn"))),
+    OneOf("for over an unknown collection", ([], [Unknown("n of an unknown collection")])),
 ])
 awkward_strings = st.sampled_from([
     "", "%s", "%d %v %q %#v %5.2f %%", "%[2]s", "^a(b)?$", "(?P<x>a)", "[", "\\p{Greek}", "10.0.0.0/8",
@@ -278,6 +280,8 @@ argument_strings = st.one_of(awkward_strings, st.text(max_size=8))
 leaves = st.one_of(awkward_strings, awkward_numbers, unknowns, st.none(), st.booleans(), st.text(max_size=6),
                    st.integers(-10**20, 10**20), st.floats(), st.sampled_from([
                        _ROLE, Lazy(lambda name: Ref(address="module.m", attribute=name), "module.m"),
+                       ModuleValue(lambda name: Ref(address="module.m", attribute=name), "module.m",
+                                   lambda: ["a"], collection=True),
                        BlockObject({"a": 1}, "aws_eks_cluster.c", "vpc_config[0]")]))
 arguments = st.recursive(
     leaves,

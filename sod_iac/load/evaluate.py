@@ -11,6 +11,7 @@ attribute, null in a template) evaluates to a `CallError`: still an Unknown for 
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from typing import Any, Callable, Protocol
@@ -20,7 +21,10 @@ from sod_iac.load.hcl_ast import (
     BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
     TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.values import Ref, SetValue, Template, Unknown, describe_unknown, is_known, make_template
+from sod_iac.values import (
+    MAX_OPTIONS, OneOf, Ref, SetValue, Template, Unknown, alternatives, describe_unknown, is_known,
+    make_template, one_of,
+)
 
 MAX_DEPTH = 200
 # Functions whose result Terraform types as a set: `for`/`dynamic` key its elements by value.
@@ -43,14 +47,34 @@ class Lazy:
         return self._getter(name)
 
 
+class ModuleValue(Lazy):
+    """A module call's outputs seen from an expression (`module.m`). `collection`: it stands
+    for every instance of a call whose count/for_each is unknown, so `module.m["k"]` is it."""
+
+    def __init__(self, getter: Callable[[str], Any], label: str, names: Callable[[], list[str]],
+                 collection: bool = False) -> None:
+        super().__init__(getter, label)
+        self.names, self.collection = names, collection
+
+    def as_object(self) -> dict[str, Any]:
+        """The outputs as the object Terraform passes to functions (`keys(module.m)`)."""
+        return {name: self.get(name) for name in self.names()}
+
+
 class ResourceValue:
     """A resource instance seen from an expression: its arguments where the code sets them,
     a `Ref` to `address.attribute` for everything the provider computes (arn, id, ...) and for
-    arguments whose value is unknown: `role = aws_iam_role.r.name` must still name `r`."""
+    arguments whose value is unknown: `role = aws_iam_role.r.name` must still name `r`.
+    `collection`: it stands for every instance of a resource whose count/for_each is unknown,
+    so that `aws_iam_role.r[each.key]` is it; an instance indexed by a string is `r.name`."""
 
-    def __init__(self, address: str, values: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, address: str, values: Callable[[], dict[str, Any]], collection: bool = False) -> None:
         self.address = address
         self._values = values
+        self.collection = collection
+
+    def instance(self) -> "ResourceValue":
+        return ResourceValue(self.address, self._values) if self.collection else self
 
     def get(self, name: str) -> Any:
         values = self._values()
@@ -113,17 +137,10 @@ class Evaluator:
             if isinstance(part, str):
                 parts.append(part)
                 continue
-            value = self.eval(part)
+            value = _map_options(self.eval(part), _template_part)
             if isinstance(value, CallError):
                 return value
-            if isinstance(value, (Unknown, Template, str)):
-                parts.append(value)
-            elif (text := _scalar_text(value)) is not None:
-                parts.append(text)
-            elif value is None:
-                return CallError("null in a template")
-            else:
-                return CallError("a list or object in a template")
+            parts.append(value)
         return make_template(parts)
 
     def _tuple(self, expr: TupleExpr) -> Any:
@@ -181,7 +198,17 @@ class Evaluator:
                     return _keep_failure(last, f"{name}(...) over an unknown list")
                 return CallError(f"{name}(...): expanding a value that is not a list")
             args.extend(last)
-        special = self.scope.call(name, args, expr.args)
+        args = [_plain(arg) for arg in args]
+        choices = [alternatives(arg) for arg in args]
+        count = math.prod(len(options) for options in choices)
+        if count == 1 or count > MAX_OPTIONS:
+            return self._call_once(name, args, expr.args)
+        # an argument that is one of several values: the result is one of the results
+        results = [self._call_once(name, list(combo), expr.args) for combo in itertools.product(*choices)]
+        return _choose(results, next(arg.reason for arg in args if isinstance(arg, OneOf)))
+
+    def _call_once(self, name: str, args: list[Any], exprs: tuple[Any, ...]) -> Any:
+        special = self.scope.call(name, args, exprs)
         if special is not None:
             return special
         result = call_function(name, args)
@@ -215,7 +242,8 @@ class Evaluator:
         then, otherwise = self.eval(expr.then), self.eval(expr.otherwise)
         if then == otherwise and is_known(then):
             return then
-        return Unknown("depends on an unknown condition")
+        # a template's `%{ if }` is a conditional too: each branch is a possible rendering
+        return one_of((then, otherwise), f"depends on {describe_unknown(cond)}")
 
     def _binop(self, expr: BinOp) -> Any:
         op = expr.op
@@ -264,13 +292,17 @@ class Evaluator:
         return CallError(f"wrong type of operand for {expr.op}")
 
     def _for(self, expr: ForExpr) -> Any:
-        coll = self.eval(expr.collection)
+        return _map_options(self.eval(expr.collection), lambda coll: self._for_over(expr, coll))
+
+    def _for_over(self, expr: ForExpr, coll: Any) -> Any:
         pairs = iteration_pairs(coll)
         if pairs is None:
             if not isinstance(coll, Unknown):
                 return CallError("for over a value that is not a collection")
             if not isinstance(coll, CallError) and self._filter_rejects_all(expr):
                 return [] if expr.key_expr is None else {}
+            if not isinstance(coll, CallError) and expr.key_expr is None:
+                return self._representative_list(expr)
             return _keep_failure(coll, "for over an unknown collection")
         tuple_out: list[Any] = []
         object_out: dict[str, Any] = {}
@@ -304,6 +336,24 @@ class Evaluator:
                 object_out[out_key] = out_value
         return tuple_out if expr.key_expr is None else object_out
 
+    def _representative_list(self, expr: ForExpr) -> Any:
+        """`[for x in <unknown> : ...]` (and a template's `%{ for }`, a join over one) as one
+        of: no element, or one element made from an unknown key and value. More elements
+        repeat that shape, whose unknown parts already stand for any element, so readers that
+        take every option as possible (policy documents) miss nothing; any other consumer
+        sees an Unknown, as before."""
+        names = {expr.value_var: Unknown(f"{expr.value_var} of an unknown collection")}
+        if expr.key_var:
+            names[expr.key_var] = Unknown(f"{expr.key_var} of an unknown collection")
+        inner = self.with_vars(**names)
+        keep = True if expr.cond is None else inner.eval(expr.cond)
+        if keep is False:
+            return []
+        element = inner.eval(expr.value_expr)
+        if failure_in(element) is not None:
+            return []  # Terraform fails for any element: only the empty collection evaluates
+        return OneOf("for over an unknown collection", ([], [element]))
+
     def _filter_rejects_all(self, expr: ForExpr) -> bool:
         """True when the `if` is false whatever the elements are (`... if var.create` with
         create = false): the result is empty even though the collection is unknown."""
@@ -329,6 +379,8 @@ def iteration_pairs(collection: Any) -> list[tuple[Any, Any]] | None:
 
 def get_attr(base: Any, name: str) -> Any:
     """`base.name` over our value kinds; a Ref grows its attribute path."""
+    if isinstance(base, OneOf):
+        return _map_options(base, lambda option: get_attr(option, name))
     if isinstance(base, (Lazy, ResourceValue)):
         return base.get(name)
     if isinstance(base, Ref):
@@ -352,8 +404,15 @@ def index(base: Any, key: Any) -> Any:
     Ref to the same object, its path naming the key as written (`tags[var.team]`)."""
     if isinstance(key, CallError):
         return key
+    if isinstance(base, OneOf) or isinstance(key, OneOf):
+        return _choose([index(b, k) for b in alternatives(base) for k in alternatives(key)],
+                       "index that depends on an unknown condition")
     if isinstance(base, ResourceValue):
-        return base
+        if base.collection or not isinstance(key, str):
+            return base.instance()
+        return base.get(key)  # an instance is an object: r["arn"] is r.arn
+    if isinstance(base, ModuleValue) and base.collection:
+        return ModuleValue(base.get, base.label, base.names)
     if key is None:
         return CallError("index with a null key")
     if isinstance(base, Ref):
@@ -406,6 +465,49 @@ def failure_in(value: Any) -> CallError | None:
         if found is not None:
             return found
     return None
+
+
+def _template_part(value: Any) -> Any:
+    """A value as a template part: text, or an unknown part; a CallError where Terraform fails."""
+    if isinstance(value, (Unknown, Template, str)):
+        return value
+    text = _scalar_text(value)
+    if text is not None:
+        return text
+    return CallError("null in a template" if value is None else "a list or object in a template")
+
+
+def _map_options(value: Any, function: Callable[[Any], Any]) -> Any:
+    """`function` applied to a value, or to each option of a OneOf (see `_choose`)."""
+    if not isinstance(value, OneOf):
+        return function(value)
+    return _choose([function(option) for option in value.options], value.reason)
+
+
+def _choose(results: list[Any], reason: str) -> Any:
+    """One of `results`: those Terraform would fail on cannot be the value, unless all fail."""
+    kept = [result for result in results if failure_in(result) is None]
+    if not kept:
+        return results[0]
+    return one_of(kept, reason)
+
+
+def _plain(value: Any) -> Any:
+    """A value as functions take it: a module's outputs as an object; a resource as a Ref to it,
+    an object whose attributes are mostly the provider's (`jsonencode(aws_iam_role.r)` is
+    unknown, not a failure, and `one([aws_iam_role.r]).arn` still names `r`). The same object
+    comes back when nothing inside changes."""
+    if isinstance(value, ResourceValue):
+        return Ref(address=value.address)
+    if isinstance(value, ModuleValue):
+        return _plain(value.as_object())
+    if isinstance(value, dict) and not isinstance(value, BlockObject):
+        items = {key: _plain(item) for key, item in value.items()}
+        return items if any(items[key] is not value[key] for key in value) else value
+    if isinstance(value, list):
+        listed = [_plain(item) for item in value]
+        return type(value)(listed) if any(a is not b for a, b in zip(listed, value)) else value
+    return value
 
 
 def _keep_failure(value: Unknown, reason: str) -> Unknown:

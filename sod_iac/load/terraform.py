@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from sod_iac.load.evaluate import Evaluator, Lazy, ResourceValue, iteration_pairs
+from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.types import convert
@@ -332,7 +332,8 @@ class ModuleInstance:
         block, _ = self.source.resources[key]
         instances = self._instances(key)
         objects = [(index, ResourceValue(self.prefix + address,
-                                         _bind(self.instance_values, key, address, names)))
+                                         _bind(self.instance_values, key, address, names),
+                                         collection=index is None and _repeated(block)))
                    for address, index, names in instances]
         if all(index is not None for index, _ in objects):  # known instances, maybe none
             if "for_each" in block.body.attributes:
@@ -461,9 +462,11 @@ class ModuleInstance:
         instances = self._call_instances(name)
         if instances is None:
             return Unknown(f"outputs of module.{name} (not analysed)")
-        objects = [(index, Lazy(child.output, child.prefix)) for index, child in instances]
+        block, _ = self.source.modules[name]
+        objects = [(index, ModuleValue(child.output, child.prefix, _bind(sorted, child.source.outputs),
+                                       collection=index is None and _repeated(block)))
+                   for index, child in instances]
         if all(index is not None for index, _ in objects):  # known instances, maybe none
-            block, _ = self.source.modules[name]
             if "for_each" in block.body.attributes:
                 return {index: obj for index, obj in objects}
             if "count" in block.body.attributes:
@@ -556,6 +559,11 @@ class _TemplateScope:
 
 def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     return lambda: function(*args)
+
+
+def _repeated(block: Block) -> bool:
+    """A block with count or for_each: its name stands for a collection of instances."""
+    return "count" in block.body.attributes or "for_each" in block.body.attributes
 
 
 def _base(name: str) -> str:

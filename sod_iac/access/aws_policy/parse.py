@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sod_iac.access.aws_policy.match import _unknown, _why
-from sod_iac.values import Template, Unknown, decode_json
+from dataclasses import replace
+
+from sod_iac.values import OneOf, Template, Unknown, decode_json, expand_alternatives
 
 
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
@@ -68,6 +70,9 @@ def parse_policy(document: Any) -> tuple[list[Statement], list[str]]:
     """
     if document is None or document == "":
         return [], []
+    renderings = expand_alternatives(document)
+    if renderings is not None and len(renderings) > 1:
+        return _parse_alternatives(renderings, _why(_first_choice(document)))
     if isinstance(document, Unknown):
         why = f"policy document unknown: {_why(document)}"
         return [_unknown_statement(0, why)], [why]
@@ -116,6 +121,47 @@ def parse_policy(document: Any) -> tuple[list[Statement], list[str]]:
             if st is not None:
                 statements.append(st)
     return statements, problems
+
+
+def _parse_alternatives(renderings: list[Any], why: str) -> tuple[list[Statement], list[str]]:
+    """A document that is one of several (a `%{ if }` or a conditional on an unknown value):
+    what any of them states is possible, so each statement of each rendering counts, with an
+    unknown condition that makes an Allow only "possible" and keeps a Deny from being certain.
+    A rendering that is not JSON (a separator a `%{ for }` adds) is not a document AWS would
+    accept; if no rendering is JSON, the first one's reading stands ("possible anything")."""
+    choice = Condition("", "", (Unknown(f"one of {len(renderings)} renderings ({why})"),))
+    statements: list[Statement] = []
+    problems: list[str] = []
+    readable = [rendering for rendering in renderings if _is_json(rendering)] or renderings[:1]
+    for n, (found, trouble) in enumerate(map(parse_policy, readable), 1):
+        problems.extend(f"rendering {n}: {problem}" for problem in trouble)
+        statements.extend(replace(st, index=len(statements), conditions=st.conditions + (choice,))
+                          for st in found)
+    return statements, problems
+
+
+def _is_json(rendering: Any) -> bool:
+    """False for text (with or without unknown parts) that is not JSON."""
+    if not isinstance(rendering, (str, Template)):
+        return True
+    try:
+        decode_json(rendering)
+    except ValueError:
+        return False
+    return True
+
+
+def _first_choice(value: Any) -> Any:
+    """The first OneOf inside a document: what its renderings depend on."""
+    if isinstance(value, OneOf):
+        return value
+    parts = value.parts if isinstance(value, Template) else value.values() if isinstance(value, dict) \
+        else value if isinstance(value, list) else ()
+    for part in parts:
+        found = _first_choice(part)
+        if found is not None:
+            return found
+    return None
 
 
 def _variables_enabled(version: Any, problems: list[str]) -> bool:
