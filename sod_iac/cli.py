@@ -15,9 +15,9 @@ from typing import Any, Iterator, NoReturn
 import click
 
 from sod_iac import __version__
+from sod_iac.commands.options import CONTEXT_SETTINGS
 from sod_iac.model import SEVERITY_ORDER
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from sod_iac.access.aws import condition_level
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.model import Evidence
 from sod_iac.values import to_jsonable
 
@@ -84,12 +85,10 @@ def render_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("access", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command("access", context_settings=CONTEXT_SETTINGS)
 @click.argument("principal")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@query_options
 def access(principal: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
            var_files: tuple[Path, ...]) -> None:
     """Show PRINCIPAL's effective AWS permissions with the evidence for each grant.

@@ -13,11 +13,9 @@ from typing import Any
 import click
 
 from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.commands.who_can_action import action_command
 from sod_iac.model import Evidence
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
 
 def _hop(e: Evidence) -> dict[str, Any]:
     where = {"path": e.location.path, "start_line": e.location.start_line,
@@ -108,12 +106,7 @@ who_can.add_command(action_command)
 @who_can.command("read", context_settings=CONTEXT_SETTINGS)
 @click.argument("secret")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Repository root, as for `sod-iac scan`.")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A .tfvars or .tfvars.json file, as for terraform -var-file. Repeatable.")
+@query_options
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="sod-iac config file for the allowed number of readers (default: the nearest "
                    ".sod-iac.yaml, as for `sod-iac scan`).")

@@ -16,10 +16,8 @@ import click
 from sod_iac.access.aws import ANY, Target
 from sod_iac.access.aws_arns import arn_of, bucket_named
 from sod_iac.access.graph import HELD
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.model import Evidence, Project
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
 
 def _hop(e: Evidence) -> dict[str, Any]:
     where = {"path": e.location.path, "start_line": e.location.start_line,
@@ -123,9 +121,7 @@ def render_text(action: str, label: str, rows: list[dict[str, Any]]) -> str:
 @click.command("action", context_settings=CONTEXT_SETTINGS, hidden=True)
 @click.argument("action")
 @click.argument("args", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@query_options
 def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path | None,
                    var_files: tuple[Path, ...]) -> None:
     """Who can perform ACTION (e.g. s3:PutObject) [on RESOURCE] in the code under PATHS."""
