@@ -40,6 +40,29 @@ def test_unclosed_block_reports_end_of_file(write_tree):
     assert "end of file" in _errors(project)["open.tf"]
 
 
+def test_unterminated_heredoc_names_the_line_where_it_opens(write_tree):
+    # Terraform: a heredoc runs until a line holding only its marker; without one, the rest of
+    # the file is its text. The reader needs the line of `<<EOF`, not the swallowed text.
+    broken = 'resource "aws_iam_role" "x" {\n  name = "x"\n  assume_role_policy = <<EOF\n{}\n}\n'
+    root = write_tree({"good.tf": GOOD, "heredoc.tf": broken})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    error = next(e for e in project.errors if e.path == "heredoc.tf")
+    assert error.message == "line 3: unterminated heredoc <<EOF: no line EOF closes it"
+    assert error.line == 3
+
+
+def test_unexpected_brace_is_reported_on_its_own_line(write_tree):
+    # `x.` wants an attribute name; the `}` on line 3 is where parsing cannot go on. The lexer
+    # hands it over with the line break before it, which must not move the report to line 2.
+    root = write_tree({"good.tf": GOOD, "brace.tf": 'locals {\n  a = var.\n}\n'})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    error = next(e for e in project.errors if e.path == "brace.tf")
+    assert error.message == "line 3: unexpected '}'"
+    assert error.line == 3
+
+
 def test_binary_file_named_tf(write_tree):
     root = write_tree({"good.tf": GOOD, "blob.tf": b"\x7fELF\x00\x01\x02\x03" * 64})
     project = load_project([root])
