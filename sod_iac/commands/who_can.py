@@ -13,15 +13,9 @@ from typing import Any
 import click
 
 from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
 from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.commands.who_can_action import action_command
-from sod_iac.model import Evidence
-
-def _hop(e: Evidence) -> dict[str, Any]:
-    where = {"path": e.location.path, "start_line": e.location.start_line,
-             "end_line": e.location.end_line} if e.location else None
-    return {"address": e.address, "detail": e.detail, "location": where}
-
 
 def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, Any]:
     """A reader set as plain data (the `--format json` output); `limit` is the number of
@@ -38,22 +32,17 @@ def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, An
         "principals": found.principals,
         "readers": [{"principal": r.principal, "level": r.level, "how": r.how, "scope": r.scope,
                      "members": sorted(r.members), "counted": r.level in COUNTED,
-                     "evidence": [_hop(e) for e in r.evidence]} for r in found.readers],
-        "cannot_read": [{"principal": b.principal, "reason": b.reason, "evidence": [_hop(e) for e in b.evidence]}
+                     "evidence": [hop_data(e) for e in r.evidence]} for r in found.readers],
+        "cannot_read": [{"principal": b.principal, "reason": b.reason, "evidence": [hop_data(e) for e in b.evidence]}
                         for b in found.blocked],
         "notes": list(found.notes),
     }
 
 
-def _where(hop: dict[str, Any]) -> str:
-    loc = hop["location"]
-    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
-
-
 def render_text(data: dict[str, Any]) -> str:
     name = f" {data['name']}" if data["name"] else ""
-    where = f", {_where(data)}" if data["location"] else ""
-    lines = [f"{data['secret']} ({data['kind']}{name}{where})", ""]
+    at = f", {where(data)}" if data["location"] else ""
+    lines = [f"{data['secret']} ({data['kind']}{name}{at})", ""]
     lines.append(f"Readers: {len(data['principals'])} (allowed: {data['limit']})")
     for r in data["readers"]:
         level = "" if r["level"] == "yes" else f" [{r['level']}]"
@@ -62,14 +51,14 @@ def render_text(data: dict[str, Any]) -> str:
         lines.append(f"      {r['how']}")
         if r["members"]:
             lines.append(f"      members in the code: {', '.join(r['members'])}")
-        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in r["evidence"])
+        lines.extend(hop_lines(r["evidence"]))
     if not data["readers"]:
         lines.append("  (none)")
     if data["cannot_read"]:
         lines.append("Cannot read (part of the way only):")
         for b in data["cannot_read"]:
             lines.append(f"  {b['principal']}: {b['reason']}")
-            lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in b["evidence"])
+            lines.extend(hop_lines(b["evidence"]))
     if data["notes"]:
         lines.append("Notes:")
         lines.extend(f"  - {note}" for note in data["notes"])
@@ -139,10 +128,7 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
         data = describe_readers(access.readers(chosen), _limit(project, chosen, config_file,
                                                               repo_root or (paths[0] if paths else Path("."))))
         click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
-        if project.errors:
-            for error in project.errors:
-                click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
-            raise SystemExit(2)
+        exit_on_load_errors(project)
 
 
 def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> int:
