@@ -80,12 +80,19 @@ def who_can() -> None:
 
     \b
     sod-iac who-can read SECRET [PATHS]...             readers of a secret (any cloud)
-    sod-iac who-can ACTION [RESOURCE] [PATHS]...       e.g. s3:PutObject arn:aws:s3:::state/key
-    RESOURCE is an address of the code (aws_s3_bucket.state) or an ARN; without it, the
-    question is whether the action is allowed on any resource. A bucket asked about actions
-    that act on objects only (s3:PutObject) means its objects (bucket/*). An ACTION the IAM
-    action database does not know is an error naming the closest known ones; a wildcard
-    (s3:Put*) must match a known action.
+    sod-iac who-can ACTION [RESOURCE] [PATHS]...       who may perform ACTION, with evidence
+    ACTION is spelled as its cloud spells it:
+    \b
+      s3:PutObject                                     AWS IAM action (service:Action)
+      iam.serviceAccounts.actAs                        GCP permission (service.resource.verb)
+      Microsoft.KeyVault/vaults/secrets/getSecret/action   Azure operation (control or data)
+      k8s:get:secrets                                  Kubernetes k8s:VERB:RESOURCE
+    RESOURCE is an address of the code (aws_s3_bucket.state, google_service_account.ci,
+    azurerm_key_vault.kv, kubernetes_secret_v1.db), for AWS also an ARN, for Kubernetes also
+    namespace:NAME; without it, the question is whether the action is allowed anywhere. An AWS
+    bucket asked about actions that act on objects only (s3:PutObject) means its objects
+    (bucket/*). An AWS ACTION the IAM action database does not know is an error naming the
+    closest known ones; a wildcard (s3:Put*) must match a known action.
     """
 
 
