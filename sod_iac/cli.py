@@ -15,9 +15,9 @@ from typing import Any, Iterator, NoReturn
 import click
 
 from sod_iac import __version__
+from sod_iac.commands.options import CONTEXT_SETTINGS
 from sod_iac.model import SEVERITY_ORDER
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
 
 
@@ -202,7 +202,7 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
                 cache_dir=parse_cache_dir(cache_dir, no_cache),
                 soft_fail=soft_fail, baseline=baseline, new_since=new_since,
                 warn_unused_ignores=warn_unused_ignores)
-            with progress_bar() as progress:
+            with progress_bar(no_color) as progress:
                 report = run_scan(inputs, options, progress=progress)
         except (ConfigError, BaselineError, HistoryError) as exc:
             fail(str(exc))
@@ -415,16 +415,19 @@ def write_report(content: str | Iterator[bytes], output: Path | None) -> None:
 
 
 @contextmanager
-def progress_bar() -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr when stderr is a terminal; otherwise no callback."""
+def progress_bar(no_color: bool = False) -> Iterator[Callable[[int, int], None] | None]:
+    """A transient progress bar on stderr when stderr is a terminal; otherwise no callback.
+    Coloured as the report is (use_color): with --no-color or NO_COLOR it has no colour or
+    style at all (rich's colour system None), only the cursor moves that redraw it."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bar = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(),
-                   console=Console(stderr=True), transient=True)
+    color = use_color(no_color, sys.stderr)
+    console = Console(stderr=True, color_system="auto" if color else None, no_color=not color)
+    bar = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), console=console, transient=True)
     task = bar.add_task("parsing", total=None)
 
     def update(done: int, total: int) -> None:

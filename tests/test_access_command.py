@@ -43,5 +43,5 @@ def test_access_text_lists_each_grant_with_its_lines():
 def test_access_unknown_principal_is_one_line_error():
     result = CliRunner().invoke(cli, ["access", "aws_iam_role.nope", str(ADMIN)])
     assert result.exit_code == 2
-    assert result.stderr.startswith("sod-iac: no AWS principal 'aws_iam_role.nope'")
+    assert result.stderr.startswith("sod-iac: no principal 'aws_iam_role.nope' in the scanned code")
     assert result.stderr.count("\n") == 1

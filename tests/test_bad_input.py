@@ -24,6 +24,15 @@ def _assert_good_still_loaded(project):
     assert project.resource("aws_iam_role.good") is not None
 
 
+def _only_error(write_tree, broken: str):
+    """The one error of a tree holding a good file and `broken.tf` (the good one still loads)."""
+    project = load_project([write_tree({"good.tf": GOOD, "broken.tf": broken})])
+    _assert_good_still_loaded(project)
+    (error,) = project.errors
+    assert error.path == "broken.tf"
+    return error
+
+
 def test_broken_hcl_names_file_and_line(write_tree):
     root = write_tree({"good.tf": GOOD, "broken.tf": 'resource "aws_iam_role" "x" {\n  name = "x"\n  }\n}\n'})
     project = load_project([root])
@@ -38,6 +47,23 @@ def test_unclosed_block_reports_end_of_file(write_tree):
     project = load_project([root])
     _assert_good_still_loaded(project)
     assert "end of file" in _errors(project)["open.tf"]
+
+
+def test_unterminated_heredoc_names_the_line_where_it_opens(write_tree):
+    # Terraform: a heredoc runs until a line holding only its marker; without one, the rest of
+    # the file is its text. The reader needs the line of `<<EOF`, not the swallowed text.
+    broken = 'resource "aws_iam_role" "x" {\n  name = "x"\n  assume_role_policy = <<EOF\n{}\n}\n'
+    error = _only_error(write_tree, broken)
+    assert error.message == "line 3: unterminated heredoc <<EOF: no line EOF closes it"
+    assert error.line == 3
+
+
+def test_unexpected_brace_is_reported_on_its_own_line(write_tree):
+    # `x.` wants an attribute name; the `}` on line 3 is where parsing cannot go on. The lexer
+    # hands it over with the line break before it, which must not move the report to line 2.
+    error = _only_error(write_tree, 'locals {\n  a = var.\n}\n')
+    assert error.message == "line 3: unexpected '}'"
+    assert error.line == 3
 
 
 def test_binary_file_named_tf(write_tree):

@@ -37,7 +37,9 @@ API (for rules and other engines, e.g. secret reader sets)
                                   "azurerm_key_vault_secret.db")     # data action: RBAC or access policy
         -> [Grant(principal, permission, level, scope, evidence)]
     azure.grants(principal, actions=[...], data_actions=[...])      # every grant, any scope
+    azure.roles_held(principal) -> [RoleHeld(role, scope, level, evidence)]   # assignments, policies
     azure.full_admin(principal) -> list[Evidence] | None
+    is_data_operation("Microsoft.KeyVault/vaults/secrets/getSecret/action") -> True
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
+from sod_iac.access.cloud_common import Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
@@ -120,6 +122,20 @@ def builtin_role(name_or_id: str) -> tuple[str, dict] | None:
         if name.lower() == text.lower() or entry["id"] == guid:
             return name, entry
     return None
+
+
+def is_data_operation(operation: str) -> bool:
+    """Whether an operation is a data action (dataActions) rather than a control-plane action.
+    A built-in role that names it literally says which; otherwise Key Vault object operations
+    (secrets, keys, certificates, rotation policies) are data actions."""
+    low = operation.lower()
+    for entry in _roles().values():
+        if any(a.lower() == low for a in entry["data_actions"]):
+            return True
+        if any(a.lower() == low for a in entry["actions"]):
+            return False
+    return low.startswith(KV.lower()) and operation.count("/") >= 3 and any(
+        s in low for s in ("/secrets/", "/keys/", "/certificates/", "/keyrotationpolicies/"))
 
 
 @dataclass(frozen=True)
@@ -423,6 +439,14 @@ class AzureAccess:
                 out.append(Grant(principal, perm, "yes", p.vault, p.evidence))
         return out
 
+    def roles_held(self, principal: str) -> list[RoleHeld]:
+        """The principal's role assignments and Key Vault access policies, with evidence."""
+        held = [RoleHeld(a.role.name, a.scope_label, a.level, (*a.evidence, *a.role.evidence))
+                for a in self._by_principal.get(principal, [])]
+        held += [RoleHeld("access policy", p.vault, "yes", p.evidence)
+                 for p in self._policies_by_principal.get(principal, [])]
+        return held
+
     def _rbac_data_level(self, a: Assignment) -> Level:
         """Key Vault data actions of an assignment made at (or below) a vault of the code apply
         only when that vault uses RBAC authorization."""
@@ -452,8 +476,7 @@ class AzureAccess:
         if target is None:
             return []
         if data is None:
-            data = operation.lower().startswith(KV.lower()) and operation.count("/") >= 3 and any(
-                s in operation.lower() for s in ("/secrets/", "/keys/", "/certificates/", "/keyrotationpolicies/"))
+            data = is_data_operation(operation)
         path = self.resource_path(target)
         vault = self._vault_of(target)
         rbac_applies, policies_apply = self.vault_mode(vault) if data else ("yes", "no")
@@ -504,4 +527,4 @@ class AzureAccess:
         return None
 
 
-__all__ = ["AzureAccess", "Assignment", "RoleDef", "VaultPolicy", "builtin_role", "Unknown", "Ref"]
+__all__ = ["AzureAccess", "is_data_operation", "Assignment", "RoleDef", "VaultPolicy", "builtin_role", "Unknown", "Ref"]

@@ -2,6 +2,7 @@
 
 - `Grant`: one way a principal holds a permission, with its level and evidence chain; the
   shape every engine's `members_with_permission` returns (see those modules' docstrings).
+- `RoleHeld`: a role bound to a principal at a scope; the shape every engine's `roles_held` returns.
 - `glob`: case-sensitive or -insensitive wildcard matching where `*` spans anything.
 - `text_of`: the literal text of a value, or None when any part is unknown.
 - `hop`: one evidence hop for a resource of the code.
@@ -31,6 +32,17 @@ class Grant:
     permission: str
     level: Level
     scope: str
+    evidence: tuple[Evidence, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class RoleHeld:
+    """`role` is bound to a principal at `scope` (GCP binding, Azure assignment or Key Vault
+    access policy, Kubernetes role binding): what `sod-iac access` lists for these clouds."""
+
+    role: str
+    scope: str
+    level: Level
     evidence: tuple[Evidence, ...] = field(default=())
 
 
@@ -117,5 +129,5 @@ def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
     return pa.startswith(pb) or pb.startswith(pa)
 
 
-__all__ = ["Grant", "hop", "text_of", "as_list", "first_block", "refs_in", "is_unknown", "glob",
+__all__ = ["Grant", "RoleHeld", "hop", "text_of", "as_list", "first_block", "refs_in", "is_unknown", "glob",
            "globs_overlap"]

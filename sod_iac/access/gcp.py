@@ -33,6 +33,7 @@ API (for rules and other engines, e.g. secret reader sets)
     gcp.members_with_permission("secretmanager.versions.access", "google_secret_manager_secret.db")
         -> [Grant(principal, permission, level, scope, evidence)], one per member (its best way)
     gcp.grants(member, ["cloudkms.cryptoKeyVersions.useTo*"])   # every binding giving it, any scope
+    gcp.roles_held(member) -> [RoleHeld(role, scope, level, evidence)]   # its bindings
     gcp.full_admin(member) -> list[Evidence] | None
 """
 
@@ -43,7 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, hop, refs_in, text_of
+from sod_iac.access.cloud_common import Grant, RoleHeld, role_data, as_list, glob, hop, refs_in, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown, decode_json
@@ -546,6 +547,12 @@ class GcpAccess:
 
     def bindings_of(self, member: str) -> list[Binding]:
         return list(self._by_member.get(member, []))
+
+    def roles_held(self, member: str) -> list[RoleHeld]:
+        """The member's bindings: role, where it was granted, level, evidence (custom roles'
+        permissions included)."""
+        return [RoleHeld(b.role, b.scope.label, b.level, (*b.evidence, *self.role(b.role).evidence))
+                for b in self._by_member.get(member, [])]
 
     def grants(self, member: str, patterns: Iterable[str] = (), *, roles: Iterable[str] = (),
                changes: bool = False, excluded: Iterable[str] = (), speculative: bool = False) -> list[Grant]:

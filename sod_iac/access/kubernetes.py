@@ -30,6 +30,7 @@ API (for rules and other engines, e.g. secret reader sets)
     k8s.members_with_permission("get", "kubernetes_secret_v1.db")   # verb on a resource of the code
         -> [Grant(principal, "get secrets", level, scope, evidence)]
     k8s.grants(subject, verbs=["get"], resources=["secrets"])        # every binding giving it
+    k8s.roles_held(subject) -> [RoleHeld(role, scope, level, evidence)]   # its role bindings
     k8s.full_admin(subject) -> list[Evidence] | None
 """
 
@@ -39,7 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, as_list, first_block, hop, text_of
+from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 
@@ -55,6 +56,13 @@ WRITE = ["create", "update", "patch", "delete", "deletecollection"]
 _NAMESPACED = ["pods", "pods/exec", "pods/attach", "pods/portforward", "deployments", "statefulsets", "daemonsets",
                "replicasets", "jobs", "cronjobs", "services", "endpoints", "configmaps", "persistentvolumeclaims",
                "ingresses", "networkpolicies", "horizontalpodautoscalers", "poddisruptionbudgets", "events"]
+
+
+OBJECT_KINDS = {"kubernetes_secret": "secrets", "kubernetes_secret_v1": "secrets",
+                "kubernetes_service_account": "serviceaccounts", "kubernetes_service_account_v1": "serviceaccounts",
+                "kubernetes_config_map": "configmaps", "kubernetes_config_map_v1": "configmaps"}
+"""Terraform type -> the RBAC resource its object is (members_with_permission asks about it);
+any other object of the code stands for any resource ("*")."""
 
 
 @dataclass(frozen=True)
@@ -266,9 +274,7 @@ class KubernetesAccess:
         meta = first_block(target.values.get("metadata"))
         ns = text_of(meta.get("namespace")) or ("default" if meta.get("namespace") is None else None)
         name = text_of(meta.get("name"))
-        kind = {"kubernetes_secret": "secrets", "kubernetes_secret_v1": "secrets",
-                "kubernetes_service_account": "serviceaccounts", "kubernetes_service_account_v1": "serviceaccounts",
-                "kubernetes_config_map": "configmaps", "kubernetes_config_map_v1": "configmaps"}.get(target.type, "*")
+        kind = OBJECT_KINDS.get(target.type, "*")
         found: dict[str, Grant] = {}
         for b in self.bindings:
             if b.namespace is not None and ns is not None and b.namespace != ns:
@@ -289,6 +295,11 @@ class KubernetesAccess:
                 found[b.subject] = Grant(b.subject, f"{verb} {kind}", level, b.scope, (*b.evidence, *b.role.evidence))
         return [found[k] for k in sorted(found)]
 
+    def roles_held(self, subject: str) -> list[RoleHeld]:
+        """The subject's role bindings: role, namespace or cluster, evidence."""
+        return [RoleHeld(b.role.key, b.scope, "yes", (*b.evidence, *b.role.evidence))
+                for b in self._by_subject.get(subject, [])]
+
     def full_admin(self, subject: str) -> list[Evidence] | None:
         """Bound cluster-wide to a role allowing every verb on every resource."""
         for b in self._by_subject.get(subject, []):
@@ -298,4 +309,4 @@ class KubernetesAccess:
         return None
 
 
-__all__ = ["KubernetesAccess", "Binding", "Rule", "RoleRef", "BUILTIN_ROLES"]
+__all__ = ["KubernetesAccess", "OBJECT_KINDS", "Binding", "Rule", "RoleRef", "BUILTIN_ROLES"]

@@ -1,4 +1,5 @@
-"""`sod-iac access PRINCIPAL`: a principal's effective AWS permissions, with evidence.
+"""`sod-iac access PRINCIPAL`: a principal's effective permissions (AWS, GCP, Azure,
+Kubernetes), with evidence.
 
 Reports never compute: this module only formats what the engine answers (grants as they
 reach the principal, roles it can assume, escalation paths it holds, full administrator).
@@ -13,14 +14,9 @@ from typing import Any
 import click
 
 from sod_iac.access.aws import condition_level
-from sod_iac.model import Evidence
+from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.values import to_jsonable
-
-
-def _hop(e: Evidence) -> dict[str, Any]:
-    where = {"path": e.location.path, "start_line": e.location.start_line,
-             "end_line": e.location.end_line} if e.location else None
-    return {"address": e.address, "detail": e.detail, "location": where}
 
 
 def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
@@ -37,21 +33,16 @@ def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
             "conditions": [{"operator": c.operator, "key": c.key, "values": to_jsonable(list(c.values))}
                            for c in st.conditions],
             "level": "possible" if st.unknown else condition_level(st),
-            "evidence": [_hop(e) for e in grant.evidence],
+            "evidence": [hop_data(e) for e in grant.evidence],
         })
-    boundaries = [[_hop(e) for e in src.evidence] for src in aws.model.boundaries.get(principal, [])]
-    assumable = [{"role": role, "level": level, "evidence": [_hop(e) for e in hops]}
+    boundaries = [[hop_data(e) for e in src.evidence] for src in aws.model.boundaries.get(principal, [])]
+    assumable = [{"role": role, "level": level, "evidence": [hop_data(e) for e in hops]}
                  for role, level, hops in aws.assumable(principal)]
     paths = [{"id": hit.path.id, "title": hit.path.title, "level": hit.level, "via": hit.targets}
              for hit in aws.escalation.held_paths(principal)]
     return {"principal": principal, "kind": aws.model.kinds.get(principal), "arn": aws.arn(principal),
             "grants": grants, "boundaries": boundaries, "assumable_roles": assumable,
             "escalation_paths": paths, "full_administrator": aws.full_admin(principal) is not None}
-
-
-def _where(hop: dict[str, Any]) -> str:
-    loc = hop["location"]
-    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
 
 
 def render_text(data: dict[str, Any]) -> str:
@@ -62,18 +53,17 @@ def render_text(data: dict[str, Any]) -> str:
         resources = g["resources"] if g["resources"] is not None else ["NotResource"] + g["not_resources"]
         cond = f" [{g['level']}]" if g["level"] != "yes" else ""
         lines.append(f"  {g['effect']} {actions} on {', '.join(map(str, resources or ['(this resource)']))}{cond}")
-        for hop in g["evidence"]:
-            lines.append(f"      ↳ {hop['address']} ({_where(hop)}): {hop['detail']}")
+        lines.extend(hop_lines(g["evidence"]))
     if not data["grants"]:
         lines.append("  (none)")
     if data["boundaries"]:
         lines.append("Permissions boundary:")
         for hops in data["boundaries"]:
-            lines.extend(f"  {h['address']} ({_where(h)}): {h['detail']}" for h in hops)
+            lines.extend(f"  {h['address']} ({where(h)}): {h['detail']}" for h in hops)
     lines.append("Roles it can assume:")
     for role in data["assumable_roles"] or []:
         lines.append(f"  {role['role']} [{role['level']}]")
-        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in role["evidence"])
+        lines.extend(hop_lines(role["evidence"]))
     if not data["assumable_roles"]:
         lines.append("  (none)")
     lines.append("Escalation paths held:")
@@ -84,20 +74,22 @@ def render_text(data: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-@click.command("access", context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.command("access", context_settings=CONTEXT_SETTINGS)
 @click.argument("principal")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@query_options
 def access(principal: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
            var_files: tuple[Path, ...]) -> None:
-    """Show PRINCIPAL's effective AWS permissions with the evidence for each grant.
+    """Show PRINCIPAL's effective permissions with the evidence for each grant.
 
-    PRINCIPAL is an address as the code defines it (`aws_iam_role.ci`,
-    `module.iam.aws_iam_user.alice`). PATHS are scanned as by `sod-iac scan` (default: .).
-    Lists the statements that reach it (own, group, permission set), its boundary, the roles
-    it can assume (transitively), the escalation paths it holds and whether it is a full
+    PRINCIPAL is a principal as findings name it: an address of the code (`aws_iam_role.ci`,
+    `module.iam.aws_iam_user.alice`, `google_service_account.ci`,
+    `azurerm_user_assigned_identity.app`, `kubernetes_service_account_v1.ci`) or the identity as
+    written (`user:alice@example.com`, `User:dev`, `ServiceAccount:prod/ci`). PATHS are scanned
+    as by `sod-iac scan` (default: .). For AWS: the statements that reach it (own, group,
+    permission set), its boundary, the roles it can assume (transitively), the escalation paths
+    it holds. For GCP, Azure and Kubernetes: the roles bound to it and where (bindings, role
+    assignments, Key Vault access policies, role bindings). Always: whether it is a full
     administrator.
     """
     from sod_iac.cli import fail
@@ -105,14 +97,37 @@ def access(principal: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | 
 
     project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
                              var_files=[str(v) for v in var_files])
-    aws = graph.aws
-    known = {p.id for p in aws.principals()} if aws is not None else set()
-    if principal not in known:
-        hint = ", ".join(sorted(known)[:8]) or "none found"
-        fail(f"no AWS principal {principal!r} in the scanned code (principals: {hint})")
-    data = describe_principal(aws, principal)
-    click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
-    if project.errors:
-        for error in project.errors:
-            click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
-        raise SystemExit(2)
+    engine = next((e for e in graph.engines() if any(p.id == principal for p in e.principals())), None)
+    if engine is None:
+        known = sorted({p.id for p in graph.principals()})
+        hint = ", ".join(known[:8]) or "none found"
+        fail(f"no principal {principal!r} in the scanned code (principals: {hint})")
+    if engine is graph.aws:
+        data = describe_principal(engine, principal)
+        text = render_text(data)
+    else:
+        data = describe_roles(engine, principal)
+        text = render_roles(data)
+    click.echo(json.dumps(data, indent=2) if fmt == "json" else text, nl=fmt == "json")
+    exit_on_load_errors(project)
+
+
+def describe_roles(engine: Any, principal: str) -> dict[str, Any]:
+    """A GCP, Azure or Kubernetes principal: the roles bound to it, where, with evidence."""
+    found = next(p for p in engine.principals() if p.id == principal)
+    return {"principal": principal, "cloud": found.cloud, "kind": found.kind,
+            "roles": [{"role": r.role, "scope": r.scope, "level": r.level,
+                       "evidence": [hop_data(e) for e in r.evidence]} for r in engine.roles_held(principal)],
+            "full_administrator": engine.full_admin(principal) is not None}
+
+
+def render_roles(data: dict[str, Any]) -> str:
+    lines = [f"{data['principal']} ({data['cloud']} {data['kind']})", "", "Roles held:"]
+    for role in data["roles"]:
+        level = "" if role["level"] == "yes" else f" [{role['level']}]"
+        lines.append(f"  {role['role']} on {role['scope']}{level}")
+        lines.extend(hop_lines(role["evidence"]))
+    if not data["roles"]:
+        lines.append("  (none)")
+    lines.append(f"Full administrator: {'yes' if data['full_administrator'] else 'no'}")
+    return "\n".join(lines) + "\n"

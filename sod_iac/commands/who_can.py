@@ -13,17 +13,9 @@ from typing import Any
 import click
 
 from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.commands.who_can_action import action_command
-from sod_iac.model import Evidence
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _hop(e: Evidence) -> dict[str, Any]:
-    where = {"path": e.location.path, "start_line": e.location.start_line,
-             "end_line": e.location.end_line} if e.location else None
-    return {"address": e.address, "detail": e.detail, "location": where}
-
 
 def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, Any]:
     """A reader set as plain data (the `--format json` output); `limit` is the number of
@@ -40,22 +32,17 @@ def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, An
         "principals": found.principals,
         "readers": [{"principal": r.principal, "level": r.level, "how": r.how, "scope": r.scope,
                      "members": sorted(r.members), "counted": r.level in COUNTED,
-                     "evidence": [_hop(e) for e in r.evidence]} for r in found.readers],
-        "cannot_read": [{"principal": b.principal, "reason": b.reason, "evidence": [_hop(e) for e in b.evidence]}
+                     "evidence": [hop_data(e) for e in r.evidence]} for r in found.readers],
+        "cannot_read": [{"principal": b.principal, "reason": b.reason, "evidence": [hop_data(e) for e in b.evidence]}
                         for b in found.blocked],
         "notes": list(found.notes),
     }
 
 
-def _where(hop: dict[str, Any]) -> str:
-    loc = hop["location"]
-    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
-
-
 def render_text(data: dict[str, Any]) -> str:
     name = f" {data['name']}" if data["name"] else ""
-    where = f", {_where(data)}" if data["location"] else ""
-    lines = [f"{data['secret']} ({data['kind']}{name}{where})", ""]
+    at = f", {where(data)}" if data["location"] else ""
+    lines = [f"{data['secret']} ({data['kind']}{name}{at})", ""]
     lines.append(f"Readers: {len(data['principals'])} (allowed: {data['limit']})")
     for r in data["readers"]:
         level = "" if r["level"] == "yes" else f" [{r['level']}]"
@@ -64,14 +51,14 @@ def render_text(data: dict[str, Any]) -> str:
         lines.append(f"      {r['how']}")
         if r["members"]:
             lines.append(f"      members in the code: {', '.join(r['members'])}")
-        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in r["evidence"])
+        lines.extend(hop_lines(r["evidence"]))
     if not data["readers"]:
         lines.append("  (none)")
     if data["cannot_read"]:
         lines.append("Cannot read (part of the way only):")
         for b in data["cannot_read"]:
             lines.append(f"  {b['principal']}: {b['reason']}")
-            lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in b["evidence"])
+            lines.extend(hop_lines(b["evidence"]))
     if data["notes"]:
         lines.append("Notes:")
         lines.extend(f"  - {note}" for note in data["notes"])
@@ -93,12 +80,19 @@ def who_can() -> None:
 
     \b
     sod-iac who-can read SECRET [PATHS]...             readers of a secret (any cloud)
-    sod-iac who-can ACTION [RESOURCE] [PATHS]...       e.g. s3:PutObject arn:aws:s3:::state/key
-    RESOURCE is an address of the code (aws_s3_bucket.state) or an ARN; without it, the
-    question is whether the action is allowed on any resource. A bucket asked about actions
-    that act on objects only (s3:PutObject) means its objects (bucket/*). An ACTION the IAM
-    action database does not know is an error naming the closest known ones; a wildcard
-    (s3:Put*) must match a known action.
+    sod-iac who-can ACTION [RESOURCE] [PATHS]...       who may perform ACTION, with evidence
+    ACTION is spelled as its cloud spells it:
+    \b
+      s3:PutObject                                     AWS IAM action (service:Action)
+      iam.serviceAccounts.actAs                        GCP permission (service.resource.verb)
+      Microsoft.KeyVault/vaults/secrets/getSecret/action   Azure operation (control or data)
+      k8s:get:secrets                                  Kubernetes k8s:VERB:RESOURCE
+    RESOURCE is an address of the code (aws_s3_bucket.state, google_service_account.ci,
+    azurerm_key_vault.kv, kubernetes_secret_v1.db), for AWS also an ARN, for Kubernetes also
+    namespace:NAME; without it, the question is whether the action is allowed anywhere. An AWS
+    bucket asked about actions that act on objects only (s3:PutObject) means its objects
+    (bucket/*). An AWS ACTION the IAM action database does not know is an error naming the
+    closest known ones; a wildcard (s3:Put*) must match a known action.
     """
 
 
@@ -108,12 +102,7 @@ who_can.add_command(action_command)
 @who_can.command("read", context_settings=CONTEXT_SETTINGS)
 @click.argument("secret")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people, json for tools.")
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="Repository root, as for `sod-iac scan`.")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="A .tfvars or .tfvars.json file, as for terraform -var-file. Repeatable.")
+@query_options
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="sod-iac config file for the allowed number of readers (default: the nearest "
                    ".sod-iac.yaml, as for `sod-iac scan`).")
@@ -146,10 +135,7 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
         data = describe_readers(access.readers(chosen), _limit(project, chosen, config_file,
                                                               repo_root or (paths[0] if paths else Path("."))))
         click.echo(json.dumps(data, indent=2) if fmt == "json" else render_text(data), nl=fmt == "json")
-        if project.errors:
-            for error in project.errors:
-                click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
-            raise SystemExit(2)
+        exit_on_load_errors(project)
 
 
 def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> int:

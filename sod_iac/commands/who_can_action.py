@@ -16,16 +16,9 @@ import click
 from sod_iac.access.aws import ANY, Target
 from sod_iac.access.aws_arns import arn_of, bucket_named
 from sod_iac.access.graph import HELD
-from sod_iac.model import Evidence, Project
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-def _hop(e: Evidence) -> dict[str, Any]:
-    where = {"path": e.location.path, "start_line": e.location.start_line,
-             "end_line": e.location.end_line} if e.location else None
-    return {"address": e.address, "detail": e.detail, "location": where}
-
+from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines
+from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
+from sod_iac.model import Project
 
 def check_action(action: str) -> None:
     """An action the IAM action database does not know would answer "0 principals", which reads
@@ -93,14 +86,9 @@ def who_can_do(aws: Any, action: str, target: Target) -> list[dict[str, Any]]:
             continue
         rows.append({"principal": principal, "kind": aws.model.kinds.get(principal),
                      "level": decision.level, "allowed": decision.level in HELD,
-                     "evidence": [_hop(e) for e in decision.evidence],
-                     "denied_by": [_hop(e) for e in decision.denied_by]})
+                     "evidence": [hop_data(e) for e in decision.evidence],
+                     "denied_by": [hop_data(e) for e in decision.denied_by]})
     return sorted(rows, key=lambda r: (not r["allowed"], r["principal"]))
-
-
-def _where(hop: dict[str, Any]) -> str:
-    loc = hop["location"]
-    return f"{loc['path']}:{loc['start_line']}" if loc else "-"
 
 
 def render_text(action: str, label: str, rows: list[dict[str, Any]]) -> str:
@@ -108,33 +96,41 @@ def render_text(action: str, label: str, rows: list[dict[str, Any]]) -> str:
     lines = [f"Who can {action} on {label}: {len(allowed)} principal(s)"]
     for row in allowed:
         level = "" if row["level"] == "yes" else f" [{row['level']}]"
-        lines.append(f"  {row['principal']}{level}")
-        lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in row["evidence"])
+        scope = f" (granted on {row['scope']})" if row.get("scope") else ""
+        lines.append(f"  {row['principal']}{level}{scope}")
+        lines.extend(hop_lines(row["evidence"]))
     others = [r for r in rows if not r["allowed"]]
     if others:
         lines.append("Not allowed (denied or only restricted):")
         for row in others:
             why = "denied" if row["denied_by"] else row["level"]
             lines.append(f"  {row['principal']} ({why})")
-            lines.extend(f"      ↳ {h['address']} ({_where(h)}): {h['detail']}" for h in row["denied_by"])
+            lines.extend(hop_lines(row["denied_by"]))
     return "\n".join(lines) + "\n"
 
 
 @click.command("action", context_settings=CONTEXT_SETTINGS, hidden=True)
 @click.argument("action")
 @click.argument("args", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--repo-root", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@query_options
 def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path | None,
                    var_files: tuple[Path, ...]) -> None:
-    """Who can perform ACTION (e.g. s3:PutObject) [on RESOURCE] in the code under PATHS."""
+    """Who can perform ACTION (s3:PutObject, iam.serviceAccounts.actAs, Microsoft.KeyVault/...,
+    k8s:get:secrets) [on RESOURCE] in the code under PATHS."""
     from sod_iac.cli import fail
+    from sod_iac.commands.who_can_clouds import QuestionError, question_of
     from sod_iac.query import analyse
 
-    if ":" not in action:
-        fail(f"{action!r} is not an IAM action (service:Action) nor a who-can question (read)")
-    check_action(action)
+    try:
+        question = question_of(action)
+    except QuestionError as exc:
+        fail(str(exc))
+    if question is None:
+        if ":" not in action:
+            fail(f"{action!r} is not an action: say an AWS action (s3:PutObject), a GCP permission "
+                 "(iam.serviceAccounts.actAs), an Azure operation (Microsoft.KeyVault/vaults/secrets/"
+                 "getSecret/action), a Kubernetes k8s:VERB:RESOURCE (k8s:get:secrets), or read SECRET")
+        check_action(action)
     resource = None
     paths = list(args)
     if paths and (paths[0].startswith("arn:") or not Path(paths[0]).exists()):
@@ -144,6 +140,20 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
             fail(f"no such file or directory: {path}")
     project, graph = analyse(paths, repo_root=str(repo_root) if repo_root else None,
                              var_files=[str(v) for v in var_files])
+    if question is not None:
+        label, answer = _other_cloud(question, project, graph, resource)
+    else:
+        label, answer = _aws(action, project, graph, resource)
+    if fmt == "json":
+        click.echo(json.dumps({"action": action, "resource": resource, **answer}, indent=2))
+    else:
+        click.echo(render_text(action, label, answer["principals"]), nl=False)
+    exit_on_load_errors(project)
+
+
+def _aws(action: str, project: Project, graph: Any, resource: str | None) -> tuple[str, dict[str, Any]]:
+    from sod_iac.cli import fail
+
     if graph.aws is None:
         fail("no AWS resources in the scanned code")
     try:
@@ -151,13 +161,18 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
     except click.UsageError as exc:
         fail(exc.message)
     rows = who_can_do(graph.aws, action, target)
-    label = target.label or "any resource"
-    if fmt == "json":
-        click.echo(json.dumps({"action": action, "resource": resource, "arn": target.arn, "principals": rows},
-                              indent=2))
-    else:
-        click.echo(render_text(action, label, rows), nl=False)
-    if project.errors:
-        for error in project.errors:
-            click.echo(f"sod-iac: {error.path}: {error.message}", err=True)
-        raise SystemExit(2)
+    return target.label or "any resource", {"cloud": "aws", "arn": target.arn, "principals": rows}
+
+
+def _other_cloud(question: Any, project: Project, graph: Any, resource: str | None) -> tuple[str, dict[str, Any]]:
+    from sod_iac.cli import fail
+    from sod_iac.commands.who_can_clouds import QuestionError, answer, rows
+
+    engine = getattr(graph, question.cloud)
+    if engine is None:
+        fail(f"no {question.cloud} resources in the scanned code (asked about {question.action})")
+    try:
+        label, grants = answer(question, project, engine, resource)
+    except QuestionError as exc:
+        fail(str(exc))
+    return label, {"cloud": question.cloud, "principals": rows(engine, grants)}

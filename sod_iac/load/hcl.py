@@ -21,7 +21,7 @@ from sod_iac.load.hcl_ast import (
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported, closing_brace,
 )
 
-PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast1"
+PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast2"  # ast2: error messages reworded (cached errors too)
 _SKIP_TOKENS = {"LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB", "COMMA", "EQ", "COLON",
                 "QMARK", "DOT", "DBLQUOTE", "INTERP_START", "FOR", "IN", "IF", "COLONS",
                 "FOR_OBJECT_ARROW"}
@@ -41,7 +41,8 @@ def parse_hcl(text: str, path: str) -> ParsedFile:
         tree = hcl2.parses_to_tree(text)
         return ParsedFile(path=path, body=_body(tree.children[0]))
     except UnexpectedInput as exc:
-        return ParsedFile(path=path, error=_describe(exc), error_line=getattr(exc, "line", None))
+        line, message = _describe(exc)
+        return ParsedFile(path=path, error=message, error_line=line)
     except HclSyntaxError as exc:
         return ParsedFile(path=path, error=str(exc), error_line=exc.line)
     except RecursionError:
@@ -50,18 +51,38 @@ def parse_hcl(text: str, path: str) -> ParsedFile:
         return ParsedFile(path=path, error=f"cannot parse: {type(exc).__name__}: {exc}".splitlines()[0])
 
 
-def _describe(exc: UnexpectedInput) -> str:
+_HEREDOC_OPEN = re.compile(r"<<-?([A-Za-z_][\w-]*)")
+
+
+def _describe(exc: UnexpectedInput) -> tuple[int | None, str]:
+    """(line, one-line message) of a lark error, pointing at what the reader must fix.
+
+    The lexer may hand the parser a token that starts with the line breaks before the culprit
+    (a stray `}` lexed as text after a newline): the line is the culprit's, not the token's.
+    A heredoc whose closing marker never comes is lexed as text starting `<<EOF`: say so,
+    at the line where it opens."""
     line = getattr(exc, "line", None)
-    where = f"line {line}: " if line and line > 0 else ""
     if isinstance(exc, UnexpectedEOF):
-        return f"{where}unexpected end of file (unclosed block, string or bracket?)"
+        return line, _at(line, "unexpected end of file (unclosed block, string or bracket?)")
     if isinstance(exc, UnexpectedCharacters):
-        return f"{where}unexpected character {exc.char!r}"
+        return line, _at(line, f"unexpected character {exc.char!r}")
     token = getattr(exc, "token", None)
     if token is not None and getattr(token, "type", "") == "$END":
-        return f"{where}unexpected end of file (unclosed block, string or bracket?)"
-    value = str(token).strip() if token is not None else "?"
-    return f"{where}unexpected {value[:40]!r}" if value else f"{where}unexpected line break"
+        return line, _at(line, "unexpected end of file (unclosed block, string or bracket?)")
+    text = str(token) if token is not None else "?"
+    body = text.lstrip()
+    if line and line > 0:
+        line += text[:len(text) - len(body)].count("\n")
+    if not body:
+        return line, _at(line, "unexpected line break")
+    heredoc = _HEREDOC_OPEN.match(body)
+    if heredoc and "\n" in body:
+        return line, _at(line, f"unterminated heredoc {heredoc.group(0)}: no line {heredoc.group(1)} closes it")
+    return line, _at(line, f"unexpected {body.splitlines()[0][:40]!r}")
+
+
+def _at(line: int | None, message: str) -> str:
+    return f"line {line}: {message}" if line and line > 0 else message
 
 
 def parse_expression(text: str, line: int = 1) -> Any:
