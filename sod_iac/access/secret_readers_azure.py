@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.access.azure import covers_estate
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
 from sod_iac.model import Project
 
@@ -59,10 +60,7 @@ class AzureSecretReaders:
         for a in self.azure.assignments:
             if a.level != "yes" or not a.role.allows(GET_SECRET, True):
                 continue
-            parts = [p.lower() for p in a.scope.split("/") if p]
-            wide = a.scope in ("/", "*") or (len(parts) <= 2 and parts and parts[0] == "subscriptions") or (
-                len(parts) >= 1 and "managementgroups" in parts and len(parts) <= 4)
-            if not wide:
+            if not covers_estate(a.scope):
                 continue
             resource = self.project.resource(a.principal)
             out.append(ReadsAll(a.principal, f"every secret of RBAC key vaults under {a.scope_label} ({a.role.name})",

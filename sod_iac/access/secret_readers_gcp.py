@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.access.gcp import CONTAINER_KINDS
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
 from sod_iac.model import Project
 
@@ -60,7 +61,7 @@ class GcpSecretReaders:
         that holds secretmanager.versions.access: every secret there, including future ones."""
         out = []
         for b in self.gcp.bindings:
-            if b.scope.kind not in ("project", "folder", "organization") or b.level != "yes":
+            if b.scope.kind not in CONTAINER_KINDS or b.level != "yes":
                 continue
             held, _ = self.gcp.role_grants(b.role, ACCESS)
             if held != "yes":
