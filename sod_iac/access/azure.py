@@ -47,7 +47,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
+from sod_iac.access.cloud_common import (Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of,
+                                         unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
@@ -305,7 +306,7 @@ class AzureAccess:
                        data_actions=tuple(entry["data_actions"]), not_data_actions=tuple(entry["not_data_actions"]))
 
     def _assignment(self, r: Resource) -> None:
-        principal, text = self.principal_id(r.values.get("principal_id"), r.references.get("principal_id", []))
+        principal, text = self.principal_id(r.values.get("principal_id"), r.references.get("principal_id", []), r)
         role = self._role_of(r)
         scope, certain, label = self.scope_path(r.values.get("scope"), r.references.get("scope", []))
         target = label if self.project.resource(label) is not None else None
@@ -318,7 +319,7 @@ class AzureAccess:
         self._kinds.setdefault(principal, "principal")
 
     def _vault_policy(self, r: Resource, block: dict, vault: str, refs: list[str]) -> None:
-        principal, text = self.principal_id(block.get("object_id"), refs)
+        principal, text = self.principal_id(block.get("object_id"), refs, r)
         actions: list[str] = []
         named: list[str] = []
         for key, table in _POLICY_KINDS:
@@ -335,7 +336,9 @@ class AzureAccess:
         self._kinds.setdefault(principal, "principal")
 
     # --- names and scopes --------------------------------------------------------------
-    def principal_id(self, value: Any, refs: Iterable[str] = ()) -> tuple[str, str]:
+    def principal_id(self, value: Any, refs: Iterable[str] = (), granted_by: Resource | None = None) -> tuple[str, str]:
+        """(principal, as written): a resource of the code it refers to, else the id as written,
+        else (a wholly unknown value of `granted_by`) an explicit unknown (unstated_principal)."""
         text = str(value)
         for ref in refs_in(value):
             resource = self.project.resource(ref.address)
@@ -346,6 +349,9 @@ class AzureAccess:
         refs = [a for a in refs if self.project.resource(a) is not None]
         if len(refs) == 1:
             return refs[0], text
+        unstated = unstated_principal(value, granted_by.address, "principal") if granted_by is not None else None
+        if unstated is not None:
+            return unstated, "a principal the code does not state"
         return text, text
 
     def _ref_to(self, value: Any, refs: Iterable[str], types: tuple[str, ...]) -> Resource | None:

@@ -44,7 +44,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
+from sod_iac.access.cloud_common import (Grant, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of,
+                                         unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown, decode_json
@@ -265,15 +266,20 @@ class GcpAccess:
              hops: tuple[Evidence, ...]) -> None:
         if member_value is None:
             return
-        member, text = self.member_id(member_value, r.references.get("member", []) + r.references.get("members", []))
+        unstated = unstated_principal(member_value, r.address)
+        if unstated is not None:
+            member, text = unstated, "a member the code does not state"
+        else:
+            member, text = self.member_id(member_value, r.references.get("member", []) + r.references.get("members", []))
         level: Level = "possible" if condition else "yes"
-        detail = f"grants {role} to {text} on {scope.label}"
+        role_text = role if isinstance(role, str) and not role.startswith("${") else "a role the code does not state"
+        detail = f"grants {role_text} to {text} on {scope.label}"
         if condition:
             detail += f" if {condition}"
         binding = Binding(member, text, role, scope, level, (*hops, hop(r, detail)), condition)
         self.bindings.append(binding)
         self._by_member[member].append(binding)
-        self._kinds.setdefault(member, _member_kind(text))
+        self._kinds.setdefault(member, "unknown" if unstated else _member_kind(text))
 
     # --- names -----------------------------------------------------------------------------
     def member_id(self, value: Any, refs: Iterable[str] = ()) -> tuple[str, str]:

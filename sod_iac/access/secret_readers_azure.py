@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.azure import covers_estate
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.model import Project
 
 GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
@@ -45,7 +45,8 @@ class AzureSecretReaders:
             how = (f"secret Get by an access policy of {grant.scope}"
                    if any(e.detail.startswith("access policy") for e in grant.evidence)
                    else f"getSecret through a role assigned at {grant.scope}")
-            result.readers.append(Reader(grant.principal, grant.level, list(grant.evidence), how))
+            result.readers.append(Reader(grant.principal, reader_level(grant.principal, grant.level), list(grant.evidence),
+                                         how))
         vault = self.azure._vault_of(secret.resource)
         rbac, policies = self.azure.vault_mode(vault)
         if rbac == "possible" and policies == "possible":

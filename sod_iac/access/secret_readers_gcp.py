@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.gcp import CONTAINER_KINDS
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.model import Project
 
 ACCESS = "secretmanager.versions.access"
@@ -52,7 +52,8 @@ class GcpSecretReaders:
             how = f"{grant.permission} through a role bound on {where}"
             if grant.permission != ACCESS:
                 how = f"{ACCESS} possibly held through a role bound on {where} ({grant.permission})"
-            result.readers.append(Reader(grant.principal, grant.level, list(grant.evidence), how,
+            level = reader_level(grant.principal, grant.level)
+            result.readers.append(Reader(grant.principal, level, list(grant.evidence), how,
                                          scope=member_scope(grant.principal)))
         return result
 

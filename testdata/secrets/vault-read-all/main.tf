@@ -1,4 +1,4 @@
-# SOD303 on Vault: who reads every secret (Vault "Policies": a path is a prefix glob, `*`
+# Proves: (SOD303 on Vault) who reads every secret (Vault "Policies": a path is a prefix glob, `*`
 # only at the end, `+` exactly one segment; the most specific matching rule applies, deny
 # wins on it). Every secret means every mount: a rule whose first segment is a wildcard.
 # A rule under one mount or prefix grants nothing outside it, as a Key Vault role on one
