@@ -92,3 +92,38 @@ def test_secret_readers_by_vault_mode(write_tree) -> None:
     on_b = {g.principal: g.level for g in azure.members_with_permission(get, "azurerm_key_vault_secret.b")}
     # access-policy vault: RBAC data actions do not apply
     assert on_b == {"22222222-2222-2222-2222-222222222222": "yes"}
+
+
+def test_scope_kinds_follow_the_rbac_hierarchy() -> None:
+    # "Understand scope for Azure RBAC": management group > subscription > resource group > resource
+    from sod_iac.access.azure import covers_estate, scope_kind
+
+    assert scope_kind("/") == "root"
+    assert scope_kind("/providers/Microsoft.Management/managementGroups/corp") == "management-group"
+    assert scope_kind("/subscriptions/*") == "subscription"
+    assert scope_kind("/subscriptions/s1/resourceGroups/apps") == "resource-group"
+    assert scope_kind("/subscriptions/s1/resourceGroups/apps/providers/Microsoft.KeyVault/vaults/v") == "resource"
+    assert covers_estate("/providers/Microsoft.Management/managementGroups/corp")
+    assert not covers_estate("/subscriptions/s1/resourceGroups/apps")
+
+
+UNSTATED = """
+variable "assignments" {
+  type = map(object({ principal_id = string }))
+}
+
+resource "azurerm_role_assignment" "each" {
+  for_each             = var.assignments
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  role_definition_name = "Owner"
+  principal_id         = each.value.principal_id
+}
+"""
+
+
+def test_a_principal_the_code_does_not_state_is_an_explicit_possible_unknown(write_tree) -> None:
+    azure = AzureAccess(load_project([str(write_tree({"main.tf": UNSTATED}))]))
+    assert [p.id for p in azure.principals()] == ["(unknown principal of azurerm_role_assignment.each)"]
+    # the grant is certain, only the identity is not: whoever it names is a full administrator
+    assert [a.level for a in azure.assignments] == ["yes"]
+    assert azure.full_admin("(unknown principal of azurerm_role_assignment.each)") is not None

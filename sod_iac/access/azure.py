@@ -44,11 +44,13 @@ API (for rules and other engines, e.g. secret reader sets)
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in, text_of
+from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
+                                         text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
@@ -99,8 +101,39 @@ PRINCIPAL_TYPES = {"azurerm_user_assigned_identity": "managed-identity", "azurea
                    "azuread_group": "group", "azuread_user": "user", "azuread_application": "application"}
 
 
+ESTATE_KINDS = frozenset({"root", "management-group", "subscription"})
+"""Scopes an assignment at which reaches every resource of a subscription or more: the estate,
+as a GCP organization, folder or project is. A resource group is a container *inside* a
+subscription (its owner cannot touch the subscription's own settings, e.g. its Activity Log
+diagnostic settings or policy assignments), so an assignment there reaches that group only."""
+
+
 def _roles() -> dict[str, dict]:
     return role_data("azure_roles.json")
+
+
+def scope_kind(scope: str) -> str:
+    """root, management-group, subscription, resource-group, resource, or unknown (`*`) for a
+    scope path ("Understand scope for Azure RBAC": management group > subscription > resource
+    group > resource). `*` segments stand for names the code does not state."""
+    if scope == "/":
+        return "root"
+    parts = [p.lower() for p in scope.split("/") if p]
+    if not parts or parts == ["*"]:
+        return "unknown"
+    if parts[:3] == ["providers", "microsoft.management", "managementgroups"] and len(parts) == 4:
+        return "management-group"
+    if parts[0] == "subscriptions" and len(parts) == 2:
+        return "subscription"
+    if parts[0] == "subscriptions" and len(parts) == 4 and parts[2] == "resourcegroups":
+        return "resource-group"
+    return "resource"
+
+
+def covers_estate(scope: str) -> bool:
+    """Does an assignment at `scope` reach every resource of a subscription (or more)? A scope
+    the code does not state at all possibly does (unknown means possible)."""
+    return scope_kind(scope) in ESTATE_KINDS or scope_kind(scope) == "unknown"
 
 
 def operation_matches(pattern: str, operation: str) -> bool:
@@ -112,6 +145,19 @@ def operation_matches(pattern: str, operation: str) -> bool:
     if glob(pattern, operation, case=False):
         return True
     return "/*/" in pattern and glob(pattern.replace("/*/", "/"), operation, case=False)
+
+
+_DEFINITION_ID = re.compile(r"/roleDefinitions/([0-9a-fA-F-]{36})/?$", re.IGNORECASE)
+
+
+def _definition_guid(value: Any) -> str | None:
+    """The role GUID at the end of a definition id whose scope part the code does not state
+    (`"${data.azurerm_subscription.x.id}/providers/Microsoft.Authorization/roleDefinitions/GUID"`):
+    a built-in role has the same GUID at every scope."""
+    if isinstance(value, Template) and isinstance(value.parts[-1], str):
+        found = _DEFINITION_ID.search(value.parts[-1])
+        return found.group(1) if found else None
+    return None
 
 
 def builtin_role(name_or_id: str) -> tuple[str, dict] | None:
@@ -262,6 +308,9 @@ class AzureAccess:
                 if custom.name.lower() == text.lower():
                     return custom
             return self._builtin(text)
+        tail = _definition_guid(definition)
+        if tail is not None and builtin_role(tail) is not None:
+            return self._builtin(tail)
         return RoleDef(name=str(name if name is not None else definition), known=False)
 
     def _builtin(self, text: str) -> RoleDef:
@@ -273,7 +322,7 @@ class AzureAccess:
                        data_actions=tuple(entry["data_actions"]), not_data_actions=tuple(entry["not_data_actions"]))
 
     def _assignment(self, r: Resource) -> None:
-        principal, text = self.principal_id(r.values.get("principal_id"), r.references.get("principal_id", []))
+        principal, text = self.principal_id(r.values.get("principal_id"), r.references.get("principal_id", []), r)
         role = self._role_of(r)
         scope, certain, label = self.scope_path(r.values.get("scope"), r.references.get("scope", []))
         target = label if self.project.resource(label) is not None else None
@@ -286,7 +335,7 @@ class AzureAccess:
         self._kinds.setdefault(principal, "principal")
 
     def _vault_policy(self, r: Resource, block: dict, vault: str, refs: list[str]) -> None:
-        principal, text = self.principal_id(block.get("object_id"), refs)
+        principal, text = self.principal_id(block.get("object_id"), refs, r)
         actions: list[str] = []
         named: list[str] = []
         for key, table in _POLICY_KINDS:
@@ -303,7 +352,9 @@ class AzureAccess:
         self._kinds.setdefault(principal, "principal")
 
     # --- names and scopes --------------------------------------------------------------
-    def principal_id(self, value: Any, refs: Iterable[str] = ()) -> tuple[str, str]:
+    def principal_id(self, value: Any, refs: Iterable[str] = (), granted_by: Resource | None = None) -> tuple[str, str]:
+        """(principal, as written): a resource of the code it refers to, else the id as written,
+        else (a wholly unknown value of `granted_by`) an explicit unknown (unstated_principal)."""
         text = str(value)
         for ref in refs_in(value):
             resource = self.project.resource(ref.address)
@@ -314,6 +365,9 @@ class AzureAccess:
         refs = [a for a in refs if self.project.resource(a) is not None]
         if len(refs) == 1:
             return refs[0], text
+        unstated = unstated_principal(value, granted_by.address, "principal") if granted_by is not None else None
+        if unstated is not None:
+            return unstated, "a principal the code does not state"
         return text, text
 
     def _ref_to(self, value: Any, refs: Iterable[str], types: tuple[str, ...]) -> Resource | None:
@@ -328,7 +382,13 @@ class AzureAccess:
         return None
 
     def scope_path(self, value: Any, refs: Iterable[str] = ()) -> tuple[str, bool, str]:
-        """(path with `*` for unknown segments, certain, label) of a scope value."""
+        """(path with `*` for unknown segments, certain, label) of a scope value. In a template,
+        a reference to the id of a resource of the code stands for that resource's path, and the
+        text around it is kept (`${data.azurerm_subscription.x.id}/resourceGroups/rg` is a
+        resource group, not the subscription)."""
+        if isinstance(value, Template):
+            path = "".join(p if isinstance(p, str) else self._part_path(p) for p in value.parts)
+            return path.rstrip("/") or "/", "*" not in path, str(value)
         refs = list(refs)
         target = None
         for ref in refs_in(value):
@@ -344,10 +404,15 @@ class AzureAccess:
             return path, "*" not in path, target.address
         if isinstance(value, str):
             return value.rstrip("/") or "/", True, value
-        if isinstance(value, Template):
-            parts = "".join(p if isinstance(p, str) else "*" for p in value.parts)
-            return parts.rstrip("/") or "/", False, str(value)
         return "*", False, str(value)
+
+    def _part_path(self, part: Any) -> str:
+        """The path an unknown part of a scope template stands for: a resource of the code's
+        path when the part is its `id`, else `*`."""
+        target = self.project.resource(part.address) if isinstance(part, Ref) else None
+        if target is not None and part.attribute in ("", "id"):
+            return self.resource_path(target)
+        return "*"
 
     def resource_path(self, resource: Resource) -> str:
         """The Azure resource id of a resource of the code, `*` where the code does not say."""
@@ -517,14 +582,15 @@ class AzureAccess:
         return None
 
     def full_admin(self, principal: str) -> list[Evidence] | None:
-        """Owner-like (actions `*`, no not_actions) at a subscription, management group or root."""
+        """Owner-like (actions `*`, no not_actions: every control-plane operation, Azure's
+        built-in Owner) assigned without a condition at the root, a management group or a
+        subscription (covers_estate). Owner of one resource group is administrator of that
+        group only: its conflicts are reported as such (SOD101-105)."""
         for a in self._by_principal.get(principal, []):
-            if "*" in a.role.actions and not a.role.not_actions and a.level == "yes":
-                depth = len([p for p in a.scope.split("/") if p])
-                if a.scope in ("/", "*") or depth <= 3 and ("subscriptions" in a.scope.lower()
-                                                            or "managementgroups" in a.scope.lower()):
-                    return list(a.evidence)
+            if "*" in a.role.actions and not a.role.not_actions and a.level == "yes" and covers_estate(a.scope):
+                return list(a.evidence)
         return None
 
 
-__all__ = ["AzureAccess", "is_data_operation", "Assignment", "RoleDef", "VaultPolicy", "builtin_role", "Unknown", "Ref"]
+__all__ = ["AzureAccess", "is_data_operation", "Assignment", "RoleDef", "VaultPolicy", "builtin_role", "scope_kind",
+           "covers_estate", "Unknown", "Ref"]

@@ -6,6 +6,7 @@
 - `glob`: case-sensitive or -insensitive wildcard matching where `*` spans anything.
 - `text_of`: the literal text of a value, or None when any part is unknown.
 - `hop`: one evidence hop for a resource of the code.
+- `unstated_principal`: the explicit name of a principal whose identity the code does not state.
 """
 
 from __future__ import annotations
@@ -99,6 +100,27 @@ def refs_in(value: Any) -> list[Ref]:
     return []
 
 
+_NAMED_VALUE = re.compile(r"^(var|local)\.[A-Za-z_][\w-]*$")
+
+
+def unstated_principal(value: Any, address: str, what: str = "member") -> str | None:
+    """The explicit name of a principal the code does not state, "(unknown member of ADDRESS)",
+    when `value` is wholly unknown and names nothing: a function over an unknown collection, an
+    unknown index or for_each value, a value known after apply. Its text is the evaluator's,
+    not an identity: two bindings with such values may be anyone, so each is its own possible
+    principal, named after the binding. None when the value states an identity (a string, a
+    template with known text) or names one (a reference, `var.x`, `local.x`: one name, one
+    principal, as written)."""
+    if isinstance(value, Unknown) and not isinstance(value, Ref) and not _NAMED_VALUE.match(value.reason):
+        return f"(unknown {what} of {address})"
+    return None
+
+
+def is_unstated(principal: str) -> bool:
+    """Is this a name unstated_principal gave (a principal held only "possibly")?"""
+    return principal.startswith("(unknown ")
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, (Unknown, Template))
 
@@ -130,4 +152,4 @@ def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
 
 
 __all__ = ["Grant", "RoleHeld", "hop", "text_of", "as_list", "first_block", "refs_in", "is_unknown", "glob",
-           "globs_overlap"]
+           "globs_overlap", "unstated_principal", "is_unstated"]

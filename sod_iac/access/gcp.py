@@ -25,7 +25,8 @@ Semantics (IAM "resource hierarchy" and "policy inheritance" docs)
 - A binding with an IAM `condition` is held at level "possible" (the condition is in the
   evidence). Authoritative `_binding`/`_policy` resources do not remove `_member` grants here:
   Terraform would make them fight, so both are kept (an over-approximation).
-- `roles/owner` is every permission (a full administrator, see `full_admin`).
+- `roles/owner` is every permission: on an organization, folder or project a full
+  administrator (see `full_admin`); on one resource, administrator of that resource only.
 
 API (for rules and other engines, e.g. secret reader sets)
     gcp = ctx.access.gcp                      # None when the project has no google_ resources
@@ -44,7 +45,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, RoleHeld, role_data, as_list, glob, hop, refs_in, text_of
+from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
+                                         text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown, decode_json
@@ -62,6 +64,32 @@ IAM_RESOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "google_storage_bucket_iam": ("resource", "bucket", ("google_storage_bucket",)),
 }
 FORMS = ("member", "binding", "policy")
+CONTAINER_KINDS = ("organization", "folder", "project")
+"""Scopes whose bindings reach every resource inside them (the resource hierarchy)."""
+RESOURCE_PERMISSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "google_service_account": ("iam.serviceAccounts.", ("iam.serviceAccountKeys.",)),
+    "google_secret_manager_secret": ("secretmanager.secrets.", ("secretmanager.versions.",)),
+    "google_kms_key_ring": ("cloudkms.keyRings.", ("cloudkms.cryptoKeys.", "cloudkms.cryptoKeyVersions.",
+                                                   "cloudkms.importJobs.")),
+    "google_kms_crypto_key": ("cloudkms.cryptoKeys.", ("cloudkms.cryptoKeyVersions.",)),
+    "google_storage_bucket": ("storage.buckets.", ("storage.objects.", "storage.managedFolders.",
+                                                   "storage.multipartUploads.")),
+}
+"""Permissions a role bound on one resource of that type can exercise: those on the resource
+itself (except `create` and `list` of its own type, checked on its parent) and on its children.
+Whatever else the role holds (roles/owner holds everything) has nothing to act on there."""
+
+
+def applies_on(pattern: str, rtype: str | None) -> bool:
+    """Can a permission matching `pattern`, granted by a binding on a resource of `rtype`, act
+    on something there? A type not in RESOURCE_PERMISSIONS is not narrowed (unknown: possible)."""
+    found = RESOURCE_PERMISSIONS.get(rtype or "")
+    if found is None:
+        return True
+    own, children = found
+    if pattern in (own + "create", own + "list"):
+        return False
+    return any(globs_overlap(pattern, prefix + "*") for prefix in (own, *children))
 CUSTOM_ROLE_TYPES = ("google_project_iam_custom_role", "google_organization_iam_custom_role")
 MEMBER_KINDS = {"user": "user", "group": "group", "serviceAccount": "service-account", "domain": "domain",
                 "principal": "workload-identity", "principalSet": "workload-identity",
@@ -143,7 +171,7 @@ class GcpAccess:
         self.project = project
         self.bindings: list[Binding] = []
         self._predefined: dict[str, RolePermissions] = {}
-        self._role_grants: dict[tuple[str, str, bool], tuple[Level, str]] = {}
+        self._role_grants: dict[tuple[str, str, bool, str | None], tuple[Level, str]] = {}
         self._by_member: dict[str, list[Binding]] = defaultdict(list)
         self._custom: dict[str, RolePermissions] = {}
         self._custom_names: dict[str, str] = {}
@@ -239,15 +267,20 @@ class GcpAccess:
              hops: tuple[Evidence, ...]) -> None:
         if member_value is None:
             return
-        member, text = self.member_id(member_value, r.references.get("member", []) + r.references.get("members", []))
+        unstated = unstated_principal(member_value, r.address)
+        if unstated is not None:
+            member, text = unstated, "a member the code does not state"
+        else:
+            member, text = self.member_id(member_value, r.references.get("member", []) + r.references.get("members", []))
         level: Level = "possible" if condition else "yes"
-        detail = f"grants {role} to {text} on {scope.label}"
+        role_text = role if isinstance(role, str) and not role.startswith("${") else "a role the code does not state"
+        detail = f"grants {role_text} to {text} on {scope.label}"
         if condition:
             detail += f" if {condition}"
         binding = Binding(member, text, role, scope, level, (*hops, hop(r, detail)), condition)
         self.bindings.append(binding)
         self._by_member[member].append(binding)
-        self._kinds.setdefault(member, _member_kind(text))
+        self._kinds.setdefault(member, "unknown" if unstated else _member_kind(text))
 
     # --- names -----------------------------------------------------------------------------
     def member_id(self, value: Any, refs: Iterable[str] = ()) -> tuple[str, str]:
@@ -494,20 +527,23 @@ class GcpAccess:
             name=name, permissions=frozenset(entry.get("permissions", ())), all=bool(entry.get("all")),
             services=None if services is None else frozenset(services), changes=entry.get("changes"))
 
-    def role_grants(self, name: str, pattern: str, *, speculative: bool = False) -> tuple[Level, str]:
-        """Does the role hold a permission matching `pattern`? (level, one such permission)
-        Asked once per role and pattern: every binding of the role has the same answer."""
-        key = (name, pattern, speculative)
+    def role_grants(self, name: str, pattern: str, *, speculative: bool = False,
+                    on: str | None = None) -> tuple[Level, str]:
+        """Does the role hold a permission matching `pattern` (with `on`, one that acts on a
+        resource of that type: applies_on)? (level, one such permission). Asked once per role,
+        pattern and type: every binding of the role has the same answer."""
+        key = (name, pattern, speculative, on)
         if key not in self._role_grants:
-            self._role_grants[key] = self._role_grants_of(name, pattern, speculative)
+            self._role_grants[key] = self._role_grants_of(name, pattern, speculative, on) \
+                if applies_on(pattern, on) else ("no", "")
         return self._role_grants[key]
 
-    def _role_grants_of(self, name: str, pattern: str, speculative: bool) -> tuple[Level, str]:
+    def _role_grants_of(self, name: str, pattern: str, speculative: bool, on: str | None) -> tuple[Level, str]:
         role = self.role(name)
         if role.all:
             return "yes", pattern
         for perm in sorted(role.permissions):
-            if glob(pattern, perm):
+            if glob(pattern, perm) and applies_on(perm, on):
                 return "yes", perm
         if not role.known:
             if not speculative:
@@ -521,17 +557,18 @@ class GcpAccess:
             return "no", ""
         return ("possible", pattern) if speculative else ("no", "")
 
-    def role_changes(self, name: str, excluded: Iterable[str] = ()) -> tuple[Level, str]:
-        """Does the role hold any permission that changes state (outside `excluded` globs)?"""
+    def role_changes(self, name: str, excluded: Iterable[str] = (), on: str | None = None) -> tuple[Level, str]:
+        """Does the role hold any permission that changes state (outside `excluded` globs; with
+        `on`, one that acts on a resource of that type)?"""
         role = self.role(name)
         excluded = list(excluded)
         if role.all:
-            return "yes", "*"
+            return ("yes", "*") if on not in RESOURCE_PERMISSIONS else ("yes", f"{RESOURCE_PERMISSIONS[on][0]}*")
         own = name[len("roles/"):].split(".", 1)[0] if name.startswith("roles/") else ""
         for perm in sorted(role.permissions, key=lambda p: (p.split(".", 1)[0] != own, p)):
-            if changes_state(perm) and not any(glob(e, perm) for e in excluded):
+            if changes_state(perm) and not any(glob(e, perm) for e in excluded) and applies_on(perm, on):
                 return "yes", perm
-        if role.changes:
+        if role.changes and (on not in RESOURCE_PERMISSIONS or applies_on(f"{own}.*", on)):
             return "yes", f"{name} (changes state)"
         return "no", ""
 
@@ -567,14 +604,15 @@ class GcpAccess:
             perm = ""
             if b.role in wanted_roles:
                 level, perm = "yes", b.role
+            on = b.scope.rtype if b.scope.kind == "resource" else None
             for pattern in patterns:
-                got, p = self.role_grants(b.role, pattern, speculative=speculative)
+                got, p = self.role_grants(b.role, pattern, speculative=speculative, on=on)
                 if p and any(glob(e, p) for e in excluded):
                     continue
                 if best(got, level) != level:
                     level, perm = got, p
             if changes:
-                got, p = self.role_changes(b.role, excluded)
+                got, p = self.role_changes(b.role, excluded, on=on)
                 if best(got, level) != level:
                     level, perm = got, p
             if level == "no":
@@ -615,9 +653,12 @@ class GcpAccess:
         return self._holding[key]
 
     def full_admin(self, member: str) -> list[Evidence] | None:
-        """Evidence that the member holds roles/owner (every permission) somewhere, else None."""
+        """Evidence that the member holds roles/owner (every permission) on an organization,
+        folder or project, else None. A role bound on one resource (a service account, a
+        secret, a bucket) grants its permissions on that resource only (IAM "policy
+        inheritance": a resource's policy reaches it and its descendants), not the project."""
         for b in self._by_member.get(member, []):
-            if self.role(b.role).all and b.level == "yes":
+            if self.role(b.role).all and b.level == "yes" and b.scope.kind in CONTAINER_KINDS:
                 return list(b.evidence)
         return None
 

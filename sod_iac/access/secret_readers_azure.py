@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
+from sod_iac.access.azure import covers_estate
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.model import Project
 
 GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
@@ -44,7 +45,8 @@ class AzureSecretReaders:
             how = (f"secret Get by an access policy of {grant.scope}"
                    if any(e.detail.startswith("access policy") for e in grant.evidence)
                    else f"getSecret through a role assigned at {grant.scope}")
-            result.readers.append(Reader(grant.principal, grant.level, list(grant.evidence), how))
+            result.readers.append(Reader(grant.principal, reader_level(grant.principal, grant.level), list(grant.evidence),
+                                         how))
         vault = self.azure._vault_of(secret.resource)
         rbac, policies = self.azure.vault_mode(vault)
         if rbac == "possible" and policies == "possible":
@@ -59,10 +61,7 @@ class AzureSecretReaders:
         for a in self.azure.assignments:
             if a.level != "yes" or not a.role.allows(GET_SECRET, True):
                 continue
-            parts = [p.lower() for p in a.scope.split("/") if p]
-            wide = a.scope in ("/", "*") or (len(parts) <= 2 and parts and parts[0] == "subscriptions") or (
-                len(parts) >= 1 and "managementgroups" in parts and len(parts) <= 4)
-            if not wide:
+            if not covers_estate(a.scope):
                 continue
             resource = self.project.resource(a.principal)
             out.append(ReadsAll(a.principal, f"every secret of RBAC key vaults under {a.scope_label} ({a.role.name})",

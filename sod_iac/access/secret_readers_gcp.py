@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
+from sod_iac.access.gcp import CONTAINER_KINDS
+from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.model import Project
 
 ACCESS = "secretmanager.versions.access"
@@ -51,7 +52,8 @@ class GcpSecretReaders:
             how = f"{grant.permission} through a role bound on {where}"
             if grant.permission != ACCESS:
                 how = f"{ACCESS} possibly held through a role bound on {where} ({grant.permission})"
-            result.readers.append(Reader(grant.principal, grant.level, list(grant.evidence), how,
+            level = reader_level(grant.principal, grant.level)
+            result.readers.append(Reader(grant.principal, level, list(grant.evidence), how,
                                          scope=member_scope(grant.principal)))
         return result
 
@@ -60,7 +62,7 @@ class GcpSecretReaders:
         that holds secretmanager.versions.access: every secret there, including future ones."""
         out = []
         for b in self.gcp.bindings:
-            if b.scope.kind not in ("project", "folder", "organization") or b.level != "yes":
+            if b.scope.kind not in CONTAINER_KINDS or b.level != "yes":
                 continue
             held, _ = self.gcp.role_grants(b.role, ACCESS)
             if held != "yes":

@@ -40,6 +40,9 @@ SECRET_TYPES = ("vault_kv_secret_v2", "vault_kv_secret", "vault_generic_secret")
 _HOLDER_ARGS = ("token_policies", "policies", "allowed_policies")
 _EXTRA_HOLDERS = {"vault_identity_entity_policies": "entity_id", "vault_identity_group_policies": "group_id"}
 _PROBE = "zz-sod-iac-probe"
+_ANY_MOUNT = (f"~{_PROBE}~/data/{_PROBE}", f"~{_PROBE}~/{_PROBE}")
+"""Paths at a mount no policy names (`~` starts no real mount path): read only through a rule
+whose first segment is a wildcard."""
 
 
 @dataclass(frozen=True)
@@ -290,25 +293,28 @@ class VaultSecretReaders:
         return level, evidence
 
     def reads_everything(self) -> list[ReadsAll]:
-        """Holders whose policies read any path of a KV mount the code writes secrets to,
-        with no deny below: every secret of that mount, present and future."""
-        mounts = sorted({(p.split("/data/")[0] if "/data/" in p else p.split("/", 1)[0])
-                         for s in self.secrets() for p in self.paths(s.resource)})
+        """Holders that read every secret: a path at a mount the code does not name (a rule
+        whose first segment is `*` or `+`, or the root policy), every secret of the code, and no
+        deny anywhere. A rule under one mount (`kv/*`, `secret/data/app/*`) reads that mount or
+        prefix only: Vault matches a policy path as a prefix glob (`*` only at the end, `+` one
+        segment), so it grants nothing elsewhere, as a Key Vault role on one vault reads that
+        vault only. Such holders are counted by each secret's reader set (SOD301), not here."""
+        secrets = self.secrets()
         out = []
         for holder in sorted(self.holders.values(), key=lambda h: h.address):
             names = [n for n, _ in holder.policies]
             if any(self.policies.get(n) is None and n not in ("default", "root") for n in names):
                 continue
-            for mount in mounts:
-                probes = [f"{mount}/data/{_PROBE}", f"{mount}/{_PROBE}"]
-                level, evidence = self._best(names, probes)
-                denies = [r for n in names if n in self.policies for r in self.policies[n].rules
-                          if "deny" in r.capabilities and r.pattern.startswith(mount)]
-                if level == "yes" and not denies:
-                    resource = self.project.resource(holder.address)
-                    out.append(ReadsAll(holder.address, f"every Vault secret under {mount}/",
-                                        [h for _, h in holder.policies] + evidence,
-                                        resource.location if resource is not None else None))
+            level, evidence = self._best(names, list(_ANY_MOUNT))
+            if level != "yes" or any("deny" in r.capabilities for n in names if n in self.policies
+                                     for r in self.policies[n].rules):
+                continue
+            if any(self._best(names, self.paths(s.resource))[0] != "yes" for s in secrets if self.paths(s.resource)):
+                continue
+            resource = self.project.resource(holder.address)
+            out.append(ReadsAll(holder.address, "every Vault secret, at any mount",
+                                [h for _, h in holder.policies] + evidence,
+                                resource.location if resource is not None else None))
         return out
 
 

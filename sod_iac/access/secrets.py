@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
-from sod_iac.access.graph import Level, best
+from sod_iac.access.graph import Level, best, weakest
 from sod_iac.model import Evidence, Location, Project, Resource
 
 COUNTED: frozenset[str] = frozenset({"yes", "conditional", "possible", "restricted"})
@@ -247,6 +247,14 @@ def stated_limit(*maps: Any) -> int | None:
     return None
 
 
+def reader_level(principal: str, level: Level) -> Level:
+    """A grant to a principal the code does not state (cloud_common.unstated_principal) is
+    certain, but whether it adds a reader is not: it may name one already counted. Possible."""
+    from sod_iac.access.cloud_common import is_unstated
+
+    return weakest(level, "possible") if is_unstated(principal) else level
+
+
 def merge_reader(readers: dict[str, Reader], reader: Reader) -> None:
     """Keep the strongest way each principal reads (first evidence on a tie)."""
     current = readers.get(reader.principal)
@@ -257,4 +265,4 @@ def merge_reader(readers: dict[str, Reader], reader: Reader) -> None:
 
 
 __all__ = ["Secret", "Reader", "NonReader", "ReaderSet", "ReadsAll", "SecretAccess", "secret_access",
-           "stated_limit", "COUNTED", "PUBLIC_SCOPES"]
+           "stated_limit", "reader_level", "COUNTED", "PUBLIC_SCOPES"]

@@ -1,4 +1,4 @@
-# Positive (SOD301, SOD303) and negative: Vault KV v2 readers through policies.
+# Positive (SOD301) and negative (SOD303): Vault KV v2 readers through policies.
 #
 # Proves: (Vault "Policies" concept page, KV v2 API) a KV v2 value is read at
 # <mount>/data/<path> with the read capability; `+` matches one path segment, a trailing `*`
@@ -6,7 +6,8 @@
 # path beats a broader read. The secret is kv/data/app/db.
 # - kubernetes role app (policy app: kv/data/app/*): reader.
 # - jwt role ci (policy ci: kv/data/+/db): reader.
-# - GitHub team platform (policy platform: kv/*): reader, and of every secret under kv/ (SOD303).
+# - GitHub team platform (policy platform: kv/*): reader; the whole kv mount, but no other
+#   mount: not every secret (no SOD303; see vault-read-all).
 # - approle ops (policy ops: kv/data/* read, kv/data/app/db deny): not a reader.
 # - LDAP group auditors (policy audit: kv/metadata/* read): metadata only, not a reader.
 
