@@ -619,3 +619,34 @@ def test_atlantis_findings_are_logged_once_each(checkov_venv: Path) -> None:
     # Checkov's --check selection applies: without SOD211 selected, nothing about it is logged
     _, quiet = run_checkov(checkov_venv, _checkov_args(folder, "hcl"), select="SOD110")
     assert "SOD211" not in quiet
+
+
+def _sod_iac_cli_in(venv: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`sod-iac ARGS` run by Checkov's environment's Python on this checkout's sources."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("SOD_IAC_DEBUG", None)
+    return _run([str(_bin(venv, "python")), "-m", "sod_iac", *args, "--no-cache"], env=env, cwd=str(REPO))
+
+
+def test_sod_iac_scan_in_checkovs_environment_says_once_why_it_cannot_parse_hcl(checkov_venv: Path) -> None:
+    """README lets sod-iac be installed into Checkov's environment (for the checks); its CLI
+    there has bc-python-hcl2 as `hcl2`: one line says so and what to do, exit 2, no per-file
+    AttributeError; a plan is still analysed (the .tf beside it, for lines and backends, not)."""
+    folder = TESTDATA / "demo"
+    result = _sod_iac_cli_in(checkov_venv, ["scan", str(folder), "--format", "json"])
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "AttributeError" not in result.stdout + result.stderr
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["path"] == "<hcl2>"
+    assert error["message"].startswith(
+        "sod-iac cannot parse HCL here: the installed `hcl2` module is Checkov's bc-python-hcl2, not "
+        "python-hcl2; install sod-iac in its own virtual environment")
+    assert f"{len(list(folder.glob('*.tf')))} HCL files not analysed" in error["message"]
+
+    plan = TESTDATA / "approval" / "tfe-auto-apply"
+    expected = {(f["rule_id"], f["resource"]) for f in json.loads((plan / "expected.json").read_text())["findings"]}
+    result = _sod_iac_cli_in(checkov_venv, ["scan", str(plan / "plan.json"), "--format", "json"])
+    assert result.returncode == 2, result.stderr[-2000:]
+    data = json.loads(result.stdout)
+    assert [e["path"] for e in data["errors"]] == ["<hcl2>"]
+    assert expected <= {(f["rule_id"], f["resource"]) for f in data["findings"]}
