@@ -528,6 +528,31 @@ def test_checkov_skip_comment_suppresses_a_finding(checkov_venv: Path, tmp_path:
     assert skipped["check_result"]["suppress_comment"] == "reviewed, break-glass user"
 
 
+def test_sod_iac_ignore_comment_is_a_skip_with_its_reason(checkov_venv: Path, tmp_path: Path) -> None:
+    """`# sod-iac:ignore SOD120 -- reason` (inside or directly above the block, as `sod-iac
+    scan` reads it) is SKIPPED in Checkov with the reason, as `#checkov:skip` is; an ignore
+    without a reason suppresses nothing: FAILED, and a warning in Checkov's log."""
+    text = (TESTDATA / "duties" / "sod120-aws" / "main.tf").read_text()
+    for block, comment, inside in (
+            ("any_branch", "# sod-iac:ignore SOD120 -- only the infra repo's own workflows, reviewed", True),
+            ("no_sub", "// sod-iac:ignore SOD120: accepted until the provider moves", False),
+            ("pull_requests", "# sod-iac:ignore SOD120", True)):
+        head = f'resource "aws_iam_role" "{block}" {{'
+        assert head in text
+        text = text.replace(head, f"{head}\n  {comment}" if inside else f"{comment}\n{head}", 1)
+    (tmp_path / "main.tf").write_text(text)
+    report, stderr = run_checkov(checkov_venv, _checkov_args(tmp_path, "hcl"))
+    skipped = {(r["check_id"], r["resource"]): r["check_result"]["suppress_comment"]
+               for r in report["results"]["skipped_checks"]}
+    assert skipped == {("SOD120", "aws_iam_role.any_branch"): "only the infra repo's own workflows, reviewed",
+                       ("SOD120", "aws_iam_role.no_sub"): "accepted until the provider moves"}
+    failed = {pair for pair in results(report) if pair[0] == "SOD120"}
+    assert failed == {("SOD120", "aws_iam_role.pull_requests"), ("SOD120", "aws_iam_role.tfc_plans")}
+    assert "has no reason, so it suppresses nothing" in stderr
+    # the same verdicts as `sod-iac scan`, which drops the silenced findings
+    assert results(report) == {(f.rule_id, f.resource) for f in _sod_iac_scan(tmp_path, "hcl").findings}
+
+
 def test_checks_work_from_an_installed_sod_iac(checkov_venv: Path, tmp_path: Path) -> None:
     """checks/ copied away from the checkout (e.g. a CI image) uses the installed package."""
     copy = tmp_path / "checks"
