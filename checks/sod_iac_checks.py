@@ -19,8 +19,11 @@ first `provider` block of the backend's folder, `details` starting with the back
 and lines; without such a block, and for Atlantis YAML (`atlantis.projects[...]`, SOD211),
 one error line per finding in Checkov's log, so that nothing vanishes silently.
 
-Suppress a finding with Checkov's own comment inside the block it is reported on:
-`# checkov:skip=SOD110:reason`.
+Suppress a finding with Checkov's own comment inside the block it is reported on,
+`# checkov:skip=SOD110:reason`, or with sod-iac's (`# sod-iac:ignore SOD110 -- reason`, inside
+or directly above the block): either way Checkov shows the check SKIPPED with the reason. An
+ignore without a reason suppresses nothing (FAILED, and a warning in Checkov's log), as in
+`sod-iac scan`.
 
 Checkov executes every `*.py` here under its bare file name, once per framework runner; this
 module only defines and registers checks. It finds the `sod_iac` package beside this folder in
@@ -35,6 +38,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,24 +123,38 @@ class ScanResult:
     for findings Checkov has no entity to show (a backend without a provider, Atlantis YAML)."""
 
     def __init__(self, project: Project, findings: list[Finding], errors: list[str],
-                 hosts: dict[str, tuple[str, Location]] | None = None) -> None:
+                 hosts: dict[str, tuple[str, Location]] | None = None,
+                 silenced: list[Any] = ()) -> None:
         self.project = project
         self.hosts = hosts or {}
         self.backend_folders = {_folder(b.location.path) for b in project.backends}
         self.findings: dict[tuple[str, str], list[Finding]] = {}
         self.on_hosts: dict[tuple[str, str], list[Finding]] = {}
         self.unreported: dict[str, list[str]] = {}
+        # findings an inline ignore silenced (by fingerprint): placed like the others, so the
+        # check there is SKIPPED with the reason; never logged as unreported
+        self.reasons: dict[str, str] = {s.finding.fingerprint: s.reason for s in silenced}
         self._told: set[str] = set()
-        for finding in findings:
+        for finding in [*findings, *(s.finding for s in silenced)]:
             if finding.resource.startswith(("terraform.", "atlantis.")):
                 folder = _folder(finding.location.path) if finding.location else None
                 if finding.resource.startswith("terraform.") and folder in self.hosts:
                     self.on_hosts.setdefault((finding.rule_id, folder), []).append(finding)
-                else:
+                elif finding.fingerprint not in self.reasons:
                     self.unreported.setdefault(finding.rule_id, []).append(_unreported(finding))
                 continue
             self.findings.setdefault((finding.rule_id, finding.resource), []).append(finding)
         self.errors = errors
+
+    def live(self, findings: list[Finding]) -> list[Finding]:
+        """The findings no inline ignore silenced."""
+        return [f for f in findings if f.fingerprint not in self.reasons]
+
+    def skip_reason(self, findings: list[Finding]) -> str | None:
+        """The ignores' reasons when every finding here is silenced (the check is SKIPPED)."""
+        if not findings or self.live(findings):
+            return None
+        return "; ".join(dict.fromkeys(self.reasons[f.fingerprint] for f in findings))
 
     def tell_unreported(self, rule_id: str) -> None:
         """Log, once, the findings of a rule Checkov cannot show: only when that rule's check
@@ -206,16 +224,21 @@ def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
     project = load_checkov_graph(graph, root=root_for(graph, scanned_file))
     options = _options(project.root)
     findings, errors = _judge(project, options)
+    silenced: list[Any] = []
     if options is not None:
         from sod_iac import triage
 
         triaged = triage.apply(findings, errors, project, options)
         findings, errors = triaged.findings, triaged.errors
+        silenced = list(getattr(triaged, "silenced", ()))
+        for warning in triaged.warnings:  # e.g. an ignore without a reason, which silences nothing
+            _LOG.warning("sod-iac: %s%s: %s", warning.path, f":{warning.line}" if warning.line else "",
+                         warning.message)
     messages = [f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in errors]
     for message in messages:
         # Checkov has no channel for "this input could not be fully analysed": say it loudly.
         _LOG.error("sod-iac: %s", message)
-    result = ScanResult(project, findings, messages, provider_hosts(graph, project.root))
+    result = ScanResult(project, findings, messages, provider_hosts(graph, project.root), silenced)
     _LOG.debug("sod-iac: scanned a Checkov graph (%d resources, root %s) in %.2f s",
                len(project.resources), project.root, time.perf_counter() - started)
     return result
@@ -270,8 +293,20 @@ _ORDER = ("low", "medium", "high", "critical")
 _NO_GRAPH_TOLD = False
 
 
+@dataclass
+class _Place:
+    """What a check answers for one Checkov entity: the findings of its rule placed there;
+    whether PASSED means something there (a type the rule judges); whether each finding's
+    details start with its own anchor (a backend's, shown on a provider block)."""
+
+    findings: list[Finding]
+    judged: bool
+    lead: bool = False
+
+
 class _Answers:
-    """What every sod-iac check does, for resources and data sources alike."""
+    """What every sod-iac check does, for resources, data sources and providers alike; each
+    kind only says which findings are placed on its entity (`_place`)."""
 
     rule: Rule
     graph: Any
@@ -282,10 +317,25 @@ class _Answers:
         self.severity = self.default_severity
         self._scanned_file: str | None = None
 
+    def _place(self, result: ScanResult, conf: dict[str, Any]) -> _Place | None:
+        raise NotImplementedError
+
     def run(self, scanned_file: str, entity_configuration: dict[str, Any], entity_name: str,
             entity_type: str, skip_info: Any) -> Any:
+        """Checkov's run; where every finding of this rule is silenced by an inline
+        `# sod-iac:ignore` with a reason, as Checkov's own `#checkov:skip` would: SKIPPED with
+        the reason (Checkov makes a skip only from its own comment)."""
         self._scanned_file = scanned_file
         self.severity = self.default_severity
+        if not skip_info and self.graph is not None:
+            try:
+                result = self._result()
+            except Exception:  # noqa: BLE001 - raised again in the check itself, which Checkov logs
+                result = None
+            place = self._place(result, entity_configuration) if result is not None else None
+            reason = result.skip_reason(place.findings) if result is not None and place is not None else None
+            if reason is not None:
+                skip_info = {"id": self.id, "suppress_comment": reason}
         return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc]
                            entity_type, skip_info)
 
@@ -319,20 +369,26 @@ class _Answers:
             self.details.extend(lines)
         return CheckResult.FAILED
 
-    def answer(self, address: str | None) -> CheckResult:
+    def answer(self, conf: dict[str, Any]) -> CheckResult:
         self.evaluated_keys = []
         if self.graph is None:
             return self._no_graph()
-        if not address:
-            return CheckResult.UNKNOWN
         result = self._result()
-        findings = result.at(self.id, address, self._scanned_file)
-        if findings:
-            return self._failed(findings)
+        place = self._place(result, conf)
+        if place is None:
+            return CheckResult.UNKNOWN
+        live = result.live(place.findings)
+        if live:
+            return self._failed(live, lead=place.lead)
+        return CheckResult.PASSED if place.judged else CheckResult.UNKNOWN
+
+    def _at_address(self, result: ScanResult, address: str | None) -> _Place | None:
+        """A resource's or data source's place: the findings anchored at its address."""
+        if not address:
+            return None
         parts = split_address(address)
-        if parts is not None and parts[2] in JUDGED_TYPES.get(self.rule.family, ()):
-            return CheckResult.PASSED
-        return CheckResult.UNKNOWN
+        judged = parts is not None and parts[2] in JUDGED_TYPES.get(self.rule.family, ())
+        return _Place(result.at(self.id, address, self._scanned_file), judged)
 
 
 def _init_args(rule: Rule) -> dict[str, Any]:
@@ -348,9 +404,12 @@ class SodIacResourceCheck(_Answers, BaseResourceCheck):
         BaseResourceCheck.__init__(self, supported_resources=["*"], **_init_args(self.rule))
         self._setup()
 
-    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+    def _place(self, result: ScanResult, conf: dict[str, Any]) -> _Place | None:
         address = conf.get("__address__")
-        return self.answer(address if isinstance(address, str) else None)
+        return self._at_address(result, address if isinstance(address, str) else None)
+
+    def scan_resource_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self.answer(conf)
 
 
 class SodIacDataCheck(_Answers, BaseDataCheck):
@@ -360,9 +419,12 @@ class SodIacDataCheck(_Answers, BaseDataCheck):
         BaseDataCheck.__init__(self, supported_data=["*"], **_init_args(self.rule))
         self._setup()
 
-    def scan_data_conf(self, conf: dict[str, Any]) -> CheckResult:
+    def _place(self, result: ScanResult, conf: dict[str, Any]) -> _Place | None:
         address = conf.get("__address__")
-        return self.answer(data_address(address) if isinstance(address, str) else None)
+        return self._at_address(result, data_address(address) if isinstance(address, str) else None)
+
+    def scan_data_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self.answer(conf)
 
 
 class SodIacProviderCheck(_Answers, BaseProviderCheck):
@@ -374,23 +436,18 @@ class SodIacProviderCheck(_Answers, BaseProviderCheck):
         BaseProviderCheck.__init__(self, supported_provider=["*"], **_init_args(self.rule))
         self._setup()
 
-    def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:
-        self.evaluated_keys = []
+    def _place(self, result: ScanResult, conf: dict[str, Any]) -> _Place | None:
         address = conf.get("__address__")
-        if self.graph is None:
-            return self._no_graph()
         if not isinstance(address, str):
-            return CheckResult.UNKNOWN
-        result = self._result()
+            return None
         folder = result.host(self._scanned_file, address, conf.get("__start_line__"))
         if folder is None:
-            return CheckResult.UNKNOWN
-        findings = result.on_hosts.get((self.id, folder))
-        if findings:
-            return self._failed(findings, lead=True)
-        if self.id in BACKEND_RULES and folder in result.backend_folders:
-            return CheckResult.PASSED
-        return CheckResult.UNKNOWN
+            return None
+        judged = self.id in BACKEND_RULES and folder in result.backend_folders
+        return _Place(result.on_hosts.get((self.id, folder), []), judged, lead=True)
+
+    def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:
+        return self.answer(conf)
 
 
 _KINDS = {SodIacResourceCheck: "", SodIacDataCheck: "Data", SodIacProviderCheck: "Provider"}

@@ -7,6 +7,8 @@ scanned root with 1-based lines, and the versioned finding JSON.
 from __future__ import annotations
 
 import hashlib
+import traceback
+from pathlib import PurePath
 from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -101,6 +103,14 @@ class LoadError(BaseModel):
     path: str
     message: str
     line: int | None = None
+
+    @classmethod
+    def internal(cls, path: str, exc: BaseException, what: str = "", after: str = "") -> LoadError:
+        """A bug of ours met while judging (a rule, an access engine), as one error line
+        naming what failed and where in our code: never a traceback, never a lost report."""
+        frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        where = f" at {PurePath(frame.filename).name}:{frame.lineno}" if frame else ""
+        return cls(path=path, message=f"internal error{what}: {type(exc).__name__}: {exc}{where}{after}")
 
 
 class Notice(BaseModel):

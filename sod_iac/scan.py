@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
-from sod_iac.access import aws_actions, build_access, principal_addresses
+from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
 from sod_iac.gcpause import paused_gc
 from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.rules import registry
@@ -129,22 +129,41 @@ def judge_project(project: Project, options: ScanOptions, selected: list) -> tup
     """Run the rules on each analysis unit (sod_iac.units) and merge what they find: the one
     judging step of `sod-iac scan` and of the Checkov checks (checks/). Units never share an
     identity (each finding of a split project carries its root module, Context.finding), so
-    merging is concatenating; a rule that fails in several units is one error, its first."""
+    merging is concatenating; a rule that fails in several units is one error, its first.
+    An access engine that fails to build is one error per cloud, naming the units where it
+    failed; the rules still run there without that cloud, and on the other units with it."""
     findings: list[Finding] = []
     errors: dict[str, LoadError] = {}
+    broken: dict[str, tuple[EngineFailure, list[str]]] = {}
     principals = 0
     units = analysis_units(project)
     for key, unit in units:
         with paused_gc():  # the engines only build indexes and memos (sod_iac.gcpause)
-            access = build_access(unit)
+            failures: list[EngineFailure] = []
+            access = build_access(unit, failures)
             ctx = Context(project=unit, access=access, config=dict(options.config), unit=key)
             findings.extend(run_rules(ctx, selected))
+            principals += len(principal_addresses(unit, access))
+            for failure in failures:
+                broken.setdefault(failure.cloud, (failure, []))[1].append(key)
             for error in ctx.errors:
                 errors.setdefault(error.path, error)
-            principals += len(principal_addresses(unit, access))
     if len(units) > 1:
         findings.sort(key=finding_sort_key)
-    return findings, list(errors.values()), principals
+    engine_errors = [_engine_error(failure, keys) for failure, keys in broken.values()]
+    return findings, [*engine_errors, *errors.values()], principals
+
+
+def _engine_error(failure: EngineFailure, units: list[str]) -> LoadError:
+    """One line for a cloud's engine: what failed, where (the first unit, and how many more)."""
+    where = ""
+    if units[0]:
+        more = f" (and {len(units) - 1} other unit{'s' if len(units) > 2 else ''})" if len(units) > 1 else ""
+        where = f" for root module{'s' if ',' in units[0] else ''} {units[0]}{more}"
+    return LoadError.internal(
+        f"<engine {failure.cloud}>", failure.error, what=f" building the {failure.cloud} access engine{where}",
+        after=f"; the rules ran{' there' if units[0] else ''} without {failure.cloud} access, "
+              "so findings that need it are missing")
 
 
 def _base_fingerprints(paths: Sequence[str | os.PathLike[str]], root: Path, options: ScanOptions) -> set[str]:

@@ -56,11 +56,24 @@ class Ignore:
         return any(rule_matches(p, rule_id) for p in self.patterns)
 
 
+@dataclass(frozen=True)
+class Silenced:
+    """A finding an ignore with a reason silenced, and that reason (the reasons, when several
+    ignores cover it): what Checkov shows as a skipped check's suppress comment."""
+
+    finding: Finding
+    reason: str
+
+
 @dataclass
 class Outcome:
     findings: list[Finding]
     warnings: list[Notice] = field(default_factory=list)
-    suppressed: int = 0
+    silenced: list[Silenced] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> int:
+        return len(self.silenced)
 
 
 # --------------------------------------------------------------------------- parsing
@@ -131,14 +144,14 @@ def apply_ignores(findings: Iterable[Finding], project: Project, *, warn_unused:
     unused) ignores as warnings."""
     by_path, lines, notices = read_ignores(project)
     kept: list[Finding] = []
-    suppressed = 0
+    silenced: list[Silenced] = []
     for finding in findings:
         matching = _matching(finding, by_path, lines)
         valid = [i for i in matching if i.has_reason]
         for ignore in valid:
             ignore.used = True
         if valid:
-            suppressed += 1
+            silenced.append(Silenced(finding, "; ".join(dict.fromkeys(i.reason for i in valid))))
         else:
             kept.append(finding)
     for ignores in by_path.values():
@@ -151,7 +164,7 @@ def apply_ignores(findings: Iterable[Finding], project: Project, *, warn_unused:
                 notices.append(Notice(path=ignore.path, line=ignore.line,
                                       message=f"`{ignore.text}` matched no finding"))
     notices.sort(key=lambda n: (n.path, n.line or 0, n.message))
-    return Outcome(findings=kept, warnings=notices, suppressed=suppressed)
+    return Outcome(findings=kept, warnings=notices, silenced=silenced)
 
 
 def _matching(finding: Finding, by_path: dict[str, list[Ignore]], lines: dict[str, list[str]]) -> list[Ignore]:

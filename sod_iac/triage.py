@@ -28,8 +28,13 @@ class Triaged:
     findings: list[Finding]
     errors: list[LoadError]
     warnings: list[Notice] = field(default_factory=list)
-    suppressed: int = 0
+    silenced: list[suppress.Silenced] = field(default_factory=list)
+    """Selected findings an inline ignore silenced, with its reason (Checkov shows them skipped)."""
     baselined: int = 0
+
+    @property
+    def suppressed(self) -> int:
+        return len(self.silenced)
 
 
 def apply(findings: list[Finding], errors: list[LoadError], project: Project, options: ScanOptions,
@@ -55,6 +60,6 @@ def apply(findings: list[Finding], errors: list[LoadError], project: Project, op
         findings=sorted(kept, key=finding_sort_key),  # severities may have changed the order
         errors=errors,
         warnings=warnings,
-        suppressed=outcome.suppressed,
+        silenced=outcome.silenced,
         baselined=baselined,
     )

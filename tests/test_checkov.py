@@ -528,6 +528,31 @@ def test_checkov_skip_comment_suppresses_a_finding(checkov_venv: Path, tmp_path:
     assert skipped["check_result"]["suppress_comment"] == "reviewed, break-glass user"
 
 
+def test_sod_iac_ignore_comment_is_a_skip_with_its_reason(checkov_venv: Path, tmp_path: Path) -> None:
+    """`# sod-iac:ignore SOD120 -- reason` (inside or directly above the block, as `sod-iac
+    scan` reads it) is SKIPPED in Checkov with the reason, as `#checkov:skip` is; an ignore
+    without a reason suppresses nothing: FAILED, and a warning in Checkov's log."""
+    text = (TESTDATA / "duties" / "sod120-aws" / "main.tf").read_text()
+    for block, comment, inside in (
+            ("any_branch", "# sod-iac:ignore SOD120 -- only the infra repo's own workflows, reviewed", True),
+            ("no_sub", "// sod-iac:ignore SOD120: accepted until the provider moves", False),
+            ("pull_requests", "# sod-iac:ignore SOD120", True)):
+        head = f'resource "aws_iam_role" "{block}" {{'
+        assert head in text
+        text = text.replace(head, f"{head}\n  {comment}" if inside else f"{comment}\n{head}", 1)
+    (tmp_path / "main.tf").write_text(text)
+    report, stderr = run_checkov(checkov_venv, _checkov_args(tmp_path, "hcl"))
+    skipped = {(r["check_id"], r["resource"]): r["check_result"]["suppress_comment"]
+               for r in report["results"]["skipped_checks"]}
+    assert skipped == {("SOD120", "aws_iam_role.any_branch"): "only the infra repo's own workflows, reviewed",
+                       ("SOD120", "aws_iam_role.no_sub"): "accepted until the provider moves"}
+    failed = {pair for pair in results(report) if pair[0] == "SOD120"}
+    assert failed == {("SOD120", "aws_iam_role.pull_requests"), ("SOD120", "aws_iam_role.tfc_plans")}
+    assert "has no reason, so it suppresses nothing" in stderr
+    # the same verdicts as `sod-iac scan`, which drops the silenced findings
+    assert results(report) == {(f.rule_id, f.resource) for f in _sod_iac_scan(tmp_path, "hcl").findings}
+
+
 def test_checks_work_from_an_installed_sod_iac(checkov_venv: Path, tmp_path: Path) -> None:
     """checks/ copied away from the checkout (e.g. a CI image) uses the installed package."""
     copy = tmp_path / "checks"
@@ -619,3 +644,34 @@ def test_atlantis_findings_are_logged_once_each(checkov_venv: Path) -> None:
     # Checkov's --check selection applies: without SOD211 selected, nothing about it is logged
     _, quiet = run_checkov(checkov_venv, _checkov_args(folder, "hcl"), select="SOD110")
     assert "SOD211" not in quiet
+
+
+def _sod_iac_cli_in(venv: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
+    """`sod-iac ARGS` run by Checkov's environment's Python on this checkout's sources."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("SOD_IAC_DEBUG", None)
+    return _run([str(_bin(venv, "python")), "-m", "sod_iac", *args, "--no-cache"], env=env, cwd=str(REPO))
+
+
+def test_sod_iac_scan_in_checkovs_environment_says_once_why_it_cannot_parse_hcl(checkov_venv: Path) -> None:
+    """README lets sod-iac be installed into Checkov's environment (for the checks); its CLI
+    there has bc-python-hcl2 as `hcl2`: one line says so and what to do, exit 2, no per-file
+    AttributeError; a plan is still analysed (the .tf beside it, for lines and backends, not)."""
+    folder = TESTDATA / "demo"
+    result = _sod_iac_cli_in(checkov_venv, ["scan", str(folder), "--format", "json"])
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and "AttributeError" not in result.stdout + result.stderr
+    [error] = json.loads(result.stdout)["errors"]
+    assert error["path"] == "<hcl2>"
+    assert error["message"].startswith(
+        "sod-iac cannot parse HCL here: the installed `hcl2` module is Checkov's bc-python-hcl2, not "
+        "python-hcl2; install sod-iac in its own virtual environment")
+    assert f"{len(list(folder.glob('*.tf')))} HCL files not analysed" in error["message"]
+
+    plan = TESTDATA / "approval" / "tfe-auto-apply"
+    expected = {(f["rule_id"], f["resource"]) for f in json.loads((plan / "expected.json").read_text())["findings"]}
+    result = _sod_iac_cli_in(checkov_venv, ["scan", str(plan / "plan.json"), "--format", "json"])
+    assert result.returncode == 2, result.stderr[-2000:]
+    data = json.loads(result.stdout)
+    assert [e["path"] for e in data["errors"]] == ["<hcl2>"]
+    assert expected <= {(f["rule_id"], f["resource"]) for f in data["findings"]}

@@ -183,6 +183,23 @@ def test_findings_without_location_are_never_silenced(tmp_path):
     assert apply_ignores([located], project).findings == []
 
 
+def test_silenced_findings_keep_their_reasons(tmp_path):
+    """What Checkov shows as a skipped check's suppress comment: the reason after the id, both
+    forms, several reasons for one finding once each."""
+    (tmp_path / "main.tf").write_text(
+        "# sod-iac:ignore SOD110 -- break-glass, reviewed quarterly\n"
+        "#checkov:skip=SOD110:break-glass, reviewed quarterly\n"
+        "// sod-iac:ignore SOD1* : owned by the platform team\n"
+        'resource "aws_iam_role" "a" {\n}\n')
+    project = Project(root=str(tmp_path), files=["main.tf"])
+    finding = Finding(rule_id="SOD110", family="combined-duties", severity="high", title="t", message="m",
+                      resource="aws_iam_role.a", location=Location(path="main.tf", start_line=4, end_line=5))
+    outcome = apply_ignores([finding], project)
+    assert outcome.findings == [] and outcome.suppressed == 1
+    assert [(s.finding, s.reason) for s in outcome.silenced] == [
+        (finding, "break-glass, reviewed quarterly; owned by the platform team")]
+
+
 def test_plan_scan_honours_ignores_in_the_tf_beside_it(tmp_path, fake_rules):
     target = tmp_path / "parity"
     shutil.copytree(FIXTURES / "parity", target)

@@ -2,54 +2,90 @@
 `build_access` gathers them into one AccessGraph for the rules.
 
 Engines are built on first use, so a scan without AWS resources never loads the IAM database.
+An engine is one cloud's model: when `failures` is given, one that fails to build is recorded
+there and left out, so the other clouds are still judged (the scan reports the failure and is
+incomplete, exit 2) instead of one cloud's bug ending the whole scan.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from sod_iac.access.graph import AccessGraph, Principal
 from sod_iac.model import Project
 
 
+@dataclass(frozen=True)
+class EngineFailure:
+    """An access engine (one cloud) that could not be built for a project."""
+
+    cloud: str
+    error: Exception
+
+
+def _aws(project: Project) -> Any:
+    from sod_iac.access.aws import AwsAccess
+
+    return AwsAccess(project)
+
+
+def _gcp(project: Project) -> Any:
+    from sod_iac.access.gcp import GcpAccess
+
+    return GcpAccess(project)
+
+
+def _azure(project: Project) -> Any:
+    from sod_iac.access.azure import AzureAccess
+
+    return AzureAccess(project)
+
+
+def _kubernetes(project: Project) -> Any:
+    from sod_iac.access.kubernetes import KubernetesAccess
+
+    return KubernetesAccess(project)
+
+
 class LazyAccessGraph(AccessGraph):
     """An AccessGraph whose cloud engines are built when a rule first asks for them."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, failures: list[EngineFailure] | None = None) -> None:
         super().__init__()
         self._project = project
+        self._failures = failures
+
+    def _engine(self, cloud: str, prefixes: tuple[str, ...], build: Callable[[Project], Any]) -> Any:
+        """The cloud's engine, None without resources of that cloud (or, when failures are
+        collected, when building it failed: recorded once, as the property caches None)."""
+        if not any(r.type.startswith(prefixes) for r in self._project.resources):
+            return None
+        if self._failures is None:
+            return build(self._project)
+        try:
+            return build(self._project)
+        except Exception as exc:  # noqa: BLE001 - one cloud's failure must not silence the others
+            self._failures.append(EngineFailure(cloud, exc))
+            return None
 
     @cached_property
     def aws(self):  # type: ignore[override]
-        if not any(r.type.startswith("aws_") for r in self._project.resources):
-            return None
-        from sod_iac.access.aws import AwsAccess
-
-        return AwsAccess(self._project)
+        return self._engine("aws", ("aws_",), _aws)
 
     @cached_property
     def gcp(self):  # type: ignore[no-untyped-def]
-        if not any(r.type.startswith("google_") for r in self._project.resources):
-            return None
-        from sod_iac.access.gcp import GcpAccess
-
-        return GcpAccess(self._project)
+        return self._engine("gcp", ("google_",), _gcp)
 
     @cached_property
     def azure(self):  # type: ignore[no-untyped-def]
-        if not any(r.type.startswith(("azurerm_", "azuread_")) for r in self._project.resources):
-            return None
-        from sod_iac.access.azure import AzureAccess
-
-        return AzureAccess(self._project)
+        return self._engine("azure", ("azurerm_", "azuread_"), _azure)
 
     @cached_property
     def kubernetes(self):  # type: ignore[no-untyped-def]
-        if not any(r.type.startswith("kubernetes_") for r in self._project.resources):
-            return None
-        from sod_iac.access.kubernetes import KubernetesAccess
-
-        return KubernetesAccess(self._project)
+        return self._engine("kubernetes", ("kubernetes_",), _kubernetes)
 
     def engines(self) -> list[object]:
         """The engines built for this project, AWS first (each has principals())."""
@@ -62,8 +98,10 @@ class LazyAccessGraph(AccessGraph):
         return found
 
 
-def build_access(project: Project) -> AccessGraph:
-    return LazyAccessGraph(project)
+def build_access(project: Project, failures: list[EngineFailure] | None = None) -> AccessGraph:
+    """The project's AccessGraph. With `failures`, an engine that fails to build is appended
+    there and treated as absent; without, its exception propagates to the caller."""
+    return LazyAccessGraph(project, failures)
 
 
 def principal_addresses(project: Project, graph: AccessGraph | None = None) -> list[str]:
@@ -80,4 +118,4 @@ NON_AWS_PRINCIPAL_TYPES: frozenset[str] = frozenset({
     "kubernetes_service_account", "kubernetes_service_account_v1",
 })
 
-__all__ = ["AccessGraph", "Principal", "build_access", "principal_addresses"]
+__all__ = ["AccessGraph", "EngineFailure", "Principal", "build_access", "principal_addresses"]

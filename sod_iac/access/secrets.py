@@ -179,33 +179,28 @@ class SecretAccess:
 
 
 def _build_backends(project: Project, graph: Any, near_misses: bool = False) -> Iterable[Backend]:
-    """One backend per cloud present, on the engines of `graph` (built here when absent)."""
+    """One backend per cloud present, on the engines of `graph` (one is built when absent):
+    an engine left out of the graph (it failed to build, sod_iac.access) is not built again."""
+    from sod_iac.access import build_access
+
+    graph = graph if graph is not None else build_access(project)
     types = {r.type for r in project.resources}
-
-    def engine(name: str, prefixes: tuple[str, ...], module: str, cls: str) -> Any:
-        found = getattr(graph, name, None) if graph is not None else None
-        if found is None and any(t.startswith(prefixes) for t in types):
-            import importlib
-
-            found = getattr(importlib.import_module(module), cls)(project)
-        return found
-
-    aws = engine("aws", ("aws_",), "sod_iac.access.aws", "AwsAccess")
+    aws = getattr(graph, "aws", None)
     if aws is not None:
         from sod_iac.access.secret_readers_aws import AwsSecretReaders
 
         yield AwsSecretReaders(project, aws, near_misses=near_misses)
-    gcp = engine("gcp", ("google_",), "sod_iac.access.gcp", "GcpAccess")
+    gcp = getattr(graph, "gcp", None)
     if gcp is not None:
         from sod_iac.access.secret_readers_gcp import GcpSecretReaders
 
         yield GcpSecretReaders(project, gcp)
-    azure = engine("azure", ("azurerm_", "azuread_"), "sod_iac.access.azure", "AzureAccess")
+    azure = getattr(graph, "azure", None)
     if azure is not None:
         from sod_iac.access.secret_readers_azure import AzureSecretReaders
 
         yield AzureSecretReaders(project, azure)
-    k8s = engine("kubernetes", ("kubernetes_",), "sod_iac.access.kubernetes", "KubernetesAccess")
+    k8s = getattr(graph, "kubernetes", None)
     if k8s is not None:
         from sod_iac.access.secret_readers_k8s import KubernetesSecretReaders
 

@@ -20,8 +20,30 @@ from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported, closing_brace,
 )
+from sod_iac.load.parse import CANNOT_PARSE_HCL
 
 PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast2"  # ast2: error messages reworded (cached errors too)
+
+
+def _unusable() -> str | None:
+    """Why the `hcl2` imported here cannot parse for us, or None. Checkov's bc-python-hcl2
+    installs a module of the same name without python-hcl2's lark tree API: in Checkov's
+    environment every file would fail alike, so say it once, with what to do."""
+    if callable(getattr(hcl2, "parses_to_tree", None)):
+        return None
+    import importlib.metadata
+
+    owners = importlib.metadata.packages_distributions().get("hcl2") or ["an unknown package"]
+    if "bc-python-hcl2" in owners:
+        installed = "Checkov's bc-python-hcl2, not python-hcl2"
+    else:
+        installed = f"from {', '.join(owners)} and has no parses_to_tree (python-hcl2 8.x has)"
+    return (f"{CANNOT_PARSE_HCL}the installed `hcl2` module is {installed}; install sod-iac in its own "
+            "virtual environment (see README, \"Use with Checkov\")")
+
+
+UNUSABLE = _unusable()
+"""None where python-hcl2 is the `hcl2` module; else the one-line reason, for every HCL file."""
 _SKIP_TOKENS = {"LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB", "COMMA", "EQ", "COLON",
                 "QMARK", "DOT", "DBLQUOTE", "INTERP_START", "FOR", "IN", "IF", "COLONS",
                 "FOR_OBJECT_ARROW"}
@@ -35,6 +57,8 @@ class HclSyntaxError(Exception):
 
 def parse_hcl(text: str, path: str) -> ParsedFile:
     """Parse one `.tf`/`.tfvars` text. Errors become a one-line message with the line."""
+    if UNUSABLE:
+        return ParsedFile(path=path, error=UNUSABLE)
     if not text.endswith("\n"):
         text += "\n"
     try:
@@ -87,6 +111,8 @@ def _at(line: int | None, message: str) -> str:
 
 def parse_expression(text: str, line: int = 1) -> Any:
     """Parse one HCL expression (used for `${...}` inside heredocs and `.tf.json` strings)."""
+    if UNUSABLE:
+        raise HclSyntaxError(UNUSABLE)
     try:
         tree = hcl2.parses_to_tree(f"x = {text}\n")
     except UnexpectedInput as exc:

@@ -17,6 +17,8 @@ from sod_iac.model import LoadError
 
 PARALLEL_MIN_FILES = 16
 MAX_JSON_DEPTH = 500
+CANNOT_PARSE_HCL = "sod-iac cannot parse HCL here: "
+"""How every HCL file's error starts when this environment cannot parse HCL at all (hcl_unusable)."""
 
 
 @dataclass
@@ -46,6 +48,9 @@ def parse_one(job: Job) -> Parsed:
     assert text is not None
     if _is_json(kind, rel):
         return _parse_json(path, rel, kind, text)
+    unusable = hcl_unusable()
+    if unusable:
+        return Parsed(path, rel, kind, error=LoadError(path=rel, message=unusable))
     from sod_iac.load.hcl import parse_hcl, parse_tf_json
 
     cache = open_cache(job[4]) if len(job) > 4 else None
@@ -178,6 +183,11 @@ def parse_all(jobs: list[tuple[Path, str, str, int]], workers: int | None,
             deliver(key, tree)
         else:
             misses.append((kind, text, rel, digest, None if cache_dir is None else os.fspath(cache_dir)))
+    unusable = hcl_unusable() if misses else None
+    if unusable:  # every file would fail alike: neither parsed, nor stored in the cache
+        for miss in misses:
+            deliver((miss[0], miss[3]), ParsedFile(path=miss[2], error=unusable))
+        misses = []
     if workers <= 1 or len(misses) < PARALLEL_MIN_FILES:
         for miss in misses:
             deliver((miss[0], miss[3]), _parse_text(miss))
@@ -188,6 +198,33 @@ def parse_all(jobs: list[tuple[Path, str, str, int]], workers: int | None,
             for miss, tree in zip(misses, pool.map(_parse_text, misses, chunksize=chunk)):
                 deliver((miss[0], miss[3]), tree)
     return [r for r in results if r is not None]
+
+
+def hcl_unusable() -> str | None:
+    """Why no HCL can be parsed in this environment, or None. Asked only when a file must be
+    parsed (a scan served from the cache never imports the parser)."""
+    try:
+        from sod_iac.load.hcl import UNUSABLE
+    except ImportError as exc:
+        return f"{CANNOT_PARSE_HCL}the HCL parser cannot be imported ({exc}); install sod-iac with its dependencies"
+    return UNUSABLE
+
+
+def one_hcl_error(errors: list[LoadError]) -> list[LoadError]:
+    """The errors with every file's `cannot parse HCL here` merged into one line, in the place
+    of the first: the cause is the environment, not the files, and one line says what to do."""
+    unparsed = [e.path for e in errors if e.message.startswith(CANNOT_PARSE_HCL)]
+    if not unparsed:
+        return errors
+    out: list[LoadError] = []
+    for error in errors:
+        if not error.message.startswith(CANNOT_PARSE_HCL):
+            out.append(error)
+        elif error.path == unparsed[0]:
+            shown = ", ".join(unparsed[:3]) + (", ..." if len(unparsed) > 3 else "")
+            files = f"{len(unparsed)} HCL file{'s' if len(unparsed) > 1 else ''}"
+            out.append(LoadError(path="<hcl2>", message=f"{error.message}; {files} not analysed: {shown}"))
+    return out
 
 
 def _is_json(kind: str, rel: str) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -312,6 +311,4 @@ def deduplicate(findings: Iterable[Finding]) -> list[Finding]:
 
 
 def _rule_error(rule_id: str, exc: BaseException) -> LoadError:
-    frame = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
-    return LoadError(path=f"<rule {rule_id}>", message=f"internal error: {type(exc).__name__}: {exc}{where}")
+    return LoadError.internal(f"<rule {rule_id}>", exc)
