@@ -367,15 +367,61 @@ def upsert_comment(api: GitHubAPI, repository: str, number: int, body: str, crea
     return "created", int(created["id"])
 
 
-def comment_body(markdown: str, note: str) -> str:
+def comment_body(markdown: str) -> str:
     body = f"{COMMENT_MARKER}\n{markdown.rstrip()}\n"
-    if note:
-        body += f"\n{note}\n"
     if len(body) <= COMMENT_MAX_CHARS:
         return body
     tail = "\n\n_The report is longer than a comment may be: the job summary has all of it._\n"
     cut = body[:COMMENT_MAX_CHARS - len(tail)]
     return cut[:cut.rfind("\n")] + tail
+
+
+# --------------------------------------------------------------------------- the summary's own parts
+
+
+NOTES_MARKER = "<!-- sod-iac:notes -->"
+"""Where sod-iac's markdown report wants notes of its caller: after its first paragraph, which
+says what the pull request introduces and what was already on the base."""
+
+
+def warning_note(text: str) -> str:
+    """A GitHub alert block (rendered as a yellow "Warning" box)."""
+    return "> [!WARNING]\n> " + text
+
+
+def with_notes(markdown: str, notes: list[str]) -> str:
+    """The report with the action's notes where the report leaves room for them; a report
+    without the marker (a sod-iac release from before it) gets them at the end."""
+    if not markdown or not notes:
+        return markdown
+    note = "\n\n".join(notes)
+    if NOTES_MARKER in markdown:
+        return markdown.replace(NOTES_MARKER, note, 1)
+    return f"{markdown.rstrip()}\n\n{note}\n"
+
+
+def fenced(text: str, limit: int = 20_000) -> str:
+    """Untrusted text (messages naming the scanned files) shown as is: in a code fence longer
+    than any run of backticks inside it, so it can close nothing; the end of it when long."""
+    text = text.strip()
+    if len(text) > limit:
+        text = "…" + text[-limit:]
+    fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
+def did_not_run(scan: Scan, missing: list[str]) -> str:
+    """The job summary (and comment) when sod-iac wrote no report: say so and why, so the
+    summary is not empty with the reason only in the log."""
+    parts = ["## sod-iac: the scan did not run",
+             f"**sod-iac stopped before reporting anything (exit code {scan.exit_code})**, so this run "
+             "reports no findings, and the job fails."]
+    if missing:
+        parts.append("The `path` input names what does not exist in the workspace (paths are relative to "
+                     "`$GITHUB_WORKSPACE`, the checkout):\n\n" + fenced("\n".join(missing)))
+    if scan.stderr.strip():
+        parts.append("What sod-iac said:\n\n" + fenced(scan.stderr))
+    return "\n\n".join(parts) + "\n"
 
 
 # --------------------------------------------------------------------------- the phases
@@ -408,6 +454,8 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
     notes: list[str] = []
     if inputs.only_new and ctx.pull_request is not None and base is None:
         log.warning("only-new: the pull_request event names no base commit; every finding is reported.")
+        notes.append(warning_note("The pull request event names no base commit, so this report cannot tell "
+                                  "what the pull request introduces: it lists every finding on the commit."))
     if base is not None:
         why = missing_history(repo_root, base)
         if why is not None:
@@ -415,8 +463,10 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
                         "Every finding is reported, not only the new ones. Check out with "
                         "`fetch-depth: 0` (actions/checkout) to report only what the pull request introduces.",
                         "sod-iac: history missing")
-            notes.append(f"> [!WARNING]\n> The base commit `{base[:12]}` is not in this clone, so every "
-                         "finding is listed, not only new ones: check out with `fetch-depth: 0`.")
+            notes.append(warning_note(
+                f"The base commit `{base[:12]}` is not in this clone, so this report cannot tell what the "
+                "pull request introduces: it lists every finding on the commit. Check out with "
+                "`fetch-depth: 0` (actions/checkout) to see only the new ones."))
             base = None
 
     # The full scan: SARIF for code scanning always holds every finding (code scanning tells
@@ -440,13 +490,12 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
             result = new
             if new.stderr != full.stderr:
                 log.verbatim(new.stderr)
-            notes.append(f"_Only the findings this pull request introduces are listed (new since "
-                         f"`{base[:12]}`): {new.count()} new of {full.count()} on this commit._")
         else:  # --new-since itself failed: report everything rather than nothing
             log.warning("only-new: comparing with the base commit failed, so every finding is reported.",
                         "sod-iac: history missing")
             log.verbatim(new.stderr)
-            notes.append("> [!WARNING]\n> Comparing with the base commit failed, so every finding is listed.")
+            notes.append(warning_note(f"Comparing with the base commit `{base[:12]}` failed (see the job log), "
+                                      "so this report lists every finding on the commit."))
 
     log.verbatim(result.text("text"))
     total, new_count = full.count(), result.count()
@@ -464,10 +513,12 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
             out.write(annotations if annotations.endswith("\n") else annotations + "\n")
             out.flush()
 
-    note = "\n\n".join(notes)
-    markdown = result.text("markdown")
+    markdown = with_notes(result.text("markdown"), notes)
+    if "json" not in result.reports and not markdown:
+        markdown = did_not_run(result, [p for p, full_path in zip(inputs.paths, scan_paths)
+                                                      if not full_path.exists()])
     if inputs.summary and markdown:
-        append_summary(env.get("GITHUB_STEP_SUMMARY"), markdown + (f"\n{note}\n" if note else ""))
+        append_summary(env.get("GITHUB_STEP_SUMMARY"), markdown)
 
     if inputs.upload_sarif:
         if read_only:
@@ -477,13 +528,13 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
             outputs["upload-sarif"] = "true"
 
     if inputs.comment:
-        post_comment(ctx, log, read_only, markdown, note, transport, create=bool(new_count))
+        post_comment(ctx, log, read_only, markdown, transport, create=bool(new_count))
 
     set_outputs(env.get("GITHUB_OUTPUT"), outputs)
     return 0
 
 
-def post_comment(ctx: Context, log: Log, read_only: str | None, markdown: str, note: str,
+def post_comment(ctx: Context, log: Log, read_only: str | None, markdown: str,
                  transport: Transport, create: bool) -> None:
     """The one report comment: created when there is something to report, and from then on
     updated on every push (also to say that the findings are gone)."""
@@ -504,7 +555,7 @@ def post_comment(ctx: Context, log: Log, read_only: str | None, markdown: str, n
         return
     api = GitHubAPI(ctx.api_url, ctx.token, transport)
     try:
-        action, comment_id = upsert_comment(api, ctx.repository, number, comment_body(markdown, note), create)
+        action, comment_id = upsert_comment(api, ctx.repository, number, comment_body(markdown), create)
     except (ActionError, OSError, ValueError, KeyError, TypeError) as exc:
         log.warning(f"PR comment failed: {exc}. Does the job have `permissions: pull-requests: write`?")
         return

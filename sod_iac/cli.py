@@ -215,7 +215,8 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
         for fmt, output in plan:
             color = fmt == "text" and output is None and use_color(no_color, sys.stdout)
             content = render(report, fmt, color=color, compact=compact, quiet=quiet,
-                             link_base=_link_base(root), checked=_checked_rules(options))
+                             link_base=_link_base(root), checked=_checked_rules(options),
+                             change=_change_name(new_since))
             write_report(content, output)
         if written is not None:
             # Accepting today's findings is the point: they do not fail this run. Inputs that
@@ -332,7 +333,8 @@ def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], 
 
 
 def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False, quiet: bool = False,
-           link_base: str | None = None, checked: list[str] | None = None) -> str | Iterator[bytes]:
+           link_base: str | None = None, checked: list[str] | None = None,
+           change: str | None = None) -> str | Iterator[bytes]:
     """One report in one format; the reporters live in sod_iac/report/, one module each."""
     if fmt == "json":
         from sod_iac.report import json_report
@@ -349,7 +351,7 @@ def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False,
     if fmt == "markdown":
         from sod_iac.report import markdown
 
-        return markdown.render(report, link_base=link_base)
+        return markdown.render(report, link_base=link_base, change=change)
     if fmt == "junit":
         from sod_iac.report import junit
 
@@ -382,6 +384,20 @@ def _link_base(root: Path) -> str | None:
 
             base += quote(prefix, safe="/") + "/"
     return base
+
+
+def _change_name(new_since: str | None) -> str | None:
+    """"this pull request" when, in GitHub Actions, --new-since is the base commit of the pull
+    request the run is for (the Action's only-new mode): the markdown report then says what the
+    pull request introduces. None otherwise (it says "the changes since REF")."""
+    if not new_since or os.environ.get("GITHUB_EVENT_NAME") not in ("pull_request", "pull_request_target"):
+        return None
+    try:
+        event = json.loads(Path(os.environ.get("GITHUB_EVENT_PATH", "")).read_text(encoding="utf-8"))
+        base = event["pull_request"]["base"]["sha"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return "this pull request" if base == new_since else None
 
 
 def _checked_rules(options: Any) -> list[str]:

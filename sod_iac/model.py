@@ -264,6 +264,16 @@ class Tool(BaseModel):
     version: str = __version__
 
 
+class Comparison(BaseModel):
+    """What a scan's findings were compared with, so a report can say what `baselined` counts:
+    findings in a baseline file, findings the tree already had at a git revision, or both."""
+
+    baseline: str | None = None
+    """The `--baseline` file, as given."""
+    new_since: str | None = None
+    """The `--new-since` git revision, as given."""
+
+
 class Summary(BaseModel):
     files: int = 0
     resources: int = 0
@@ -273,6 +283,8 @@ class Summary(BaseModel):
     """Findings silenced by an inline `sod-iac:ignore` / `checkov:skip` with a reason."""
     baselined: int = 0
     """Findings left out because the baseline or the `--new-since` base already had them."""
+    compared_with: Comparison | None = None
+    """Set when a baseline or `--new-since` decided which findings are new."""
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
 
 

@@ -13,7 +13,7 @@ import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
 from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
 from sod_iac.gcpause import paused_gc
-from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Project, Report, Severity, Summary
+from sod_iac.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, finding_sort_key, run_rules
 from sod_iac.units import analysis_units
@@ -98,9 +98,18 @@ def run_scan(
             findings=len(result.findings),
             suppressed=result.suppressed,
             baselined=result.baselined,
+            compared_with=_comparison(options),
             skipped_modules=list(project.skipped_modules),
         ),
     )
+
+
+def _comparison(options: ScanOptions) -> Comparison | None:
+    """What `baselined` counts against, for reports to name it (None: nothing was compared)."""
+    if options.baseline is None and not options.new_since:
+        return None
+    return Comparison(baseline=str(options.baseline) if options.baseline is not None else None,
+                      new_since=options.new_since or None)
 
 
 def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,

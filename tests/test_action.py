@@ -522,11 +522,14 @@ def test_pull_request_reports_only_what_it_introduces(pull_request: dict[str, An
     assert len(errors) == 1 and errors[0].startswith("::error file=infra/kms.tf,line=8,")
     assert "SOD101" in errors[0]
 
-    # the step summary: the markdown report of the new finding, and what "new" means
+    # the step summary leads with what the pull request introduces, then what the base had
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
-    assert summary.startswith("## sod-iac: 1 finding")
+    heading, lead = summary.split("\n\n")[:2]
+    assert heading == "## sod-iac: this pull request introduces 1 finding"
+    assert lead == (f"**This pull request introduces 1 finding**: 1 high. 2 findings were already on the "
+                    f"base (`{pull_request['base'][:12]}`) and are not listed.")
+    assert "baseline" not in summary
     assert "SOD101" in summary and "SOD210" not in summary
-    assert f"new since `{pull_request['base'][:12]}`" in summary and "1 new of 3" in summary
     assert "](https://github.com/acme/infra/blob/" in summary
 
     # order: the scan step succeeds, SARIF is uploaded, then the last step fails with 1
@@ -574,7 +577,12 @@ def test_shallow_clone_says_so_and_reports_everything(pull_request: dict[str, An
     assert run.outputs["new-findings"] == run.outputs["findings"] == "3"
     assert run.outputs["exit-code"] == "1"
     summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
-    assert "fetch-depth: 0" in summary and summary.count("SOD21") >= 2
+    assert summary.count("SOD21") >= 2
+    # the warning comes right after the first paragraph, before the findings, not at the bottom
+    heading, lead, warning = summary.split("\n\n")[:3]
+    assert heading == "## sod-iac: 3 findings" and lead == "**3 findings**: 3 high."
+    assert warning.startswith("> [!WARNING]\n> The base commit") and "fetch-depth: 0" in warning
+    assert "cannot tell what the pull request introduces" in warning
 
 
 def test_fork_pull_request_skips_comment_and_upload_with_a_notice(pull_request: dict[str, Any]) -> None:
@@ -635,6 +643,29 @@ def test_missing_path_is_exit_code_2_not_a_crash(pull_request: dict[str, Any]) -
     assert run.outputs["exit-code"] == "2" and run.exit_code == 2
     assert "no such file or directory" in run.step("scan")["stdout"]
     assert any(c.startswith("::error title=sod-iac%3A scan failed::") for c in _annotations(run.stdout))
+    # the job summary says that the scan did not run, and why (not only the log)
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert summary.startswith("## sod-iac: the scan did not run\n")
+    assert "exit code 2" in summary
+    assert "```text\nnowhere\n```" in summary  # the input that names nothing
+    assert f"no such file or directory: {repo / 'nowhere'}" in summary  # sod-iac's own words
+
+
+def test_a_failed_scan_says_so_in_the_pull_request_comment(pull_request: dict[str, Any]) -> None:
+    """An earlier report comment is updated to say the scan did not run (it would go on
+    showing old findings as if they were current); none is started for it."""
+    repo, tmp = pull_request["repo"], pull_request["tmp"]
+    env = github_env(repo, tmp, event_file(tmp, pull_request["base"], pull_request["head"]))
+    env.update({"SOD_IAC": str(Path(sys.executable).parent / "sod-iac"), "SOD_IAC_GITHUB_TOKEN": "ghs_fake",
+                "INPUT_PATH": "in`fra```", "INPUT_COMMENT": "true", "GITHUB_OUTPUT": str(tmp / "out.txt")})
+    github = FakeGitHub([{"id": 5, "body": action.COMMENT_MARKER + "\nold: 1 finding", "user": {"type": "Bot"}}])
+    _with_env(env, lambda: action.scan_phase(env, io.StringIO(), transport=github))
+    body = github.comments[0]["body"]
+    assert body.startswith(action.COMMENT_MARKER + "\n## sod-iac: the scan did not run")
+    assert "````text\nin`fra```\n````" in body  # a fence longer than the backticks in the name
+    github = FakeGitHub()
+    _with_env(env, lambda: action.scan_phase(env, io.StringIO(), transport=github))
+    assert [c[0] for c in github.calls] == ["GET"]
 
 
 def test_untrusted_scan_output_cannot_issue_workflow_commands(pull_request: dict[str, Any]) -> None:
@@ -698,8 +729,8 @@ def test_comment_is_created_once_then_updated_in_place(pull_request: dict[str, A
         assert f"PR comment {1001} {'created' if push == 0 else 'updated'}." in out.getvalue()
     bots = [c for c in github.comments if c["user"]["type"] == "Bot"]
     assert len(bots) == 1 and bots[0]["id"] == 1001
-    assert bots[0]["body"].startswith(action.COMMENT_MARKER + "\n## sod-iac: 1 finding")
-    assert "SOD101" in bots[0]["body"] and "1 new of 3" in bots[0]["body"]
+    assert bots[0]["body"].startswith(action.COMMENT_MARKER + "\n## sod-iac: this pull request introduces 1 finding")
+    assert "SOD101" in bots[0]["body"] and "2 findings were already on the base" in bots[0]["body"]
     assert github.comments[0]["body"].endswith("pasted by a person")  # a person's comment is left alone
     assert [c[0] for c in github.calls] == ["GET", "POST", "GET", "PATCH"]
     headers = github.calls[0][2]
@@ -740,7 +771,9 @@ def test_no_comment_is_started_for_a_clean_pull_request_but_an_old_one_is_update
     github = FakeGitHub([{"id": 5, "body": action.COMMENT_MARKER + "\nold: 1 finding", "user": {"type": "Bot"}}])
     _with_env(env, lambda: action.scan_phase(env, io.StringIO(), transport=github))
     assert [c[0] for c in github.calls] == ["GET", "PATCH"]
-    assert "## sod-iac: no findings" in github.comments[0]["body"]
+    body = github.comments[0]["body"]
+    assert "## sod-iac: this pull request introduces no findings\n" in body
+    assert "2 findings were already on the base" in body
 
 
 def test_comment_failure_is_a_warning_not_a_failed_job(pull_request: dict[str, Any]) -> None:
@@ -765,12 +798,23 @@ def test_dependabot_gets_a_read_only_token(tmp_path: Path) -> None:
 
 
 def test_comment_body_stays_under_githubs_limit() -> None:
-    body = action.comment_body("## sod-iac\n" + "| row |\n" * 20_000, "note")
+    body = action.comment_body("## sod-iac\n" + "| row |\n" * 20_000)
     assert len(body) <= 65_536 and body.startswith(action.COMMENT_MARKER)
     assert body.rstrip().endswith("the job summary has all of it._")
 
 
 # --------------------------------------------------------------------------- small pieces
+
+
+def test_notes_go_where_the_report_leaves_room_else_at_the_end() -> None:
+    report = "## sod-iac: 1 finding\n\n**1 finding**: 1 high.\n\n<!-- sod-iac:notes -->\n\n### Findings\n"
+    assert action.with_notes(report, ["> [!WARNING]\n> a", "b"]) == (
+        "## sod-iac: 1 finding\n\n**1 finding**: 1 high.\n\n> [!WARNING]\n> a\n\nb\n\n### Findings\n")
+    older = "## sod-iac: 1 finding\n\n| table |\n"  # a sod-iac release without the marker
+    assert action.with_notes(older, ["b"]) == "## sod-iac: 1 finding\n\n| table |\n\nb\n"
+    assert action.with_notes(report, []) == report
+    from sod_iac.report import markdown  # run.py imports nothing of ours: the two must agree
+    assert action.NOTES_MARKER == markdown.NOTES_MARKER
 
 
 def test_outputs_cannot_be_injected_through_a_value(tmp_path: Path) -> None:

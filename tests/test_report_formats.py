@@ -258,3 +258,81 @@ def test_markdown_stays_under_the_step_summary_limit():
     assert "```mermaid" not in page
     smaller = markdown.render(_many(40, message_size=400), max_bytes=40_000)
     assert len(smaller.encode("utf-8")) <= 40_000
+
+
+# --------------------------------------------------------------------------- what is compared with what
+
+
+def _compared(n_new: int, known: int, **compared_with: str) -> Report:
+    """n_new high findings, `known` more that the --new-since base or the baseline had."""
+    from sod_iac.model import Comparison
+
+    findings = _many(n_new).findings
+    return Report(findings=findings, summary=Summary(findings=n_new, baselined=known,
+                                                     compared_with=Comparison(**compared_with)))
+
+
+BASE_SHA = "4157f206c2b0" + "a" * 28
+
+
+def test_markdown_pull_request_mode_leads_with_what_the_pull_request_introduces():
+    page = markdown.render(_compared(1, 2, new_since=BASE_SHA), change="this pull request")
+    heading, lead = page.split("\n\n")[:2]
+    assert heading == "## sod-iac: this pull request introduces 1 finding"
+    assert lead == ("**This pull request introduces 1 finding**: 1 high. 2 findings were already on the "
+                    "base (`4157f206c2b0`) and are not listed.")
+    assert page.index(lead) < page.index("| Severity | Rule |")  # before the table, not after
+    assert "### New findings" in page and "baseline" not in page
+
+
+def test_markdown_pull_request_without_new_findings_does_not_say_no_findings():
+    page = markdown.render(_compared(0, 2, new_since=BASE_SHA), change="this pull request")
+    assert page.startswith("## sod-iac: this pull request introduces no findings\n\n"
+                           "**This pull request introduces no findings.** 2 findings were already on the "
+                           "base (`4157f206c2b0`) and are not listed.\n")
+    assert "## sod-iac: no findings" not in page
+
+
+def test_markdown_new_since_outside_a_pull_request_names_the_revision():
+    page = markdown.render(_compared(1, 1, new_since="origin/main"))
+    assert page.startswith("## sod-iac: 1 finding new since `origin/main`\n\n"
+                           "**The changes since `origin/main` introduce 1 finding**: 1 high. 1 finding was "
+                           "already on the base (`origin/main`) and is not listed.\n")
+
+
+def test_markdown_baseline_mode_says_baseline():
+    page = markdown.render(_compared(1, 3, baseline=".sod-iac-baseline.json"))
+    assert page.startswith("## sod-iac: 1 finding not in the baseline\n\n"
+                           "**1 finding not in the baseline**: 1 high. 3 findings were already in the baseline "
+                           "(`.sod-iac-baseline.json`) and are not listed.\n")
+    assert "base (" not in page
+    both = markdown.render(_compared(0, 2, baseline="b.json", new_since="main"))
+    assert "2 findings were already on the base (`main`) or in the baseline (`b.json`)" in both
+
+
+def test_markdown_notes_skipped_modules_before_the_findings():
+    from sod_iac.model import SkippedModule
+
+    report = _many(1)
+    report.summary.skipped_modules = [SkippedModule(address="module.vpc", source="terraform-aws-modules/vpc/aws")]
+    page = markdown.render(report)
+    note = "- `module.vpc` (`terraform-aws-modules/vpc/aws`)"
+    assert note in page and page.index(note) < page.index("| Severity | Rule |")
+
+
+def test_markdown_one_diagram_box_per_grant_whatever_duties_it_gives():
+    hop = dict(address="aws_iam_role_policy.keys", location=Location(path="kms.tf", start_line=20, end_line=41))
+    finding = Finding(rule_id="SOD101", family="combined-duties", severity="high", title="t", message="m",
+                      resource="aws_iam_role.ops", principal="aws_iam_role.ops", duties=["key-admin", "key-use"],
+                      evidence=[Evidence(detail="admin", duty="key-admin", **hop),
+                                Evidence(detail="use", duty="key-use", **hop)])
+    diagram = markdown.mermaid(finding)
+    assert diagram.count('["aws_iam_role_policy.keys<br/>kms.tf:20"]') == 1
+    assert "d0 --> e0" in diagram and "d1 --> e0" in diagram
+
+
+def test_json_names_what_the_findings_were_compared_with():
+    data = json.loads(json_report.render(_compared(1, 2, new_since="main", baseline="b.json")))
+    assert data["summary"]["compared_with"] == {"baseline": "b.json", "new_since": "main"}
+    validate_json(data)
+    assert "compared_with" not in json.loads(json_report.render(_many(1)))["summary"]

@@ -1,10 +1,17 @@
 """`--format markdown`: a pull-request summary for `$GITHUB_STEP_SUMMARY` or a PR comment.
 
-Counts by severity, a table of findings linking to file and line, a Mermaid diagram per
-combined-duties finding (principal -> duties -> the grants that give them), and the
-evidence in collapsed `<details>`. GitHub refuses step summaries over 1 MiB, so the page is
-kept under MAX_BYTES: diagrams go first, then table rows, with a note saying so.
-Text from the scanned code is escaped so it can neither break the table nor inject HTML.
+A reviewer reads it top down, so it leads with what matters for the change: the heading and a
+first paragraph say what is reported (all findings, those the change introduces since a git
+revision, or those not in a baseline: `Summary.compared_with`), by severity, then how many were
+already known; then notes (inputs that could not be analysed, remote modules not scanned);
+then the table of findings linking to file and line, a Mermaid diagram per combined-duties
+finding (principal -> duties -> the grants that give them) with the evidence in collapsed
+`<details>`, and the warnings. NOTES_MARKER, an invisible HTML comment after the first
+paragraph, is where a caller (the GitHub Action) puts notes of its own.
+
+GitHub refuses step summaries over 1 MiB, so the page is kept under MAX_BYTES: diagrams go
+first, then table rows, with a note saying so. Text from the scanned code is escaped so it
+can neither break the table nor inject HTML.
 """
 
 from __future__ import annotations
@@ -12,55 +19,68 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
+from sod_iac.model import Finding, Location, Report
 from sod_iac.report.sarif import uri
-from sod_iac.report.text import summary_line
+from sod_iac.report.text import by_severity, plural, summary_line
 
 MAX_BYTES = 1_000_000
 """GitHub's limit is 1 MiB (1,048,576 bytes) per step summary; keep a margin."""
 COLLAPSE_OVER = 10
 """Tables and lists longer than this collapse into <details>."""
-SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
 _MD_SPECIAL = "\\`*_[]~|#"
+NOTES_MARKER = "<!-- sod-iac:notes -->"
+"""Where notes of the caller belong (after the first paragraph); renders as nothing."""
 
 
-def render(report: Report, link_base: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+def render(report: Report, link_base: str | None = None, max_bytes: int = MAX_BYTES,
+           change: str | None = None) -> str:
     """The summary page; `link_base` (e.g. `https://github.com/o/r/blob/SHA/`) makes
-    locations links. Always under `max_bytes` bytes of UTF-8."""
-    page = _page(report, link_base, diagrams=True, rows=None)
-    if _size(page) <= max_bytes:
-        return page
-    page = _page(report, link_base, diagrams=False, rows=None)
-    if _size(page) <= max_bytes:
-        return page
+    locations links; `change` names what a `--new-since` comparison judges (e.g. "this pull
+    request"; default: the changes since the revision). Always under `max_bytes` bytes of UTF-8."""
+    def page(diagrams: bool, rows: int | None) -> str:
+        return _page(report, link_base, change, diagrams=diagrams, rows=rows)
+
+    full = page(True, None)
+    if _size(full) <= max_bytes:
+        return full
+    full = page(False, None)
+    if _size(full) <= max_bytes:
+        return full
     low, high = 0, len(report.findings)
     while low < high:  # the most rows that still fit
         middle = (low + high + 1) // 2
-        if _size(_page(report, link_base, diagrams=False, rows=middle)) <= max_bytes:
+        if _size(page(False, middle)) <= max_bytes:
             low = middle
         else:
             high = middle - 1
-    return _page(report, link_base, diagrams=False, rows=low)
+    return page(False, low)
 
 
 def _size(text: str) -> int:
     return len(text.encode("utf-8", "backslashreplace"))  # as write_report writes it
 
 
-def _page(report: Report, link_base: str | None, *, diagrams: bool, rows: int | None) -> str:
-    parts = [f"## sod-iac: {_headline(report)}", _counts(report)]
+def _page(report: Report, link_base: str | None, change: str | None, *, diagrams: bool, rows: int | None) -> str:
+    parts = [f"## sod-iac: {_headline(report, change)}", _lead(report, change), NOTES_MARKER]
+    if report.errors:
+        parts.append(_collapsible(f"{len(report.errors)} input(s) could not be analysed", [
+            f"- {_location_text(e.path, e.line, link_base)}: "
+            f"{escape(e.message.removeprefix(f'line {e.line}: ') if e.line else e.message)}" for e in report.errors],
+            heading="### Inputs that could not be analysed"))
+    if report.summary.skipped_modules:
+        parts.append(_collapsible(f"{len(report.summary.skipped_modules)} remote module(s) not scanned", [
+            f"- {code(m.address)} ({code(m.source)})"
+            + (f" at {_location_link(m.location, link_base)}" if m.location else "")
+            for m in report.summary.skipped_modules],
+            heading="### Remote modules not scanned (never fetched)"))
     if report.findings:
+        parts.append(f"### {'New findings' if report.summary.compared_with else 'Findings'}")
         parts.append(_table(report.findings, link_base, rows))
     if diagrams:
         parts.extend(_combined(f, link_base) for f in report.findings if f.family == "combined-duties")
     elif report.findings and any(f.family == "combined-duties" for f in report.findings):
         parts.append("_Diagrams and evidence left out to stay under GitHub's 1 MiB summary limit; "
                      "the JSON or SARIF report has everything._")
-    if report.errors:
-        parts.append(_collapsible(f"{len(report.errors)} input(s) could not be analysed", [
-            f"- {_location_text(e.path, e.line, link_base)}: "
-            f"{escape(e.message.removeprefix(f'line {e.line}: ') if e.line else e.message)}" for e in report.errors],
-            heading="### Inputs that could not be analysed"))
     if report.warnings:
         parts.append(_collapsible(f"{len(report.warnings)} warning(s)", [
             f"- {_location_text(w.path, w.line, link_base)}: {escape(w.message)}" for w in report.warnings],
@@ -69,24 +89,49 @@ def _page(report: Report, link_base: str | None, *, diagrams: bool, rows: int | 
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
-def _headline(report: Report) -> str:
-    n = len(report.findings)
-    head = "no findings" if n == 0 else f"{n} finding" + ("s" if n != 1 else "")
+def _headline(report: Report, change: str | None) -> str:
+    """`3 findings`; with --new-since `this pull request introduces 1 finding` (or `1 finding
+    new since `ref``); with a baseline `1 finding not in the baseline`."""
+    findings = plural(len(report.findings), "finding", zero="no")
+    compared = report.summary.compared_with
+    if compared is None:
+        head = findings
+    elif compared.new_since:
+        head = f"{change} introduces {findings}" if change else f"{findings} new since {code(_ref(compared.new_since))}"
+    else:
+        head = f"{findings} not in the baseline"
     if report.errors:
         head += ", scan incomplete"
     return head
 
 
-def _counts(report: Report) -> str:
-    rows = ["| Severity | Findings |", "|---|---:|"]
-    for severity in SEVERITIES:
-        rows.append(f"| {severity} | {sum(1 for f in report.findings if f.severity == severity)} |")
-    extra = []
+def _lead(report: Report, change: str | None) -> str:
+    """The first paragraph: what is reported, by severity, then what was already known."""
+    findings = plural(len(report.findings), "finding", zero="no")
+    compared = report.summary.compared_with
+    if compared is None:
+        what = findings[0].upper() + findings[1:]
+    elif compared.new_since:
+        subject = change or f"the changes since {code(_ref(compared.new_since))}"
+        what = f"{subject[0].upper()}{subject[1:]} {'introduces' if change else 'introduce'} {findings}"
+    else:
+        what = f"{findings[0].upper()}{findings[1:]} not in the baseline"
+    severities = by_severity(report.findings)
+    sentences = [f"**{what}**: {severities}." if severities else f"**{what}.**"]
+    if compared is not None and report.summary.baselined:
+        where = [f"on the base ({code(_ref(compared.new_since))})" if compared.new_since else "",
+                 f"in the baseline ({code(compared.baseline)})" if compared.baseline else ""]
+        n = report.summary.baselined
+        sentences.append(f"{plural(n, 'finding')} {'was' if n == 1 else 'were'} already "
+                         f"{' or '.join(w for w in where if w)} and {'is' if n == 1 else 'are'} not listed.")
     if report.summary.suppressed:
-        extra.append(f"{report.summary.suppressed} suppressed inline")
-    if report.summary.baselined:
-        extra.append(f"{report.summary.baselined} already known (baseline)")
-    return "\n".join(rows) + ("\n\n" + "; ".join(extra) + "." if extra else "")
+        sentences.append(f"{report.summary.suppressed} suppressed inline.")
+    return " ".join(sentences)
+
+
+def _ref(revision: str) -> str:
+    """A full commit id is shortened as git shows it; a branch or tag name is kept."""
+    return revision[:12] if re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", revision) else revision
 
 
 # --------------------------------------------------------------------------- table
@@ -123,20 +168,26 @@ def _combined(f: Finding, link_base: str | None) -> str:
 
 def mermaid(f: Finding) -> str:
     """principal --> duty --> the grant that gives it; hops that name no duty hang off the
-    principal with a dotted line."""
+    principal with a dotted line. A grant that gives several duties (one policy, one key) is
+    one box with an arrow from each duty, not a box per duty."""
     lines = ["```mermaid", "flowchart LR", f'  p["{mermaid_label(f.principal or f.resource)}"]']
     duty_ids = {}
     for number, duty in enumerate(f.duties):
         duty_ids[duty] = f"d{number}"
         lines.append(f'  d{number}(["{mermaid_label(duty)}"])')
         lines.append(f"  p --> d{number}")
-    for number, hop in enumerate(f.evidence):
+    boxes: dict[str, str] = {}
+    edges: set[str] = set()
+    for hop in f.evidence:
         where = f"<br/>{mermaid_label(str(hop.location))}" if hop.location else ""
-        lines.append(f'  e{number}["{mermaid_label(hop.address)}{where}"]')
-        if hop.duty in duty_ids:
-            lines.append(f"  {duty_ids[hop.duty]} --> e{number}")
-        else:
-            lines.append(f"  p -.-> e{number}")
+        label = f"{mermaid_label(hop.address)}{where}"
+        if label not in boxes:
+            boxes[label] = f"e{len(boxes)}"
+            lines.append(f'  {boxes[label]}["{label}"]')
+        edge = f"{duty_ids[hop.duty]} --> {boxes[label]}" if hop.duty in duty_ids else f"p -.-> {boxes[label]}"
+        if edge not in edges:
+            edges.add(edge)
+            lines.append(f"  {edge}")
     lines.append("```")
     return "\n".join(lines)
 

@@ -98,12 +98,7 @@ def summary_line(report: Report) -> str:
     """E.g. `3 findings (1 high, 2 medium) in 12 files, 40 resources, 5 principals`."""
     findings = report.findings
     if findings:
-        counts = [
-            f"{n} {sev}"
-            for sev in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
-            if (n := sum(1 for f in findings if f.severity == sev))
-        ]
-        head = f"{_plural(len(findings), 'finding')} ({', '.join(counts)})"
+        head = f"{plural(len(findings), 'finding')} ({by_severity(findings)})"
     else:
         head = "no findings"
     line = f"{head} in {_scope(report.summary)}"
@@ -112,24 +107,36 @@ def summary_line(report: Report) -> str:
     if report.summary.baselined:
         line += f", {report.summary.baselined} already known"
     if report.summary.skipped_modules:
-        line += f", {_plural(len(report.summary.skipped_modules), 'remote module')} not scanned"
+        line += f", {plural(len(report.summary.skipped_modules), 'remote module')} not scanned"
     if report.errors:
         n = len(report.errors)
-        line += f"; {_plural(n, 'input')} could not be analysed"
+        line += f"; {plural(n, 'input')} could not be analysed"
     return line
 
 
 def _scope(summary: Summary) -> str:
     return ", ".join(
         [
-            _plural(summary.files, "file"),
-            _plural(summary.resources, "resource"),
-            _plural(summary.principals, "principal"),
+            plural(summary.files, "file"),
+            plural(summary.resources, "resource"),
+            plural(summary.principals, "principal"),
         ]
     )
 
 
-def _plural(n: int, noun: str) -> str:
+def by_severity(findings: list[Finding]) -> str:
+    """E.g. `1 high, 2 medium`: the severities that occur, most severe first."""
+    return ", ".join(
+        f"{n} {severity}"
+        for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+        if (n := sum(1 for f in findings if f.severity == severity))
+    )
+
+
+def plural(n: int, noun: str, zero: str | None = None) -> str:
+    """`1 finding`, `2 findings`; `zero` (e.g. "no") instead of 0 when given."""
+    if n == 0 and zero is not None:
+        return f"{zero} {noun}s"
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
