@@ -13,6 +13,7 @@ from typing import Any, Callable, Sequence
 
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text, size_limit
+from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, literal_values
@@ -83,6 +84,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         project.resources = loader.resources
     project.documents, document_errors = load_documents(root)
     project.errors.extend(document_errors)
+    project.local_files = find_local_files(project)
     return project
 
 
