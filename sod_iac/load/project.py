@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from sod_iac.load.documents import load_documents
-from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text, size_limit
+from sod_iac.load.files import FileSet, common_root, decode_head, discover, file_kind, read_text, size_limit
 from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, parse_all, parse_one
 from sod_iac.load.plan import is_plan, load_plan
@@ -109,8 +109,9 @@ def _looks_like_plan(path: Path) -> bool:
             head = handle.read(PLAN_SNIFF_BYTES)
     except OSError:
         return True  # let the reader report the problem
-    return b'"format_version"' in head and (b'"planned_values"' in head or b'"terraform_version"' in head
-                                            or b'"resource_changes"' in head)
+    text = decode_head(head)  # a plan written by Windows PowerShell is UTF-16
+    return '"format_version"' in text and ('"planned_values"' in text or '"terraform_version"' in text
+                                           or '"resource_changes"' in text)
 
 
 def _locator(located: dict[str, Location]) -> Callable[[str], Location | None] | None:
