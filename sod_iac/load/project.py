@@ -39,6 +39,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         if kind is None:
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
         work.append((path, found.rel(path), kind, size_limit(kind, max_file_size)))
+    errors.extend(_nothing_found(paths, targets, work, found))
     work.extend(_code_beside_plans(found, root, repo_root is not None, max_file_size))
     parsed = parse_all(work, jobs, progress, cache_dir)
 
@@ -86,6 +87,22 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     project.errors.extend(document_errors)
     project.local_files = find_local_files(project)
     return project
+
+
+NOTHING_FOUND = "no Terraform files (.tf, .tf.json, plan JSON) found in {}"
+
+
+def _nothing_found(given: Sequence[str | Path], targets: list[Path], work: list[tuple[Path, str, str, int]],
+                   found: FileSet) -> list[LoadError]:
+    """A folder to scan without any Terraform in it is an error, not a pass: a wrong path (a
+    typo in the Action's `path:`) must not go green. Variables files alone are not Terraform."""
+    code = [path for path, _, kind, _ in work if kind != "tfvars"]
+    errors = []
+    for name, target in zip([*given] or ["."], targets):
+        if target.is_dir() and not any(target in path.parents for path in code):
+            shown = str(name).rstrip("/\\") or str(name)
+            errors.append(LoadError(path=found.rel(target) or ".", message=NOTHING_FOUND.format(f"{shown}/")))
+    return errors
 
 
 def _code_beside_plans(found: FileSet, root: Path, whole_root: bool,
