@@ -118,6 +118,17 @@ def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
         stack.extend(reversed(subdirs))
 
 
+def module_files(folder: Path) -> list[Path]:
+    """The `.tf` and `.tf.json` files of one module folder (not its subfolders: Terraform reads
+    only a module's own folder), sorted; none when it cannot be listed."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [path for path in entries
+            if file_kind(path) in ("tf", "tf.json") and not path.name.startswith(".") and path.is_file()]
+
+
 def size_limit(kind: str, max_file_size: int) -> int:
     """The size limit for a file of `kind` (file_kind; "json" is a plan or maybe one)."""
     return max_file_size * PLAN_SIZE_FACTOR if kind == "json" else max_file_size

@@ -96,7 +96,7 @@ class ModuleSource:
         out = []
         for block, _ in self.modules.values():
             source = _literal_source(block)
-            if source and _is_local(source):
+            if source and is_local_source(source):
                 out.append(Path(os.path.normpath(self.dir / source)))
         return out
 
@@ -114,7 +114,8 @@ def _literal_source(block: Block) -> str | None:
     return None
 
 
-def _is_local(source: str) -> bool:
+def is_local_source(source: str) -> bool:
+    """A module source that is a folder on disk: Terraform requires `./` or `../` for those."""
     return source.startswith("./") or source.startswith("../") or source in (".", "..")
 
 
@@ -123,9 +124,12 @@ class Loader:
 
     def __init__(self, root: Path, sources: dict[Path, ModuleSource],
                  var_files: list[dict[str, Any]], read_file: Callable[[Path], str | None],
-                 parse_dir: Callable[[Path], ModuleSource | None]) -> None:
+                 parse_dir: Callable[[Path], ModuleSource | None], called: frozenset[Path] = frozenset()) -> None:
+        """`called`: folders known to be called modules (a plan's configuration says so), never
+        roots even when no scanned code calls them."""
         self.root = root
         self.sources = sources
+        self.called = called
         self.var_files = var_files
         self.read_file = read_file
         self.parse_dir = parse_dir
@@ -143,7 +147,7 @@ class Loader:
             return path.as_posix()
 
     def roots(self) -> list[ModuleSource]:
-        called = {p for src in self.sources.values() for p in src.local_calls()}
+        called = self.called | {p for src in self.sources.values() for p in src.local_calls()}
         return [src for d, src in sorted(self.sources.items()) if d not in called]
 
     def run(self) -> None:
@@ -439,7 +443,7 @@ class ModuleInstance:
             source = _literal_source(block)
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
             address = f"{self.prefix}module.{name}"
-            if source is None or not _is_local(source):
+            if source is None or not is_local_source(source):
                 self.loader.skipped.append(SkippedModule(address=address, source=str(source or "?"),
                                                          location=location))
                 return None
