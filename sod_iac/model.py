@@ -7,6 +7,7 @@ scanned root with 1-based lines, and the versioned finding JSON.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import traceback
 from pathlib import PurePath
 from typing import Any, Iterable, Literal
@@ -155,6 +156,15 @@ class Project(BaseModel):
     documents: list[Document] = Field(default_factory=list)
     """Non-Terraform configuration found under `root` (Atlantis YAML), already parsed: rules
     judge these, they never read files themselves."""
+    local_files: list[str] = Field(default_factory=list)
+    """The paths in backend configurations (a gcs `credentials` key file, ...) that name a file
+    inside the scanned tree, as `local_file_key`: the loader looks, so that rules judge a file's
+    presence without touching the disk and the judged cache sees the file appear."""
+
+    def has_local_file(self, folder: str, path: str) -> bool:
+        """Whether `path`, as written in the module at `folder` (relative to the root), is a file
+        inside the scanned tree (see local_files)."""
+        return local_file_key(folder, path) in self.local_files
 
     def resource(self, address: str) -> Resource | None:
         return self._index().get(address)
@@ -193,6 +203,12 @@ class Project(BaseModel):
             cache = (key, {r.address: r for r in self.resources})
             self.__dict__["_address_index"] = cache
         return cache[1]
+
+
+def local_file_key(folder: str, path: str) -> str:
+    """How Project.local_files names `path` as written in the module at `folder`: lexical only
+    (no disk, no home folder), the same for the loader that looks and the rule that asks."""
+    return posixpath.normpath(posixpath.join(folder or ".", path))
 
 
 class Evidence(BaseModel):

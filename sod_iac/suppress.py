@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from sod_iac.load.files import decode_text
 from sod_iac.model import Finding, Notice, Project
 from sod_iac.wildcard import rule_matches
 
@@ -125,9 +126,11 @@ def read_ignores(project: Project) -> tuple[dict[str, list[Ignore]], dict[str, l
         if not rel.endswith(_HCL_SUFFIXES):
             continue
         try:
-            text = (root / rel).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text, _ = decode_text((root / rel).read_bytes(), rel)  # as the loader read it
+        except OSError:
             continue  # the loader has reported it already
+        if text is None:
+            continue
         found, bad = parse_ignores(rel, text)
         notices.extend(bad)
         if found:

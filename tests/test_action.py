@@ -668,6 +668,17 @@ def test_a_failed_scan_says_so_in_the_pull_request_comment(pull_request: dict[st
     assert [c[0] for c in github.calls] == ["GET"]
 
 
+def test_a_path_without_terraform_fails_the_action(pull_request: dict[str, Any]) -> None:
+    """A `path:` that names a folder without Terraform (here: a docs folder) must not go green."""
+    repo, tmp = pull_request["repo"], pull_request["tmp"]
+    (repo / "docs").mkdir()
+    (repo / "docs" / "README.md").write_text("nothing to scan\n", encoding="utf-8")
+    env = github_env(repo, tmp, None, event_name="push")
+    run = run_action({"path": "docs", "upload-sarif": "false"}, env, repo, tmp)
+    assert run.outputs["exit-code"] == "2" and run.exit_code == 2
+    assert "no Terraform files (.tf, .tf.json, plan JSON) found in" in run.stdout
+
+
 def test_untrusted_scan_output_cannot_issue_workflow_commands(pull_request: dict[str, Any]) -> None:
     """A file name from the pull request that carries a workflow command is logged inertly."""
     repo, tmp = pull_request["repo"], pull_request["tmp"]

@@ -164,3 +164,56 @@ def test_cli_exit_code_2_and_no_traceback(write_tree):
     report = json.loads(result.stdout)
     assert {e["path"] for e in report["errors"]} == {"broken.tf", "blob.tf"}
     assert report["summary"]["resources"] == 1
+
+
+ROLE = 'resource "aws_iam_role" "ci" {\n  name = "%s"\n}\n'
+
+
+def test_an_address_declared_twice_in_one_module_is_an_error_naming_both(write_tree):
+    """Terraform rejects a module that declares `aws_iam_role.ci` twice ("Duplicate resource
+    configuration"); the loader merged them silently (the second replaced the first). Now: an error
+    at the second naming both file:line places; the first is kept, the rest still analysed."""
+    root = write_tree({"a.tf": ROLE % "first", "b.tf": GOOD + "\n" + ROLE % "second",
+                       "c.tf": 'data "aws_iam_policy_document" "d" {}\ndata "aws_iam_policy_document" "d" {}\n'})
+    project = load_project([root])
+    _assert_good_still_loaded(project)
+    assert [(e.path, e.line) for e in project.errors] == [("b.tf", 5), ("c.tf", 2)]
+    assert "a.tf:1" in project.errors[0].message and "b.tf:5" in project.errors[0].message
+    assert "c.tf:1" in project.errors[1].message and "c.tf:2" in project.errors[1].message
+    assert project.resource("aws_iam_role.ci").values["name"] == "first"
+
+
+def test_a_duplicate_in_a_called_module_is_reported_once(write_tree):
+    root = write_tree({
+        "main.tf": 'module "a" {\n  source = "./mod"\n}\nmodule "b" {\n  source = "./mod"\n}\n',
+        "mod/one.tf": ROLE % "one", "mod/two.tf": ROLE % "two"})
+    project = load_project([root])
+    assert [(e.path, e.line) for e in project.errors] == [("mod/two.tf", 1)]
+    assert "mod/one.tf:1" in project.errors[0].message
+    assert {r.address for r in project.resources} == {"module.a.aws_iam_role.ci", "module.b.aws_iam_role.ci"}
+
+
+def test_the_same_address_in_different_modules_is_no_error(write_tree):
+    root = write_tree({"envs/prod/main.tf": ROLE % "prod", "envs/dev/main.tf": ROLE % "dev",
+                       "main.tf": ROLE % "root" + 'module "m" {\n  source = "./mod"\n}\n', "mod/main.tf": ROLE % "m"})
+    assert load_project([root]).errors == []
+
+
+@pytest.mark.parametrize("name", ["override.tf", "a_override.tf", "z_override.tf.json"])
+def test_an_override_file_replaces_without_an_error(write_tree, name):
+    """Terraform's override files (`override.tf`, `*_override.tf`) redeclare a block on purpose,
+    and are applied after the primary files whatever their names."""
+    override = ('{"resource": {"aws_iam_role": {"ci": {"name": "overridden"}}}}' if name.endswith(".json")
+                else ROLE % "overridden")
+    root = write_tree({"main.tf": ROLE % "primary", name: override})
+    project = load_project([root])
+    assert project.errors == []
+    assert project.resource("aws_iam_role.ci").values["name"] == "overridden"
+
+
+def test_cli_exit_code_2_for_a_duplicate_address(write_tree):
+    root = write_tree({"a.tf": ROLE % "first", "b.tf": ROLE % "second"})
+    result = subprocess.run([sys.executable, "-m", "sod_iac", "scan", str(root), "--format", "json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert [(e["path"], e["line"]) for e in json.loads(result.stdout)["errors"]] == [("b.tf", 1)]

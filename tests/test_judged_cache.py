@@ -89,6 +89,27 @@ def test_a_comment_that_moves_no_line_leaves_the_project_and_the_answer_as_they_
     assert [f["rule_id"] for f in json.loads(first)["findings"]].count("SOD101") == 1
 
 
+GCS_KEY_FILE = 'terraform {\n  backend "gcs" {\n    bucket      = "acme-tfstate"\n    credentials = "keys/sa.json"\n  }\n}\n'
+
+
+def test_a_key_file_added_to_the_tree_is_judged_again(tmp_path, judged):
+    """A gcs backend's `credentials` is a key file's path (Terraform's gcs backend reads the file
+    when the value is a path): once the file is in the repository, its key is in version control
+    (SOD204). Adding the file changes no .tf file, yet the cached pass must not be served."""
+    folder = tmp_path / "cache"
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "main.tf").write_text(GCS_KEY_FILE, encoding="utf-8")
+    before = run_scan([str(code)], ScanOptions(jobs=1, cache_dir=folder))
+    assert not [f for f in before.findings if f.rule_id == "SOD204"]
+    (code / "keys").mkdir()
+    (code / "keys" / "sa.json").write_text('{"type": "service_account"}', encoding="utf-8")
+    cached = run_scan([str(code)], ScanOptions(jobs=1, cache_dir=folder))
+    fresh = run_scan([str(code)], ScanOptions(jobs=1))
+    assert [f.resource for f in fresh.findings if f.rule_id == "SOD204"] == ["terraform.backend.gcs"]
+    assert json_report.render(cached) == json_report.render(fresh)
+
+
 def test_rule_settings_and_selection_are_part_of_the_key(tmp_path, judged):
     folder = tmp_path / "cache"
     demo = ROOT / "demo"

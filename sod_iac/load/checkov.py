@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
 from sod_iac.load.documents import load_documents
+from sod_iac.load.local_files import find_local_files
 from sod_iac.load.hcl_ast import closing_brace
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
@@ -701,6 +702,7 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     # Checkov reads no Atlantis YAML: found under the root as `sod-iac scan` finds them
     project.documents, document_errors = load_documents(builder.root)
     project.errors.extend(document_errors)
+    project.local_files = find_local_files(project)
     return project
 
 

@@ -118,13 +118,25 @@ def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
         stack.extend(reversed(subdirs))
 
 
+def module_files(folder: Path) -> list[Path]:
+    """The `.tf` and `.tf.json` files of one module folder (not its subfolders: Terraform reads
+    only a module's own folder), sorted; none when it cannot be listed."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [path for path in entries
+            if file_kind(path) in ("tf", "tf.json") and not path.name.startswith(".") and path.is_file()]
+
+
 def size_limit(kind: str, max_file_size: int) -> int:
     """The size limit for a file of `kind` (file_kind; "json" is a plan or maybe one)."""
     return max_file_size * PLAN_SIZE_FACTOR if kind == "json" else max_file_size
 
 
 def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str | None, LoadError | None]:
-    """Read a file as UTF-8 text, refusing huge, binary and mis-encoded files clearly.
+    """Read a file as text (UTF-8, or as its byte order mark says: decode_text), refusing huge,
+    binary and mis-encoded files clearly.
     `kind` "json" (a plan) names the limit for plan JSON in the error."""
     try:
         size = path.stat().st_size
@@ -135,15 +147,56 @@ def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str 
         data = path.read_bytes()
     except OSError as exc:
         return None, LoadError(path=rel, message=_os_message(exc))
-    if b"\x00" in data[:8192]:
-        return None, LoadError(path=rel, message="binary file (contains NUL bytes); not analysed")
-    try:
-        text = data.decode("utf-8-sig")
+    return decode_text(data, rel)
+
+
+BINARY_SNIFF_BYTES = 8192
+_BOMS = (  # longest first: a UTF-32 LE mark starts like a UTF-16 LE one
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 BE"),
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 LE"),
+    (b"\xef\xbb\xbf", "utf-8", "UTF-8"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 BE"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 LE"),
+)
+
+
+def text_encoding(data: bytes) -> tuple[str, str, int]:
+    """(codec, name, length of the byte order mark) of a file's bytes: what its BOM says (Windows
+    PowerShell's `>` writes UTF-16 LE with one), else UTF-8 without a BOM."""
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return codec, name, len(bom)
+    return "utf-8", "UTF-8", 0
+
+
+def decode_text(data: bytes, rel: str) -> tuple[str | None, LoadError | None]:
+    """A file's text, decoded as its byte order mark says (text_encoding). Without a BOM, NUL
+    bytes mean a binary file; with one, they are part of the encoding (only a decoded NUL
+    character is binary then)."""
+    codec, name, bom = text_encoding(data)
+    if not bom and b"\x00" in data[:BINARY_SNIFF_BYTES]:
+        return None, _binary(rel)
+    try:  # UTF-8: decoded in place, not copied first (a plan may be hundreds of MB)
+        text = data.decode("utf-8-sig") if codec == "utf-8" else data[bom:].decode(codec)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        start = bom + exc.start  # offsets of what was decoded: after the mark
+        line = data[bom:start].decode(codec, errors="replace").count("\n") + 1
+        hint = "; Terraform files must be UTF-8" if codec == "utf-8" else ", as its byte order mark says"
         return None, LoadError(path=rel, line=line, message=(
-            f"line {line}: not valid UTF-8 (byte 0x{data[exc.start]:02x}); Terraform files must be UTF-8"))
+            f"line {line}: not valid {name} (byte 0x{data[start]:02x}){hint}"))
+    if bom and "\x00" in text[:BINARY_SNIFF_BYTES]:
+        return None, _binary(rel)
     return text, None
+
+
+def decode_head(head: bytes) -> str:
+    """The first bytes of a file as text, for sniffing what it is (a cut character is dropped)."""
+    codec, _, bom = text_encoding(head)
+    return head[bom:].decode(codec, errors="ignore")
+
+
+def _binary(rel: str) -> LoadError:
+    return LoadError(path=rel, message="binary file (contains NUL bytes); not analysed")
 
 
 def _os_message(exc: OSError) -> str:

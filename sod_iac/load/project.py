@@ -1,21 +1,25 @@
 """Build a Project from paths: discover files, parse them, assemble modules, add plans, and
 read the configuration documents under the root (sod_iac.load.documents).
 
-When a plan is given, it is the source of resources (it is what will be applied); the HCL
-beside it (or under --repo-root) gives line numbers and the backends, which plans lack.
+When a plan is given, it is the source of resources (it is what will be applied); the HCL of
+its configuration (_plan_configuration_code) gives line numbers and the backends, which plans lack.
 """
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from sod_iac.load.documents import load_documents
-from sod_iac.load.files import FileSet, common_root, discover, file_kind, read_text, size_limit
+from sod_iac.load.files import (
+    FileSet, common_root, decode_head, discover, file_kind, module_files, read_text, size_limit,
+)
+from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
-from sod_iac.load.plan import is_plan, load_plan
-from sod_iac.load.terraform import Loader, ModuleSource, literal_values
+from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan
+from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
 from sod_iac.model import LoadError, Location, Notice, Project
 
 PLAN_SNIFF_BYTES = 65536
@@ -38,8 +42,11 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         if kind is None:
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
         work.append((path, found.rel(path), kind, size_limit(kind, max_file_size)))
-    work.extend(_code_beside_plans(found, root, repo_root is not None, max_file_size))
+    errors.extend(_nothing_found(paths, targets, work, found))
     parsed = parse_all(work, jobs, progress, cache_dir)
+    code, called = _plan_configuration_code(parsed, found, root, repo_root is not None, max_file_size)
+    if code:
+        parsed.extend(parse_all(code, jobs, progress, cache_dir))
 
     sources: dict[Path, ModuleSource] = {}
     plans: list[Parsed] = []
@@ -63,7 +70,8 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     _attach_auto_tfvars(parsed, sources, errors, warnings.append)
 
     loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors, warnings.append),
-                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir))
+                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
+                    called)
     loader.run()
 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
@@ -85,22 +93,72 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     project.documents, document_errors = load_documents(root)
     project.errors.extend(document_errors)
     project.errors = one_hcl_error(project.errors)
+    project.local_files = find_local_files(project)
     return project
 
 
-def _code_beside_plans(found: FileSet, root: Path, whole_root: bool,
-                       max_file_size: int) -> list[tuple[Path, str, str, int]]:
-    """Plans carry no lines and no backends: read the `.tf` files beside an explicit plan
-    (or, with --repo-root, under the root) too, only for those. Other plans there are not read."""
-    plans = [p for p in found.explicit if file_kind(p) != "tf" and file_kind(p) != "tf.json"
-             and _looks_like_plan(p)]
-    if not plans:
-        return []
-    folders = [root] if whole_root else sorted({p.parent for p in plans})
-    context = discover(folders, root)
+NOTHING_FOUND = "no Terraform files (.tf, .tf.json, plan JSON) found in {}"
+
+
+def _nothing_found(given: Sequence[str | Path], targets: list[Path], work: list[tuple[Path, str, str, int]],
+                   found: FileSet) -> list[LoadError]:
+    """A folder to scan without any Terraform in it is an error, not a pass: a wrong path (a
+    typo in the Action's `path:`) must not go green. Variables files alone are not Terraform."""
+    code = [path for path, _, kind, _ in work if kind != "tfvars"]
+    errors = []
+    for name, target in zip([*given] or ["."], targets):
+        if target.is_dir() and not any(target in path.parents for path in code):
+            shown = str(name).rstrip("/\\") or str(name)
+            errors.append(LoadError(path=found.rel(target) or ".", message=NOTHING_FOUND.format(f"{shown}/")))
+    return errors
+
+
+def _plan_configuration_code(parsed: list[Parsed], found: FileSet, root: Path, whole_root: bool,
+                             max_file_size: int) -> tuple[list[tuple[Path, str, str, int]], frozenset[Path]]:
+    """Plans carry no lines and no backends: for each plan named on the command line, the `.tf`
+    files of its configuration are read too (only for those), and nothing else: the root
+    module's folder (the plan's; with --repo-root, that root when the plan's folder holds no
+    code) and the folders of the local module calls its `configuration` names, nested calls
+    too. Returns the files to parse and the called module folders (never roots)."""
+    jobs: list[tuple[Path, str, str, int]] = []
+    called: set[Path] = set()
     known = set(found.files)
-    return [(path, found.rel(path), kind, max_file_size) for path in context.files
-            if path not in known and (kind := file_kind(path)) in ("tf", "tf.json")]
+    for item in parsed:
+        if item.error or item.kind != "json" or item.path not in found.explicit or not is_plan(item.data):
+            continue
+        folder = item.path.parent
+        if whole_root and not module_files(folder):
+            folder = root
+        modules = _local_module_folders(item.data.get("configuration"), folder)
+        called.update(modules)
+        for path in (path for each in (folder, *modules) for path in module_files(each)):
+            if path not in known:
+                known.add(path)
+                jobs.append((path, found.rel(path), file_kind(path) or "tf", max_file_size))
+    return jobs, frozenset(called)
+
+
+def _local_module_folders(configuration: Any, root_folder: Path) -> list[Path]:
+    """Folders of the local module calls in a plan's `configuration` (root_module.module_calls.
+    NAME.source, relative to the calling module's folder; nested calls under NAME.module), in
+    order, each once. Registry, git and http sources are never fetched, so not read."""
+    module = configuration.get("root_module") if isinstance(configuration, dict) else None
+    stack: list[tuple[Any, Path, int]] = [(module, root_folder, 0)]
+    folders: list[Path] = []
+    while stack:
+        module, folder, depth = stack.pop()
+        calls = module.get("module_calls") if isinstance(module, dict) else None
+        if not isinstance(calls, dict) or depth >= MAX_PLAN_DEPTH:
+            continue
+        for call in reversed(list(calls.values())):
+            source = call.get("source") if isinstance(call, dict) else None
+            if not isinstance(source, str) or not is_local_source(source):
+                continue
+            child = Path(os.path.normpath(folder / source))
+            if child not in folders:
+                folders.append(child)
+            stack.append((call.get("module"), child, depth + 1))
+    return folders
 
 
 def _looks_like_plan(path: Path) -> bool:
@@ -109,8 +167,9 @@ def _looks_like_plan(path: Path) -> bool:
             head = handle.read(PLAN_SNIFF_BYTES)
     except OSError:
         return True  # let the reader report the problem
-    return b'"format_version"' in head and (b'"planned_values"' in head or b'"terraform_version"' in head
-                                            or b'"resource_changes"' in head)
+    text = decode_head(head)  # a plan written by Windows PowerShell is UTF-16
+    return '"format_version"' in text and ('"planned_values"' in text or '"terraform_version"' in text
+                                           or '"resource_changes"' in text)
 
 
 def _locator(located: dict[str, Location]) -> Callable[[str], Location | None] | None:
@@ -230,10 +289,8 @@ def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: 
             return None
         source = ModuleSource(folder, _rel(folder, root) or ".")
         count = 0
-        for path in sorted(folder.iterdir()):
+        for path in module_files(folder):
             kind = file_kind(path)
-            if kind not in ("tf", "tf.json") or path.name.startswith("."):
-                continue
             job = (path, _rel(path, root), kind, max_size)
             item = parse_one(job if cache_dir is None else (*job, str(cache_dir)))
             if item.error:

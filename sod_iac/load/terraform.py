@@ -43,37 +43,69 @@ class ModuleSource:
     outputs: dict[str, tuple[Block, str]] = field(default_factory=dict)
     backends: list[tuple[Block, str]] = field(default_factory=list)
     tfvars: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    """Declarations Terraform would reject (a name declared twice)."""
+    _primary: dict[tuple[str, str], tuple[Any, str]] = field(default_factory=dict, repr=False)
+    _overridden: set[tuple[str, str]] = field(default_factory=set, repr=False)
 
     def add(self, parsed: ParsedFile) -> None:
         assert parsed.body is not None
+        override = _is_override(parsed.path)
         for block in parsed.body.blocks:
             kind, labels = block.type, block.labels
             if kind == "resource" and len(labels) == 2:
-                self.resources[f"{labels[0]}.{labels[1]}"] = (block, parsed.path)
+                self._declare(self.resources, f"{labels[0]}.{labels[1]}", block, parsed.path, override, "resource")
             elif kind == "data" and len(labels) == 2:
-                self.resources[f"data.{labels[0]}.{labels[1]}"] = (block, parsed.path)
+                self._declare(self.resources, f"data.{labels[0]}.{labels[1]}", block, parsed.path, override,
+                              "data source")
             elif kind == "variable" and labels:
-                self.variables[labels[0]] = (block, parsed.path)
+                self._declare(self.variables, labels[0], block, parsed.path, override, "variable")
             elif kind == "locals":
                 for name, attr in block.body.attributes.items():
-                    self.locals[name] = (attr, parsed.path)
+                    self._declare(self.locals, name, attr, parsed.path, override, "local value")
             elif kind == "module" and labels:
-                self.modules[labels[0]] = (block, parsed.path)
+                self._declare(self.modules, labels[0], block, parsed.path, override, "module call")
             elif kind == "output" and labels:
-                self.outputs[labels[0]] = (block, parsed.path)
+                self._declare(self.outputs, labels[0], block, parsed.path, override, "output")
             elif kind == "terraform":
                 for inner in block.body.blocks:
                     if inner.type == "backend" and inner.labels or inner.type == "cloud":
                         self.backends.append((inner, parsed.path))
+
+    def _declare(self, table: dict[str, Any], name: str, item: Block | Attribute, path: str, override: bool,
+                 what: str) -> None:
+        """Enter a declaration. Terraform rejects a module that declares a name twice in its
+        primary files: that is a load error naming both places, and the first is kept (the one
+        Terraform names first too). An override file's block (read after the primary files, in
+        whatever order they come here) replaces the original whole: its arguments are not merged."""
+        first = self._primary.get((what, name))
+        if override:
+            self._overridden.add((what, name))
+            table[name] = (item, path)
+        elif first is None:
+            self._primary[(what, name)] = (item, path)
+            if (what, name) not in self._overridden:
+                table[name] = (item, path)
+        else:
+            where = f"{first[1]}:{first[0].start_line}"
+            self.errors.append(LoadError(path=path, line=item.start_line, message=(
+                f"line {item.start_line}: {what} {name} is declared twice in this module, at {where} and at "
+                f"{path}:{item.start_line}; Terraform rejects the configuration (only the first is analysed)")))
 
     def local_calls(self) -> list[Path]:
         """Folders this module calls with a local source (no evaluation needed)."""
         out = []
         for block, _ in self.modules.values():
             source = _literal_source(block)
-            if source and _is_local(source):
+            if source and is_local_source(source):
                 out.append(Path(os.path.normpath(self.dir / source)))
         return out
+
+
+def _is_override(path: str) -> bool:
+    """Terraform's override files: `override.tf`, `*_override.tf` (and `.tf.json`)."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
 
 
 def _literal_source(block: Block) -> str | None:
@@ -83,7 +115,8 @@ def _literal_source(block: Block) -> str | None:
     return None
 
 
-def _is_local(source: str) -> bool:
+def is_local_source(source: str) -> bool:
+    """A module source that is a folder on disk: Terraform requires `./` or `../` for those."""
     return source.startswith("./") or source.startswith("../") or source in (".", "..")
 
 
@@ -92,9 +125,12 @@ class Loader:
 
     def __init__(self, root: Path, sources: dict[Path, ModuleSource],
                  var_files: list[dict[str, Any]], read_file: Callable[[Path], str | None],
-                 parse_dir: Callable[[Path], ModuleSource | None]) -> None:
+                 parse_dir: Callable[[Path], ModuleSource | None], called: frozenset[Path] = frozenset()) -> None:
+        """`called`: folders known to be called modules (a plan's configuration says so), never
+        roots even when no scanned code calls them."""
         self.root = root
         self.sources = sources
+        self.called = called
         self.var_files = var_files
         self.read_file = read_file
         self.parse_dir = parse_dir
@@ -121,7 +157,7 @@ class Loader:
             self.warnings.append(notice)
 
     def roots(self) -> list[ModuleSource]:
-        called = {p for src in self.sources.values() for p in src.local_calls()}
+        called = self.called | {p for src in self.sources.values() for p in src.local_calls()}
         return [src for d, src in sorted(self.sources.items()) if d not in called]
 
     def run(self) -> None:
@@ -134,6 +170,8 @@ class Loader:
                                              location=Location(path=path, start_line=block.start_line,
                                                                end_line=block.end_line)))
             instance.collect()
+        for source in self.sources.values():
+            self.errors.extend(source.errors)
 
     def roots_of(self, attr: Attribute) -> list[list[str]]:
         """traversal_roots of an argument, once per argument however many instances its
@@ -419,7 +457,7 @@ class ModuleInstance:
             source = _literal_source(block)
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
             address = f"{self.prefix}module.{name}"
-            if source is None or not _is_local(source):
+            if source is None or not is_local_source(source):
                 self.loader.skipped.append(SkippedModule(address=address, source=str(source or "?"),
                                                          location=location))
                 return None

@@ -18,9 +18,7 @@ backend locks only with `lock_address`; the consul backend locks unless `lock = 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sod_iac.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
@@ -576,7 +574,7 @@ def _credentials(project: Project, btype: str, config: dict[str, Any], module_di
         if not isinstance(value, str) or not value.strip():
             continue  # absent, or not stated in the code (supplied at init)
         if (btype, path) in PATH_OR_CONTENT and not _is_content(value):
-            if not _file_in_tree(project, value, module_dir):
+            if not project.has_local_file(module_dir, value):
                 continue  # a path outside the scanned tree: the file itself is not in the code
             found.append(f"{path} (a key file inside the repository)")
             continue
@@ -592,19 +590,6 @@ def _is_content(value: str) -> bool:
     stripped = value.strip()
     return stripped.startswith("{") or ("/" not in stripped and "\\" not in stripped
                                         and not stripped.endswith((".json", ".key", ".pem", ".txt")))
-
-
-def _file_in_tree(project: Project, value: str, module_dir: str = "") -> bool:
-    """Terraform reads a relative path from the root module's folder (its working directory)."""
-    root = Path(project.root)
-    candidate = Path(os.path.expanduser(value))
-    if not candidate.is_absolute():
-        candidate = root / (module_dir if module_dir not in ("", ".") else "") / candidate
-    try:
-        resolved = candidate.resolve()
-        return resolved.is_file() and (resolved == root.resolve() or root.resolve() in resolved.parents)
-    except OSError:
-        return False
 
 
 def _has_password(conn: str) -> bool:
