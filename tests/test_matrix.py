@@ -299,3 +299,11 @@ def test_html_in_a_headless_browser(key_policy, tmp_path: Path) -> None:  # type
     ordered.feed(_dom(browser, page, "#sort=principal&dir=desc&q=workload"))
     assert [p for p, _ in ordered.rows] == ["aws_iam_role.workload", "aws_iam_role.ops", "aws_iam_role.admins"]
     assert [p for p, hidden in ordered.rows if not hidden] == ["aws_iam_role.workload"]
+
+
+def test_markdown_stays_under_its_size_limit(key_policy) -> None:  # type: ignore[no-untyped-def]
+    full = matrix_markdown.render(key_policy)
+    small = matrix_markdown.render(key_policy, max_bytes=len(full.encode("utf-8")) - 1)
+    assert len(small.encode("utf-8")) < len(full.encode("utf-8"))
+    assert "`aws_iam_role.ops`" in small and "`aws_iam_role.admins`" not in small  # conflicts first
+    assert "2 of 3 principal(s) left out" in small

@@ -27,7 +27,7 @@ td.possible{background:#fff2c2}
 td.conflict{background:#f4b4b4;font-weight:bold;outline:2px solid #b00}
 td.suppressed{background:#e4e4e4}
 tr.has-conflict td.principal{border-left:4px solid #b00}
-td.conflicts{text-align:left}
+td.conflicts{text-align:left;white-space:nowrap}
 .open{color:#b00;font-weight:bold}
 .admin{color:#b00;font-weight:bold}
 a{color:inherit}

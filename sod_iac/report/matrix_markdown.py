@@ -5,12 +5,31 @@ to) the file:line that grants it; a row holding a conflict is marked ⚠ with th
 from __future__ import annotations
 
 from sod_iac.matrix import Matrix, MatrixRow
+from sod_iac.report.markdown import MAX_BYTES, code, escape
 from sod_iac.report.markdown import _location_link as location_link
-from sod_iac.report.markdown import code, escape
 from sod_iac.report.matrix_common import LEVEL_MARKS, conflict_label, evidence_location, highlighted
 
 
-def render(matrix: Matrix, link_base: str | None = None) -> str:
+def render(matrix: Matrix, link_base: str | None = None, max_bytes: int = MAX_BYTES) -> str:
+    """The page, always under `max_bytes` of UTF-8 (GitHub's job summary takes 1 MiB): when
+    the whole matrix is larger, the rows without a conflict are left out, then the last rows,
+    and the page says how many."""
+    page = _page(matrix, matrix.rows, link_base)
+    if len(page.encode("utf-8")) <= max_bytes:
+        return page
+    rows = [row for row in matrix.rows if row.conflicts]
+    while True:
+        left_out = len(matrix.rows) - len(rows)
+        note = (f"\n_{left_out} of {len(matrix.rows)} principal(s) left out to stay under "
+                f"{max_bytes:,} bytes (principals without a conflict first): `--format html` or "
+                "`--format csv` shows them all._\n")
+        page = _page(matrix, rows, link_base) + note
+        if len(page.encode("utf-8")) <= max_bytes or not rows:
+            return page
+        rows = rows[: len(rows) * 9 // 10]
+
+
+def _page(matrix: Matrix, rows: list[MatrixRow], link_base: str | None) -> str:
     held = sum(1 for row in matrix.rows if row.open_conflicts)
     parts = ["## sod-iac: Separation-of-Duties matrix", "",
              f"{len(matrix.rows)} principal(s), {len(matrix.duties)} duties; "
@@ -25,7 +44,7 @@ def render(matrix: Matrix, link_base: str | None = None) -> str:
     header = ["principal", "cloud", "environment", *(code(d.name) for d in matrix.duties), "conflicts"]
     parts.append("| " + " | ".join(header) + " |")
     parts.append("|" + "---|" * len(header))
-    parts.extend(_row(matrix, row, link_base) for row in matrix.rows)
+    parts.extend(_row(matrix, row, link_base) for row in rows)
     if matrix.errors:
         parts += ["", "### Inputs that could not be analysed", ""]
         parts += [f"- {escape(e.path)}: {escape(e.message)}" for e in matrix.errors]
