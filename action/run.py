@@ -147,6 +147,7 @@ class Inputs:
     annotations: bool
     summary: bool
     comment: bool
+    matrix: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Inputs:
@@ -159,7 +160,7 @@ class Inputs:
                    sarif_file=env.get("INPUT_SARIF_FILE", "").strip() or "sod-iac.sarif",
                    upload_sarif=_bool(env, "INPUT_UPLOAD_SARIF", True),
                    annotations=_bool(env, "INPUT_ANNOTATIONS", True), summary=_bool(env, "INPUT_SUMMARY", True),
-                   comment=_bool(env, "INPUT_COMMENT", False))
+                   comment=_bool(env, "INPUT_COMMENT", False), matrix=_bool(env, "INPUT_MATRIX", False))
 
 
 @dataclass
@@ -292,14 +293,37 @@ def run_scan(sod_iac: list[str], paths: list[Path], inputs: Inputs, repo_root: P
         path.unlink(missing_ok=True)
         args.append(f"--output={fmt}:{path}")
     args += ["--", *map(str, paths)]
-    child_env = {k: v for k, v in env.items() if k != "SOD_IAC_GITHUB_TOKEN" and not k.startswith("INPUT_")}
     try:
-        proc = subprocess.run(args, capture_output=True, text=True, env=child_env, timeout=_SCAN_TIMEOUT,
-                              check=False, stdin=subprocess.DEVNULL)
+        proc = run_child(args, env)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Scan(2, f"sod-iac could not be run: {exc}")
     written = {fmt: path for fmt, path in reports.items() if path.is_file()}
     return Scan(proc.returncode if proc.returncode in (0, 1, 2) else 2, proc.stderr + proc.stdout, written)
+
+
+def run_child(args: list[str], env: Mapping[str, str]) -> subprocess.CompletedProcess[str]:
+    """sod-iac as a child: argv (no shell), no stdin, without the token and the inputs."""
+    child_env = {k: v for k, v in env.items() if k != "SOD_IAC_GITHUB_TOKEN" and not k.startswith("INPUT_")}
+    return subprocess.run(args, capture_output=True, text=True, env=child_env, timeout=_SCAN_TIMEOUT,
+                          check=False, stdin=subprocess.DEVNULL)
+
+
+def matrix_markdown(sod_iac: list[str], paths: list[Path], repo_root: Path, env: Mapping[str, str],
+                    cache_dir: Path, config: Path | None, log: Log) -> str:
+    """`sod-iac matrix --format markdown` for the job summary (input `matrix`), run as the scan
+    is (argv, `--opt=value`, paths after `--`). Its exit code does not change the job's: the
+    scan's findings already do."""
+    args = [*sod_iac, "matrix", "--format=markdown", f"--repo-root={repo_root}", f"--cache-dir={cache_dir}"]
+    if config is not None:
+        args.append(f"--config={config}")
+    args += ["--", *map(str, paths)]
+    try:
+        proc = run_child(args, env)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.warning(f"the SoD matrix could not be made: {exc}")
+        return ""
+    log.verbatim(proc.stderr)
+    return proc.stdout
 
 
 # --------------------------------------------------------------------------- the pull-request comment
@@ -519,6 +543,10 @@ def scan_phase(env: Mapping[str, str], out: TextIO, transport: Transport = urlli
                                                       if not full_path.exists()])
     if inputs.summary and markdown:
         append_summary(env.get("GITHUB_STEP_SUMMARY"), markdown)
+
+    if inputs.matrix:
+        append_summary(env.get("GITHUB_STEP_SUMMARY"), matrix_markdown(sod_iac, scan_paths, repo_root, env, cache_dir,
+                                                                       config, log))
 
     if inputs.upload_sarif:
         if read_only:

@@ -524,7 +524,9 @@ def main(prog_name: str = "sod-iac") -> None:
 
 # --------------------------------------------------------------------------- more commands
 from sod_iac.commands.access import access  # noqa: E402
+from sod_iac.commands.matrix import matrix  # noqa: E402
 from sod_iac.commands.who_can import who_can  # noqa: E402
 
 cli.add_command(access)
 cli.add_command(who_can)
+cli.add_command(matrix)

@@ -19,10 +19,11 @@ two named environments (a wildcard `*` resource is not an environment).
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from sod_iac.access.cloud_common import text_of
 from sod_iac.access.duties import Holding, duties_for
+from sod_iac.access.graph import Principal
 from sod_iac.model import Finding, Resource
 from sod_iac.rules.duty_conflicts import anchor
 from sod_iac.rules.registry import Context, rule
@@ -35,10 +36,31 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
     """A principal that can change both staging and production turns a staging credential into
     a production credential and lets one identity skip the promotion step."""
     duties = duties_for(ctx)
+    changed = environments_changed(ctx)
+    for principal in duties.principals():
+        per_env = changed(principal)
+        if len(per_env) < 2:
+            continue
+        evidence = []
+        for env, holding in sorted(per_env.items()):
+            evidence.extend(e.model_copy(update={"duty": f"change {env}"}) for e in holding.evidence
+                            if e not in evidence)
+        where = "; ".join(f"{env}: {h.permission} on {h.scope}" for env, h in sorted(per_env.items()))
+        message = f"{principal.id} can change {len(per_env)} environments ({', '.join(sorted(per_env))}) — {where}"
+        resource, location = anchor(ctx, principal, evidence)
+        yield ctx.finding("SOD121", resource, message, principal=principal.id,
+                          duties=[f"change-{env}" for env in sorted(per_env)], evidence=evidence, location=location)
+
+
+def environments_changed(ctx: Context) -> Callable[[Principal], dict[str, Holding]]:
+    """For a principal, the environments it can change, each with the first holding that shows
+    it: SOD121's judgement, and the environment column of `sod-iac matrix` (one place)."""
+    duties = duties_for(ctx)
     classify = _classifier(ctx.option("SOD121", "environments"))
     accounts = {str(k): str(v) for k, v in ctx.option("SOD121", "accounts").items()}
     aws_envs = _aws_targets_by_env(ctx, classify, accounts)
-    for principal in duties.principals():
+
+    def changed(principal: Principal) -> dict[str, Holding]:
         per_env: dict[str, Holding] = {}
         if principal.cloud == "aws":
             for env, targets in sorted(aws_envs.items()):
@@ -55,17 +77,9 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
                     if holding.held:
                         for env in sorted(_environments(ctx, duties, holding, classify)):
                             per_env.setdefault(env, holding)
-        if len(per_env) < 2:
-            continue
-        evidence = []
-        for env, holding in sorted(per_env.items()):
-            evidence.extend(e.model_copy(update={"duty": f"change {env}"}) for e in holding.evidence
-                            if e not in evidence)
-        where = "; ".join(f"{env}: {h.permission} on {h.scope}" for env, h in sorted(per_env.items()))
-        message = f"{principal.id} can change {len(per_env)} environments ({', '.join(sorted(per_env))}) — {where}"
-        resource, location = anchor(ctx, principal, evidence)
-        yield ctx.finding("SOD121", resource, message, principal=principal.id,
-                          duties=[f"change-{env}" for env in sorted(per_env)], evidence=evidence, location=location)
+        return per_env
+
+    return changed
 
 
 def _aws_targets_by_env(ctx: Context, classify: Any, accounts: dict[str, str]) -> dict[str, list[Any]]:
