@@ -90,7 +90,7 @@ def test_readme_command_runs(command: str, tmp_path: Path) -> None:
     _git(work, "add", "-A")
     _git(work, "commit", "-q", "-m", "demo")
     _git(work, "update-ref", "refs/remotes/origin/main", "HEAD")  # for --new-since origin/main
-    argv = [str(DEMO) if a == "testdata/demo" else a for a in argv]
+    argv = [str(ROOT / a) if a.startswith("testdata/") else a for a in argv]  # the repository's own scenarios
     if argv[0] == "python":
         argv = [sys.executable, *argv[1:]]
     else:
