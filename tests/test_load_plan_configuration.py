@@ -105,3 +105,38 @@ def test_nested_local_modules_of_the_configuration_are_mapped_to_their_lines(wri
     assert {r.source for r in project.resources} == {"plan"}
     assert _where(project, "module.iam.aws_iam_role.r") == ("modules/iam/main.tf", 1)
     assert _where(project, "module.iam.module.inner.aws_iam_role.x") == ("modules/iam/inner/main.tf", 2)
+
+
+TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
+
+
+def test_a_plan_found_in_one_folder_does_not_hide_the_other_roots(tmp_path):
+    """Scanning a tree where one root module keeps a plan beside its code: that plan replaces
+    its own root's HCL (it is what will be applied there), and every other root is still judged
+    from its HCL. It used to replace the whole tree's HCL, so a monorepo with one plan file lost
+    every other root's findings without a word (a silent pass)."""
+    shutil.copytree(TESTDATA / "secrets" / "aws-group-reader", tmp_path / "with-plan")
+    shutil.copytree(TESTDATA / "duties" / "sod101-aws-key-policy", tmp_path / "hcl-only")
+    report = run_scan([tmp_path], ScanOptions(jobs=1))
+    found = {(f.rule_id, f.resource, f.location.path.split("/")[0] if f.location else None)
+             for f in report.findings}
+    # hcl-only: the key policy makes aws_iam_role.ops both key admin and key user (its expected.json)
+    assert ("SOD101", "aws_iam_role.ops", "hcl-only") in found
+    # with-plan: the secret has two readers, the group and the app role (its expected.json)
+    assert ("SOD301", "aws_secretsmanager_secret.db", "with-plan") in found
+    project = load_project([tmp_path])
+    roots = {r.root for r in project.resources}
+    assert roots == {"hcl-only", "with-plan/plan.json"}  # the plan's root replaced by the plan, only it
+
+
+def test_a_plan_is_mapped_back_to_its_own_roots_lines_only(tmp_path):
+    """Two roots reuse an address; the plan of one of them must take that root's lines, not
+    the namesake's in the other root."""
+    shutil.copytree(TESTDATA / "secrets" / "aws-group-reader", tmp_path / "a-with-plan")
+    (tmp_path / "z-other").mkdir()
+    source = (TESTDATA / "secrets" / "aws-group-reader" / "main.tf").read_text(encoding="utf-8")
+    (tmp_path / "z-other" / "main.tf").write_text("\n" * 40 + source, encoding="utf-8")
+    project = load_project([tmp_path])
+    planned = [r for r in project.resources if r.root == "a-with-plan/plan.json" and r.location]
+    assert planned
+    assert all(r.location.path.startswith("a-with-plan/") for r in planned)

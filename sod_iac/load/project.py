@@ -20,7 +20,7 @@ from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
 from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
-from sod_iac.model import LoadError, Location, Notice, Project
+from sod_iac.model import LoadError, Location, Notice, Project, Resource
 
 PLAN_SNIFF_BYTES = 65536
 
@@ -77,19 +77,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
                       warnings=warnings + loader.warnings, backends=loader.backends, variables=loader.variables,
                       skipped_modules=loader.skipped)
-    if plans:
-        located = {r.address: r.location for r in loader.resources if r.location}
-        for plan in plans:
-            resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located),
-                                                          depth=plan.depth)
-            plan.data = None  # handed over (load_plan may have changed it): not used again
-            for resource in resources:
-                resource.root = plan.rel
-            project.resources.extend(resources)
-            project.variables.extend(variables)
-            project.errors.extend(plan_errors)
-    else:
-        project.resources = loader.resources
+    project.resources = _with_plans(loader.resources, plans, project, found, root, repo_root is not None)
     project.documents, document_errors = load_documents(root)
     project.errors.extend(document_errors)
     project.errors = one_hcl_error(project.errors)
@@ -126,9 +114,7 @@ def _plan_configuration_code(parsed: list[Parsed], found: FileSet, root: Path, w
     for item in parsed:
         if item.error or item.kind != "json" or item.path not in found.explicit or not is_plan(item.data):
             continue
-        folder = item.path.parent
-        if whole_root and not module_files(folder):
-            folder = root
+        folder = _plan_root_folder(item, found, root, whole_root)
         modules = _local_module_folders(item.data.get("configuration"), folder)
         called.update(modules)
         for path in (path for each in (folder, *modules) for path in module_files(each)):
@@ -136,6 +122,43 @@ def _plan_configuration_code(parsed: list[Parsed], found: FileSet, root: Path, w
                 known.add(path)
                 jobs.append((path, found.rel(path), file_kind(path) or "tf", max_file_size))
     return jobs, frozenset(called)
+
+
+def _plan_root_folder(plan: Parsed, found: FileSet, root: Path, whole_root: bool) -> Path:
+    """The root module folder a plan was made from: the plan's own folder; for a plan named on
+    the command line with --repo-root, that root when the plan's folder holds no code."""
+    folder = plan.path.parent
+    if plan.path in found.explicit and whole_root and not module_files(folder):
+        folder = root
+    return folder
+
+
+def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, found: FileSet, root: Path,
+                whole_root: bool) -> list[Resource]:
+    """The resources to judge: a plan is what will be applied, so it replaces the HCL resources
+    of the root module it was made from (and only those: other roots found beside it, e.g. a
+    plan kept in one folder of a monorepo, are still judged from their HCL). Plan addresses are
+    mapped back to the lines of that root's HCL only, never to a namesake in another root."""
+    if not plans:
+        return hcl
+    by_root: dict[str, list[Resource]] = {}
+    for resource in hcl:
+        by_root.setdefault(resource.root, []).append(resource)
+    kept = dict(by_root)
+    planned: list[Resource] = []
+    for plan in plans:
+        plan_root = found.rel(_plan_root_folder(plan, found, root, whole_root)) or "."
+        own = by_root.get(plan_root, [])
+        kept.pop(plan_root, None)
+        located = {r.address: r.location for r in own if r.location}
+        resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located), depth=plan.depth)
+        plan.data = None  # handed over (load_plan may have changed it): not used again
+        for resource in resources:
+            resource.root = plan.rel
+        planned.extend(resources)
+        project.variables.extend(variables)
+        project.errors.extend(plan_errors)
+    return [r for resources in kept.values() for r in resources] + planned
 
 
 def _local_module_folders(configuration: Any, root_folder: Path) -> list[Path]:
