@@ -34,6 +34,20 @@ class Location(BaseModel):
         return f"{self.path}:{self.start_line}"
 
 
+class StatementSite(BaseModel):
+    """Where one policy statement of a resource is written: a `statement` block of an
+    `aws_iam_policy_document`, or the argument holding a `jsonencode`/heredoc policy (whose
+    elements carry no lines of their own). `signature` is `values.statement_signature`: the
+    access layer finds the statement again by it, so evidence can end at the statement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    signature: str
+    argument: str
+    """`statement` for a policy document's blocks, else the argument (`policy`, `assume_role_policy`)."""
+    location: Location
+
+
 class Resource(BaseModel):
     """One resource or data source instance of the future state.
 
@@ -60,6 +74,8 @@ class Resource(BaseModel):
     root: str = ""
     """The root module (folder, or plan file) whose configuration it belongs to: addresses are
     unique only within one root, so roots that reuse addresses are analysed apart."""
+    statement_sites: list[StatementSite] = Field(default_factory=list)
+    """Where the policy statements written in this resource are (HCL only; see StatementSite)."""
 
 
 class Backend(BaseModel):
