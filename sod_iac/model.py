@@ -219,6 +219,10 @@ class Evidence(BaseModel):
     location: Location | None = None
     duty: str | None = None
     """The duty this hop gives, when the rule knows it (draws duty -> grant in diagrams)."""
+    kind: Literal["statement"] | None = None
+    """`statement`: this hop is the grant as written, what a reviewer changes (an IAM policy
+    statement, quoted; a GCP binding or member; a Kubernetes role rule; an Azure role
+    assignment). Other hops (policy, attachment, membership) say how it reaches the principal."""
 
 
 def unique_evidence(hops: Iterable[Evidence]) -> list[Evidence]:
@@ -227,7 +231,7 @@ def unique_evidence(hops: Iterable[Evidence]) -> list[Evidence]:
     seen: set[tuple[Any, ...]] = set()
     out: list[Evidence] = []
     for hop in hops:
-        key = (hop.address, hop.detail, hop.location, hop.duty)
+        key = (hop.address, hop.detail, hop.location, hop.duty, hop.kind)
         if key not in seen:
             seen.add(key)
             out.append(hop)

@@ -273,15 +273,16 @@ class ModelBuilder:
         (found by its signature among the sites of the holding resource and of the documents
         that argument refers to), or the AWS-managed policy it belongs to."""
         if managed:
-            return replace(st, hop=Evidence(address=f"AWS-managed {managed}",
+            return replace(st, hop=Evidence(address=f"AWS-managed {managed}", kind="statement",
                                             detail=f"AWS-managed policy {managed}, {quote_statement(st)}"))
         if where is None:
             return st
         resource, argument = where
         for address, site in self._sites(resource, argument):
             if site.signature == st.signature:
-                return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location))
-        return replace(st, hop=Evidence(address=resource.address, detail=quote_statement(st)))
+                return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location,
+                                                kind="statement"))
+        return replace(st, hop=Evidence(address=resource.address, detail=quote_statement(st), kind="statement"))
 
     def _sites(self, resource: Resource, argument: str, depth: int = 0) -> Iterable[tuple[str, Any]]:
         """Statement sites a policy argument may come from: the resource's own, then those of
