@@ -3,10 +3,11 @@ must change (issue 17). The loader knows lines; the rendered policy does not kee
 
 - a `data "aws_iam_policy_document"`: one site per `statement` block (its own lines; a
   `dynamic "statement"` gives its entries the dynamic block's lines);
-- an argument written as a policy (`policy = jsonencode({...})`, a heredoc, `templatefile`):
-  one site per statement of its value, at the argument's lines (object elements carry no
-  lines in our syntax tree). An argument that only refers to another resource's `.json` is not
-  a site: the statements are written where it points.
+- `policy = jsonencode({Statement = [{...}, ...]})`: one site per statement object, at its lines;
+- another argument written as a policy (a heredoc, `templatefile`, a statement list built by an
+  expression): one site per statement of its value, at the argument's lines. An argument that
+  only refers to another resource's `.json` is not a site: the statements are written where it
+  points.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sod_iac.load.hcl_ast import Block, Call, Lit, TemplateExpr
+from sod_iac.load.hcl_ast import Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
 from sod_iac.model import Location, StatementSite
 from sod_iac.values import Template, Unknown, decode_json, statement_signature
 
@@ -34,9 +35,24 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any])
         if attr is None or not isinstance(attr.expr, (Call, Lit, TemplateExpr)):
             continue
         where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
-        sites.extend(StatementSite(signature=signature, argument=name, location=where)
-                     for signature in _signatures(values.get(name)))
+        signatures = _signatures(values.get(name))
+        spans = _element_spans(attr.expr)
+        if len(spans) != len(signatures):  # a statement list that is not written out: the argument
+            spans = [None] * len(signatures)
+        sites.extend(StatementSite(signature=signature, argument=name, location=where if span is None else
+                                   Location(path=path, start_line=span[0], end_line=span[1]))
+                     for signature, span in zip(signatures, spans))
     return sites
+
+
+def _element_spans(expr: Any) -> list[tuple[int, int] | None]:
+    """Lines of each statement object of `jsonencode({Statement = [{...}, ...]})` as written."""
+    if not (isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1
+            and isinstance(expr.args[0], ObjectExpr)):
+        return []
+    body = next((v for k, v in expr.args[0].items if isinstance(k, Lit) and k.value == "Statement"), None)
+    items = [body] if isinstance(body, ObjectExpr) else list(body.items) if isinstance(body, TupleExpr) else []
+    return [item.lines if isinstance(item, ObjectExpr) else None for item in items]
 
 
 def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[StatementSite]:

@@ -179,8 +179,9 @@ def _aws_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
                 why = _aws_condition_gap(st, issuer, name, claims, reviewed)
                 if why is not None:
                     resource = ctx.project.resource(role)
+                    trusting = [st.hop] if st.hop is not None else []  # the statement to change
                     yield Trust(role, name, issuer, why, [hop(resource, f"trust policy: {name} OIDC ({issuer}); {why}",
-                                                              address=role)])
+                                                              address=role), *trusting])
 
 
 def _aws_issuer(ctx: Context, item: Any) -> str:
