@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sod_iac.load.hcl_ast import Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
+from sod_iac.load.hcl_ast import Attribute, Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
 from sod_iac.model import Location, StatementSite
 from sod_iac.values import Template, Unknown, decode_json, statement_signature
 
@@ -34,15 +34,26 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any])
         attr = block.body.attributes.get(name)
         if attr is None or not isinstance(attr.expr, (Call, Lit, TemplateExpr)):
             continue
-        where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
-        signatures = _signatures(values.get(name))
-        spans = _element_spans(attr.expr)
-        if len(spans) != len(signatures):  # a statement list that is not written out: the argument
-            spans = [None] * len(signatures)
-        sites.extend(StatementSite(signature=signature, argument=name, location=where if span is None else
-                                   Location(path=path, start_line=span[0], end_line=span[1]))
-                     for signature, span in zip(signatures, spans))
+        sites.extend(_argument_sites(attr, path, values.get(name), name))
+    for inline, value in zip([b for b in block.body.blocks if b.type == "inline_policy"],
+                             values.get("inline_policy") or []):  # aws_iam_role's inline_policy blocks
+        attr = inline.body.attributes.get("policy")
+        if attr is not None and isinstance(value, dict):
+            sites.extend(_argument_sites(attr, path, value.get("policy"), "inline_policy"))
     return sites
+
+
+def _argument_sites(attr: Attribute, path: str, value: Any, argument: str) -> list[StatementSite]:
+    """One site per statement of a policy argument: its object's lines when written out in a
+    `jsonencode`, else the argument's."""
+    where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
+    signatures = _signatures(value)
+    spans = _element_spans(attr.expr)
+    if len(spans) != len(signatures):  # a statement list that is not written out: the argument
+        spans = [None] * len(signatures)
+    return [StatementSite(signature=signature, argument=argument, location=where if span is None else
+                          Location(path=path, start_line=span[0], end_line=span[1]))
+            for signature, span in zip(signatures, spans)]
 
 
 def _element_spans(expr: Any) -> list[tuple[int, int] | None]:
