@@ -35,6 +35,20 @@ class Location(BaseModel):
         return f"{self.path}:{self.start_line}"
 
 
+class StatementSite(BaseModel):
+    """Where one policy statement of a resource is written: a `statement` block of an
+    `aws_iam_policy_document`, or the argument holding a `jsonencode`/heredoc policy (whose
+    elements carry no lines of their own). `signature` is `values.statement_signature`: the
+    access layer finds the statement again by it, so evidence can end at the statement."""
+
+    model_config = ConfigDict(frozen=True)
+
+    signature: str
+    argument: str
+    """`statement` for a policy document's blocks, else the argument (`policy`, `assume_role_policy`)."""
+    location: Location
+
+
 class Resource(BaseModel):
     """One resource or data source instance of the future state.
 
@@ -61,6 +75,8 @@ class Resource(BaseModel):
     root: str = ""
     """The root module (folder, or plan file) whose configuration it belongs to: addresses are
     unique only within one root, so roots that reuse addresses are analysed apart."""
+    statement_sites: list[StatementSite] = Field(default_factory=list)
+    """Where the policy statements written in this resource are (HCL only; see StatementSite)."""
 
 
 class Backend(BaseModel):
@@ -219,6 +235,10 @@ class Evidence(BaseModel):
     location: Location | None = None
     duty: str | None = None
     """The duty this hop gives, when the rule knows it (draws duty -> grant in diagrams)."""
+    kind: Literal["statement"] | None = None
+    """`statement`: this hop is the grant as written, what a reviewer changes (an IAM policy
+    statement, quoted; a GCP binding or member; a Kubernetes role rule; an Azure role
+    assignment). Other hops (policy, attachment, membership) say how it reaches the principal."""
 
 
 def unique_evidence(hops: Iterable[Evidence]) -> list[Evidence]:
@@ -227,7 +247,7 @@ def unique_evidence(hops: Iterable[Evidence]) -> list[Evidence]:
     seen: set[tuple[Any, ...]] = set()
     out: list[Evidence] = []
     for hop in hops:
-        key = (hop.address, hop.detail, hop.location, hop.duty)
+        key = (hop.address, hop.detail, hop.location, hop.duty, hop.kind)
         if key not in seen:
             seen.add(key)
             out.append(hop)

@@ -276,3 +276,19 @@ def decode_json(value: Any) -> Any:
         return node
 
     return walk(data)
+
+
+def statement_signature(sid: Any, effect: Any, actions: Any, negated: bool = False) -> str:
+    """What identifies a policy statement across rendering: its Sid, Effect and action patterns
+    (known text only; an unknown part reads `*`). The loader records where each statement is
+    written under this key and the access layer finds it again after the document went through
+    `jsonencode`, a `.json` attribute or a plan, where no line survives."""
+    def text(item: Any) -> str:
+        if isinstance(item, Template):
+            return "".join(p if isinstance(p, str) else "*" for p in item.parts)
+        return item if isinstance(item, str) else "*"
+
+    items = actions if isinstance(actions, (list, tuple)) else [] if actions is None else [actions]
+    patterns = ",".join(sorted({text(a) for a in items}))
+    effect_text = effect.lower() if isinstance(effect, str) else "allow"
+    return f"{sid if isinstance(sid, str) else ''}|{effect_text}|{'not:' if negated else ''}{patterns}"

@@ -263,7 +263,11 @@ resource "aws_iam_group_policy" "ops" {
     aws = _engine(write_tree, hcl)
     decision = aws.can("aws_iam_user.olga", "logs:DeleteLogGroup", ANY)
     assert decision.level == "yes"
-    assert [e.address for e in decision.evidence] == ["aws_iam_group_policy.ops", "aws_iam_group_membership.ops"]
+    # the statement (the `policy` argument, line 11), the inline policy, the membership
+    assert [e.address for e in decision.evidence] == ["aws_iam_group_policy.ops", "aws_iam_group_policy.ops",
+                                                      "aws_iam_group_membership.ops"]
+    assert decision.evidence[0].location.start_line == 11
+    assert decision.evidence[0].detail == "statement 1: Allow logs:DeleteLogGroup on *"
     assert [p.id for p in aws.principals()] == ["aws_iam_user.olga"]  # groups are not actors
 
 

@@ -1,8 +1,8 @@
 """Every output format against hand-written golden files, the published schemas, and awkward text.
 
-The golden files in tests/golden/ were written by hand from tests/golden/scenario.py and
-reviewed line by line; a difference here is a change in what users see, so update the golden
-file by hand, deliberately.
+The golden files in tests/golden/ render tests/golden/scenario.py; a difference here is a
+change in what users see. Regenerate them with `cd tests && python -m golden` (one command,
+tests/golden/render.py) and read `git diff tests/golden` line by line before committing.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sod_iac.model import Evidence, Finding, LoadError, Location, Notice, Report
 from sod_iac.report import github, json_report, junit, markdown, sarif, text
 from sod_iac.rules import registry
 from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
+from golden.render import rendered
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 LINK_BASE = "https://github.com/acme/infra/blob/abc123/"
@@ -57,19 +58,19 @@ def validate_json(document: dict) -> None:
 
 
 def test_text_golden():
-    assert text.render(scenario.report(), color=False) == golden("report.txt")
+    assert rendered()["report.txt"] == golden("report.txt")
 
 
 def test_json_golden_and_schema():
-    rendered = json_report.render(scenario.report())
-    assert rendered == golden("report.json")
-    validate_json(json.loads(rendered))
+    text_ = rendered()["report.json"]
+    assert text_ == golden("report.json")
+    validate_json(json.loads(text_))
 
 
 def test_sarif_golden_and_official_schema(small_catalog):
-    rendered = sarif.render(scenario.report())
-    assert json.loads(rendered) == json.loads(golden("report.sarif"))
-    validate_sarif(json.loads(rendered))
+    text_ = rendered()["report.sarif"]
+    assert json.loads(text_) == json.loads(golden("report.sarif"))
+    validate_sarif(json.loads(text_))
 
 
 def test_sarif_security_severity_follows_the_reported_findings(small_catalog):
@@ -88,17 +89,16 @@ def test_sarif_security_severity_follows_the_reported_findings(small_catalog):
 
 
 def test_github_golden():
-    assert github.render(scenario.report()) == golden("report.github.txt")
+    assert rendered()["report.github.txt"] == golden("report.github.txt")
 
 
 def test_markdown_golden():
-    assert markdown.render(scenario.report(), link_base=LINK_BASE) == golden("report.md")
+    assert rendered()["report.md"] == golden("report.md")
 
 
 def test_junit_golden(small_catalog):
-    rendered = junit.render(scenario.report(), checked_rules=["SOD101", "SOD210", "SOD301", "SOD303"])
-    assert rendered == golden("report.junit.xml")
-    ET.fromstring(rendered.encode("utf-8"))
+    assert rendered()["report.junit.xml"] == golden("report.junit.xml")
+    ET.fromstring(rendered()["report.junit.xml"].encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- schemas on real output

@@ -4,6 +4,14 @@ A scenario is a folder with Terraform (`*.tf`) and/or a plan (`plan.json`) and a
 `expected.json`: `findings` that must be reported ({rule_id, resource}), `absent` ones that
 must not, and nothing else from the rule families named there. Adding a case is adding a
 folder; this file never changes for it.
+
+A finding entry may also say, read from the HCL by hand (issue 17):
+- `principal`: the finding's `principal` (null for a finding about no one principal);
+- `evidence_line`: `"file.tf:LINE"`, where the grant a reviewer must change starts (the
+  statement block, binding, role rule or assignment): some evidence hop starts there (HCL
+  entry only: a plan has no lines). null when the finding has no grant (a backend setting).
+The first entry of `findings` (the scenario's main finding) must carry both, except in the
+scenarios still listed in tests/evidence_todo.txt (a list that only shrinks).
 """
 
 from __future__ import annotations
@@ -17,6 +25,9 @@ from sod_iac.rules.registry import get_rule
 from sod_iac.scan import ScanOptions, run_scan
 
 from scenarios import SCENARIOS, TESTDATA
+
+EVIDENCE_KEYS = ("principal", "evidence_line")
+EVIDENCE_TODO = Path(__file__).resolve().parent / "evidence_todo.txt"
 
 
 
@@ -39,9 +50,40 @@ def test_scenario(case: str, folder: Path, entry: str) -> None:
     families = {get_rule(rule_id).family for rule_id, _ in wanted | absent}
     extra = {(r, a) for r, a in found - wanted if get_rule(r).family in families}
     assert not extra, f"unexpected findings in {sorted(families)}: {sorted(extra)}"
+    by_key = {(f.rule_id, f.resource): f for f in report.findings}
+    for wanted_finding in expected.get("findings", []):
+        _check_evidence(wanted_finding, by_key[(wanted_finding["rule_id"], wanted_finding["resource"])], entry)
+
+
+def _check_evidence(entry: dict, finding, entry_point: str) -> None:
+    """The principal and the grant's line that expected.json states for a finding."""
+    where = f"{entry['rule_id']} {entry['resource']}"
+    if "principal" in entry:
+        assert finding.principal == entry["principal"], f"{where}: principal"
+    line = entry.get("evidence_line")
+    if line and entry_point == "hcl":
+        starts = [str(hop.location) for hop in finding.evidence if hop.location]
+        assert line in starts, f"{where}: no evidence hop starts at {line} (hops start at {starts})"
 
 
 def test_every_scenario_has_a_positive_or_negative_expectation() -> None:
     for expected in TESTDATA.rglob("expected.json"):
         data = json.loads(expected.read_text())
         assert data.get("findings") or data.get("absent"), f"{expected} expects nothing"
+
+
+def test_every_main_finding_states_its_principal_and_grant_line() -> None:
+    """Issue 17: each scenario asserts the anchor, the principal and the grant's line of its
+    main finding; tests/evidence_todo.txt lists the scenarios not yet done, and only shrinks."""
+    todo = {line.strip() for line in EVIDENCE_TODO.read_text().splitlines() if line.strip() and not line.startswith("#")}
+    missing, done = [], []
+    for expected in sorted(TESTDATA.rglob("expected.json")):
+        name = expected.parent.relative_to(TESTDATA).as_posix()
+        findings = json.loads(expected.read_text()).get("findings", [])
+        complete = not findings or all(key in findings[0] for key in EVIDENCE_KEYS)
+        if not complete and name not in todo:
+            missing.append(name)
+        if complete and name in todo:
+            done.append(name)
+    assert not missing, f"main finding without {EVIDENCE_KEYS}: {missing}"
+    assert not done, f"done: remove from {EVIDENCE_TODO.name}: {done}"

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
 from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, names_caller
-from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
+from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
@@ -150,10 +150,10 @@ class AwsAccess:
     def grants(self, principal: str) -> list[Grant]:
         """Identity statements of a principal: its own and its groups' (with the membership hop)."""
         if principal not in self._grants:
-            found = [Grant(st, src.evidence, "identity") for src in self.model.identity.get(principal, [])
-                     for st in src.statements]
+            found = [Grant(st, statement_evidence(st, src.evidence), "identity")
+                     for src in self.model.identity.get(principal, []) for st in src.statements]
             for group, hop in self.model.groups_of.get(principal, []):
-                found.extend(Grant(st, (*src.evidence, hop), "identity")
+                found.extend(Grant(st, statement_evidence(st, (*src.evidence, hop)), "identity")
                              for src in self.model.identity.get(group, []) for st in src.statements)
             self._grants[principal] = found
         return self._grants[principal]
@@ -293,12 +293,12 @@ class AwsAccess:
         sources: list[tuple[Statement, tuple[Evidence, ...]]] = [
             (g.statement, g.evidence) for g in self._candidates(principal, action)]
         for src in self.model.boundaries.get(principal, []):
-            sources.extend((st, src.evidence) for st in src.statements)
+            sources.extend((st, statement_evidence(st, src.evidence)) for st in src.statements)
         for src in self.model.scps:
-            sources.extend((st, src.evidence) for st in src.statements)
+            sources.extend((st, statement_evidence(st, src.evidence)) for st in src.statements)
         if target.policy_owner:
             for src in self.model.resource_policies.get(target.policy_owner, []):
-                sources.extend((st, src.evidence) for st in src.statements
+                sources.extend((st, statement_evidence(st, src.evidence)) for st in src.statements
                                if self.principal_level(st, principal)[0] == "yes" or _names_everyone(st))
         for st, evidence in sources:
             if st.effect != "Deny" or st.unknown:
@@ -328,7 +328,7 @@ class AwsAccess:
                 else:
                     got = self._statement_level(st, action, target, principal, context)
                 if best(got, level) != level:
-                    level, evidence = got, list(src.evidence)
+                    level, evidence = got, list(statement_evidence(st, src.evidence))
         return level, evidence
 
     def _resource_policy_allow(self, principal: str, action: str, target: Target,
@@ -346,7 +346,7 @@ class AwsAccess:
                     continue
                 got = weakest(named, self._statement_level(st, action, target, principal, context))
                 if best(got, level) != level:
-                    level, evidence = got, list(src.evidence)
+                    level, evidence = got, list(statement_evidence(st, src.evidence))
         return level, evidence
 
     # --- principals named in resource and trust policies ------------------------------
@@ -419,6 +419,7 @@ class AwsAccess:
                      trust: PolicySource) -> tuple[Level, tuple[Evidence, ...]]:
         direct: Level = "no"
         via_account: Level = "no"  # the trust's own conditions on the way through the account
+        trusting: Statement | None = None  # the trust statement that lets the principal in
         session = self._session_context(principal)
         for st in trust.statements:
             if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
@@ -427,19 +428,21 @@ class AwsAccess:
             cond = condition_level(st, session)
             if named != "no":
                 direct = best(direct, weakest(named, cond))
+            if (named != "no" or account) and trusting is None:
+                trusting = st
             if account:
                 via_account = best(via_account, cond)
         role_target = Target(self.arn(role), role, role)
         if direct != "no":
             hop = Evidence(address=role, detail=f"trust policy lets {principal} assume it",
                            location=trust.evidence[0].location if trust.evidence else None)
-            return direct, (hop,)
+            return direct, _trust_chain(trusting, hop)
         if via_account != "no":
             allowed = self._own(principal, "sts:AssumeRole", role_target, speculative=False)
             if allowed.held:
                 hop = Evidence(address=role, detail=f"{principal} may sts:AssumeRole it; its trust policy "
                                "trusts the account", location=trust.evidence[0].location if trust.evidence else None)
-                return weakest(allowed.level, via_account), (*allowed.evidence, hop)
+                return weakest(allowed.level, via_account), (*allowed.evidence, *_trust_chain(trusting, hop))
         return "no", ()
 
     def _session_context(self, principal: str) -> Context:
@@ -552,6 +555,14 @@ class AwsAccess:
                     and st.resources is not None and "*" in st.resources:
                 allowed -= self.actions_in(st)
         return frozenset(allowed)
+
+
+def _trust_chain(st: Statement | None, hop: Evidence) -> tuple[Evidence, ...]:
+    """The role's trust hop, after the trust statement that admits the principal when that
+    statement is written somewhere else than the role (a policy document's block)."""
+    if st is None or st.hop is None or st.hop.location is None:
+        return (hop,)
+    return (hop, st.hop)
 
 
 def condition_level(st: Statement, context: Context | None = None) -> Level:

@@ -8,12 +8,13 @@ Every policy that reaches a principal carries its evidence chain (file:line of e
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from sod_iac.access.aws_arns import CALLER, arn_of, partition_free
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
+from sod_iac.access.aws_policy.quote import quote_statement
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
@@ -71,6 +72,12 @@ class AwsModel:
 RUNS_AS: dict[str, tuple[str, ...]] = {
     rtype: tuple(arg.split(".")) for entries in ROLE_IN_USE_RESOURCES.values() for rtype, arg in entries}
 PROFILE_HOLDERS = ("aws_instance", "aws_launch_template")
+
+
+def statement_evidence(st: Statement, evidence: tuple[Evidence, ...] | list[Evidence]) -> tuple[Evidence, ...]:
+    """The chain of a statement: its own hop (where it is written) first, then how its
+    document reaches the principal or resource."""
+    return (st.hop, *evidence) if st.hop is not None else tuple(evidence)
 
 
 def _hop(resource: Resource, detail: str) -> Evidence:
@@ -235,7 +242,7 @@ class ModelBuilder:
                 addresses = candidates if len(candidates) == 1 else []
             for address in addresses:
                 doc, policy = self._policy_docs[address]
-                out.append(self._source(doc, (_hop(policy, "policy document"),), address))
+                out.append(self._source(doc, (_hop(policy, "policy document"),), address, (policy, "policy")))
             if not addresses:
                 out.append(self._source(Unknown(f"policy {item} is not in the code"), (), str(item)))
         return out, label
@@ -247,12 +254,50 @@ class ModelBuilder:
             doc = managed_policy(arn)
             self._managed[arn] = self._source(
                 Unknown(f"AWS-managed policy {label} is not in the dataset") if doc is None else doc,
-                (), f"AWS-managed {label}")
+                (), f"AWS-managed {label}", managed=label)
         return self._managed[arn]
 
-    def _source(self, doc: Any, hops: tuple[Evidence, ...], name: str) -> PolicySource:
-        statements, problems = parse_policy(doc)
+    def _source(self, doc: Any, hops: tuple[Evidence, ...], name: str,
+                where: tuple[Resource, str] | None = None, managed: str = "") -> PolicySource:
+        """A parsed document; `where` (the resource and argument holding it) or `managed` (an
+        AWS-managed policy's name) gives each statement its own hop."""
+        statements, problems = self._parse(doc, where, managed)
         return PolicySource(tuple(statements), hops, name, tuple(problems))
+
+    def _parse(self, doc: Any, where: tuple[Resource, str] | None, managed: str = "") -> tuple[list[Statement], list[str]]:
+        statements, problems = parse_policy(doc)
+        return [self._located(st, where, managed) for st in statements], problems
+
+    def _located(self, st: Statement, where: tuple[Resource, str] | None, managed: str) -> Statement:
+        """The statement with its hop: the statement block or policy argument it is written in
+        (found by its signature among the sites of the holding resource and of the documents
+        that argument refers to), or the AWS-managed policy it belongs to."""
+        if managed:
+            return replace(st, hop=Evidence(address=f"AWS-managed {managed}", kind="statement",
+                                            detail=f"AWS-managed policy {managed}, {quote_statement(st)}"))
+        if where is None:
+            return st
+        resource, argument = where
+        for address, site in self._sites(resource, argument):
+            if site.signature == st.signature:
+                return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location,
+                                                kind="statement"))
+        return replace(st, hop=Evidence(address=resource.address, detail=quote_statement(st), kind="statement"))
+
+    def _sites(self, resource: Resource, argument: str, depth: int = 0) -> Iterable[tuple[str, Any]]:
+        """Statement sites a policy argument may come from: the resource's own, then those of
+        the policy documents it refers to (and their source/override documents)."""
+        yield from ((resource.address, s) for s in resource.statement_sites if s.argument == argument)
+        if depth > 3:
+            return
+        for address in resource.references.get(argument, []):
+            ref = self.project.resource(address)
+            if ref is not None and ref.type == "aws_iam_policy_document":
+                yield from ((ref.address, s) for s in ref.statement_sites)
+                for arg in ("source_policy_documents", "override_policy_documents"):
+                    yield from self._sites(ref, arg, depth + 1)
+            elif ref is not None and ref is not resource:
+                yield from self._sites(ref, "policy", depth + 1)
 
     def _add(self, principal: str, source: PolicySource, hop: Evidence) -> None:
         self.model.identity[principal].append(
@@ -262,12 +307,12 @@ class ModelBuilder:
     def _role(self, r: Resource) -> None:
         self._user_or_group(r)
         trust = r.values.get("assume_role_policy")
-        statements, problems = parse_policy(trust)
+        statements, problems = self._parse(trust, (r, "assume_role_policy"))
         self.model.trust[r.address] = PolicySource(tuple(statements), (_hop(r, "trust policy"),),
                                                    "trust policy", tuple(problems))
         for block in _strings(r.values.get("inline_policy")):
             if isinstance(block, dict) and block.get("policy") is not None:
-                self._add(r.address, self._source(block["policy"], (), f"inline {block.get('name')}"),
+                self._add(r.address, self._source(block["policy"], (), f"inline {block.get('name')}", (r, "inline_policy")),
                           _hop(r, f"inline policy {block.get('name') or ''}".strip()))
         managed = r.values.get("managed_policy_arns")
         if managed:
@@ -286,7 +331,7 @@ class ModelBuilder:
 
     def _inline(self, arg: str, rtype: str):
         def handle(r: Resource) -> None:
-            source = self._source(r.values.get("policy"), (), r.address)
+            source = self._source(r.values.get("policy"), (), r.address, (r, "policy"))
             for principal in self.targets(r.values.get(arg), r.references.get(arg, []), rtype):
                 self._add(self._principal(principal, rtype), source, _hop(r, f"inline policy on {principal}"))
         return handle
@@ -329,7 +374,7 @@ class ModelBuilder:
                     (self._principal(group, "aws_iam_group"), _hop(r, f"adds {user} to {group}")))
 
     def _sso_inline(self, r: Resource) -> None:
-        source = self._source(r.values.get("inline_policy"), (), r.address)
+        source = self._source(r.values.get("inline_policy"), (), r.address, (r, "inline_policy"))
         for ps in self.targets(r.values.get("permission_set_arn"), r.references.get("permission_set_arn", []),
                                "aws_ssoadmin_permission_set"):
             self._add(self._principal(ps, "aws_ssoadmin_permission_set"), source, _hop(r, "inline policy"))
@@ -355,7 +400,7 @@ class ModelBuilder:
                 continue
             if policy.values.get("type", "SERVICE_CONTROL_POLICY") != "SERVICE_CONTROL_POLICY":
                 continue
-            statements, problems = parse_policy(policy.values.get("content"))
+            statements, problems = self._parse(policy.values.get("content"), (policy, "content"))
             self.model.scps.append(PolicySource(tuple(statements), (
                 _hop(policy, "service control policy"), _hop(r, "attached to the organisation root")),
                 address, tuple(problems)))
@@ -370,7 +415,7 @@ class ModelBuilder:
         else:
             targets = self.targets(r.values.get(target_arg), r.references.get(target_arg, []),
                                    TARGET_TYPES[target_arg][0])
-        statements, problems = parse_policy(doc)
+        statements, problems = self._parse(doc, (r, arg))
         for target in targets:
             self.model.resource_policies[target].append(PolicySource(
                 tuple(statements), (_hop(r, f"resource policy on {target}"),), r.address, tuple(problems)))

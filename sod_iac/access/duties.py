@@ -36,6 +36,7 @@ import yaml
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknown_policies
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
+from sod_iac.access.telling import rank_actions
 from sod_iac.model import Evidence, unique_evidence
 from sod_iac.yaml_lines import LineLoader, load_yaml
 
@@ -330,6 +331,18 @@ class Holding:
     def held(self) -> bool:
         return self.level in HELD
 
+    def explain(self) -> str:
+        """The holding as a reviewer finds it in the code: the grant as written (its statement
+        hop) with where it is, and the permission named only when the grant does not name it
+        (`statement "Deploy": Allow ec2:* on * (ci.tf:36), which includes ec2:RunInstances`)."""
+        grant = next((e for e in self.evidence if e.kind == "statement"), None)
+        if grant is None:
+            return f"{self.permission} on {self.scope}"
+        text = grant.detail + (f" ({grant.location})" if grant.location else "")
+        if self.permission.lower() not in grant.detail.lower():
+            text += f", which includes {self.permission}"
+        return text
+
 
 @dataclass
 class ConflictHit:
@@ -537,7 +550,7 @@ class Duties:
         not_wanted = frozenset(a for clause in (excluded.aws if excluded else ())
                                for a in _aws_actions(clause, read_only))
         for clause in spec.aws:
-            candidates = sorted((_aws_actions(clause, read_only) & reach) - not_wanted)
+            candidates = rank_actions((_aws_actions(clause, read_only) & reach) - not_wanted, self._written(principal))
             if candidates:
                 yield clause, candidates
 
@@ -678,12 +691,22 @@ class Duties:
         reach = self._aws_reachable(principal)
         for clause in spec.aws:
             universe = _aws_actions(clause, self.ruleset.read_only)
-            candidates = sorted(universe & reach)
+            candidates = rank_actions(universe & reach, self._written(principal))
             if candidates:
                 found = self._aws_try(principal, duty, candidates, targets, first=True, universe=universe)
                 if found:
                     return found[0]
         return None
+
+    def _written(self, principal: str) -> frozenset[str]:
+        """The actions the principal's Allow statements name literally (lowercased): the most
+        telling names for what it holds (access.telling)."""
+        memo = self._per_principal(principal)
+        if "written" not in memo:
+            memo["written"] = frozenset(  # type: ignore[index]
+                a.lower() for g in self.engine("aws").grants(principal) if g.statement.effect == "Allow"
+                for a in g.statement.actions or () if isinstance(a, str) and "*" not in a and "?" not in a)
+        return memo["written"]  # type: ignore[index]
 
     def _aws_reachable(self, principal: str) -> frozenset[str]:
         return self.engine("aws").reachable_actions(principal, without_context=True)  # duties fix no request values

@@ -34,7 +34,7 @@ from sod_iac.load.hcl_ast import (
 )
 from sod_iac.signing import KEY_ENV, discard, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
 
-FORMAT = 1
+FORMAT = 2
 MAX_DEPTH = 200
 """Entries nested deeper are refused (the parser's own limits keep real trees far below)."""
 _HERE = Path(__file__).resolve().parent
@@ -79,7 +79,7 @@ def _expr(node: Any) -> Any:
     if kind is TupleExpr:
         return ["U", [_expr(i) for i in node.items]]
     if kind is ObjectExpr:
-        return ["O", [[_expr(k), _expr(v)] for k, v in node.items]]
+        return ["O", [[_expr(k), _expr(v)] for k, v in node.items], list(node.lines or ())]
     if kind is Name:
         return ["N", node.name]
     if kind is GetAttr:
@@ -187,7 +187,7 @@ def _dbody(data: Any, depth: int) -> Body:
 
 
 _SCALARS = (str, int, float, bool)
-_ARITY = {"L": 1, "T": 1, "U": 1, "O": 1, "N": 1, "G": 2, "I": 2, "S": 2, "C": 3, "Q": 3, "B": 3,
+_ARITY = {"L": 1, "T": 1, "U": 1, "O": 2, "N": 1, "G": 2, "I": 2, "S": 2, "C": 3, "Q": 3, "B": 3,
           "P": 2, "F": 7, "X": 1}
 
 
@@ -233,7 +233,10 @@ def _dexpr(node: Any, depth: int) -> Any:
             if type(item) is not list or len(item) != 2:
                 raise CacheError("bad shape")
             pairs.append((_dexpr(item[0], d), _dexpr(item[1], d)))
-        return ObjectExpr(tuple(pairs))
+        lines = node[2]
+        if type(lines) is not list or len(lines) not in (0, 2) or not all(type(n) is int for n in lines):
+            raise CacheError("bad shape")
+        return ObjectExpr(tuple(pairs), (lines[0], lines[1]) if lines else None)
     if tag == "C":
         args = node[2]
         if type(args) is not list:

@@ -422,7 +422,7 @@ def _object(node: Tree) -> Any:
         else:
             key = _expr(key_inner)
         items.append((key, _expr(value_node)))
-    return ObjectExpr(tuple(items))
+    return ObjectExpr(tuple(items), (node.meta.line, _end_line(node)))
 
 
 def _function_call(node: Tree) -> Any:

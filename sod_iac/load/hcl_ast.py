@@ -31,6 +31,9 @@ class TupleExpr:
 @dataclass(frozen=True, slots=True)
 class ObjectExpr:
     items: tuple[tuple[Any, Any], ...]
+    lines: tuple[int, int] | None = field(default=None, compare=False)
+    """(first, last) line of the `{ ... }` in its file: where a `jsonencode` policy statement
+    is written (load/statement_sites.py). None for objects built from `.tf.json`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterator
 from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
+from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
@@ -540,12 +541,12 @@ class ModuleInstance:
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
             with self._block_guard(block, path, key):
                 for address, index, names in self._instances(key):
+                    values = self.instance_values(key, address, names)
                     loader.resources.append(Resource(
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
-                        module=module, index=index,
-                        values=self.instance_values(key, address, names), references=references,
+                        module=module, index=index, values=values, references=references,
                         location=location, source="hcl", module_dir=self.source.rel,
-                        root=root))
+                        root=root, statement_sites=statement_sites(block, path, rtype, values)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):
                 for _, child in self._call_instances(name) or []:

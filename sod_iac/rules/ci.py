@@ -70,8 +70,9 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
         for _, hs in held:
             evidence.extend(e for e in hs[0].evidence if e not in evidence)
         first = held[0][1][0]
-        message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}; "
-                   f"it can {held[0][0]} ({first.permission} on {first.scope})")
+        can = duties.ruleset.duties[held[0][0]].title.lower()
+        message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}. "
+                   f"It can {can}: {first.explain()}")
         resource = ctx.project.resource(trust.identity)
         anchor = trust.identity if resource is not None else trust.evidence[0].address
         yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
@@ -178,8 +179,9 @@ def _aws_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
                 why = _aws_condition_gap(st, issuer, name, claims, reviewed)
                 if why is not None:
                     resource = ctx.project.resource(role)
+                    trusting = [st.hop] if st.hop is not None else []  # the statement to change
                     yield Trust(role, name, issuer, why, [hop(resource, f"trust policy: {name} OIDC ({issuer}); {why}",
-                                                              address=role)])
+                                                              address=role), *trusting])
 
 
 def _aws_issuer(ctx: Context, item: Any) -> str:

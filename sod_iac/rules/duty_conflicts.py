@@ -43,7 +43,7 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
         for holding in hit.sides:
             if holding.duty not in names:
                 names.append(holding.duty)
-                parts.append(f"{holding.duty}: {holding.permission} on {holding.scope}")
+                parts.append(f"{holding.duty}: {holding.explain()}")
     possible = all(hit.level == "possible" for hit in hits)
     shared = next((hit.resource for hit in hits if hit.resource), None)
     message = f"{principal.label} {summary}"

@@ -11,7 +11,8 @@ from typing import Any
 from sod_iac.access.aws_policy.match import _unknown, _why
 from dataclasses import replace
 
-from sod_iac.values import OneOf, Template, Unknown, decode_json, expand_alternatives
+from sod_iac.model import Evidence
+from sod_iac.values import OneOf, Template, Unknown, decode_json, expand_alternatives, statement_signature
 
 
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
@@ -46,6 +47,11 @@ class Statement:
     index: int = 0
     unknown: bool = False
     policy_variables: bool = True
+    signature: str = ""
+    """`values.statement_signature`: finds where the statement is written (model.StatementSite)."""
+    hop: Evidence | None = None
+    """The evidence hop of the statement itself (where it is written, quoted), set by the AWS
+    model once it knows which resource the document came from."""
 
 
 _STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
@@ -227,10 +233,12 @@ def _parse_statement(raw: dict, index: int, variables: bool,
     not_principals = (_principals(raw["NotPrincipal"], where, problems)
                       if "NotPrincipal" in raw else None)
     conditions = _conditions(raw.get("Condition"), where, problems)
+    negated = "Action" not in raw
+    signature = statement_signature(sid, effect, raw["NotAction"] if negated else raw["Action"], negated)
     return Statement(effect=effect, actions=actions, not_actions=not_actions,
                      resources=resources, not_resources=not_resources, principals=principals,
                      not_principals=not_principals, conditions=conditions, sid=sid,
-                     index=index, unknown=unknown, policy_variables=variables)
+                     index=index, unknown=unknown, policy_variables=variables, signature=signature)
 
 
 def _items(value: Any) -> tuple[Any, ...]:

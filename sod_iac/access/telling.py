@@ -1,0 +1,45 @@
+"""Which permission names a holding when one must be named: the most telling, never the
+alphabetically first expansion of a wildcard (`ec2:*` is not explained by
+ec2:AcceptAddressTransfer; AdministratorAccess is not explained by a2c:StartContainerizationJob).
+
+Ranked, then alphabetical within a rank:
+1. an action whose verb creates, runs, changes or deletes something (CHANGING_VERBS, in that
+   order) before any other: a duty is about what can be changed;
+2. among those, an action the principal's own statements name literally (a role with
+   ReadOnlyAccess plus one `lambda:UpdateFunctionCode` statement is explained by it);
+3. then an action our rulesets name (escalation paths' required actions, duties' listed
+   actions): those known to matter (ec2:RunInstances, iam:CreatePolicyVersion).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Iterable
+
+CHANGING_VERBS = ("Run", "Create", "Put", "Update", "Delete", "Modify", "Attach", "Start", "Terminate",
+                  "Replace", "Set", "Add", "Remove", "Associate", "Register", "Invoke", "Schedule",
+                  "Disable", "Enable", "Revoke", "Cancel")
+
+
+@lru_cache(maxsize=1)
+def _named_by_rulesets() -> frozenset[str]:
+    from sod_iac.access.duties import load_ruleset
+    from sod_iac.access.escalation import escalation_paths
+
+    named = {a for path in escalation_paths() for a in path.actions}
+    for duty in load_ruleset().duties.values():
+        named.update(a for clause in duty.aws for a in clause.actions)
+    return frozenset(a.lower() for a in named if "*" not in a and "?" not in a)
+
+
+def rank_actions(candidates: Iterable[str], written: frozenset[str] = frozenset()) -> list[str]:
+    """`candidates` most telling first; `written` holds the lowercased actions the principal's
+    statements name literally."""
+    named = _named_by_rulesets()
+
+    def key(action: str) -> tuple[bool, bool, bool, int, str]:
+        low, verb = action.lower(), action.split(":", 1)[-1]
+        rank = next((n for n, prefix in enumerate(CHANGING_VERBS) if verb.startswith(prefix)), len(CHANGING_VERBS))
+        return rank == len(CHANGING_VERBS), low not in written, low not in named, rank, action
+
+    return sorted(candidates, key=key)

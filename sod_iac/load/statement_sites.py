@@ -1,0 +1,116 @@
+"""Where each policy statement is written, so that evidence can end at the statement a reviewer
+must change (issue 17). The loader knows lines; the rendered policy does not keep them.
+
+- a `data "aws_iam_policy_document"`: one site per `statement` block (its own lines; a
+  `dynamic "statement"` gives its entries the dynamic block's lines);
+- `policy = jsonencode({Statement = [{...}, ...]})`: one site per statement object, at its lines;
+- another argument written as a policy (a heredoc, `templatefile`, a statement list built by an
+  expression): one site per statement of its value, at the argument's lines. An argument that
+  only refers to another resource's `.json` is not a site: the statements are written where it
+  points.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sod_iac.load.hcl_ast import Attribute, Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
+from sod_iac.model import Location, StatementSite
+from sod_iac.values import Template, Unknown, decode_json, statement_signature
+
+POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
+"""Arguments of AWS resources that hold a policy document (IAM, resource and SCP policies)."""
+
+
+def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any]) -> list[StatementSite]:
+    """The statement sites of one resource instance, from its block and evaluated values."""
+    if not rtype.startswith("aws_"):
+        return []
+    if rtype == "aws_iam_policy_document":
+        return _document_sites(block, path, values)
+    sites: list[StatementSite] = []
+    for name in POLICY_ARGUMENTS:
+        attr = block.body.attributes.get(name)
+        if attr is None or not isinstance(attr.expr, (Call, Lit, TemplateExpr)):
+            continue
+        sites.extend(_argument_sites(attr, path, values.get(name), name))
+    for inline, value in zip([b for b in block.body.blocks if b.type == "inline_policy"],
+                             values.get("inline_policy") or []):  # aws_iam_role's inline_policy blocks
+        attr = inline.body.attributes.get("policy")
+        if attr is not None and isinstance(value, dict):
+            sites.extend(_argument_sites(attr, path, value.get("policy"), "inline_policy"))
+    return sites
+
+
+def _argument_sites(attr: Attribute, path: str, value: Any, argument: str) -> list[StatementSite]:
+    """One site per statement of a policy argument: its object's lines when written out in a
+    `jsonencode`, else the argument's."""
+    where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
+    signatures = _signatures(value)
+    spans = _element_spans(attr.expr)
+    if len(spans) != len(signatures):  # a statement list that is not written out: the argument
+        spans = [None] * len(signatures)
+    return [StatementSite(signature=signature, argument=argument, location=where if span is None else
+                          Location(path=path, start_line=span[0], end_line=span[1]))
+            for signature, span in zip(signatures, spans)]
+
+
+def _element_spans(expr: Any) -> list[tuple[int, int] | None]:
+    """Lines of each statement object of `jsonencode({Statement = [{...}, ...]})` as written."""
+    if not (isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1
+            and isinstance(expr.args[0], ObjectExpr)):
+        return []
+    body = next((v for k, v in expr.args[0].items if isinstance(k, Lit) and k.value == "Statement"), None)
+    items = [body] if isinstance(body, ObjectExpr) else list(body.items) if isinstance(body, TupleExpr) else []
+    return [item.lines if isinstance(item, ObjectExpr) else None for item in items]
+
+
+def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[StatementSite]:
+    rendered = values.get("statement")
+    if not isinstance(rendered, list):
+        return []
+    plain = [b for b in block.body.blocks if b.type == "statement"]
+    dynamic = [b for b in block.body.blocks if b.type == "dynamic" and b.labels[:1] == ("statement",)]
+    # values list plain and dynamic entries in block order; lines follow that order
+    spans: list[Block] = []
+    extra = len(rendered) - len(plain)
+    for b in block.body.blocks:
+        if b.type == "statement":
+            spans.append(b)
+        elif b in dynamic:
+            share = extra if len(dynamic) == 1 else 0
+            spans.extend([b] * max(share, 0))
+    if len(spans) != len(rendered):  # several dynamic blocks: their entries, the data block's lines
+        spans = [b if b.type == "statement" else block for b in spans]
+        spans += [block] * (len(rendered) - len(spans))
+    out = []
+    for entry, span in zip(rendered, spans):
+        if not isinstance(entry, dict):
+            continue
+        negated = entry.get("actions") is None and entry.get("not_actions") is not None
+        signature = statement_signature(entry.get("sid") or None, entry.get("effect") or "Allow",
+                                        entry.get("not_actions") if negated else entry.get("actions"), negated)
+        out.append(StatementSite(signature=signature, argument="statement",
+                                 location=Location(path=path, start_line=span.start_line, end_line=span.end_line)))
+    return out
+
+
+def _signatures(document: Any) -> list[str]:
+    """Signatures of the statements of a policy value (a dict, JSON text or a Template)."""
+    if isinstance(document, (str, Template)):
+        try:
+            document = decode_json(document) if isinstance(document, Template) else json.loads(document)
+        except ValueError:
+            return []
+    if not isinstance(document, dict):
+        return []
+    body = document.get("Statement")
+    items = [body] if isinstance(body, dict) else body if isinstance(body, list) else []
+    out = []
+    for raw in items:
+        if isinstance(raw, dict) and not isinstance(raw, Unknown):
+            negated = "Action" not in raw and "NotAction" in raw
+            out.append(statement_signature(raw.get("Sid"), raw.get("Effect"),
+                                           raw.get("NotAction") if negated else raw.get("Action"), negated))
+    return out

@@ -1,0 +1,124 @@
+"""Evidence a reviewer can act on (issue 17): the chain ends at the statement as written, with
+its lines, and the permission a holding names is the most telling one, not the alphabetically
+first expansion of a wildcard.
+
+Expected values come from reading the HCL below (line numbers are the files' own) and from
+AWS's documented semantics (`ec2:*` allows every EC2 action, RunInstances among them).
+"""
+
+from __future__ import annotations
+
+from sod_iac.access import build_access
+from sod_iac.access.duties import Duties
+from sod_iac.load import load_project
+
+CI = '''
+resource "aws_iam_role" "ci" {
+  name               = "ci"
+  assume_role_policy = data.aws_iam_policy_document.trust.json
+}
+
+data "aws_iam_policy_document" "trust" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "AWS"
+      identifiers = [aws_iam_role.ops.arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "deploy" {
+  statement {
+    sid       = "ReadBuckets"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Deploy"
+    actions   = ["ec2:*"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "deploy" {
+  name   = "deploy"
+  policy = data.aws_iam_policy_document.deploy.json
+}
+
+resource "aws_iam_role_policy_attachment" "deploy" {
+  role       = aws_iam_role.ci.name
+  policy_arn = aws_iam_policy.deploy.arn
+}
+
+resource "aws_iam_role" "ops" {
+  name               = "ops"
+  assume_role_policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Principal = {Service = "ec2.amazonaws.com"}}]})
+}
+
+resource "aws_iam_role_policy" "ops" {
+  role   = aws_iam_role.ops.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{Effect = "Allow", Action = "sts:AssumeRole", Resource = aws_iam_role.ci.arn}]
+  })
+}
+'''
+
+
+def _duties(write_tree) -> Duties:
+    root = write_tree({"main.tf": CI})
+    project = load_project([str(root)])
+    assert project.errors == []
+    return Duties(build_access(project))
+
+
+def test_a_wildcard_grant_is_quoted_as_written_at_its_statement_block(write_tree) -> None:
+    holding = _duties(write_tree).holdings("aws_iam_role.ci", "write")[0]
+    statement = holding.evidence[1]
+    assert statement.kind == "statement"
+    assert statement.address == "data.aws_iam_policy_document.deploy"
+    assert (statement.location.start_line, statement.location.end_line) == (22, 26)  # the "Deploy" block
+    assert statement.detail == 'statement "Deploy": Allow ec2:* on *'
+    # then the policy resource and the attachment
+    assert [e.address for e in holding.evidence[2:]] == ["aws_iam_policy.deploy", "aws_iam_role_policy_attachment.deploy"]
+
+
+def test_the_named_permission_changes_something_not_the_first_in_the_alphabet(write_tree) -> None:
+    holding = _duties(write_tree).holdings("aws_iam_role.ci", "write")[0]
+    # ec2:* sorts ec2:AcceptAddressTransfer first; a reviewer is told about running instances
+    assert holding.permission == "ec2:RunInstances"
+    assert holding.explain() == 'statement "Deploy": Allow ec2:* on * (main.tf:22), which includes ec2:RunInstances'
+
+
+def test_an_action_written_literally_explains_its_holding(write_tree) -> None:
+    root = write_tree({"main.tf": '''
+        resource "aws_iam_role" "fn" {
+          name                = "fn"
+          assume_role_policy  = "{}"
+          managed_policy_arns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
+        }
+        resource "aws_iam_role_policy" "fn" {
+          role   = aws_iam_role.fn.id
+          policy = jsonencode({Version = "2012-10-17", Statement = [
+            {Effect = "Allow", Action = ["lambda:*"], Resource = "*"},
+            {Sid = "Ship", Effect = "Allow", Action = ["lambda:UpdateFunctionCode"], Resource = "*"}]})
+        }
+    '''})
+    duties = Duties(build_access(load_project([str(root)])))
+    holding = duties.holdings("aws_iam_role.fn", "write")[0]
+    assert holding.permission == "lambda:UpdateFunctionCode"  # lambda:* sorts lambda:AddLayerVersionPermission first
+
+
+def test_an_assume_path_shows_the_trust_statement_that_admits_the_principal(write_tree) -> None:
+    duties = _duties(write_tree)
+    holding = duties.holdings("aws_iam_role.ops", "write")[0]
+    trust = [e for e in holding.evidence if e.address == "data.aws_iam_policy_document.trust"]
+    assert trust and trust[0].kind == "statement"
+    assert (trust[0].location.start_line, trust[0].location.end_line) == (7, 13)
+
+
+def test_a_jsonencode_statement_points_at_its_policy_argument(write_tree) -> None:
+    project = load_project([str(write_tree({"main.tf": CI}))])
+    sites = project.resource("aws_iam_role_policy.ops").statement_sites
+    assert [(s.argument, s.location.start_line, s.location.end_line) for s in sites] == [("policy", 48, 48)]  # the one statement object of the jsonencode
