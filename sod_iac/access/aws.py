@@ -352,7 +352,14 @@ class AwsAccess:
     # --- principals named in resource and trust policies ------------------------------
     def principal_level(self, st: Statement, principal: str) -> tuple[Level, bool]:
         """Does a statement's Principal name this principal directly? (level, via_account):
-        via_account is True when it names the account or everyone, which delegates to IAM."""
+        via_account is True when it names the account or everyone, which delegates to IAM.
+
+        The identity running Terraform (`data.aws_caller_identity`) is named only by its own
+        `.arn` / `.user_id`. Any other ARN, literal or partly unknown, names an identity of
+        its own, counted under that ARN; that the caller might happen to be it (a session of
+        an external role, say) is not stated by the code, and counting it again as the caller
+        would make the caller "possibly" every principal the code names. A value the code
+        does not state at all (a variable without a default) may be anyone, the caller too."""
         entries = (st.principals or {}).get("AWS", ()) + (st.principals or {}).get("*", ())
         if st.principals is None:
             return "no", False
@@ -375,6 +382,8 @@ class AwsAccess:
             if text.isdigit() or text.endswith(":root"):
                 account = True
                 continue
+            if caller and not (text == "*" and not certain):
+                continue  # an ARN that is not the caller's own: someone else (docstring)
             result = fast_resource_match(text, arn)
             if result == "yes":
                 level = best(level, "yes" if certain else "possible")
