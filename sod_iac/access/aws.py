@@ -359,7 +359,10 @@ class AwsAccess:
         its own, counted under that ARN; that the caller might happen to be it (a session of
         an external role, say) is not stated by the code, and counting it again as the caller
         would make the caller "possibly" every principal the code names. A value the code
-        does not state at all (a variable without a default) may be anyone, the caller too."""
+        does not state at all (a variable without a default) may be anyone, the caller too.
+        Likewise a reference to another principal of the code (`aws_iam_role.x.arn`) names
+        that one, even when this principal's own ARN is not known (a role whose name is a
+        variable): two resources of the code are two identities."""
         entries = (st.principals or {}).get("AWS", ()) + (st.principals or {}).get("*", ())
         if st.principals is None:
             return "no", False
@@ -373,8 +376,8 @@ class AwsAccess:
             if isinstance(item, Ref) and item.attribute == "account_id":
                 account = True  # data.aws_caller_identity.X.account_id: this account
                 continue
-            if names_caller(item) or (caller and isinstance(item, Ref) and item.address in self.model.principals):
-                continue  # the identity running Terraform is none of the principals the code creates
+            if names_caller(item) or (isinstance(item, Ref) and item.address in self.model.principals):
+                continue  # a reference names that principal of the code, not this one
             text, certain = self.resolver.value(item)
             if text == "*" and certain:
                 account = True
