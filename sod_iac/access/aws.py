@@ -359,7 +359,9 @@ class AwsAccess:
         its own, counted under that ARN; that the caller might happen to be it (a session of
         an external role, say) is not stated by the code, and counting it again as the caller
         would make the caller "possibly" every principal the code names. A value the code
-        does not state at all (a variable without a default) may be anyone, the caller too.
+        does not state (a variable without a default, an output of a module not analysed) is
+        not a grant the code makes to the caller either: reader and writer sets count it as
+        written, once, so the caller does not count it again.
         Likewise a reference to another principal of the code (`aws_iam_role.x.arn`) names
         that one, even when this principal's own ARN is not known (a role whose name is a
         variable): two resources of the code are two identities."""
@@ -385,8 +387,8 @@ class AwsAccess:
             if text.isdigit() or text.endswith(":root"):
                 account = True
                 continue
-            if caller and not (text == "*" and not certain):
-                continue  # an ARN that is not the caller's own: someone else (docstring)
+            if caller:
+                continue  # not the caller's own ARN: someone else, or unknown (docstring)
             result = fast_resource_match(text, arn)
             if result == "yes":
                 level = best(level, "yes" if certain else "possible")
