@@ -352,7 +352,19 @@ class AwsAccess:
     # --- principals named in resource and trust policies ------------------------------
     def principal_level(self, st: Statement, principal: str) -> tuple[Level, bool]:
         """Does a statement's Principal name this principal directly? (level, via_account):
-        via_account is True when it names the account or everyone, which delegates to IAM."""
+        via_account is True when it names the account or everyone, which delegates to IAM.
+
+        The identity running Terraform (`data.aws_caller_identity`) is named only by its own
+        `.arn` / `.user_id`. Any other ARN, literal or partly unknown, names an identity of
+        its own, counted under that ARN; that the caller might happen to be it (a session of
+        an external role, say) is not stated by the code, and counting it again as the caller
+        would make the caller "possibly" every principal the code names. A value the code
+        does not state (a variable without a default, an output of a module not analysed) is
+        not a grant the code makes to the caller either: reader and writer sets count it as
+        written, once, so the caller does not count it again.
+        Likewise a reference to another principal of the code (`aws_iam_role.x.arn`) names
+        that one, even when this principal's own ARN is not known (a role whose name is a
+        variable): two resources of the code are two identities."""
         entries = (st.principals or {}).get("AWS", ()) + (st.principals or {}).get("*", ())
         if st.principals is None:
             return "no", False
@@ -366,8 +378,8 @@ class AwsAccess:
             if isinstance(item, Ref) and item.attribute == "account_id":
                 account = True  # data.aws_caller_identity.X.account_id: this account
                 continue
-            if names_caller(item) or (caller and isinstance(item, Ref) and item.address in self.model.principals):
-                continue  # the identity running Terraform is none of the principals the code creates
+            if names_caller(item) or (isinstance(item, Ref) and item.address in self.model.principals):
+                continue  # a reference names that principal of the code, not this one
             text, certain = self.resolver.value(item)
             if text == "*" and certain:
                 account = True
@@ -375,6 +387,8 @@ class AwsAccess:
             if text.isdigit() or text.endswith(":root"):
                 account = True
                 continue
+            if caller:
+                continue  # not the caller's own ARN: someone else, or unknown (docstring)
             result = fast_resource_match(text, arn)
             if result == "yes":
                 level = best(level, "yes" if certain else "possible")

@@ -576,10 +576,13 @@ class AwsSecretReaders:
         return out
 
     def _names_code_principal(self, value: Any) -> bool:
+        """An ARN that may be a principal the code creates (the engine counts it there). Not
+        the identity running Terraform: its ARN is unknown (`*`), and an ARN other than its
+        own `.arn` names someone else (AwsAccess.principal_level), to be counted as written."""
         if isinstance(value, Ref):
             return value.address in self.aws.model.principals
-        return any(resource_match(value, arn) != "no"
-                   for p, arn in self._arns.items() if self.aws.model.principals.get(p) is not None)
+        return any(resource_match(value, arn) != "no" for p, arn in self._arns.items()
+                   if self.aws.model.principals.get(p) is not None and self.aws.model.kinds.get(p) != "caller")
 
     def _decrypt_external(self, who: str, key: KeyRef, service: str) -> Access:
         """kms:Decrypt for a principal the code does not define (its IAM policies are unknown)."""

@@ -307,12 +307,12 @@ def _s3_writers(ctx: Context, store: Store) -> dict[str, tuple[str, list[Evidenc
     arn = f"arn:aws:s3:::{store.name}/{key}" if isinstance(store.name, str) else None
     if aws is None or arn is None:
         return {}
-    from sod_iac.access.aws import Target
+    from sod_iac.access.aws import ACTING_KINDS, Target
 
     target = Target(arn, None, store.label, holder=store.resource.address if store.resource else None)
     writers: dict[str, tuple[str, list[Evidence]]] = {}
     for principal, kind in sorted(aws.model.kinds.items()):
-        if kind not in ("role", "user", "group", "permission-set"):
+        if kind not in ACTING_KINDS and kind != "group":  # the identity running Terraform too
             continue
         context = {"aws:principalarn": _principal_arn_judge(aws, principal, kind)}
         for action in _WRITE_ACTIONS:

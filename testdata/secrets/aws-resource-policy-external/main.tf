@@ -6,6 +6,12 @@
 # and a partner role by ARN that the code does not define: both read. The partner is listed
 # as written. The secret uses the AWS managed key, which decrypts only for the secret's own
 # account, and the partner's account is not stated: its read is "possible", and counted.
+# The identity running Terraform (`data.aws_caller_identity.current`) is no reader: nothing
+# names its `.arn`, its own identity policies are not in the code, and the partner's ARN names
+# role partner-sync (counted once, as written), not "possibly" the caller; nor is the partner
+# dropped as "possibly a principal of the code" because the caller's ARN is unknown.
+
+data "aws_caller_identity" "current" {}
 
 resource "aws_secretsmanager_secret" "api" {
   name = "prod/partner/api-key"
