@@ -47,6 +47,9 @@ class StatementSite(BaseModel):
     argument: str
     """`statement` for a policy document's blocks, else the argument (`policy`, `assume_role_policy`)."""
     location: Location
+    actions: tuple[str, ...] = ()
+    """The action (or NotAction) patterns in the order written, when known: Terraform renders a
+    policy document's actions in its own set order, a reviewer looks for them as written."""
 
 
 class Resource(BaseModel):

@@ -45,3 +45,19 @@ def test_access_unknown_principal_is_one_line_error():
     assert result.exit_code == 2
     assert result.stderr.startswith("sod-iac: no principal 'aws_iam_role.nope' in the scanned code")
     assert result.stderr.count("\n") == 1
+
+
+DEMO = Path(__file__).resolve().parent.parent / "testdata" / "demo"
+
+
+def test_access_text_lists_actions_as_written_and_references_as_addresses():
+    # ci.tf writes `actions = ["ec2:*", "ecs:*", "s3:*", "iam:PassRole"]` (statement "Deploy") and
+    # `resources = [aws_secretsmanager_secret.db.arn, aws_kms_key.data.arn]` (statement "ReadDbSecret");
+    # Terraform renders the actions in its own set order, which a reviewer cannot find in the code.
+    result = CliRunner().invoke(cli, ["access", "aws_iam_role.ci_deploy", str(DEMO)])
+    assert result.exit_code == 0, result.output
+    assert "  Allow ec2:*, ecs:*, s3:*, iam:PassRole on *\n" in result.output
+    assert 'statement "Deploy": Allow ec2:*, ecs:*, s3:*, iam:PassRole on *' in result.output
+    assert "  Allow secretsmanager:GetSecretValue, kms:Decrypt on aws_secretsmanager_secret.db, aws_kms_key.data\n" \
+        in result.output
+    assert "${" not in result.output

@@ -150,7 +150,7 @@ def test_scan_exit_1_on_findings_and_text_output(tree, fake_rules):
     fake_rules(SOD110=escalation)
     result = CliRunner().invoke(cli, ["scan", str(tree)])
     assert result.exit_code == 1, result.output
-    assert "iam.tf:12  SOD110  [high] Principal can escalate its own privileges" in result.output
+    assert "iam.tf:12  SOD110  [high]  aws_iam_role.ci: Principal can escalate its own privileges" in result.output
     assert "1 finding (1 high) in 2 files, 4 resources, 2 principals" in result.output
     assert "\x1b[" not in result.output  # not a terminal: no colour
     assert "VALUE-MUST-NOT-BE-PRINTED" not in result.output

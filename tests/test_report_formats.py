@@ -196,13 +196,21 @@ def test_markdown_escapes_table_cells_html_and_mermaid_labels():
     page = markdown.render(_awkward(), link_base=LINK_BASE)
     row = next(line for line in page.splitlines() if line.startswith("| medium | SOD110"))
     assert row.count(" | ") == 4  # five cells: no `|` from the data splits the row
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; \\`code\\`" in row
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; `code`" in row  # what a message quotes in backticks is a code span
     assert "<br>" in row and "\r" not in page
     assert "``aws_iam_role.x[\"a\\|b`c\"]``" in row
     assert "(https://github.com/acme/infra/blob/abc123/my%20dir/100%25%20%C3%BCn%C3%AFcode%3Aprod%2C1.tf#L2-L3)" in row
     assert 'p["aws_iam_role.x[#quot;a|b#96;c#quot;]"]' in page
     assert 'e0["aws_iam_policy.p[#quot;#35;1#quot;]<br/>my dir/100% ünïcode:prod,1.tf:9"]' in page
     assert "\n- not a list" not in page
+
+
+def test_markdown_messages_quote_code_as_code_spans_not_escaped_backticks():
+    # issue 17: "messages without escaped backticks": `repo:acme/platform:*` is a code span, the
+    # text around it plain; an unpaired backtick leaves the whole text plain
+    assert markdown.prose("sub `repo:acme/*` admits any ref") == "sub `repo:acme/*` admits any ref"
+    assert markdown.prose("a_b `x|y` *c*") == "a\\_b `x\\|y` \\*c\\*"
+    assert markdown.prose("one ` only") == "one \\` only"
 
 
 def test_markdown_escape_helpers():
@@ -336,3 +344,41 @@ def test_json_names_what_the_findings_were_compared_with():
     assert data["summary"]["compared_with"] == {"baseline": "b.json", "new_since": "main"}
     validate_json(data)
     assert "compared_with" not in json.loads(json_report.render(_many(1)))["summary"]
+
+
+def _ci_role_finding() -> Finding:
+    """Like the demo's SOD120: the role's own trust hop, then two duties through one policy."""
+    def at(line: int) -> Location:
+        return Location(path="ci.tf", start_line=line, end_line=line + 3)
+    return Finding(
+        rule_id="SOD120", family="combined-duties", severity="critical", title="CI identity",
+        message="aws_iam_role.ci is assumable from unreviewed refs", resource="aws_iam_role.ci",
+        principal="aws_iam_role.ci", duties=["ci-unreviewed-refs", "write", "permissions-admin"], location=at(30),
+        evidence=[
+            Evidence(address="aws_iam_role.ci", detail="trust policy: GitHub Actions OIDC", location=at(30)),
+            Evidence(address="aws_iam_role.ci", detail="write: ec2:RunInstances on *", duty="write"),
+            Evidence(address="data.aws_iam_policy_document.ci", detail='statement "Deploy": Allow ec2:* on *',
+                     location=at(36), duty="write", kind="statement"),
+            Evidence(address="aws_iam_policy.ci", detail="policy document", location=at(53), duty="write"),
+            Evidence(address="data.aws_iam_policy_document.ci", detail='statement "Own": Allow iam:CreatePolicyVersion',
+                     location=at(41), duty="permissions-admin", kind="statement"),
+            Evidence(address="aws_iam_policy.ci", detail="policy document", location=at(53), duty="permissions-admin"),
+        ])
+
+
+def test_mermaid_has_one_node_per_principal_and_policy():
+    # issue 17: "the demo's SOD120 diagram repeats the role three times"
+    diagram = markdown.mermaid(_ci_role_finding())
+    nodes = [line.strip() for line in diagram.splitlines() if '["' in line and '(["' not in line]
+    assert [n.split('["')[1].split("<br/>")[0] for n in nodes] == [
+        "aws_iam_role.ci", "data.aws_iam_policy_document.ci", "aws_iam_policy.ci"]
+    assert 'data.aws_iam_policy_document.ci<br/>ci.tf:36, ci.tf:41"]' in diagram  # both statements' lines
+
+
+def test_sarif_related_locations_are_the_hops_once_statements_first():
+    document = json.loads(sarif.render(Report(findings=[_ci_role_finding()])))
+    validate_sarif(document)
+    result = document["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 30  # the anchor
+    lines = [r["physicalLocation"]["region"]["startLine"] for r in result["relatedLocations"]]
+    assert lines == [36, 41, 30, 53]

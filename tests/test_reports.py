@@ -129,19 +129,19 @@ def _mixed_report() -> Report:
 def test_text_groups_by_severity_with_exact_lines():
     assert text.render(_mixed_report(), color=False) == (
         "CRITICAL (1)\n"
-        "gcp.tf:5  SOD302  [critical] Secret is readable by everyone in an account, organisation or the public\n"
+        "gcp.tf:5  SOD302  [critical]  google_secret_manager_secret.api: Secret is readable by everyone in an account, organisation or the public\n"
         "    google_secret_manager_secret.api is readable by allAuthenticatedUsers\n"
         "\n"
         "HIGH (2)\n"
-        "iam.tf:12  SOD110  [high] Principal can escalate its own privileges\n"
+        "iam.tf:12  SOD110  [high]  aws_iam_role.ci: Principal can escalate its own privileges\n"
         "    aws_iam_role.ci can iam:CreatePolicyVersion on * (policy aws_iam_policy.p)\n"
         "    ↳ aws_iam_role_policy_attachment.a (iam.tf:40): attaches aws_iam_policy.p\n"
         "\n"
-        "terraform.backend.s3  SOD203  [high] Terraform state is writable by more principals than the deployers\n"
+        "SOD203  [high]  terraform.backend.s3: Terraform state is writable by more principals than the deployers\n"
         "    state is writable by 3 principals\n"
         "\n"
         "MEDIUM (1)\n"
-        "secrets.tf:1  SOD301  [medium] Secret is readable by more principals than allowed\n"
+        "secrets.tf:1  SOD301  [medium]  aws_secretsmanager_secret.db: Secret is readable by more principals than allowed\n"
         "    aws_secretsmanager_secret.db is readable by 2 principals\n"
         "\n"
         "error: broken.tf:3: unexpected '}'\n"
@@ -154,7 +154,43 @@ def test_text_groups_by_severity_with_exact_lines():
 def test_text_compact_drops_evidence():
     rendered = text.render(_mixed_report(), color=False, compact=True)
     assert "↳" not in rendered
-    assert "iam.tf:12  SOD110  [high] Principal can escalate its own privileges\n" in rendered
+    assert "iam.tf:12  SOD110  [high]  aws_iam_role.ci: Principal can escalate its own privileges\n" in rendered
+
+
+def _through_admin(user: str, line: int) -> Finding:
+    """A SOD110 finding of `user` that assumes aws_iam_role.admin: its own statement, then the
+    admin role's trust, statement and inline policy, the same for every user."""
+    return Finding(
+        rule_id="SOD110", family="combined-duties", severity="high", title="Principal can escalate its own privileges",
+        message=f"aws_iam_user.{user} can escalate its privileges: assume aws_iam_role.admin",
+        resource=f"aws_iam_user.{user}", principal=f"aws_iam_user.{user}",
+        location=Location(path="iam.tf", start_line=line, end_line=line + 3),
+        evidence=[
+            Evidence(address=f"aws_iam_user_policy.{user}", detail="statement 1: Allow sts:AssumeRole on aws_iam_role.admin",
+                     location=Location(path="iam.tf", start_line=line + 5, end_line=line + 8), kind="statement"),
+            Evidence(address="aws_iam_role.admin", detail=f"trust policy lets aws_iam_user.{user} assume it",
+                     location=Location(path="admin.tf", start_line=1, end_line=4)),
+            Evidence(address="aws_iam_role_policy.admin", detail="statement 1: Allow * on *",
+                     location=Location(path="admin.tf", start_line=9, end_line=12), kind="statement"),
+            Evidence(address="aws_iam_role_policy.admin", detail="inline policy on aws_iam_role.admin",
+                     location=Location(path="admin.tf", start_line=6, end_line=14)),
+            Evidence(address="aws_iam_role_policy.admin", detail="inline policy on aws_iam_role.admin",
+                     location=Location(path="admin.tf", start_line=6, end_line=14)),
+        ],
+    )
+
+
+def test_text_shows_each_hop_once_and_names_shared_hops_in_one_line():
+    # issue 17: findings that pass through the same admin role say so once each, not a copy of
+    # the chain; the statement (the grant as written) stays whole in every finding
+    rendered = text.render(_report([_through_admin("dev", 20), _through_admin("ops", 40)]), color=False)
+    dev, ops = rendered.split("\n\n")[0], rendered.split("\n\n")[1]
+    assert dev.count("aws_iam_role_policy.admin (admin.tf:6): inline policy on aws_iam_role.admin") == 1
+    assert "↳ as above: aws_iam_role_policy.admin (admin.tf:6)" in dev  # a hop repeated in one finding
+    assert "↳ aws_iam_role_policy.admin (admin.tf:9): statement 1: Allow * on *" in ops
+    assert "inline policy on aws_iam_role.admin" not in ops
+    assert "↳ as above: aws_iam_role_policy.admin (admin.tf:6)\n" in ops + "\n"
+    assert "trust policy lets aws_iam_user.ops assume it" in ops  # what differs is shown whole
 
 
 def test_text_colour_only_when_asked():

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from sod_iac.access.aws_arns import CALLER, arn_of, partition_free
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
+from sod_iac.access.aws_policy.parse import in_written_order
 from sod_iac.access.aws_policy.quote import quote_statement
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
 from sod_iac.model import Evidence, Project, Resource
@@ -280,6 +281,7 @@ class ModelBuilder:
         resource, argument = where
         for address, site in self._sites(resource, argument):
             if site.signature == st.signature:
+                st = in_written_order(st, site.actions)
                 return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location,
                                                 kind="statement"))
         return replace(st, hop=Evidence(address=resource.address, detail=quote_statement(st), kind="statement"))

@@ -17,6 +17,7 @@ from sod_iac.access.aws import condition_level
 from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
 from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
 from sod_iac.values import to_jsonable
+from sod_iac.wording import as_written
 
 
 def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
@@ -30,6 +31,7 @@ def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
             "not_actions": list(st.not_actions) if st.not_actions is not None else None,
             "resources": to_jsonable(list(st.resources)) if st.resources is not None else None,
             "not_resources": to_jsonable(list(st.not_resources)) if st.not_resources is not None else None,
+            "shown_resources": _shown_resources(st),
             "conditions": [{"operator": c.operator, "key": c.key, "values": to_jsonable(list(c.values))}
                            for c in st.conditions],
             "level": "possible" if st.unknown else condition_level(st),
@@ -45,14 +47,21 @@ def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
             "escalation_paths": paths, "full_administrator": aws.full_admin(principal) is not None}
 
 
+def _shown_resources(st: Any) -> list[str]:
+    """The resource patterns as people read them: references as the addresses they name."""
+    if st.resources is not None:
+        return [as_written(r) for r in st.resources]
+    return ["NotResource", *(as_written(r) for r in st.not_resources or ())]
+
+
 def render_text(data: dict[str, Any]) -> str:
     lines = [f"{data['principal']} ({data['kind']}, {data['arn']})", ""]
     lines.append("Grants (identity policies, own and through groups):")
     for g in data["grants"] or []:
         actions = ", ".join(g["actions"]) if g["actions"] is not None else "NotAction " + ", ".join(g["not_actions"])
-        resources = g["resources"] if g["resources"] is not None else ["NotResource"] + g["not_resources"]
+        resources = g["shown_resources"]
         cond = f" [{g['level']}]" if g["level"] != "yes" else ""
-        lines.append(f"  {g['effect']} {actions} on {', '.join(map(str, resources or ['(this resource)']))}{cond}")
+        lines.append(f"  {g['effect']} {actions} on {', '.join(resources or ['(this resource)'])}{cond}")
         lines.extend(hop_lines(g["evidence"]))
     if not data["grants"]:
         lines.append("  (none)")

@@ -51,9 +51,9 @@ def _argument_sites(attr: Attribute, path: str, value: Any, argument: str) -> li
     spans = _element_spans(attr.expr)
     if len(spans) != len(signatures):  # a statement list that is not written out: the argument
         spans = [None] * len(signatures)
-    return [StatementSite(signature=signature, argument=argument, location=where if span is None else
+    return [StatementSite(signature=signature, argument=argument, actions=actions, location=where if span is None else
                           Location(path=path, start_line=span[0], end_line=span[1]))
-            for signature, span in zip(signatures, spans)]
+            for (signature, actions), span in zip(signatures, spans)]
 
 
 def _element_spans(expr: Any) -> list[tuple[int, int] | None]:
@@ -91,13 +91,21 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         negated = entry.get("actions") is None and entry.get("not_actions") is not None
         signature = statement_signature(entry.get("sid") or None, entry.get("effect") or "Allow",
                                         entry.get("not_actions") if negated else entry.get("actions"), negated)
-        out.append(StatementSite(signature=signature, argument="statement",
+        written = _written(entry.get("not_actions") if negated else entry.get("actions"))
+        out.append(StatementSite(signature=signature, argument="statement", actions=written,
                                  location=Location(path=path, start_line=span.start_line, end_line=span.end_line)))
     return out
 
 
-def _signatures(document: Any) -> list[str]:
-    """Signatures of the statements of a policy value (a dict, JSON text or a Template)."""
+def _written(patterns: Any) -> tuple[str, ...]:
+    """Action patterns in the order written (a single string is one pattern)."""
+    items = [patterns] if isinstance(patterns, str) else patterns if isinstance(patterns, list) else []
+    return tuple(item for item in items if isinstance(item, str))
+
+
+def _signatures(document: Any) -> list[tuple[str, tuple[str, ...]]]:
+    """Signatures of the statements of a policy value (a dict, JSON text or a Template), each
+    with its action patterns in the order written."""
     if isinstance(document, (str, Template)):
         try:
             document = decode_json(document) if isinstance(document, Template) else json.loads(document)
@@ -111,6 +119,7 @@ def _signatures(document: Any) -> list[str]:
     for raw in items:
         if isinstance(raw, dict) and not isinstance(raw, Unknown):
             negated = "Action" not in raw and "NotAction" in raw
-            out.append(statement_signature(raw.get("Sid"), raw.get("Effect"),
-                                           raw.get("NotAction") if negated else raw.get("Action"), negated))
+            patterns = raw.get("NotAction") if negated else raw.get("Action")
+            out.append((statement_signature(raw.get("Sid"), raw.get("Effect"), patterns, negated),
+                        _written(patterns)))
     return out

@@ -10,6 +10,7 @@ properties on `,` and `=`, and reads `%XX` escapes. As GitHub's toolkit does, da
 from __future__ import annotations
 
 from sod_iac.model import Finding, Location, Report
+from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 
@@ -54,7 +55,7 @@ def render(report: Report) -> str:
 
 def _finding(f: Finding) -> str:
     body = [f.message]
-    body += [f"↳ {hop.address}" + (f" ({hop.location})" if hop.location else "") + f": {hop.detail}"
-             for hop in f.evidence]
+    body += [f"↳ {repeat_text(item) if isinstance(item, Repeat) else hop_text(item)}"
+             for item in Shown().items(f.evidence)]
     return command(LEVELS[f.severity], "\n".join(body), title=f"{f.rule_id} [{f.severity}] {f.title}",
                    location=f.location)

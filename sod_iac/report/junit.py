@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
 from sod_iac.model import Finding, Report
+from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -74,8 +75,8 @@ def _details(f: Finding) -> str:
     lines = [f"{f.rule_id} [{f.severity}] {f.title}", f.message]
     if f.location:
         lines.append(f"at {f.location.path}:{f.location.start_line}-{f.location.end_line}")
-    lines += [f"  ↳ {hop.address}" + (f" ({hop.location})" if hop.location else "") + f": {hop.detail}"
-              for hop in f.evidence]
+    lines += [f"  ↳ {repeat_text(item) if isinstance(item, Repeat) else hop_text(item)}"
+              for item in Shown().items(f.evidence)]
     return "\n".join(lines)
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sod_iac.model import Finding, Location, Report
+from sod_iac.model import Evidence, Finding, Location, Report
+from sod_iac.report.chain import Item, Repeat, Shown, who
 from sod_iac.report.sarif import uri
 from sod_iac.report.text import by_severity, plural, summary_line
 
@@ -77,7 +78,8 @@ def _page(report: Report, link_base: str | None, change: str | None, *, diagrams
         parts.append(f"### {'New findings' if report.summary.compared_with else 'Findings'}")
         parts.append(_table(report.findings, link_base, rows))
     if diagrams:
-        parts.extend(_combined(f, link_base) for f in report.findings if f.family == "combined-duties")
+        shown = Shown()
+        parts.extend(_combined(f, link_base, shown) for f in report.findings if f.family == "combined-duties")
     elif report.findings and any(f.family == "combined-duties" for f in report.findings):
         parts.append("_Diagrams and evidence left out to stay under GitHub's 1 MiB summary limit; "
                      "the JSON or SARIF report has everything._")
@@ -155,36 +157,52 @@ def _table(findings: list[Finding], link_base: str | None, rows: int | None) -> 
 # --------------------------------------------------------------------------- combined duties
 
 
-def _combined(f: Finding, link_base: str | None) -> str:
-    who = f.principal or f.resource
-    parts = [f"### {f.rule_id} {code(who)}", escape(f.message), mermaid(f)]
+def _combined(f: Finding, link_base: str | None, shown: Shown) -> str:
+    parts = [f"### {f.rule_id} {code(who(f))}", prose(f.message), mermaid(f)]
     if f.evidence:
-        items = [f"- {code(hop.address)}" + (f" ({_location_link(hop.location, link_base)})" if hop.location else "")
-                 + f": {escape(hop.detail)}" for hop in f.evidence]
-        parts.append(_collapsible(f"Evidence ({len(f.evidence)} hop{'s' if len(f.evidence) != 1 else ''})",
+        items = [_evidence_item(item, link_base) for item in shown.items(f.evidence)]
+        parts.append(_collapsible(f"Evidence ({len(items)} hop{'s' if len(items) != 1 else ''})",
                                   items, always=True))
     return "\n\n".join(parts)
 
 
+def _evidence_item(item: Item, link_base: str | None) -> str:
+    def place(hop: Evidence) -> str:
+        return code(hop.address) + (f" ({_location_link(hop.location, link_base)})" if hop.location else "")
+    if isinstance(item, Repeat):
+        return "- as above: " + " → ".join(place(hop) for hop in item.hops)
+    return f"- {place(item)}: {prose(item.detail)}"
+
+
 def mermaid(f: Finding) -> str:
     """principal --> duty --> the grant that gives it; hops that name no duty hang off the
-    principal with a dotted line. A grant that gives several duties (one policy, one key) is
-    one box with an arrow from each duty, not a box per duty."""
-    lines = ["```mermaid", "flowchart LR", f'  p["{mermaid_label(f.principal or f.resource)}"]']
+    principal with a dotted line. One node per address (a role, a policy, a document), whatever
+    the number of hops through it, its lines listed once; the principal's own hops are its node."""
+    who_ = f.principal or f.resource
+    lines = ["```mermaid", "flowchart LR"]
     duty_ids = {}
+    boxes: dict[str, str] = {who_: "p"}
+    places: dict[str, list[Location]] = {who_: []}
+    for hop in f.evidence:
+        if hop.address not in boxes:
+            boxes[hop.address] = f"e{len(boxes) - 1}"
+            places[hop.address] = []
+        if hop.location and hop.location not in places[hop.address]:
+            places[hop.address].append(hop.location)
+    for address, box in boxes.items():
+        spots = sorted(places[address], key=lambda at: (at.path, at.start_line))
+        where = f"<br/>{mermaid_label(', '.join(map(str, spots)))}" if spots else ""
+        lines.append(f'  {box}["{mermaid_label(address)}{where}"]')
     for number, duty in enumerate(f.duties):
         duty_ids[duty] = f"d{number}"
         lines.append(f'  d{number}(["{mermaid_label(duty)}"])')
         lines.append(f"  p --> d{number}")
-    boxes: dict[str, str] = {}
     edges: set[str] = set()
     for hop in f.evidence:
-        where = f"<br/>{mermaid_label(str(hop.location))}" if hop.location else ""
-        label = f"{mermaid_label(hop.address)}{where}"
-        if label not in boxes:
-            boxes[label] = f"e{len(boxes)}"
-            lines.append(f'  {boxes[label]}["{label}"]')
-        edge = f"{duty_ids[hop.duty]} --> {boxes[label]}" if hop.duty in duty_ids else f"p -.-> {boxes[label]}"
+        box = boxes[hop.address]
+        if box == "p":
+            continue
+        edge = f"{duty_ids[hop.duty]} --> {box}" if hop.duty in duty_ids else f"p -.-> {box}"
         if edge not in edges:
             edges.add(edge)
             lines.append(f"  {edge}")
@@ -213,7 +231,17 @@ def escape(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    return escape(text)
+    return prose(text)
+
+
+def prose(text: str) -> str:
+    """A message or detail in Markdown: what it quotes in backticks (`repo:acme/platform:*`)
+    becomes a code span, the rest is escaped as plain text."""
+    pieces = text.split("`")
+    if len(pieces) % 2 == 0:  # an unpaired backtick: no code spans, all plain
+        return escape(text)
+    return "".join(code(piece) if number % 2 and piece.strip() else escape(piece)
+                   for number, piece in enumerate(pieces))
 
 
 def code(text: str) -> str:

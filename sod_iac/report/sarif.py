@@ -4,6 +4,8 @@ Why these choices (GitHub's ingestion rules, on top of the OASIS schema):
 - every result has a physical location with a URI relative to the repository root (a result
   without one makes GitHub reject the whole file), so a finding without a location is placed
   on its first located evidence hop, or else reported as a tool notification, not a result;
+- the primary location is the anchor (what a reviewer changes); `relatedLocations` are the
+  evidence hops, each once, the statements as written first;
 - `partialFingerprints` carries the finding fingerprint, which ignores line numbers, so an
   alert survives edits that move code;
 - rule metadata (help text, tags, default level) comes from the rule registry; a rule's
@@ -21,6 +23,7 @@ from urllib.parse import quote
 from sod_iac import __version__
 from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
 from sod_iac.report import rule_help
+from sod_iac.report.chain import statements_first
 from sod_iac.report.json_text import indented
 
 SARIF_VERSION = "2.1.0"
@@ -116,7 +119,7 @@ def _result(f: Finding, rule_index: int) -> dict[str, Any] | None:
     }
     related = [
         {"id": number, "physicalLocation": physical(hop.location), "message": {"text": f"{hop.address}: {hop.detail}"}}
-        for number, hop in enumerate((h for h in f.evidence if h.location), start=1)
+        for number, hop in enumerate((h for h in statements_first(f.evidence) if h.location), start=1)
         if hop.location is not None
     ]
     if related:

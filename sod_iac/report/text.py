@@ -9,7 +9,8 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Notice, Report, Summary
+from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Notice, Report, Summary
+from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text, who
 
 Segment = tuple[str, str | None]  # (text, rich style or None)
 Line = list[Segment]
@@ -36,6 +37,7 @@ def render(report: Report, color: bool = False, compact: bool = False, quiet: bo
 
 
 def _finding_lines(findings: list[Finding], compact: bool) -> Iterable[Line]:
+    shown = Shown()
     by_severity = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
     first_group = True
     for severity in by_severity:
@@ -49,28 +51,26 @@ def _finding_lines(findings: list[Finding], compact: bool) -> Iterable[Line]:
         for index, finding in enumerate(group):
             if index and not compact:
                 yield []
-            yield from _one_finding(finding, compact)
+            yield from _one_finding(finding, compact, shown)
 
 
-def _one_finding(f: Finding, compact: bool) -> Iterable[Line]:
-    where = str(f.location) if f.location else f.resource
+def _one_finding(f: Finding, compact: bool, shown: Shown) -> Iterable[Line]:
+    """Where, the rule, who and what in one line; the message; then the chain, each hop once."""
+    where = [(str(f.location), "dim"), ("  ", None)] if f.location else []
     yield [
-        (where, "dim"),
-        ("  ", None),
+        *where,
         (f.rule_id, "bold"),
         ("  ", None),
         (f"[{f.severity}]", SEVERITY_STYLES[f.severity]),
-        (f" {f.title}", None),
+        ("  ", None),
+        (who(f), "bold"),
+        (f": {f.title}", None),
     ]
     yield [(_INDENT + f.message, None)]
     if not compact:
-        for hop in f.evidence:
-            yield [(_INDENT + "↳ ", "dim"), (_evidence_text(hop), None)]
-
-
-def _evidence_text(hop: Evidence) -> str:
-    where = f" ({hop.location})" if hop.location else ""
-    return f"{hop.address}{where}: {hop.detail}"
+        for item in shown.items(f.evidence):
+            text = repeat_text(item) if isinstance(item, Repeat) else hop_text(item)
+            yield [(_INDENT + "↳ ", "dim"), (text, "dim" if isinstance(item, Repeat) else None)]
 
 
 def _error_lines(errors: list[LoadError]) -> Iterable[Line]:

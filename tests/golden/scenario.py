@@ -1,6 +1,7 @@
 """The small scenario every golden file in this folder renders.
 
-Three findings (a combined-duties one with evidence naming duties, a secret-readers one in a
+Three findings (a combined-duties one whose two statements reach the principal through one
+policy, with a backtick-quoted pattern in its message, a secret-readers one in a
 folder with a space, an approval one without a location), one input error, one warning,
 one suppressed finding; and a tiny catalog for the rules they name, so the golden files do
 not move when the real catalog's wording is refined.
@@ -59,14 +60,18 @@ RULES = {
 def report() -> Report:
     keys = Finding(
         rule_id="SOD101", family="combined-duties", severity="high", title=RULES["SOD101"].title,
-        message="aws_iam_role.ops administers and uses aws_kms_key.main",
+        message='aws_iam_role.ops administers and uses aws_kms_key.main: statement "Admin" allows `kms:Put*`',
         resource="aws_iam_role.ops", principal="aws_iam_role.ops", duties=["key-admin", "key-use"],
         location=Location(path="iam.tf", start_line=3, end_line=6),
-        evidence=[
-            Evidence(address="aws_iam_role_policy.admin", detail="kms:PutKeyPolicy on aws_kms_key.main",
-                     location=Location(path="iam.tf", start_line=8, end_line=12), duty="key-admin"),
-            Evidence(address="aws_iam_role_policy.use", detail="kms:Decrypt on *",
-                     location=Location(path="iam.tf", start_line=14, end_line=18), duty="key-use"),
+        evidence=[  # two statements of one inline policy: the policy hop is shown once
+            Evidence(address="aws_iam_role_policy.keys", detail='statement "Admin": Allow kms:Put* on aws_kms_key.main',
+                     location=Location(path="iam.tf", start_line=10, end_line=13), duty="key-admin", kind="statement"),
+            Evidence(address="aws_iam_role_policy.keys", detail="inline policy on aws_iam_role.ops",
+                     location=Location(path="iam.tf", start_line=8, end_line=20), duty="key-admin"),
+            Evidence(address="aws_iam_role_policy.keys", detail='statement "Use": Allow kms:Decrypt on *',
+                     location=Location(path="iam.tf", start_line=14, end_line=18), duty="key-use", kind="statement"),
+            Evidence(address="aws_iam_role_policy.keys", detail="inline policy on aws_iam_role.ops",
+                     location=Location(path="iam.tf", start_line=8, end_line=20), duty="key-use"),
         ],
     )
     readers = Finding(

@@ -54,6 +54,19 @@ class Statement:
     model once it knows which resource the document came from."""
 
 
+def in_written_order(st: Statement, written: tuple[str, ...]) -> Statement:
+    """The statement with its action patterns in the order the code writes them (`written`,
+    from its StatementSite), where the rendered document has Terraform's set order. The same
+    patterns: only the order people read them in changes."""
+    field = "actions" if st.actions is not None else "not_actions"
+    patterns = getattr(st, field)
+    if not written or patterns is None:
+        return st
+    rank = {pattern: number for number, pattern in enumerate(written)}
+    ordered = tuple(sorted(patterns, key=lambda p: rank.get(p, len(rank))))
+    return st if ordered == patterns else replace(st, **{field: ordered})
+
+
 _STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource",
                    "Principal", "NotPrincipal", "Condition")
 

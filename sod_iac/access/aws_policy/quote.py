@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.aws_policy.parse import Statement
+from sod_iac.wording import as_written, listing
 
 MAX_QUOTED = 4
 """Patterns quoted per element; the rest are counted ("and 3 more")."""
@@ -32,6 +33,4 @@ def quote_statement(st: Statement) -> str:
 
 
 def _patterns(items: tuple[Any, ...]) -> str:
-    shown = [str(item) for item in items[:MAX_QUOTED]]
-    more = len(items) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return listing([as_written(item) for item in items], MAX_QUOTED)
