@@ -253,6 +253,7 @@ class AzureAccess:
         self._custom: dict[str, RoleDef] = {}
         self._by_principal: dict[str, list[Assignment]] = defaultdict(list)
         self._policies_by_principal: dict[str, list[VaultPolicy]] = defaultdict(list)
+        self._escalation: Any = None
         self._build()
 
     # --- building ----------------------------------------------------------------------
@@ -504,6 +505,10 @@ class AzureAccess:
                 out.append(Grant(principal, perm, "yes", p.vault, p.evidence))
         return out
 
+    def custom_roles(self) -> dict[str, RoleDef]:
+        """The custom roles of the code (`azurerm_role_definition`), by address."""
+        return dict(self._custom)
+
     def roles_held(self, principal: str) -> list[RoleHeld]:
         """The principal's role assignments and Key Vault access policies, with evidence."""
         held = [RoleHeld(a.role.name, a.scope_label, a.level, (*a.evidence, *a.role.evidence))
@@ -580,6 +585,15 @@ class AzureAccess:
             arg = CHILD_PATHS[resource.type][0]
             return self._ref_to(resource.values.get(arg), resource.references.get(arg, []), ("azurerm_key_vault",))
         return None
+
+    @property
+    def escalation(self) -> Any:
+        """Which escalation paths each principal holds (azure_escalation.py), built on first use."""
+        if self._escalation is None:
+            from sod_iac.access.azure_escalation import azure_escalation
+
+            self._escalation = azure_escalation(self)
+        return self._escalation
 
     def full_admin(self, principal: str) -> list[Evidence] | None:
         """Owner-like (actions `*`, no not_actions: every control-plane operation, Azure's

@@ -32,11 +32,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from sod_iac.access.graph import Level
+from sod_iac.model import Evidence
 from sod_iac.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
@@ -72,6 +75,17 @@ ROLE_IN_USE_RESOURCES: dict[str, tuple[tuple[str, str], ...]] = {
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com$")
+
+
+@dataclass
+class PathHit:
+    """A path a principal holds: how surely, the hops that give it, and what it would target
+    (the role, service account or identity to reach), strongest first."""
+
+    path: Any
+    level: Level
+    evidence: list[Evidence] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
 
 
 class EscalationCatalogError(ValueError):
@@ -124,6 +138,11 @@ class Requirement(BaseModel):
     @property
     def service(self) -> str:
         return self.action.split(":", 1)[0]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What makes two requirements the same (IAM actions are case-insensitive)."""
+        return self.action.lower(), self.on
 
     @property
     def target_kind(self) -> str:
@@ -210,6 +229,9 @@ class EscalationCatalog(BaseModel):
         return [path for path in self.paths if path.category == category]
 
 
+CatalogT = TypeVar("CatalogT", bound="EscalationCatalog")
+
+
 # --------------------------------------------------------------------------- YAML with lines
 
 
@@ -252,6 +274,13 @@ def load_escalation_catalog(path: Path | str | None = None) -> EscalationCatalog
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> EscalationCatalog:
+    return load_catalog(path, EscalationCatalog)
+
+
+def load_catalog(path: Path, model: type[CatalogT]) -> CatalogT:
+    """Read a catalog file of `version` and `paths` into `model` (each path keeping its line),
+    checking that ids are unique and no path lists a requirement twice. Shared by the AWS
+    catalog and the GCP/Azure/Kubernetes one (cloud_escalation.py)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -266,7 +295,7 @@ def _load(path: Path) -> EscalationCatalog:
     if not isinstance(data, _Mapping):
         raise EscalationCatalogError(f"{path}:1: the catalog must be a mapping with 'version' and 'paths'")
     try:
-        catalog = EscalationCatalog.model_validate(_plain(data))
+        catalog = model.model_validate(_plain(data))
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -286,7 +315,7 @@ def _load(path: Path) -> EscalationCatalog:
             raise EscalationCatalogError(
                 f"{path}:{line}: duplicate path id {entry.id!r} (first at line {seen[entry.id]})")
         seen[entry.id] = line
-        pairs = [(req.action.lower(), req.on) for req in entry.requires]
+        pairs = [req.key for req in entry.requires]
         if len(set(pairs)) != len(pairs):
             raise EscalationCatalogError(f"{path}:{line}: {entry.id}: a requirement is listed twice")
     return catalog

@@ -179,6 +179,7 @@ class GcpAccess:
         self._kinds: dict[str, str] = {}
         self._ancestry: dict[str, _Ancestry] = {}
         self._holding: dict[tuple[str, bool], _BindingsHolding] = {}
+        self._escalation: Any = None
         self._build()
 
     # --- building ------------------------------------------------------------------------
@@ -651,6 +652,15 @@ class GcpAccess:
                     held.append((b, level, perm))
             self._holding[key] = _BindingsHolding(held)
         return self._holding[key]
+
+    @property
+    def escalation(self) -> Any:
+        """Which escalation paths each principal holds (gcp_escalation.py), built on first use."""
+        if self._escalation is None:
+            from sod_iac.access.gcp_escalation import gcp_escalation
+
+            self._escalation = gcp_escalation(self)
+        return self._escalation
 
     def full_admin(self, member: str) -> list[Evidence] | None:
         """Evidence that the member holds roles/owner (every permission) on an organization,
