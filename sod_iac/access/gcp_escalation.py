@@ -13,6 +13,10 @@ from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
 from sod_iac.access.graph import Level, weakest
 
 SA_TYPE = "google_service_account"
+ABOVE = {"project": ("resourcemanager.organizations.", "resourcemanager.folders."),
+         "folder": ("resourcemanager.organizations.",)}
+"""Permissions on containers above a binding's scope: a project binding never reaches its
+folder or organization (inheritance flows down the hierarchy only)."""
 
 
 def gcp_escalation(gcp: GcpAccess) -> CloudEscalation:
@@ -30,7 +34,7 @@ def _container_bindings(gcp: GcpAccess, member: str, permission: str) -> list[tu
     """Bindings on an organization, folder or project whose role holds the permission."""
     out = []
     for b in gcp.bindings_of(member):
-        if b.scope.kind not in CONTAINER_KINDS:
+        if b.scope.kind not in CONTAINER_KINDS or permission.startswith(ABOVE.get(b.scope.kind, ())):
             continue
         level, perm = gcp.role_grants(b.role, permission)
         if level != "no":
