@@ -562,7 +562,9 @@ class AzureAccess:
             level: Level = "yes" if allowed else ("possible" if not a.role.known and speculative else "no")
             if level == "no":
                 continue
-            reach = self.scope_covers(a.scope, path, a.certain)
+            # an assignment made on the resource itself applies to it, whatever the code leaves
+            # unstated in its id (the subscription): same resource, same path
+            reach = "yes" if a.target == resource_address else self.scope_covers(a.scope, path, a.certain)
             level = weakest(level, a.level, reach, rbac_applies if data else "yes")
             if level != "no":
                 keep(Grant(a.principal, operation, level, a.scope, (*a.evidence, *a.role.evidence)))
