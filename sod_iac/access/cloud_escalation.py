@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
 
 from sod_iac.access.escalation import Category, EscalationCatalogError, PathHit, load_catalog
 from sod_iac.access.graph import _RANK, HELD, Level, best, weakest
@@ -103,15 +103,18 @@ class CloudEscalationPath(BaseModel):
     def _stripped(cls, value: str) -> str:
         return " ".join(value.split())
 
-    @model_validator(mode="after")
-    def _fits_cloud(self) -> "CloudEscalationPath":
-        for req in self.requires:
-            if not PERMISSION_SHAPES[self.cloud].match(req.permission):
-                raise ValueError(f"{req.permission!r} is not a {self.cloud} permission")
-            if req.on not in TARGETS[self.cloud]:
-                raise ValueError(f"unknown {self.cloud} target {req.on!r}: use one of "
-                                 f"{', '.join(sorted(TARGETS[self.cloud]))}")
-        return self
+    @field_validator("requires")
+    @classmethod
+    def _fits_cloud(cls, value: tuple[CloudRequirement, ...], info: ValidationInfo) -> tuple[CloudRequirement, ...]:
+        cloud = info.data.get("cloud")
+        if cloud is None:
+            return value  # the cloud itself is reported
+        for req in value:
+            if not PERMISSION_SHAPES[cloud].match(req.permission):
+                raise ValueError(f"{req.permission!r} is not a {cloud} permission")
+            if req.on not in TARGETS[cloud]:
+                raise ValueError(f"unknown {cloud} target {req.on!r}: use one of {', '.join(sorted(TARGETS[cloud]))}")
+        return value
 
     @property
     def line(self) -> int:
@@ -122,8 +125,15 @@ class CloudEscalationCatalog(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal[1]
-    paths: tuple[CloudEscalationPath, ...] = Field(min_length=1)
+    paths: tuple[CloudEscalationPath, ...]
     _source: str = PrivateAttr(default="")
+
+    @field_validator("paths")
+    @classmethod
+    def _not_empty(cls, value: tuple[CloudEscalationPath, ...]) -> tuple[CloudEscalationPath, ...]:
+        if not value:
+            raise ValueError("the catalog lists no paths")
+        return value
 
     def for_cloud(self, cloud: str) -> list[CloudEscalationPath]:
         return [path for path in self.paths if path.cloud == cloud]

@@ -14,7 +14,8 @@
 #   authorization the vault ignores access policies.
 #
 # `admin` is Owner of the subscription (SOD111); `reader` only reads.
-# Positives: access_admin, role_owner, vm_operator, vault_contrib.
+# Positives: access_admin, role_owner, vm_operator, web_operator (the same with a web app),
+# vault_contrib.
 # Negatives: operator_only (may assign `admin` but create no VM), peer_operator (may assign
 # only `reader`, no stronger), rbac_vault_contrib (Key Vault Contributor on an RBAC vault).
 
@@ -34,18 +35,21 @@ resource "azurerm_user_assigned_identity" "reader" {
   location            = "westeurope"
 }
 
+# path: azure-write-role-assignment
 resource "azurerm_user_assigned_identity" "access_admin" {
   name                = "access-admin"
   resource_group_name = "identities"
   location            = "westeurope"
 }
 
+# path: azure-write-own-role-definition
 resource "azurerm_user_assigned_identity" "role_owner" {
   name                = "role-owner"
   resource_group_name = "identities"
   location            = "westeurope"
 }
 
+# path: azure-assign-identity-to-vm
 resource "azurerm_user_assigned_identity" "vm_operator" {
   name                = "vm-operator"
   resource_group_name = "identities"
@@ -64,6 +68,7 @@ resource "azurerm_user_assigned_identity" "peer_operator" {
   location            = "westeurope"
 }
 
+# path: azure-write-key-vault-access-policy
 resource "azurerm_user_assigned_identity" "vault_contrib" {
   name                = "vault-contrib"
   resource_group_name = "identities"
@@ -88,7 +93,6 @@ resource "azurerm_role_assignment" "reader" {
   principal_id         = azurerm_user_assigned_identity.reader.principal_id
 }
 
-# path: azure-write-role-assignment
 resource "azurerm_role_assignment" "access_admin" {
   scope                = local.subscription
   role_definition_name = "User Access Administrator"
@@ -103,7 +107,6 @@ resource "azurerm_role_definition" "platform_ops" {
   }
 }
 
-# path: azure-write-own-role-definition
 resource "azurerm_role_assignment" "role_owner" {
   scope              = local.subscription
   role_definition_id = azurerm_role_definition.platform_ops.role_definition_resource_id
@@ -118,7 +121,6 @@ resource "azurerm_role_definition" "vm_writer" {
   }
 }
 
-# path: azure-assign-identity-to-vm
 resource "azurerm_role_assignment" "vm_operator_assign" {
   scope                = azurerm_user_assigned_identity.admin.id
   role_definition_name = "Managed Identity Operator"
@@ -166,7 +168,6 @@ resource "azurerm_key_vault" "modern" {
   rbac_authorization_enabled = true
 }
 
-# path: azure-write-key-vault-access-policy
 resource "azurerm_role_assignment" "vault_contrib" {
   scope                = azurerm_key_vault.legacy.id
   role_definition_name = "Key Vault Contributor"
@@ -177,4 +178,31 @@ resource "azurerm_role_assignment" "rbac_vault_contrib" {
   scope                = azurerm_key_vault.modern.id
   role_definition_name = "Key Vault Contributor"
   principal_id         = azurerm_user_assigned_identity.rbac_vault_contrib.principal_id
+}
+
+# path: azure-assign-identity-to-web-app
+resource "azurerm_user_assigned_identity" "web_operator" {
+  name                = "web-operator"
+  resource_group_name = "identities"
+  location            = "westeurope"
+}
+
+resource "azurerm_role_assignment" "web_operator_assign" {
+  scope                = azurerm_user_assigned_identity.admin.id
+  role_definition_name = "Managed Identity Operator"
+  principal_id         = azurerm_user_assigned_identity.web_operator.principal_id
+}
+
+resource "azurerm_role_definition" "web_writer" {
+  name  = "web-writer"
+  scope = local.subscription
+  permissions {
+    actions = ["Microsoft.Web/sites/write", "Microsoft.Web/sites/read"]
+  }
+}
+
+resource "azurerm_role_assignment" "web_operator_sites" {
+  scope              = "${local.subscription}/resourceGroups/web"
+  role_definition_id = azurerm_role_definition.web_writer.role_definition_resource_id
+  principal_id       = azurerm_user_assigned_identity.web_operator.principal_id
 }

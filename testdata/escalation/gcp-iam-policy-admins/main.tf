@@ -22,21 +22,25 @@
 #   resourcemanager.projects.setIamPolicy on nothing: a resource's policy reaches that
 #   resource only, and a service account is not a project.
 
+# path: gcp-set-organization-iam-policy
 resource "google_service_account" "terraform" {
   project    = "seed-prj"
   account_id = "terraform"
 }
 
+# path: gcp-set-organization-iam-policy
 resource "google_service_account" "org_admin" {
   project    = "seed-prj"
   account_id = "org-admin"
 }
 
+# path: gcp-set-project-iam-policy
 resource "google_service_account" "project_iam" {
   project    = "acme-prod"
   account_id = "project-iam"
 }
 
+# path: gcp-update-own-custom-role
 resource "google_service_account" "role_editor" {
   project    = "acme-prod"
   account_id = "role-editor"
@@ -52,14 +56,12 @@ resource "google_service_account" "sa_scoped" {
   account_id = "sa-scoped"
 }
 
-# path: gcp-set-organization-iam-policy
 resource "google_organization_iam_member" "terraform_security_admin" {
   org_id = "123456789012"
   role   = "roles/iam.securityAdmin"
   member = "serviceAccount:${google_service_account.terraform.email}"
 }
 
-# path: gcp-set-organization-iam-policy
 resource "google_organization_iam_member" "org_admin" {
   org_id = "123456789012"
   role   = "roles/resourcemanager.organizationAdmin"
@@ -73,7 +75,6 @@ resource "google_folder_iam_member" "folder_iam_admin" {
   member = "user:folders@example.com"
 }
 
-# path: gcp-set-project-iam-policy
 resource "google_project_iam_member" "project_iam_admin" {
   project = "acme-prod"
   role    = "roles/resourcemanager.projectIamAdmin"
@@ -87,7 +88,6 @@ resource "google_project_iam_custom_role" "deployer" {
   permissions = ["storage.buckets.create", "storage.buckets.get"]
 }
 
-# path: gcp-update-own-custom-role
 resource "google_project_iam_member" "role_editor_admin" {
   project = "acme-prod"
   role    = "roles/iam.roleAdmin"

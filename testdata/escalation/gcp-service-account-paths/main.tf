@@ -32,6 +32,7 @@ resource "google_service_account" "app" {
   account_id = "app"
 }
 
+# path: gcp-act-as-compute-instance
 resource "google_service_account" "ci" {
   project    = "acme-prod"
   account_id = "ci"
@@ -68,7 +69,6 @@ resource "google_service_account_iam_member" "keys_on_admin" {
   member             = "user:keys@example.com"
 }
 
-# path: gcp-act-as-compute-instance
 resource "google_project_iam_member" "ci_sa_user" {
   project = "acme-prod"
   role    = "roles/iam.serviceAccountUser"
@@ -81,7 +81,6 @@ resource "google_project_iam_member" "ci_instances" {
   member  = "serviceAccount:${google_service_account.ci.email}"
 }
 
-# path: gcp-get-access-token (middle itself)
 resource "google_service_account_iam_member" "middle_on_admin" {
   service_account_id = google_service_account.admin.name
   role               = "roles/iam.serviceAccountTokenCreator"
@@ -112,4 +111,95 @@ resource "google_project_iam_member" "actor_sa_user" {
   project = "acme-prod"
   role    = "roles/iam.serviceAccountUser"
   member  = "user:actor@example.com"
+}
+
+# More positives, one per remaining path: each member holds the permission on `admin` alone
+# (a binding on the account), plus, for the actAs paths, a project role that runs code there
+# (Cloud Functions Developer, Cloud Run Admin, Cloud Build Editor, Deployment Manager Editor).
+
+# path: gcp-set-service-account-iam-policy
+resource "google_service_account_iam_member" "sa_admin_on_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = "roles/iam.serviceAccountAdmin"
+  member             = "user:sa-admin@example.com"
+}
+
+resource "google_project_iam_custom_role" "jwt_signer" {
+  project     = "acme-prod"
+  role_id     = "jwtSigner"
+  title       = "JWT signer"
+  permissions = ["iam.serviceAccounts.signJwt"]
+}
+
+# path: gcp-sign-jwt
+resource "google_service_account_iam_member" "jwt_on_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = google_project_iam_custom_role.jwt_signer.id
+  member             = "user:jwt@example.com"
+}
+
+resource "google_project_iam_custom_role" "blob_signer" {
+  project     = "acme-prod"
+  role_id     = "blobSigner"
+  title       = "Blob signer"
+  permissions = ["iam.serviceAccounts.signBlob"]
+}
+
+# path: gcp-sign-blob
+resource "google_service_account_iam_member" "blob_on_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = google_project_iam_custom_role.blob_signer.id
+  member             = "user:blob@example.com"
+}
+
+# path: gcp-act-as-cloud-function
+resource "google_service_account_iam_member" "functions_act_as_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "user:functions@example.com"
+}
+
+resource "google_project_iam_member" "functions_runs_code" {
+  project = "acme-prod"
+  role    = "roles/cloudfunctions.developer"
+  member  = "user:functions@example.com"
+}
+
+# path: gcp-act-as-cloud-run
+resource "google_service_account_iam_member" "run_act_as_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "user:run@example.com"
+}
+
+resource "google_project_iam_member" "run_runs_code" {
+  project = "acme-prod"
+  role    = "roles/run.admin"
+  member  = "user:run@example.com"
+}
+
+# path: gcp-act-as-cloud-build
+resource "google_service_account_iam_member" "build_act_as_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "user:build@example.com"
+}
+
+resource "google_project_iam_member" "build_runs_code" {
+  project = "acme-prod"
+  role    = "roles/cloudbuild.builds.editor"
+  member  = "user:build@example.com"
+}
+
+# path: gcp-act-as-deployment-manager
+resource "google_service_account_iam_member" "dm_act_as_admin" {
+  service_account_id = google_service_account.admin.name
+  role               = "roles/iam.serviceAccountUser"
+  member             = "user:dm@example.com"
+}
+
+resource "google_project_iam_member" "dm_runs_code" {
+  project = "acme-prod"
+  role    = "roles/deploymentmanager.editor"
+  member  = "user:dm@example.com"
 }

@@ -275,3 +275,87 @@ resource "kubernetes_role_binding_v1" "frank" {
     name = "frank"
   }
 }
+
+resource "kubernetes_cluster_role_v1" "role_escalator" {
+  metadata {
+    name = "role-escalator"
+  }
+  rule {
+    api_groups = ["rbac.authorization.k8s.io"]
+    resources  = ["clusterroles"]
+    verbs      = ["escalate", "update", "get"]
+  }
+}
+
+# path: k8s-escalate-cluster-roles
+resource "kubernetes_cluster_role_binding_v1" "hank" {
+  metadata {
+    name = "hank"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "role-escalator"
+  }
+  subject {
+    kind = "User"
+    name = "hank"
+  }
+}
+
+resource "kubernetes_cluster_role_v1" "user_impersonator" {
+  metadata {
+    name = "user-impersonator"
+  }
+  rule {
+    api_groups = [""]
+    resources  = ["users"]
+    verbs      = ["impersonate"]
+  }
+}
+
+# path: k8s-impersonate-users
+resource "kubernetes_cluster_role_binding_v1" "ivan" {
+  metadata {
+    name = "ivan"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "user-impersonator"
+  }
+  subject {
+    kind = "User"
+    name = "ivan"
+  }
+}
+
+resource "kubernetes_role_v1" "deployer_impersonator" {
+  metadata {
+    name      = "deployer-impersonator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups     = [""]
+    resources      = ["serviceaccounts"]
+    resource_names = ["deployer"]
+    verbs          = ["impersonate"]
+  }
+}
+
+# path: k8s-impersonate-service-account
+resource "kubernetes_role_binding_v1" "judy" {
+  metadata {
+    name      = "judy"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "deployer-impersonator"
+  }
+  subject {
+    kind = "User"
+    name = "judy"
+  }
+}
