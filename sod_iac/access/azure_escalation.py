@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sod_iac.access.azure import AzureAccess
 from sod_iac.access.cloud_common import hop
-from sod_iac.access.cloud_escalation import CloudEscalation, CloudRequirement, Reach, stronger
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
 from sod_iac.access.graph import weakest
 
 IDENTITY_TYPE = "azurerm_user_assigned_identity"
@@ -18,14 +18,8 @@ VAULT_TYPE = "azurerm_key_vault"
 
 
 def azure_escalation(azure: AzureAccess) -> CloudEscalation:
-    """The escalation finder of one Azure engine."""
-    finder: CloudEscalation
-
-    def reach(principal: str, req: CloudRequirement, chain: frozenset[str]) -> list[Reach]:
-        return _REACHERS[req.on](azure, finder, principal, req.permission, chain)
-
-    finder = CloudEscalation("azure", reach, azure.full_admin)
-    return finder
+    """The escalation finder of one azure engine."""
+    return CloudEscalation("azure", azure, _REACHERS)
 
 
 def _scope(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
@@ -46,15 +40,11 @@ def _held_on(azure: AzureAccess, principal: str, operation: str, address: str): 
 
 def _stronger_identity(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
                        chain: frozenset[str]) -> list[Reach]:
-    out = []
-    for identity in azure.project.by_type(IDENTITY_TYPE):
-        if identity.mode != "managed" or identity.address == principal:
-            continue
-        for g in _held_on(azure, principal, operation, identity.address):
-            found = stronger(finder, identity.address, chain, g.level, list(g.evidence), identity.address)
-            if found is not None:
-                out.append(found)
-    return out
+    held = ((identity.address, g.level, list(g.evidence), identity.address)
+            for identity in azure.project.by_type(IDENTITY_TYPE)
+            if identity.mode == "managed" and identity.address != principal
+            for g in _held_on(azure, principal, operation, identity.address))
+    return stronger(finder, chain, held)
 
 
 def _access_policy_vault(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,

@@ -35,11 +35,11 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Callable, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from sod_iac.access.escalation import Category, EscalationCatalogError, PathHit, load_catalog
+from sod_iac.access.escalation import CatalogEntry, CatalogFile, EscalationCatalogError, PathHit, load_catalog
 from sod_iac.access.graph import _RANK, HELD, Level, best, weakest
 from sod_iac.model import Evidence, unique_evidence
 
@@ -77,19 +77,11 @@ class CloudRequirement(BaseModel):
         return self.permission
 
 
-class CloudEscalationPath(BaseModel):
+class CloudEscalationPath(CatalogEntry):
     """A set of permissions that together let a GCP, Azure or Kubernetes principal raise its power."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
     cloud: Cloud
-    title: str = Field(min_length=1)
-    category: Category
-    explanation: str = Field(min_length=1)
     requires: tuple[CloudRequirement, ...] = Field(min_length=1)
-    references: tuple[str, ...] = ()
-    _line: int = PrivateAttr(default=0)
 
     @field_validator("id")
     @classmethod
@@ -97,11 +89,6 @@ class CloudEscalationPath(BaseModel):
         if not _ID.match(value):
             raise ValueError(f"{value!r} is not kebab-case starting with gcp-, azure- or k8s-")
         return value
-
-    @field_validator("title", "explanation")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        return " ".join(value.split())
 
     @field_validator("requires")
     @classmethod
@@ -116,24 +103,11 @@ class CloudEscalationPath(BaseModel):
                 raise ValueError(f"unknown {cloud} target {req.on!r}: use one of {', '.join(sorted(TARGETS[cloud]))}")
         return value
 
-    @property
-    def line(self) -> int:
-        return self._line
 
+class CloudEscalationCatalog(CatalogFile):
+    """The GCP, Azure and Kubernetes catalog."""
 
-class CloudEscalationCatalog(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    version: Literal[1]
     paths: tuple[CloudEscalationPath, ...]
-    _source: str = PrivateAttr(default="")
-
-    @field_validator("paths")
-    @classmethod
-    def _not_empty(cls, value: tuple[CloudEscalationPath, ...]) -> tuple[CloudEscalationPath, ...]:
-        if not value:
-            raise ValueError("the catalog lists no paths")
-        return value
 
     def for_cloud(self, cloud: str) -> list[CloudEscalationPath]:
         return [path for path in self.paths if path.cloud == cloud]
@@ -162,20 +136,26 @@ class Reach:
     rank: int = 0  # orders targets: a full administrator (2) before one with a path of its own (1)
 
 
-Reacher = Callable[[str, CloudRequirement, frozenset[str]], list[Reach]]
-"""(principal, requirement, principals already on the chain) -> every way it is reached."""
+Reacher = Callable[[Any, "CloudEscalation", str, str, frozenset[str]], list[Reach]]
+"""(engine, finder, principal, permission, principals already on the chain) -> every way the
+principal holds the permission on a target of one kind."""
 
 
 class CloudEscalation:
-    """Which catalog paths of one cloud each principal holds; the engine supplies `reach` and
-    `full_admin`, this class the combination, the ordering and the cycle guard."""
+    """Which catalog paths of one cloud each principal holds. The cloud's module supplies one
+    `Reacher` per target kind; the engine its `full_admin`; this class the combination, the
+    ordering and the cycle guard."""
 
-    def __init__(self, cloud: str, reach: Reacher, full_admin: Callable[[str], list[Evidence] | None]) -> None:
+    def __init__(self, cloud: str, engine: Any, reachers: dict[str, Reacher]) -> None:
         self.cloud = cloud
+        self.engine = engine
         self.paths = load_cloud_escalation_catalog().for_cloud(cloud)
-        self._reach = reach
-        self._full_admin = full_admin
+        self._reachers = reachers
+        self._full_admin: Callable[[str], list[Evidence] | None] = engine.full_admin
         self._held: dict[str, list[PathHit]] = {}
+
+    def _reach(self, principal: str, req: CloudRequirement, chain: frozenset[str]) -> list[Reach]:
+        return self._reachers[req.on](self.engine, self, principal, req.permission, chain)
 
     def held_paths(self, principal: str) -> list[PathHit]:
         """The paths the principal holds, in catalog order (cached: chains are judged once)."""
@@ -224,15 +204,18 @@ MAX_CHAIN = 3
 re-judges the next account's paths without the ones already on the chain)."""
 
 
-def stronger(finder: CloudEscalation, target: str, chain: frozenset[str], level: Level,
-             evidence: list[Evidence], label: str) -> Reach | None:
-    """A Reach on `target` when it is stronger than what the chain holds (None for a peer):
-    the grant's level weakened by how surely the target is strong; its power's hops appended."""
-    rank, power, hops = finder.power(target, chain)
-    if rank == 0:
-        return None
-    what = "a full administrator" if rank == 2 else "able to escalate"
-    return Reach(weakest(level, power), [*evidence, *hops], f"{label} ({what})", rank)
+def stronger(finder: CloudEscalation, chain: frozenset[str],
+             candidates: Iterable[tuple[str, Level, list[Evidence], str]]) -> list[Reach]:
+    """Reaches on the candidates (target, level held on it, hops, label) that are stronger
+    than what the chain holds; peers are left out. Each keeps the weaker of its grant's level
+    and how surely the target is strong, and appends the hops that make it strong."""
+    out = []
+    for target, level, evidence, label in candidates:
+        rank, power, hops = finder.power(target, chain)
+        if rank:
+            what = "a full administrator" if rank == 2 else "able to escalate"
+            out.append(Reach(weakest(level, power), [*evidence, *hops], f"{label} ({what})", rank))
+    return out
 
 
 __all__ = ["CloudEscalation", "CloudEscalationCatalog", "CloudEscalationPath", "CloudRequirement", "Reach",

@@ -153,8 +153,9 @@ class Requirement(BaseModel):
         return parse_target(self.on)[1]
 
 
-class EscalationPath(BaseModel):
-    """A set of permissions that together let a principal raise its own power."""
+class CatalogEntry(BaseModel):
+    """What every escalation catalog entry has, whatever the cloud: id, words, references and
+    the line it starts on (kept by `load_catalog`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -162,9 +163,24 @@ class EscalationPath(BaseModel):
     title: str = Field(min_length=1)
     category: Category
     explanation: str = Field(min_length=1)
-    requires: tuple[Requirement, ...]
     references: tuple[str, ...] = ()
     _line: int = PrivateAttr(default=0)
+
+    @field_validator("title", "explanation")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @property
+    def line(self) -> int:
+        """The line of this entry in the catalog file (0 when built in code)."""
+        return self._line
+
+
+class EscalationPath(CatalogEntry):
+    """A set of permissions that together let a principal raise its own power."""
+
+    requires: tuple[Requirement, ...]
 
     @field_validator("requires")
     @classmethod
@@ -180,33 +196,22 @@ class EscalationPath(BaseModel):
             raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by '-')")
         return value
 
-    @field_validator("title", "explanation")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @property
-    def line(self) -> int:
-        """The line of this entry in the catalog file (0 when built in code)."""
-        return self._line
-
     @property
     def actions(self) -> tuple[str, ...]:
         return tuple(req.action for req in self.requires)
 
 
-class EscalationCatalog(BaseModel):
-    """The whole file: a version and the paths, in file order."""
+class CatalogFile(BaseModel):
+    """A catalog file: a version and its entries (`paths`, declared by each catalog), in file order."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal[1]
-    paths: tuple[EscalationPath, ...]
     _source: str = PrivateAttr(default="")
 
-    @field_validator("paths")
+    @field_validator("paths", check_fields=False)
     @classmethod
-    def _not_empty(cls, value: tuple[EscalationPath, ...]) -> tuple[EscalationPath, ...]:
+    def _not_empty(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
         if not value:
             raise ValueError("the catalog lists no paths")
         return value
@@ -214,6 +219,12 @@ class EscalationCatalog(BaseModel):
     @property
     def source(self) -> str:
         return self._source
+
+
+class EscalationCatalog(CatalogFile):
+    """The AWS catalog."""
+
+    paths: tuple[EscalationPath, ...]
 
     def ids(self) -> list[str]:
         return [path.id for path in self.paths]
@@ -229,7 +240,7 @@ class EscalationCatalog(BaseModel):
         return [path for path in self.paths if path.category == category]
 
 
-CatalogT = TypeVar("CatalogT", bound="EscalationCatalog")
+CatalogT = TypeVar("CatalogT", bound="CatalogFile")
 
 
 # --------------------------------------------------------------------------- YAML with lines

@@ -8,7 +8,7 @@ every service account of the project, and the most privileged of them is what it
 
 from __future__ import annotations
 
-from sod_iac.access.cloud_escalation import CloudEscalation, CloudRequirement, Reach, stronger
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
 from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
 from sod_iac.access.graph import Level, weakest
 
@@ -21,13 +21,7 @@ folder or organization (inheritance flows down the hierarchy only)."""
 
 def gcp_escalation(gcp: GcpAccess) -> CloudEscalation:
     """The escalation finder of one GCP engine."""
-    finder: CloudEscalation
-
-    def reach(member: str, req: CloudRequirement, chain: frozenset[str]) -> list[Reach]:
-        return _REACHERS[req.on](gcp, finder, member, req.permission, chain)
-
-    finder = CloudEscalation("gcp", reach, gcp.full_admin)
-    return finder
+    return CloudEscalation("gcp", gcp, _REACHERS)
 
 
 def _container_bindings(gcp: GcpAccess, member: str, permission: str) -> list[tuple[Binding, Reach]]:
@@ -68,12 +62,7 @@ def _on_accounts(gcp: GcpAccess, member: str, permission: str) -> list[tuple[str
 
 def _stronger_sa(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
                  chain: frozenset[str]) -> list[Reach]:
-    out = []
-    for sa, level, hops in _on_accounts(gcp, member, permission):
-        found = stronger(finder, sa, chain, level, hops, sa)
-        if found is not None:
-            out.append(found)
-    return out
+    return stronger(finder, chain, ((sa, level, hops, sa) for sa, level, hops in _on_accounts(gcp, member, permission)))
 
 
 def _delegating_sa(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,

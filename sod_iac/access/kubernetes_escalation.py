@@ -14,22 +14,15 @@ from __future__ import annotations
 from functools import partial
 
 from sod_iac.access.cloud_common import first_block, text_of
-from sod_iac.access.cloud_escalation import CloudEscalation, CloudRequirement, Reach, stronger
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
 from sod_iac.access.kubernetes import SA_TYPES, KubernetesAccess
 
 SA_PREFIX = "ServiceAccount:"
 
 
 def kubernetes_escalation(k8s: KubernetesAccess) -> CloudEscalation:
-    """The escalation finder of one Kubernetes engine."""
-    finder: CloudEscalation
-
-    def reach(subject: str, req: CloudRequirement, chain: frozenset[str]) -> list[Reach]:
-        verb, resource = req.permission.split(" ", 1)
-        return _REACHERS[req.on](k8s, finder, subject, verb, resource, chain)
-
-    finder = CloudEscalation("kubernetes", reach, k8s.full_admin)
-    return finder
+    """The escalation finder of one kubernetes engine."""
+    return CloudEscalation("kubernetes", k8s, _REACHERS)
 
 
 def service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
@@ -48,26 +41,26 @@ def service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
     return [found[k] for k in sorted(found)]
 
 
-def _cluster(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, verb: str, resource: str,
+def _cluster(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, permission: str,
              chain: frozenset[str]) -> list[Reach]:
+    verb, resource = permission.split(" ", 1)  # the catalog writes `verb resource`
     level, evidence = k8s.can(subject, verb, resource, None)
     return [Reach(level, evidence, f"{verb} {resource} cluster-wide")] if level != "no" else []
 
 
-def _service_accounts_reached(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, verb: str,
-                              resource: str, chain: frozenset[str], *, by_name: bool) -> list[Reach]:
+def _service_accounts_reached(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, permission: str,
+                              chain: frozenset[str], *, by_name: bool) -> list[Reach]:
     """Stronger service accounts the subject may `verb` (`by_name`: the account object itself;
     else anything of that resource in the account's namespace, e.g. create pods)."""
-    out = []
+    verb, resource = permission.split(" ", 1)
+    held = []
     for sa, ns, name in service_accounts(k8s):
         if sa == subject:
             continue
         level, evidence = k8s.can(subject, verb, resource, ns, name if by_name else None)
         if level != "no":
-            found = stronger(finder, sa, chain, level, evidence, f"{sa} ({verb} {resource} in namespace {ns})")
-            if found is not None:
-                out.append(found)
-    return out
+            held.append((sa, level, evidence, f"{sa} ({verb} {resource} in namespace {ns})"))
+    return stronger(finder, chain, held)
 
 
 _REACHERS = {"cluster": _cluster,
