@@ -12,13 +12,6 @@ from sod_iac.model import Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context, rule
 
 
-def _anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
-    """Anchor on the principal when the code defines it, else on the grant that reaches it."""
-    if ctx.project.resource(principal.id) is not None or not evidence:
-        return principal.id, principal.location
-    return evidence[0].address, evidence[0].location
-
-
 def _aws(ctx: Context):
     access = ctx.access
     return getattr(access, "aws", None) if access is not None else None
@@ -44,7 +37,7 @@ def escalation(ctx: Context) -> Iterator[Finding]:
         possible = " (possible: depends on values the code does not state)" if first.level == "possible" else ""
         message = (f"{principal.id} can escalate its privileges: {first.path.title} "
                    f"[{first.path.id}] via {how}{others}{possible}")
-        resource, location = _anchor(ctx, principal, evidence)
+        resource, location = ctx.anchor(principal.id, evidence, principal.location)
         yield ctx.finding("SOD110", resource, message, principal=principal.id,
                           duties=["permissions-admin"], evidence=evidence, location=location)
 
@@ -60,7 +53,7 @@ def full_administrator(ctx: Context) -> Iterator[Finding]:
             continue
         message = (f"{principal.id} can perform every action on every resource "
                    f"({_ADMIN_FORMS.get(principal.cloud, 'every permission')})")
-        resource, location = _anchor(ctx, principal, evidence)
+        resource, location = ctx.anchor(principal.id, evidence, principal.location)
         yield ctx.finding("SOD111", resource, message, principal=principal.id,
                           duties=["all"], evidence=evidence, location=location)
 

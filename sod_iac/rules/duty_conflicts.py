@@ -63,14 +63,8 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
 
 
 def anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
-    """The principal's own resource when the code defines it, else the first grant's resource."""
-    resource = ctx.project.resource(principal.id)
-    if resource is not None:
-        return principal.id, principal.location or resource.location
-    found = [r for e in evidence if (r := ctx.project.resource(e.address)) is not None]
-    for r in sorted(found, key=lambda r: r.mode != "managed"):  # a resource before a data source
-        return r.address, r.location
-    return principal.id, principal.location
+    """The finding's anchor (Context.anchor)."""
+    return ctx.anchor(principal.id, evidence, principal.location)
 
 
 def _default_ids(duties: Duties, rule_id: str) -> set[str]:

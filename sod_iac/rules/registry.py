@@ -250,6 +250,22 @@ class Context:
             fingerprint=fingerprint(meta.id, resource, duties, principal, root=identity_root, qualifier=qualifier),
         )
 
+    def anchor(self, principal: str, evidence: Iterable[Evidence],
+               location: Location | None = None) -> tuple[str, Location | None]:
+        """Where a principal's finding is anchored: the principal's own resource when the code
+        creates it; else the grant a reviewer must change, i.e. the first resource of the code in
+        the evidence (a resource before a data source: `data "azurerm_client_config"` or a policy
+        document only reads or renders, the role assignment or policy grants); else the
+        principal as written. `location`: the principal's own, when known."""
+        own = self.project.resource(principal)
+        if own is not None and own.mode == "managed":
+            return principal, location or own.location
+        found = [r for e in evidence if (r := self.project.resource(e.address)) is not None]
+        for r in sorted(found, key=lambda r: r.mode != "managed"):
+            if r.mode == "managed" or own is None:
+                return r.address, r.location
+        return principal, location or (own.location if own is not None else None)
+
     def _identity(self, anchor: Resource | None, root: str | None, qualifier: str) -> tuple[str, str]:
         """The (root, qualifier) of a finding's identity. A project judged as one unit adds no
         root, except the one a rule names for an anchor whose address does not tell its root

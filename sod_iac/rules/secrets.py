@@ -104,11 +104,9 @@ def reads_every_secret(ctx: Context) -> Iterator[Finding]:
         if not ctx.duties.over_privileged(hit.principal):
             by_principal.setdefault(hit.principal, []).append(hit)
     for principal, hits in sorted(by_principal.items()):
-        declared = ctx.project.resource(principal)
-        anchor = principal if declared is not None else next(
-            (e.address for h in hits for e in h.evidence if ctx.project.resource(e.address)), principal)
         evidence = unique_evidence(e for hit in hits for e in hit.evidence)
+        anchor, where = ctx.anchor(principal, evidence)
         what = "; ".join(h.what for h in hits)
         message = f"{principal} can read {what}, without a condition or a resource that narrows it"
         yield ctx.finding("SOD303", anchor, message, principal=principal, evidence=evidence,
-                          location=hits[0].location or (declared.location if declared else None))
+                          location=hits[0].location or where)
