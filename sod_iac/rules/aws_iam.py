@@ -10,6 +10,7 @@ from typing import Iterator
 from sod_iac.access.graph import Principal
 from sod_iac.model import Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context, rule
+from sod_iac.rules.unstated import possible_note, texts_of
 
 
 def _aws(ctx: Context):
@@ -34,7 +35,7 @@ def escalation(ctx: Context) -> Iterator[Finding]:
         first = hits[0]
         how = "; ".join(first.targets) or ", ".join(n.action for n in first.path.requires)
         others = f" (and {len(hits) - 1} more: {', '.join(h.path.id for h in hits[1:])})" if len(hits) > 1 else ""
-        possible = " (possible: depends on values the code does not state)" if first.level == "possible" else ""
+        possible = possible_note([*texts_of(first.evidence), *first.targets]) if first.level == "possible" else ""
         message = (f"{principal.id} can escalate its privileges: {first.path.title} "
                    f"[{first.path.id}] via {how}{others}{possible}")
         resource, location = ctx.anchor(principal.id, evidence, principal.location)
