@@ -155,11 +155,13 @@ def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, foun
         located = {r.address: r.location for r in own if r.location}
         resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located), depth=plan.depth)
         plan.data = None  # handed over (load_plan may have changed it): not used again
-        sites = _locator({r.address: r.statement_sites for r in own if r.statement_sites})
+        twins = _locator({r.address: r for r in own})
         for resource in resources:
             resource.root = plan.rel
-            if sites is not None and not resource.statement_sites:
-                resource.statement_sites = list(sites(resource.address) or [])  # the .tf's statement lines
+            twin = twins(resource.address) if twins is not None else None
+            if twin is not None:  # what only the .tf knows: its statements' lines, its module call
+                resource.statement_sites = resource.statement_sites or list(twin.statement_sites)
+                resource.call_site = resource.call_site or twin.call_site
         planned.extend(resources)
         project.variables.extend(variables)
         project.errors.extend(plan_errors)
@@ -201,7 +203,7 @@ def _looks_like_plan(path: Path) -> bool:
 
 
 def _locator(located: dict[str, T]) -> Callable[[str], T | None] | None:
-    """Map a plan address to what the HCL block has (its location, its statement sites): exact
+    """Map a plan address to what the HCL block has (its location, its resource): exact
     instance, else the block without index, else the first block whose address is the same
     without any index. None: no HCL."""
     if not located:
