@@ -155,6 +155,51 @@ def test_graph_becomes_the_project_the_rules_read(tmp_path):
     assert inner.values["name"] == "aws_iam_role.app.name"
 
 
+def test_module_output_holding_a_whole_resource_is_that_resource(tmp_path):
+    """Terraform: `output "role" { value = aws_iam_role.this }` makes `module.m.role` the role
+    object, so `.name` and `["name"]` read its name; an instance `module.t["k"]` of a call whose
+    for_each Checkov could not expand (keys from an unset variable) is that call's one copy.
+    Shaped as Checkov 3.3 leaves it: the output vertex keeps the reference text, the consumer
+    keeps `module.ops.role["name"]` unrendered, and `each.key` stays text."""
+    main, inner = str(tmp_path / "main.tf"), str(tmp_path / "modules" / "role" / "main.tf")
+
+    def call(name: str) -> dict[str, Any]:
+        return {"path": main, "name": name, "foreach_idx": None, "nested_tf_module": None}
+
+    def in_module(vertex: dict[str, Any], name: str) -> dict[str, Any]:
+        return {**vertex, "source_module_object_": call(name)}
+
+    def output(name: str) -> dict[str, Any]:
+        return {"block_type_": "output", "file_path_": inner, "block_name_": "role",
+                "config_": {"role": {"value": ["aws_iam_role.this"]}}, "source_module_object_": call(name)}
+
+    vertices = {
+        "ops_role": in_module(_vertex("resource", "aws_iam_role", "this", {
+            "name": ["ops"], "__address__": "module.ops.aws_iam_role.this"}, inner), "ops"),
+        "team_role": in_module(_vertex("resource", "aws_iam_role", "this", {
+            "name": ["each.key"], "__address__": "module.team.aws_iam_role.this"}, inner), "team"),
+        "ops_out": output("ops"),
+        "team_out": output("team"),
+        "ops": _vertex("resource", "aws_iam_role_policy_attachment", "ops", {
+            "role": ['module.ops.role["name"]'], "__address__": "aws_iam_role_policy_attachment.ops"}, main),
+        "team": _vertex("resource", "aws_iam_role_policy_attachment", "team", {
+            "role": ['module.team["platform"].role.name'], "__address__": "aws_iam_role_policy_attachment.team"},
+            main),
+        "arn": _vertex("resource", "aws_iam_role_policy_attachment", "arn", {
+            "role": ["module.ops.role.arn"], "__address__": "aws_iam_role_policy_attachment.arn"}, main),
+    }
+    project = load_checkov_graph(FakeGraph(vertices), root=tmp_path)
+    assert project.errors == []
+    assert project.resource("aws_iam_role_policy_attachment.ops").values["role"] == "ops"
+    assert project.resource("aws_iam_role_policy_attachment.team").values["role"] == Ref(
+        address="module.team.aws_iam_role.this", attribute="name")
+    assert project.resource("aws_iam_role_policy_attachment.arn").values["role"] == Ref(
+        address="module.ops.aws_iam_role.this", attribute="arn")
+    assert project.resource("module.team.aws_iam_role.this").values["name"] == Unknown("each.key")
+    assert project.resource("aws_iam_role_policy_attachment.team").references == {
+        "role": ['module.team["platform"]']}
+
+
 def test_provider_hosts_are_the_first_root_provider_of_each_folder(tmp_path):
     def provider(name: str, conf: dict[str, Any], path: str, start: int, module: Any = None) -> dict[str, Any]:
         return {"block_type_": "provider", "file_path_": str(tmp_path / path), "block_name_": name,

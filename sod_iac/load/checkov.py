@@ -66,7 +66,7 @@ _CALLS_AS_TEXT = frozenset({"jsonencode", "lookup", "merge", "concat", "format",
                             "coalesce", "element", "try", "can", "tostring", "tolist", "toset", "file",
                             "templatefile", "replace", "split", "distinct", "compact", "keys", "values"})
 _EMBEDDED = re.compile(r"(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
-                       r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(?:\.[A-Za-z_]\w*|\[\d+\])*')
+                       r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(?:\.[A-Za-z_]\w*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*')
 _MAX_LITERAL = 1024 * 1024
 _ARGUMENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NOT_OBJECTS = ("var", "local", "each", "count", "path", "terraform", "self")
@@ -356,7 +356,10 @@ class _Builder:
         self.raw: dict[str, tuple[dict[str, Any], str]] = {}  # address -> (values, module prefix)
         self.resolved: dict[str, dict[str, Any]] = {}
         self.active: set[str] = set()
+        self.active_outputs: set[tuple[str, str]] = set()
         self.refs: dict[str, dict[str, set[str]]] = {}
+        self.outputs: dict[tuple[str, str], Any] = {}  # (module instance, name) -> raw value
+        self.resolved_outputs: dict[tuple[str, str], Any] = {}
         self.files: set[str] = set()
         self._lines: dict[str, list[str]] = {}
 
@@ -417,8 +420,9 @@ class _Builder:
         subject = _qualify(module, _join(steps[:keyed]))
         base = _qualify(module, _join(steps[:size]))
         if head == "module":
-            refs.add(base)
-            return Ref(address=subject, attribute=_join(steps[keyed:]))
+            refs.add(subject)
+            value = self.module_output(subject, base, steps[keyed:])
+            return Ref(address=subject, attribute=_join(steps[keyed:])) if value is None else value
         if subject in self.raw:
             address, rest = subject, steps[keyed:]
         elif base in self.raw:
@@ -441,22 +445,39 @@ class _Builder:
 
     def attribute(self, address: str, path: list[tuple[Any, bool]]) -> Any:
         """`address.path` as the HCL evaluator sees it: a value the code sets, else a Ref."""
-        attribute = _join(path)
-        value: Any = self.values(address)
-        for step, is_key in path:
-            if isinstance(value, dict):
-                value = value.get(step) if not is_key or isinstance(step, str) else None
-            elif isinstance(value, list) and isinstance(step, int):
-                value = value[step] if step < len(value) else None
-            elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and not is_key:
-                value = value[0].get(step)  # `block.arg` on a single block
-            else:
-                value = None
-            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
-                return Ref(address=address, attribute=attribute)
         if not path:
             return Ref(address=address, attribute="")
-        return value
+        if isinstance(path[0][0], str):  # an instance is an object: r["arn"] is r.arn
+            path = [(path[0][0], False), *path[1:]]
+        value = _walk(self.values(address), path)
+        return Ref(address=address, attribute=_join(path)) if value is None else value
+
+    def module_output(self, subject: str, base: str, path: list[tuple[Any, bool]]) -> Any:
+        """`module.m["k"].out.rest` as the HCL evaluator sees it: the output's value, read in
+        its module, then `rest` into it (an output holding a whole resource, `value =
+        aws_iam_role.this`, gives that resource's attributes). An instance of a call Checkov
+        did not expand (for_each over an unknown) is the call itself. None: no such output."""
+        if not path or path[0][1]:
+            return None
+        name = path[0][0]
+        instance = subject if (subject, name) in self.outputs else base
+        key = (instance, name)
+        if key not in self.outputs or key in self.active_outputs:
+            return None
+        if key not in self.resolved_outputs:
+            self.active_outputs.add(key)
+            try:
+                self.resolved_outputs[key] = self.convert(self.outputs[key], instance, set())
+            finally:
+                self.active_outputs.discard(key)
+        value, rest = self.resolved_outputs[key], path[1:]
+        if not rest:
+            return value
+        if isinstance(value, Ref) and value.address in self.raw:
+            steps = _steps(value.attribute) if value.attribute else []
+            if steps is not None:
+                return self.attribute(value.address, steps + rest)
+        return _walk(value, rest)
 
     def convert(self, value: Any, module: str, refs: set[str], depth: int = 0) -> Any:
         """Resolve the expressions left in an unwrapped value."""
@@ -493,7 +514,7 @@ class _Builder:
         # a whole-argument reference): whole references, calls, and references inside text.
         if _TRAVERSAL.match(text):
             head = text.split(".", 1)[0].split("[", 1)[0]
-            if head in ("var", "local") or text == "terraform.workspace":
+            if head in ("var", "local", "each", "count") or text == "terraform.workspace":
                 return Unknown(text)
         call = _CALL.match(text)
         if call and call.group(1) in _CALLS_AS_TEXT:
@@ -584,6 +605,23 @@ class _Json:
         self.value = value
 
 
+def _walk(value: Any, path: list[tuple[Any, bool]]) -> Any:
+    """`value` followed along `path` (attributes, indexes, keys); None where it leads to
+    nothing the code sets (then the caller's Ref stands for it)."""
+    for step, is_key in path:
+        if isinstance(value, dict):
+            value = value.get(step) if not is_key or isinstance(step, str) else None
+        elif isinstance(value, list) and isinstance(step, int):
+            value = value[step] if step < len(value) else None
+        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and not is_key:
+            value = value[0].get(step)  # `block.arg` on a single block
+        else:
+            value = None
+        if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
+            return None
+    return value
+
+
 def _short(text: str) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
@@ -645,6 +683,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     for vertex in vertices:
         if vertex.file:
             builder.files.add(builder.rel(vertex.file))
+        if vertex.block_type == "output":
+            _add_output(builder, vertex)
         if vertex.block_type not in ("resource", "data"):
             continue
         conf = _inner_conf(vertex)
@@ -916,6 +956,17 @@ def _inner_conf_of(config: Any) -> dict[str, Any] | None:
         conf = next(iter(config.values()))
         return conf if isinstance(conf, dict) else None
     return None
+
+
+def _add_output(builder: _Builder, vertex: Vertex) -> None:
+    """A module's `output` as Checkov left it (rendered where it could), for `module.m.out`."""
+    module = _module_prefix(vertex)
+    config = vertex.config if isinstance(vertex.config, dict) else {}
+    if not module or len(config) != 1:
+        return  # a root module's outputs are referenced by nothing in the configuration
+    name, conf = next(iter(config.items()))
+    if isinstance(conf, dict) and "value" in conf:
+        builder.outputs[(module, str(name))] = unwrap(conf["value"])
 
 
 def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:
