@@ -38,7 +38,7 @@ from sod_iac.load.checkov import (
     data_address, heredocs, load_checkov_graph, provider_hosts, split_address, split_template, unwrap,
 )
 from sod_iac.rules.registry import all_rules, get_rule
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, expand_alternatives
 
 REPO = Path(__file__).resolve().parent.parent
 from scenarios import SCENARIOS, TESTDATA  # noqa: E402
@@ -198,6 +198,47 @@ def test_module_output_holding_a_whole_resource_is_that_resource(tmp_path):
     assert project.resource("module.team.aws_iam_role.this").values["name"] == Unknown("each.key")
     assert project.resource("aws_iam_role_policy_attachment.team").references == {
         "role": ['module.team["platform"]']}
+
+
+def test_templatefile_is_rendered_as_sod_iac_scan_renders_it(tmp_path):
+    """Terraform renders `%{ if c }A%{ else }B%{ endif }` as A when c is true, else B; with c
+    unknown either may be the policy (unknown means possible). Checkov 3.3 leaves the call
+    unrendered, its arguments as Python literals with `${...}` where it could not render them
+    and `path.module` as text: the adapter reads the file and renders it itself."""
+    (tmp_path / "trust.tpl").write_text(
+        '{"Principal": %{ if on ~}{"AWS": "${arn}"}%{ else ~}{"Service": "ecs-tasks.amazonaws.com"}%{ endif ~}}')
+    main = tmp_path / "main.tf"
+    main.write_text("\n" * 20)
+
+    def role(name: str, on: str, start: int, path: str = "${path.module}/trust.tpl") -> dict[str, Any]:
+        call = f"${{templatefile(\"{path}\",{{'on': {on}, 'arn': '${{aws_iam_user.u.arn}}'}})}}"
+        return _vertex("resource", "aws_iam_role", name, {
+            "assume_role_policy": [call], "__address__": f"aws_iam_role.{name}"}, str(main), start, start + 1)
+
+    vertices = {
+        "user": _vertex("resource", "aws_iam_user", "u", {"name": ["u"], "__address__": "aws_iam_user.u"}, str(main)),
+        "maybe": role("maybe", "'${var.on}'", 4),
+        "yes": role("yes", "True", 6),
+        "no": role("no", "False", 8),
+        "outside": role("outside", "True", 10, path="../elsewhere.tpl"),
+        "opaque": _vertex("resource", "aws_iam_role", "opaque", {
+            "assume_role_policy": ['${templatefile("trust.tpl", {for k in var.ks : k => true})}'],
+            "__address__": "aws_iam_role.opaque"}, str(main), 12, 13),
+    }
+    project = load_checkov_graph(FakeGraph(vertices), root=tmp_path)
+    arn = Ref(address="aws_iam_user.u", attribute="arn")
+    trusts_user = Template(('{"Principal": {"AWS": "', arn, '"}}'))
+    trusts_ecs = '{"Principal": {"Service": "ecs-tasks.amazonaws.com"}}'
+    maybe = project.resource("aws_iam_role.maybe").values["assume_role_policy"]
+    assert expand_alternatives(maybe) == [trusts_user, trusts_ecs]
+    assert project.resource("aws_iam_role.yes").values["assume_role_policy"] == trusts_user
+    assert project.resource("aws_iam_role.no").values["assume_role_policy"] == trusts_ecs
+    # outside the scanned tree: not read, as `sod-iac scan` does not read it
+    assert isinstance(project.resource("aws_iam_role.outside").values["assume_role_policy"], Unknown)
+    # arguments Checkov left as HCL: unknown (possible), and one error line says so
+    assert isinstance(project.resource("aws_iam_role.opaque").values["assume_role_policy"], Unknown)
+    assert [(e.path, e.line) for e in project.errors] == [("main.tf", 12)]
+    assert "aws_iam_role.opaque: Checkov left templatefile(" in project.errors[0].message
 
 
 def test_provider_hosts_are_the_first_root_provider_of_each_folder(tmp_path):
