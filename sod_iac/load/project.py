@@ -14,7 +14,7 @@ from typing import Any, Callable, Sequence, TypeVar
 
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
-    FileSet, common_root, decode_head, discover, file_kind, module_files, read_text, size_limit,
+    FileSet, common_root, decode_head, discover, file_kind, module_files, size_limit, tree_reader,
 )
 from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
@@ -72,7 +72,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     _attach_auto_tfvars(parsed, sources, errors, warnings.append)
 
     loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors, warnings.append),
-                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
+                    tree_reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
                     called)
     loader.run()
 
@@ -294,22 +294,6 @@ def _rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
-    """file()/templatefile(): only files inside the scanned tree, with the same limits."""
-    real_root = root.resolve()
-
-    def read(path: Path) -> str | None:
-        try:
-            path.resolve().relative_to(real_root)
-        except (ValueError, OSError, RuntimeError):
-            return None
-        if not path.is_file():
-            return None
-        text, error = read_text(path, _rel(path, root), max_size)
-        return text if error is None else None
-    return read
 
 
 def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: list[str],

@@ -20,6 +20,7 @@ from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, i
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
+from sod_iac.load.templates import TemplateScope, templatefile
 from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
@@ -254,16 +255,9 @@ class ModuleInstance:
             return Unknown(f"{name}({args[0]!r}): not readable inside the scanned tree")
         if name == "file":
             return text
-        from sod_iac.load.hcl import HclSyntaxError, parse_template
+        from sod_iac.load.hcl import parse_template
 
-        template_vars = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
-        if template_vars is None:
-            return Unknown("templatefile() with unknown variables")
-        try:
-            expr = parse_template(text)
-        except HclSyntaxError:
-            return Unknown(f"templatefile({args[0]!r}): invalid template")
-        return Evaluator(_TemplateScope(), dict(template_vars)).eval(expr)
+        return templatefile(args, text, parse_template)
 
     # --- guarded, cached evaluation -------------------------------------------------------
     def eval_attr(self, attr: Attribute, path: str, evaluator: Evaluator | None = None) -> Any:
@@ -297,7 +291,7 @@ class ModuleInstance:
                 and isinstance(nullable.expr, Lit) and nullable.expr.value is False:
             value = self.eval_attr(attrs["default"], path)
         if "type" in attrs:
-            value = convert(value, attrs["type"].expr, Evaluator(_TemplateScope()).eval)
+            value = convert(value, attrs["type"].expr, Evaluator(TemplateScope()).eval)
         return value
 
     def _bound_value(self, name: str, attrs: dict[str, Attribute], path: str) -> Any:
@@ -590,16 +584,6 @@ def eval_attribute(evaluator: Evaluator, attr: Attribute, path: str,
         return Unknown(f"{attr.name}: not evaluated ({type(exc).__name__})")
 
 
-class _TemplateScope:
-    """Scope of a `templatefile()`: only its own variables exist."""
-
-    def lookup(self, name: str) -> Any:
-        return Unknown(f"{name} in template")
-
-    def call(self, name: str, args: list[Any], exprs: tuple[Any, ...]) -> Any | None:
-        return None
-
-
 def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     return lambda: function(*args)
 
@@ -620,6 +604,6 @@ def _index_text(index: Any) -> str:
 
 def literal_values(body: Body, path: str, warn: Callable[[Notice], None]) -> dict[str, Any]:
     """Evaluate a `.tfvars` body: literals and expressions without references."""
-    evaluator = Evaluator(_TemplateScope())
+    evaluator = Evaluator(TemplateScope())
     return {name: eval_attribute(evaluator, attr, path, warn) for name, attr in body.attributes.items()}
 
