@@ -292,3 +292,10 @@ def statement_signature(sid: Any, effect: Any, actions: Any, negated: bool = Fal
     patterns = ",".join(sorted({text(a) for a in items}))
     effect_text = effect.lower() if isinstance(effect, str) else "allow"
     return f"{sid if isinstance(sid, str) else ''}|{effect_text}|{'not:' if negated else ''}{patterns}"
+
+
+def grant_block_signature(block_type: str, position: int) -> str:
+    """The statement signature of the `position`-th (0-based) rendered grant block of a resource
+    (a `binding` of google_iam_policy, a `rule` of a Kubernetes role): blocks have no Sid, and
+    their rendered order is their written order."""
+    return f"{block_type}#{position}"

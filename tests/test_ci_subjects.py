@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sod_iac.rules.ci import claim_text, subject_unreviewed
+from sod_iac.rules.ci import claim_text, subject_gap, subject_unreviewed
 from sod_iac.settings import SETTINGS
 from sod_iac.values import Ref, Template, Unknown
 
@@ -58,3 +60,26 @@ _ORG = Ref(address="var.org")
 def test_subjects_with_unknown_parts(ci, value, pinned):
     text = claim_text(value)
     assert (text is not None and subject_unreviewed(ci, text, REVIEWED) is None) is pinned
+
+
+@pytest.mark.parametrize(("value", "why"), [
+    # stated with an unknown last field: the reason names that part, not "not stated" (issue 17)
+    (Template(("repo:acme/infra:ref:", Unknown("var.ref"))), "subject `repo:acme/infra:ref:${var.ref}` ends with ${var.ref}"),
+    # quoted as written, not with our placeholder for the unknown owner
+    (Template(("repo:", _ORG, "/infra:*")), "sub `repo:${var.org}/infra:*` admits any branch"),
+    (Unknown("var.subject"), "subject not stated in the code"),
+])
+def test_the_reason_says_what_the_code_leaves_open(value, why) -> None:
+    assert why in (subject_gap("GitHub Actions", value, REVIEWED) or "")
+
+
+
+def test_a_prefix_condition_is_named_as_too_broad_not_as_missing() -> None:
+    """`assertion.ref.startsWith('refs/heads/')` admits every branch (CEL startsWith): the
+    finding says so, never "no attribute_condition"."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    root = Path(__file__).resolve().parent.parent / "testdata/duties/sod120-gcp-prefix-condition"
+    [finding] = [f for f in run_scan([root], ScanOptions(repo_root=root, jobs=1)).findings if f.rule_id == "SOD120"]
+    assert "no attribute_condition" not in finding.message
+    assert "pins ref to the prefix 'refs/heads/' only" in finding.message

@@ -195,8 +195,12 @@ class ModuleInstance:
     """One instance of a module (a root, or a call's instance) with its bound variables."""
 
     def __init__(self, loader: Loader, source: ModuleSource, prefix: str,
-                 inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...]) -> None:
+                 inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...],
+                 call_site: Location | None = None) -> None:
         self.loader = loader
+        self.call_site = call_site
+        """The `module` block of the root that (directly or through other modules) makes this
+        instance; None for a root."""
         self.source = source
         self.prefix = prefix
         self.inputs = inputs
@@ -476,7 +480,7 @@ class ModuleInstance:
                 inputs = {arg: _bind(self._input, attr, path, names)
                           for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
                 out.append((index, ModuleInstance(self.loader, child_source, prefix, inputs,
-                                                  self.root_dir, self.chain + (folder,))))
+                                                  self.root_dir, self.chain + (folder,), self.call_site or location)))
             return out
 
         return self._cached(f"module:{name}", compute)
@@ -545,7 +549,7 @@ class ModuleInstance:
                     loader.resources.append(Resource(
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=module, index=index, values=values, references=references,
-                        location=location, source="hcl", module_dir=self.source.rel,
+                        location=location, source="hcl", module_dir=self.source.rel, call_site=self.call_site,
                         root=root, statement_sites=statement_sites(block, path, rtype, values)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):

@@ -104,6 +104,21 @@ def claim_text(value: Any) -> str | None:
     return _UNKNOWN_PART.sub("unknown", text)
 
 
+def subject_gap(ci: str, value: Any, reviewed: list[str], claim: str = "subject") -> str | None:
+    """Why a subject as written (a str, a Template with unknown parts, an Unknown) admits
+    unreviewed runs, quoting it as written, or None when it is pinned. A subject stated with an
+    unknown last field is not "not stated": the reason names the part the code leaves open."""
+    written = str(value) if isinstance(value, (str, Template, Unknown)) else None
+    text = claim_text(value)
+    if text is None:
+        if written is None or isinstance(value, Unknown):
+            return f"{claim} not stated in the code"
+        part = list(_UNKNOWN_PART.finditer(written))[-1].group(0)
+        return f"{claim} `{written}` ends with {part}, a value the code does not state: any ref may match"
+    gap = subject_unreviewed(ci, text, reviewed)
+    return gap.replace(f"`{text}`", f"`{written}`") if gap and written else gap
+
+
 def subject_unreviewed(ci: str, value: str, reviewed: list[str]) -> str | None:
     """Why a subject value (a pattern) admits unreviewed runs, or None when it is pinned."""
     return judge_subject(ci, value, reviewed)  # one judge per CI system, as data (ci_systems.py)
@@ -158,11 +173,14 @@ def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], r
                and c.key.split(":")[-1].lower() in claims and not c.operator.lower().startswith(("stringnot", "null"))]
     if not pinning:
         return f"no condition on `{issuer}:sub`"
+    open_values: list[str] = []  # why conditions with values the code leaves open pin nothing
     for cond in pinning:  # every condition must hold, so one pinning condition is enough
         claim = cond.key.split(":")[-1].lower()
         values = [v for v in map(claim_text, cond.values) if v is not None]
-        if len(values) != len(cond.values):
-            continue  # unknown values: cannot show it is pinned
+        if len(values) != len(cond.values):  # unknown values: cannot show it is pinned
+            open_values += [g for v in cond.values if claim_text(v) is None
+                            and (g := subject_gap(ci, v, reviewed, cond.key))]
+            continue
         if claim == "sub":
             gaps = [g for v in values if (g := subject_unreviewed(ci, v, reviewed))]
             if not gaps:
@@ -171,10 +189,12 @@ def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], r
             return None
     subs = [c for c in pinning if c.key.split(":")[-1].lower() == "sub"]
     if subs:
-        values = [v for v in map(claim_text, subs[0].values) if v is not None]
-        gap = next((g for v in values if (g := subject_unreviewed(ci, v, reviewed))), None)
+        gap = next((g for v in subs[0].values if claim_text(v) is not None
+                    and (g := subject_gap(ci, v, reviewed))), None)
         if gap:
             return gap
+    if open_values:
+        return open_values[0]
     return f"conditions on {', '.join(sorted({c.key for c in pinning}))} do not pin a reviewed ref"
 
 
@@ -242,8 +262,23 @@ def _gcp_gap(ci: str, member: str, condition: str | None, reviewed: list[str]) -
         alternatives = condition.split("||")
         if all(_cel_pins(alt, ci, reviewed) for alt in alternatives):
             return None
-        return f"attribute_condition `{condition}` does not pin a reviewed ref"
+        return _condition_gap(condition)
     return "no attribute_condition and the pool members are not pinned to a reviewed ref"
+
+
+def _condition_gap(condition: str) -> str:
+    """What an attribute_condition that pins no reviewed ref leaves open, said as it is written:
+    a prefix (CEL `startsWith`) admits everything that extends it; a part the code does not
+    state pins nothing."""
+    prefix = re.search(r"assertion\.(\w+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)", condition)
+    if prefix:
+        return (f"attribute_condition `{condition}` pins {prefix.group(1)} to the prefix '{prefix.group(2)}' only: "
+                "every value that starts with it matches, reviewed or not")
+    unknown = _UNKNOWN_PART.search(condition)
+    if unknown:
+        return f"attribute_condition `{condition}` holds {unknown.group(0)}, a value the code does not state"
+    claims = sorted(set(re.findall(r"assertion\.(\w+)", condition)))
+    return f"attribute_condition `{condition}` checks {', '.join(claims) or 'no claim'} but pins no reviewed ref"
 
 
 def _cel_pins(expression: str, ci: str, reviewed: list[str]) -> bool:
@@ -271,11 +306,7 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         ci = _ci(issuer)
         if ci is None:
             continue
-        subject = claim_text(fic.values.get("subject"))
-        if subject is None:
-            why = "subject not stated in the code"
-        else:
-            why = subject_unreviewed(ci[0], subject, reviewed)
+        why = subject_gap(ci[0], fic.values.get("subject"), reviewed)
         if why is None:
             continue
         for identity in _azure_identities(ctx, fic):
