@@ -81,6 +81,9 @@ def _event_gap(kind: str, event: dict[str, Any], reviewed: list[str]) -> str | N
     if event.get("invert_regex") is True:
         return f"it runs for every branch except those matching `{regex}`"
     names = literal_branches(regex)
+    if names is None and literal_branches(f"^{regex.strip('^$')}$") is not None:
+        return (f"its branch regex `{regex}` is not anchored (`^...$`): it also matches every branch "
+                "whose name contains it, such as feature branches")
     if names is None:
         return f"its branch regex `{regex}` admits branches nobody reviewed (feature branches)"
     unreviewed = [n for n in names if not ref_reviewed(f"refs/heads/{n}", reviewed)]
