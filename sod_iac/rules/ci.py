@@ -1,6 +1,7 @@
 """SOD120: a CI identity that can change infrastructure is assumable from unreviewed refs.
 
-CI systems (GitHub Actions, GitLab CI, HCP Terraform, CircleCI) get cloud credentials by OIDC:
+CI systems (GitHub Actions, GitLab CI, HCP Terraform, CircleCI, Azure DevOps) get cloud
+credentials by OIDC (each one's claim formats and judges: ci_systems.py):
 the cloud trusts tokens whose claims match a condition. When the condition admits any branch,
 any pull request or any workflow, anyone who can push a branch can run code with the identity,
 before any review; if that identity can write, deploy or manage permissions, review and deploy
@@ -10,7 +11,9 @@ are no longer separate. Forms:
 - GCP: a workload identity pool provider (`attribute_condition`) whose pool members may
   impersonate a service account (`roles/iam.workloadIdentityUser`, TokenCreator);
 - Azure: a federated identity credential (`subject`) on a user-assigned identity or an Entra
-  application.
+  application (an Azure DevOps service connection's: ci_azure_devops.py);
+- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account
+  (ci_cloudbuild.py).
 
 Reviewed refs: a subject pinned to a branch that is reviewed (option `reviewed_refs`, default
 `refs/heads/main` and `refs/heads/master`, plus the branch patterns of `github_branch_protection`
@@ -26,7 +29,7 @@ from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.access.duties import duties_for
-from sod_iac.model import Evidence, Finding, Resource
+from sod_iac.model import Finding, Resource
 from sod_iac.rules.ci_azure_devops import azure_devops_trusts, protected_connections
 from sod_iac.rules.ci_cloudbuild import cloudbuild_trusts
 from sod_iac.rules.ci_systems import Trust, ci_system, claim_pins, judge_subject
