@@ -26,12 +26,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-import yaml
-
 from sod_iac.model import Project, Resource
 from sod_iac.rules.approval_util import blocks, first, items
-from sod_iac.values import Template, Unknown, decode_json
-from sod_iac.yaml_lines import LineLoader, load_yaml
+from sod_iac.values import Template, Unknown, decode_json, decode_yaml
 
 _IMAGE = re.compile(r"(?:^|/)atlantis(?::|@|$)", re.IGNORECASE)
 _ECS = ("aws_ecs_task_definition",)
@@ -112,16 +109,15 @@ def _helm(resource: Resource) -> Server:
     server = Server(resource, f"Helm release of chart {resource.values.get('chart')}")
     values: dict[str, Any] = {}
     for document in items(resource.values.get("values")):
-        if not isinstance(document, str):
-            server.unknown = "a values document is not stated in the code"
-            continue
         try:
-            loaded = load_yaml(document, LineLoader)
-        except yaml.YAMLError:  # YAML the chart would reject: not judged
+            loaded = decode_yaml(document)  # unknown parts (`${var.x}`) stay unknown leaves
+        except ValueError:  # YAML the chart would reject: not judged
             server.unknown = "a values document is not valid YAML"
             continue
         if isinstance(loaded, dict):
             values.update(loaded)
+        else:
+            server.unknown = "a values document is not stated in the code"
     for kind in ("set", "set_string", "set_sensitive"):
         for item in blocks(resource.values.get(kind)):
             name, value = item.get("name"), item.get("value")

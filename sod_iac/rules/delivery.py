@@ -27,16 +27,13 @@ import json
 import re
 from typing import Any, Iterator
 
-import yaml
-
 from sod_iac.model import Evidence, Finding, Location, Project, Resource, unique_evidence
 from sod_iac.rules import atlantis_servers
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Ref, Template, decode_json
-from sod_iac.yaml_lines import LineLoader, load_yaml
+from sod_iac.values import Ref, Template, decode_json, decode_yaml
 
 # --------------------------------------------------------------------------- SOD210
 
@@ -205,12 +202,10 @@ def _deployed_server(ctx: Context, server: atlantis_servers.Server) -> Iterator[
         return
     detail = f"deploys an Atlantis server: {server.what}"
     if server.repo_config is not None:
-        if not isinstance(server.repo_config, str):
-            return  # not stated in the code
         try:
-            config = load_yaml(server.repo_config, LineLoader)
-        except yaml.YAMLError:
-            return  # the chart would fail to start the server: nothing is applied
+            config = decode_yaml(server.repo_config)
+        except ValueError:
+            return  # the server would fail to start: nothing is applied
         if isinstance(config, dict):
             yield from _server_config(ctx, config, _rel(server.resource), server.resource, detail=detail)
         return

@@ -10,7 +10,8 @@
 #     -> finding (high) on the task definition;
 #   - the Kubernetes deployment passes only --require-mergeable -> finding (medium);
 #   - the Helm release of the runatlantis chart sets repoConfig (chart value, the server's
-#     repos.yaml) whose entry requires only mergeable -> finding (medium).
+#     repos.yaml) whose entry requires only mergeable -> finding (medium); the values text
+#     interpolates a variable elsewhere, which leaves repoConfig readable.
 
 resource "aws_ecs_task_definition" "atlantis" {
   family = "atlantis"
@@ -50,11 +51,15 @@ resource "helm_release" "atlantis" {
   repository = "https://runatlantis.github.io/helm-charts"
   chart      = "atlantis"
   values = [<<-EOT
-    orgAllowlist: github.com/acme/*
+    orgAllowlist: github.com/${var.github_org}/*
     repoConfig: |
       repos:
       - id: /.*/
         apply_requirements: [mergeable]
   EOT
   ]
+}
+
+variable "github_org" {
+  type = string
 }
