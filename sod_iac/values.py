@@ -258,13 +258,33 @@ def decode_json(value: Any) -> Any:
     """
     import json
 
+    return _decode(value, json.loads)
+
+
+def decode_yaml(value: Any) -> Any:
+    """`decode_json` for YAML text (Helm values, `yamldecode`): YAML 1.2 booleans, lines kept
+    as `__line__` (sod_iac.yaml_lines). Raises ValueError on invalid YAML."""
+    import yaml
+
+    from sod_iac.yaml_lines import LineLoader, load_yaml
+
+    def parse(text: str) -> Any:
+        try:
+            return load_yaml(text, LineLoader)
+        except yaml.YAMLError as exc:
+            raise ValueError(str(exc)) from exc
+
+    return _decode(value, parse)
+
+
+def _decode(value: Any, parse: Any) -> Any:
     if isinstance(value, Unknown):
         return value
     holes: list[Any] = []
     text = _swap_unknowns(value, holes)
     if not isinstance(text, str):
-        raise ValueError("not a JSON string")
-    data = json.loads(text)
+        raise ValueError("not a string")
+    data = parse(text)
 
     def walk(node: Any) -> Any:
         if isinstance(node, str):
