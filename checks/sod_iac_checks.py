@@ -102,7 +102,9 @@ JUDGED_TYPES: dict[str, frozenset[str]] = {
     "secret-readers": frozenset({
         "aws_secretsmanager_secret", "aws_ssm_parameter", "google_secret_manager_secret",
         "azurerm_key_vault_secret", "kubernetes_secret", "kubernetes_secret_v1",
-        "vault_generic_secret", "vault_kv_secret_v2"}),
+        "vault_generic_secret", "vault_kv_secret_v2", "github_actions_organization_secret",
+        "github_dependabot_organization_secret", "github_codespaces_organization_secret",
+        "gitlab_group_variable", "gitlab_instance_variable"}),
     "approval": frozenset({
         "aws_s3_bucket", "aws_dynamodb_table", "google_storage_bucket", "azurerm_storage_account",
         "azurerm_storage_container", "tfe_workspace", "tfe_workspace_settings", "spacelift_stack",

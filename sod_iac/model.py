@@ -80,6 +80,9 @@ class Resource(BaseModel):
     unique only within one root, so roots that reuse addresses are analysed apart."""
     statement_sites: list[StatementSite] = Field(default_factory=list)
     """Where the policy statements written in this resource are (HCL only; see StatementSite)."""
+    call_site: Location | None = None
+    """For a resource of a called module: the `module` block in the scanned root that makes it
+    (through nested calls, the outermost one), where a reviewer of the root sees it (HCL only)."""
 
 
 class Backend(BaseModel):

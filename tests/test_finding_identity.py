@@ -90,7 +90,8 @@ def test_a_single_root_keeps_its_fingerprints_when_scanned_from_a_parent_folder(
 def test_one_module_called_by_two_roots_gives_two_findings_with_one_file(write_tree):
     """envs/prod and envs/dev are two Terraform configurations calling one module: each has its
     own module.iam.aws_iam_role.ci, an administrator (Action "*" on "*") in both. Same rule,
-    same address, same file and line: still two verdicts, told apart by their root module."""
+    same address, same resource file and line: still two verdicts, told apart by their root
+    module, each shown at its root's `module` block (issue 17)."""
     module = """
         resource "aws_iam_role" "ci" {
           name               = "ci"
@@ -105,7 +106,8 @@ def test_one_module_called_by_two_roots_gives_two_findings_with_one_file(write_t
     root = write_tree({"envs/prod/main.tf": call, "envs/dev/main.tf": call, "modules/iam/main.tf": module})
     report = run_scan([root], ScanOptions(jobs=1, check=["SOD111"]))
     admins = [f for f in report.findings if f.resource == "module.iam.aws_iam_role.ci"]
-    assert [f.location.path for f in admins] == ["modules/iam/main.tf"] * 2
+    assert [str(e.location) for f in admins for e in f.evidence if e.address == f.resource] == ["modules/iam/main.tf:1"] * 2
+    assert sorted(str(f.location) for f in admins) == ["envs/dev/main.tf:1", "envs/prod/main.tf:1"]
     assert len({f.fingerprint for f in admins}) == 2
 
 

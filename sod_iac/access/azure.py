@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
-                                         text_of, unstated_principal)
+                                         statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown
@@ -330,7 +330,7 @@ class AzureAccess:
         condition = r.values.get("condition")
         level: Level = "possible" if condition else "yes"
         detail = f"assigns {role.name} to {text} at {label}" + (" with a condition" if condition else "")
-        a = Assignment(principal, text, role, scope, label, certain, level, (hop(r, detail),), target)
+        a = Assignment(principal, text, role, scope, label, certain, level, (statement_hop(r, detail),), target)
         self.assignments.append(a)
         self._by_principal[principal].append(a)
         self._kinds.setdefault(principal, "principal")
@@ -347,7 +347,7 @@ class AzureAccess:
                 else:
                     actions.append(KV + key.split("_")[0] + "s/*")  # unknown permission: possible
         detail = f"access policy for {text} on {vault}: {', '.join(named) or 'no permissions'}"
-        policy = VaultPolicy(principal, vault, tuple(dict.fromkeys(actions)), (hop(r, detail),))
+        policy = VaultPolicy(principal, vault, tuple(dict.fromkeys(actions)), (statement_hop(r, detail),))
         self.vault_policies.append(policy)
         self._policies_by_principal[principal].append(policy)
         self._kinds.setdefault(principal, "principal")

@@ -5,7 +5,9 @@
 - `RoleHeld`: a role bound to a principal at a scope; the shape every engine's `roles_held` returns.
 - `glob`: case-sensitive or -insensitive wildcard matching where `*` spans anything.
 - `text_of`: the literal text of a value, or None when any part is unknown.
-- `hop`: one evidence hop for a resource of the code.
+- `hop`: one evidence hop for a resource of the code; `statement_hop`: the hop of the grant as
+  written (a binding, a role rule, an assignment), at its own block's lines when the loader
+  recorded them.
 - `unstated_principal`: the explicit name of a principal whose identity the code does not state.
 """
 
@@ -59,6 +61,15 @@ def role_data(filename: str) -> dict[str, dict]:
 def hop(resource: Resource | None, detail: str, address: str | None = None) -> Evidence:
     return Evidence(address=address or (resource.address if resource else "?"), detail=detail,
                     location=resource.location if resource else None)
+
+
+def statement_hop(resource: Resource | None, detail: str, signature: str | None = None) -> Evidence:
+    """The grant a reviewer must change (Evidence.kind `statement`): the resource itself, or the
+    nested block of it whose statement site has `signature` (load/statement_sites.py)."""
+    plain = hop(resource, detail)
+    site = next((s for s in resource.statement_sites if s.signature == signature), None) \
+        if resource is not None and signature is not None else None
+    return plain.model_copy(update={"kind": "statement", **({"location": site.location} if site else {})})
 
 
 def text_of(value: Any) -> str | None:

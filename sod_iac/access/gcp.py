@@ -46,10 +46,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
-                                         text_of, unstated_principal)
+                                         statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown, decode_json
+from sod_iac.values import Ref, Template, Unknown, decode_json, grant_block_signature
 
 
 # resource type prefix -> (scope kind, argument naming the scope, types the argument refers to)
@@ -245,12 +245,14 @@ class GcpAccess:
                 if candidate is not None and candidate.type == "google_iam_policy":
                     source = candidate
         if source is not None and source.type == "google_iam_policy":
-            for block in as_list(source.values.get("binding")):
+            for i, block in enumerate(as_list(source.values.get("binding"))):
                 if not isinstance(block, dict):
                     continue
                 role = self._role_name(block.get("role"), source.references.get("binding.role", []))
-                out.append((role, as_list(block.get("members")), _condition_text(block.get("condition")),
-                            (hop(source, f"policy binding {role}"),)))
+                members = as_list(block.get("members"))
+                written = ", ".join(str(m) for m in members) or "no members"
+                out.append((role, members, _condition_text(block.get("condition")),
+                            (statement_hop(source, f"binding {role} to {written}", grant_block_signature("binding", i)),)))
             return out
         if isinstance(data, (str, Template)):
             try:
@@ -278,7 +280,8 @@ class GcpAccess:
         detail = f"grants {role_text} to {text} on {scope.label}"
         if condition:
             detail += f" if {condition}"
-        binding = Binding(member, text, role, scope, level, (*hops, hop(r, detail)), condition)
+        own = hop(r, detail) if hops else statement_hop(r, detail)  # hops: the policy's binding block is the grant
+        binding = Binding(member, text, role, scope, level, (*hops, own), condition)
         self.bindings.append(binding)
         self._by_member[member].append(binding)
         self._kinds.setdefault(member, "unknown" if unstated else _member_kind(text))

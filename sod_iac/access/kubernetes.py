@@ -37,12 +37,13 @@ API (for rules and other engines, e.g. secret reader sets)
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, text_of
+from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, statement_hop, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
+from sod_iac.values import grant_block_signature
 
 ROLE_TYPES = {"kubernetes_role": False, "kubernetes_role_v1": False,
               "kubernetes_cluster_role": True, "kubernetes_cluster_role_v1": True}
@@ -71,6 +72,8 @@ class Rule:
     resources: tuple[str, ...]
     verbs: tuple[str, ...]
     resource_names: tuple[str, ...] = ()
+    hop: Evidence | None = field(default=None, compare=False)
+    """The `rule` block as written (Evidence.kind `statement`); None for built-in roles."""
 
     def matches(self, verb: str, resource: str, api_group: str | None = None, name: str | None = None) -> Level:
         if not _any(self.verbs, verb) or not _any(self.resources, resource):
@@ -124,6 +127,14 @@ class Binding:
     def scope(self) -> str:
         return f"namespace:{self.namespace}" if self.namespace is not None else "cluster"
 
+    def chain(self, rule: Rule | None = None) -> tuple[Evidence, ...]:
+        """Evidence for what `rule` of the bound role allows: the binding (what gives it to this
+        subject, so the anchor when the subject is not in the code), then the rule block as
+        written (Evidence.kind `statement`), or the role when no rule of the code is known."""
+        if rule is not None and rule.hop is not None:
+            return (*self.evidence, rule.hop)
+        return (*self.evidence, *self.role.evidence)
+
 
 class KubernetesAccess:
     """The Kubernetes RBAC engine for one Project."""
@@ -159,9 +170,10 @@ class KubernetesAccess:
         meta = first_block(r.values.get("metadata"))
         name = text_of(meta.get("name")) or r.address
         ns = text_of(meta.get("namespace")) or "default"
+        key = f"ClusterRole/{name}" if cluster else f"Role/{ns}/{name}"
         rules = []
         known = True
-        for block in as_list(r.values.get("rule")):
+        for i, block in enumerate(as_list(r.values.get("rule"))):
             if not isinstance(block, dict):
                 known = False
                 continue
@@ -169,11 +181,13 @@ class KubernetesAccess:
                       ("api_groups", "resources", "verbs", "resource_names")}
             if any(not isinstance(v, str) for k in ("resources", "verbs") for v in as_list(block.get(k))):
                 known = False
+            written = f"{','.join(values['verbs'])} {','.join(values['resources'])}" + (
+                f" ({','.join(values['resource_names'])})" if values["resource_names"] else "")
             rules.append(Rule(tuple(values["api_groups"] or [""]), tuple(values["resources"]),
-                              tuple(values["verbs"]), tuple(values["resource_names"])))
+                              tuple(values["verbs"]), tuple(values["resource_names"]),
+                              statement_hop(r, f"{key} rule: {written}", grant_block_signature("rule", i))))
         if r.values.get("aggregation_rule") and not rules:
             known = False
-        key = f"ClusterRole/{name}" if cluster else f"Role/{ns}/{name}"
         summary = "; ".join(f"{','.join(x.verbs)} {','.join(x.resources)}"
                             + (f" ({','.join(x.resource_names)})" if x.resource_names else "") for x in rules)
         self.roles[key] = RoleRef(key, tuple(rules), known, (hop(r, f"{key}: {summary or 'no rules'}"),))
@@ -197,7 +211,8 @@ class KubernetesAccess:
                 continue
             sid, text, skind = self.subject_id(subject, ns)
             where = f"namespace {ns}" if ns is not None else "the whole cluster"
-            binding = Binding(sid, text, role, ns, (hop(r, f"binds {role.key} to {text} in {where}"),))
+            bound = hop if role.evidence else statement_hop  # a role not in the code: the binding is the grant
+            binding = Binding(sid, text, role, ns, (bound(r, f"binds {role.key} to {text} in {where}"),))
             self.bindings.append(binding)
             self._by_subject[sid].append(binding)
             self._kinds.setdefault(sid, skind)
@@ -233,22 +248,23 @@ class KubernetesAccess:
             perm = None
             scope = b.scope
             level: Level = "yes"
+            granting: Rule | None = None
             for rule in b.role.rules:
                 for verb in verbs:
                     for res in resources:
                         if perm is None and rule.matches(verb, res, api_group) == "yes":
-                            perm = f"{verb} {res}"
+                            perm, granting = f"{verb} {res}", rule
                             if rule.resource_names:
                                 scope = f"{b.scope}/{res}:{','.join(sorted(rule.resource_names))}"
                 if perm is None and changes:
                     verb = next((v for v in rule.verbs if v == "*" or v in CHANGE_VERBS), None)
                     res = next((x for x in rule.resources if x not in excluded), None)
                     if verb and res:
-                        perm = f"{verb} {res}"
+                        perm, granting = f"{verb} {res}", rule
             if perm is None and not b.role.known and speculative:
                 perm, level = f"unknown {b.role.key}", "possible"
             if perm is not None:
-                out.append(Grant(subject, perm, level, scope, (*b.evidence, *b.role.evidence)))
+                out.append(Grant(subject, perm, level, scope, b.chain(granting)))
         return out
 
     def can(self, subject: str, verb: str, resource: str, namespace: str | None, name: str | None = None,
@@ -263,7 +279,7 @@ class KubernetesAccess:
             for rule in b.role.rules:
                 got = rule.matches(verb, resource, api_group, name)
                 if best(got, level) != level:
-                    level, evidence = got, [*b.evidence, *b.role.evidence]
+                    level, evidence = got, list(b.chain(rule))
         return level, evidence
 
     def members_with_permission(self, verb: str, resource_address: str, *, speculative: bool = False) -> list[Grant]:
@@ -282,10 +298,12 @@ class KubernetesAccess:
                 continue
             reach: Level = "possible" if (b.namespace is not None and ns is None) else "yes"
             level: Level = "no"
+            granting: Rule | None = None
             for rule in b.role.rules:
                 got = rule.matches(verb, kind, "", name) if name is not None else (
                     weakest(rule.matches(verb, kind, ""), "possible" if rule.resource_names else "yes"))
-                level = best(level, got)
+                if best(level, got) != level:
+                    level, granting = got, rule
             if level == "no" and not b.role.known and speculative:
                 level = "possible"
             level = weakest(level, reach)
@@ -293,7 +311,7 @@ class KubernetesAccess:
                 continue
             current = found.get(b.subject)
             if current is None or best(level, current.level) != current.level:
-                found[b.subject] = Grant(b.subject, f"{verb} {kind}", level, b.scope, (*b.evidence, *b.role.evidence))
+                found[b.subject] = Grant(b.subject, f"{verb} {kind}", level, b.scope, b.chain(granting))
         return [found[k] for k in sorted(found)]
 
     def roles_held(self, subject: str) -> list[RoleHeld]:
@@ -313,9 +331,10 @@ class KubernetesAccess:
     def full_admin(self, subject: str) -> list[Evidence] | None:
         """Bound cluster-wide to a role allowing every verb on every resource."""
         for b in self._by_subject.get(subject, []):
-            if b.namespace is None and any(r.matches("*", "*", "*") == "yes" and "*" in r.verbs and "*" in r.resources
-                                           and "*" in r.api_groups for r in b.role.rules):
-                return list(b.evidence)
+            every = next((r for r in b.role.rules if r.matches("*", "*", "*") == "yes" and "*" in r.verbs
+                          and "*" in r.resources and "*" in r.api_groups), None) if b.namespace is None else None
+            if every is not None:
+                return list(b.chain(every))
         return None
 
 

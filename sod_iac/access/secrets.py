@@ -2,7 +2,8 @@
 
 A secret is a resource whose value must stay with the workload that uses it: AWS Secrets
 Manager secrets and SSM SecureString parameters, GCP Secret Manager secrets, Azure Key Vault
-secrets, Kubernetes Secrets and Vault KV secrets. Each cloud has its own module
+secrets, Kubernetes Secrets, Vault KV secrets and organisation-wide CI secrets (GitHub
+organisation secrets, GitLab group variables). Each cloud has its own module
 (`secret_readers_<cloud>.py`) that knows what "read" means there; this module gathers them
 behind one small API:
 
@@ -39,7 +40,7 @@ class Secret:
     """A secret the code defines."""
 
     address: str
-    cloud: str  # aws | gcp | azure | kubernetes | vault
+    cloud: str  # aws | gcp | azure | kubernetes | vault | ci
     kind: str  # human wording: "Secrets Manager secret", "Kubernetes Secret", ...
     name: str | None
     resource: Resource
@@ -209,6 +210,10 @@ def _build_backends(project: Project, graph: Any, near_misses: bool = False) -> 
         from sod_iac.access.secret_readers_vault import VaultSecretReaders
 
         yield VaultSecretReaders(project)
+    from sod_iac.access import secret_readers_ci
+
+    if secret_readers_ci.present(project):
+        yield secret_readers_ci.CiSecretReaders(project)
 
 
 def secret_access(project: Project, graph: Any = None, near_misses: bool = False) -> SecretAccess:

@@ -38,7 +38,7 @@ FORMAT = 2
 MAX_DEPTH = 200
 """Entries nested deeper are refused (the parser's own limits keep real trees far below)."""
 _HERE = Path(__file__).resolve().parent
-_SOURCES = ("hcl.py", "hcl_ast.py", "cache.py")
+_SOURCES = ("hcl.py", "hcl_ast.py", "templates.py", "cache.py")
 
 
 class CacheError(ValueError):

@@ -39,9 +39,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Iterable, Iterator
 
 from sod_iac.load.documents import load_documents
+from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE, tree_reader
+from sod_iac.load.hcl_ast import BinOp, GetAttr, Index, Lit, Name, UnaryOp, Unsupported
 from sod_iac.load.local_files import find_local_files
-from sod_iac.load.hcl_ast import closing_brace
+from sod_iac.load.hcl_ast import closing_brace, unquoted
 from sod_iac.load.policy_document import render_policy_json
+from sod_iac.load.templates import parse_template_text, templatefile
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
 from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
 
@@ -66,7 +69,7 @@ _CALLS_AS_TEXT = frozenset({"jsonencode", "lookup", "merge", "concat", "format",
                             "coalesce", "element", "try", "can", "tostring", "tolist", "toset", "file",
                             "templatefile", "replace", "split", "distinct", "compact", "keys", "values"})
 _EMBEDDED = re.compile(r"(?<![\w.])(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*"
-                       r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(?:\.[A-Za-z_]\w*|\[\d+\])*')
+                       r'(?:\[(?:\d+|"(?:[^"\\]|\\.)*")\])?(?:\.[A-Za-z_]\w*|\[\d+\]|\["(?:[^"\\]|\\.)*"\])*')
 _MAX_LITERAL = 1024 * 1024
 _ARGUMENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _NOT_OBJECTS = ("var", "local", "each", "count", "path", "terraform", "self")
@@ -356,8 +359,15 @@ class _Builder:
         self.raw: dict[str, tuple[dict[str, Any], str]] = {}  # address -> (values, module prefix)
         self.resolved: dict[str, dict[str, Any]] = {}
         self.active: set[str] = set()
+        self.active_outputs: set[tuple[str, str]] = set()
         self.refs: dict[str, dict[str, set[str]]] = {}
+        self.outputs: dict[tuple[str, str], Any] = {}  # (module instance, name) -> raw value
+        self.resolved_outputs: dict[tuple[str, str], Any] = {}
         self.files: set[str] = set()
+        self.places: dict[Any, tuple[str, str]] = {}  # address or output key -> (module dir, root dir)
+        self.where: list[tuple[str, str, Any]] = []  # (module dir, root dir, address) being resolved
+        self.told: set[tuple[Any, str]] = set()
+        self.read_file = tree_reader(Path(root), DEFAULT_MAX_FILE_SIZE)
         self._lines: dict[str, list[str]] = {}
 
     # --- paths -----------------------------------------------------------------------
@@ -417,8 +427,9 @@ class _Builder:
         subject = _qualify(module, _join(steps[:keyed]))
         base = _qualify(module, _join(steps[:size]))
         if head == "module":
-            refs.add(base)
-            return Ref(address=subject, attribute=_join(steps[keyed:]))
+            refs.add(subject)
+            value = self.module_output(subject, base, steps[keyed:])
+            return Ref(address=subject, attribute=_join(steps[keyed:])) if value is None else value
         if subject in self.raw:
             address, rest = subject, steps[keyed:]
         elif base in self.raw:
@@ -430,33 +441,76 @@ class _Builder:
 
     def call(self, name: str, args: str, expr: str, module: str, refs: set[str]) -> Any:
         """A function call Checkov did not evaluate. `jsonencode` of a literal (Checkov leaves
-        its argument as Python literal text) is encoded as Terraform would; others are unknown."""
-        if name == "jsonencode" and len(args) <= _MAX_LITERAL:
-            try:
-                value = ast.literal_eval(args)
-            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-                return Unknown(_short(expr))
+        its argument as Python literal text) is encoded as Terraform would; `templatefile` is
+        rendered as `sod-iac scan` renders it; others are unknown."""
+        if name not in ("jsonencode", "templatefile") or len(args) > _MAX_LITERAL:
+            return Unknown(_short(expr))
+        try:
+            value = ast.literal_eval(args if name == "jsonencode" else f"({args},)")
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            if name == "templatefile":
+                self.unrendered(expr)
+            return Unknown(_short(expr))
+        if name == "jsonencode":
             return _Json(value)
-        return Unknown(_short(expr))
+        return self.templatefile([self.convert(v, module, refs) for v in value], expr)
+
+    def templatefile(self, args: list[Any], expr: str) -> Any:
+        """`templatefile(path, vars)`: Checkov 3.3 leaves it unrendered, its arguments rendered
+        where it could (`{'on': '${var.x}', ...}`). The file is read inside the scanned tree
+        (paths as Terraform resolves them: `path.module`, else the root module's folder) and
+        rendered by the same code as for HCL, `%{ if }` on an unknown keeping both branches."""
+        module_dir, root_dir, _ = self.where[-1] if self.where else ("", "", None)
+        path = args[0] if args else None
+        if isinstance(path, Template):  # `${path.module}/x.tpl`: Checkov leaves path.* as text
+            pieces = [p if isinstance(p, str) else _path_name(p, module_dir, root_dir) for p in path.parts]
+            path = "".join(pieces) if all(isinstance(p, str) for p in pieces) else None  # type: ignore[arg-type]
+        if not isinstance(path, str) or not root_dir:
+            self.unrendered(expr)
+            return Unknown(_short(expr))
+        text = self.read_file(Path(root_dir) / path)
+        if text is None:
+            return Unknown(f"templatefile({path!r}): not readable inside the scanned tree")
+        return templatefile([path, *args[1:]], text,
+                            lambda body: parse_template_text(body, _template_expression))
 
     def attribute(self, address: str, path: list[tuple[Any, bool]]) -> Any:
         """`address.path` as the HCL evaluator sees it: a value the code sets, else a Ref."""
-        attribute = _join(path)
-        value: Any = self.values(address)
-        for step, is_key in path:
-            if isinstance(value, dict):
-                value = value.get(step) if not is_key or isinstance(step, str) else None
-            elif isinstance(value, list) and isinstance(step, int):
-                value = value[step] if step < len(value) else None
-            elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and not is_key:
-                value = value[0].get(step)  # `block.arg` on a single block
-            else:
-                value = None
-            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
-                return Ref(address=address, attribute=attribute)
         if not path:
             return Ref(address=address, attribute="")
-        return value
+        if isinstance(path[0][0], str):  # an instance is an object: r["arn"] is r.arn
+            path = [(path[0][0], False), *path[1:]]
+        value = _walk(self.values(address), path)
+        return Ref(address=address, attribute=_join(path)) if value is None else value
+
+    def module_output(self, subject: str, base: str, path: list[tuple[Any, bool]]) -> Any:
+        """`module.m["k"].out.rest` as the HCL evaluator sees it: the output's value, read in
+        its module, then `rest` into it (an output holding a whole resource, `value =
+        aws_iam_role.this`, gives that resource's attributes). An instance of a call Checkov
+        did not expand (for_each over an unknown) is the call itself. None: no such output."""
+        if not path or path[0][1]:
+            return None
+        name = path[0][0]
+        instance = subject if (subject, name) in self.outputs else base
+        key = (instance, name)
+        if key not in self.outputs or key in self.active_outputs:
+            return None
+        if key not in self.resolved_outputs:
+            self.active_outputs.add(key)
+            self.where.append((*self.places.get(key, ("", "")), key))
+            try:
+                self.resolved_outputs[key] = self.convert(self.outputs[key], instance, set())
+            finally:
+                self.active_outputs.discard(key)
+                self.where.pop()
+        value, rest = self.resolved_outputs[key], path[1:]
+        if not rest:
+            return value
+        if isinstance(value, Ref) and value.address in self.raw:
+            steps = _steps(value.attribute) if value.attribute else []
+            if steps is not None:
+                return self.attribute(value.address, steps + rest)
+        return _walk(value, rest)
 
     def convert(self, value: Any, module: str, refs: set[str], depth: int = 0) -> Any:
         """Resolve the expressions left in an unwrapped value."""
@@ -493,7 +547,7 @@ class _Builder:
         # a whole-argument reference): whole references, calls, and references inside text.
         if _TRAVERSAL.match(text):
             head = text.split(".", 1)[0].split("[", 1)[0]
-            if head in ("var", "local") or text == "terraform.workspace":
+            if head in ("var", "local", "each", "count") or text == "terraform.workspace":
                 return Unknown(text)
         call = _CALL.match(text)
         if call and call.group(1) in _CALLS_AS_TEXT:
@@ -531,6 +585,7 @@ class _Builder:
             return {}
         raw, module = self.raw[address]
         self.active.add(address)
+        self.where.append((*self.places.get(address, ("", "")), address))
         try:
             refs = self.refs.setdefault(address, {})
             values: dict[str, Any] = {}
@@ -543,6 +598,7 @@ class _Builder:
                 values["json"] = values["minified_json"] = self.policy_json(address, values)
         finally:
             self.active.discard(address)
+            self.where.pop()
         self.resolved[address] = values
         return values
 
@@ -557,6 +613,23 @@ class _Builder:
             return
         if found:
             refs.setdefault(key, set()).update(found)
+
+    def unrendered(self, expr: str) -> None:
+        """One error line for a `templatefile()` Checkov left in a shape sod-iac cannot read
+        (arguments that are not literals, a path it could not resolve): `sod-iac scan` renders
+        it, here its value is unknown (possible access), and the difference must not be silent."""
+        where = self.where[-1][2] if self.where else None
+        if (where, expr) in self.told:
+            return
+        self.told.add((where, expr))
+        resource = self.resource_of(where) if isinstance(where, str) else None
+        location = resource.location if resource else None
+        name = where if isinstance(where, str) else f"{where[0]} output {where[1]}" if where else "<checkov graph>"
+        message = (f"{name}: Checkov left {_short(expr)} unrendered in a form sod-iac cannot read; "
+                   "its value is unknown (possible access) here, `sod-iac scan` renders it")
+        self.project.errors.append(LoadError(
+            path=location.path if location else name, line=location.start_line if location else None,
+            message=f"line {location.start_line}: {message}" if location else message))
 
     def policy_json(self, address: str, values: dict[str, Any]) -> Any:
         try:
@@ -582,6 +655,91 @@ class _Json:
 
     def __init__(self, value: Any) -> None:
         self.value = value
+
+
+def _path_name(value: Any, module_dir: str, root_dir: str) -> str | None:
+    """`path.module` / `path.root` as Terraform gives them (relative to the root module's
+    folder, where Terraform runs); None for anything else."""
+    if isinstance(value, Unknown) and value.reason in ("path.module", "path.root"):
+        rel = os.path.relpath(module_dir, root_dir) if value.reason == "path.module" else "."
+        return rel.replace(os.sep, "/")
+    return None
+
+
+_LITERALS = {"true": True, "false": False, "null": None}
+_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$")
+
+
+def _template_expression(text: str, line: int = 1) -> Any:
+    """The expression inside a template's `${...}` or `%{ if ... }` without an HCL parser (none
+    is usable inside Checkov): traversals of the template's variables (`name`, `a.b`,
+    `a["k"]`, `a[0]`), literals and `!`; anything else is Unsupported, an unknown value, so a
+    directive on it keeps both branches (unknown means possible)."""
+    text = text.strip()
+    for ops in (("||",), ("&&",), ("==", "!=")):  # loosest binding first
+        split = _split_operator(text, ops)
+        if split:
+            left, op, right = split
+            return BinOp(op, _template_expression(left, line), _template_expression(right, line))
+    if text.startswith("(") and text.endswith(")") and next(_top_level(text), None) is None:
+        return _template_expression(text[1:-1], line)
+    if text.startswith("!"):
+        return UnaryOp("!", _template_expression(text[1:], line))
+    if text in _LITERALS:
+        return Lit(_LITERALS[text])
+    if _NUMBER.match(text):
+        return Lit(float(text) if any(c in text for c in ".eE") else int(text))
+    if len(text) >= 2 and text[0] == text[-1] == '"' and "${" not in text and "%{" not in text:
+        try:
+            return Lit(json.loads(text))
+        except ValueError:
+            return Unsupported(text)
+    steps = _steps(text) if re.match(r"^[A-Za-z_]", text) else None
+    if not steps:
+        return Unsupported(text)
+    node: Any = Name(str(steps[0][0]))
+    for value, is_key in steps[1:]:
+        node = Index(node, Lit(value)) if is_key else GetAttr(node, str(value))
+    return node
+
+
+def _split_operator(text: str, ops: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(left, op, right) at the last of `ops` outside quotes and brackets (left-associative)."""
+    found = None
+    for i in _top_level(text):
+        op = next((o for o in ops if text.startswith(o, i)), None)
+        if op and (found is None or i >= found[0] + len(found[1])):
+            found = (i, op)
+    return (text[:found[0]], found[1], text[found[0] + len(found[1]):]) if found else None
+
+
+def _top_level(text: str) -> Iterator[int]:
+    """The indexes of `text` outside quoted strings and brackets."""
+    depth = 0
+    for i, ch in unquoted(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif depth == 0:
+            yield i
+
+
+def _walk(value: Any, path: list[tuple[Any, bool]]) -> Any:
+    """`value` followed along `path` (attributes, indexes, keys); None where it leads to
+    nothing the code sets (then the caller's Ref stands for it)."""
+    for step, is_key in path:
+        if isinstance(value, dict):
+            value = value.get(step) if not is_key or isinstance(step, str) else None
+        elif isinstance(value, list) and isinstance(step, int):
+            value = value[step] if step < len(value) else None
+        elif isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and not is_key:
+            value = value[0].get(step)  # `block.arg` on a single block
+        else:
+            value = None
+        if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
+            return None
+    return value
 
 
 def _short(text: str) -> str:
@@ -645,6 +803,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     for vertex in vertices:
         if vertex.file:
             builder.files.add(builder.rel(vertex.file))
+        if vertex.block_type == "output":
+            _add_output(builder, vertex)
         if vertex.block_type not in ("resource", "data"):
             continue
         conf = _inner_conf(vertex)
@@ -671,6 +831,7 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
                 if name in values and not isinstance(values[name], list):
                     values[name] = text
         builder.raw[address] = (values, module)
+        builder.places[address] = _place(vertex)
         sources[address] = (vertex, conf)
 
     # HCL resources: resolve expressions (a reference may reach any other resource)
@@ -740,23 +901,11 @@ def heredocs(lines: list[str], start: int, end: int) -> dict[str, str]:
 
 def _braces(line: str) -> int:
     """Net `{` minus `}` outside strings and comments (enough to know an argument's depth)."""
-    count, quote, i = 0, False, 0
-    while i < len(line):
-        ch = line[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                quote = False
-        elif ch == '"':
-            quote = True
-        elif ch == "#" or line.startswith("//", i):
+    count = 0
+    for i, ch in unquoted(line):
+        if ch == "#" or line.startswith("//", i):
             break
-        elif ch == "{":
-            count += 1
-        elif ch == "}":
-            count -= 1
-        i += 1
+        count += (ch == "{") - (ch == "}")
     return count
 
 
@@ -916,6 +1065,23 @@ def _inner_conf_of(config: Any) -> dict[str, Any] | None:
         conf = next(iter(config.values()))
         return conf if isinstance(conf, dict) else None
     return None
+
+
+def _add_output(builder: _Builder, vertex: Vertex) -> None:
+    """A module's `output` as Checkov left it (rendered where it could), for `module.m.out`."""
+    module = _module_prefix(vertex)
+    config = vertex.config if isinstance(vertex.config, dict) else {}
+    if not module or len(config) != 1:
+        return  # a root module's outputs are referenced by nothing in the configuration
+    name, conf = next(iter(config.items()))
+    if isinstance(conf, dict) and "value" in conf:
+        builder.outputs[(module, str(name))] = unwrap(conf["value"])
+        builder.places[(module, str(name))] = _place(vertex)
+
+
+def _place(vertex: Vertex) -> tuple[str, str]:
+    """(folder of the vertex's module, folder of its root module) for file paths in functions."""
+    return os.path.dirname(vertex.file), os.path.dirname(_root_file(vertex))
 
 
 def _add_variables(builder: _Builder, vertices: list[Vertex]) -> None:

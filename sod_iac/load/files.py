@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from sod_iac.model import LoadError
 
@@ -148,6 +149,27 @@ def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str 
     except OSError as exc:
         return None, LoadError(path=rel, message=_os_message(exc))
     return decode_text(data, rel)
+
+
+def tree_reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
+    """file()/templatefile(): only files inside the scanned tree, with the same limits; None
+    for anything else (the function's value is then unknown)."""
+    real_root = root.resolve()
+
+    def read(path: Path) -> str | None:
+        try:
+            path.resolve().relative_to(real_root)
+        except (ValueError, OSError, RuntimeError):
+            return None
+        if not path.is_file():
+            return None
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            rel = path.as_posix()
+        text, error = read_text(path, rel, max_size)
+        return text if error is None else None
+    return read
 
 
 BINARY_SNIFF_BYTES = 8192

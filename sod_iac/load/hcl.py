@@ -21,6 +21,8 @@ from sod_iac.load.hcl_ast import (
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported, closing_brace,
 )
 from sod_iac.load.parse import CANNOT_PARSE_HCL
+from sod_iac.load.templates import HclSyntaxError, Mark as _Mark, build_template as _build_template
+from sod_iac.load.templates import matching_brace as _matching_brace, parse_template_text
 
 PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast2"  # ast2: error messages reworded (cached errors too)
 
@@ -47,12 +49,6 @@ UNUSABLE = _unusable()
 _SKIP_TOKENS = {"LPAR", "RPAR", "LBRACE", "RBRACE", "LSQB", "RSQB", "COMMA", "EQ", "COLON",
                 "QMARK", "DOT", "DBLQUOTE", "INTERP_START", "FOR", "IN", "IF", "COLONS",
                 "FOR_OBJECT_ARROW"}
-
-
-class HclSyntaxError(Exception):
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.line = line
 
 
 def parse_hcl(text: str, path: str) -> ParsedFile:
@@ -241,16 +237,6 @@ def _string(node: Tree) -> Any:
     return _build_template(items)
 
 
-class _Mark:
-    """A `${...}` or `%{...}` in a template, with its `~` strip markers, before nesting."""
-
-    __slots__ = ("kind", "payload", "strip_left", "strip_right", "line")
-
-    def __init__(self, kind: str, payload: Any, strip_left: bool, strip_right: bool, line: int) -> None:
-        self.kind, self.payload, self.line = kind, payload, line
-        self.strip_left, self.strip_right = strip_left, strip_right
-
-
 _DIRECTIVES = {"template_if_start": "if", "template_else": "else", "template_endif": "endif",
                "template_for_start": "for", "template_endfor": "endfor"}
 
@@ -271,68 +257,6 @@ def _directive_mark(node: Tree) -> _Mark:
     return _Mark(kind, payload, strip_left, strip_right, node.meta.line)
 
 
-def _build_template(items: list[Any]) -> Any:
-    """Nest template items into expressions: `%{ if }` becomes a conditional, `%{ for }` a
-    join over a `for` (HCL template semantics); `~` strips the adjacent whitespace."""
-    merged: list[Any] = []
-    for item in items:  # adjacent literal pieces are one text for the strip markers
-        if isinstance(item, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += item
-        else:
-            merged.append(item)
-    items = merged
-    for i, item in enumerate(items):
-        if isinstance(item, _Mark):
-            if item.strip_left and i > 0 and isinstance(items[i - 1], str):
-                items[i - 1] = items[i - 1].rstrip()
-            if item.strip_right and i + 1 < len(items) and isinstance(items[i + 1], str):
-                items[i + 1] = items[i + 1].lstrip()
-    # each frame: (opening mark or None, parts so far, parts of the `if` branch before `else`)
-    stack: list[tuple[_Mark | None, list[Any], list[Any] | None]] = [(None, [], None)]
-    for item in items:
-        opening, parts, then_parts = stack[-1]
-        if not isinstance(item, _Mark):
-            parts.append(item)
-        elif item.kind == "expr":
-            parts.append(item.payload)
-        elif item.kind in ("if", "for"):
-            stack.append((item, [], None))
-        elif item.kind == "else" and opening is not None and opening.kind == "if" and then_parts is None:
-            stack[-1] = (opening, [], parts)
-        elif item.kind == "endif" and opening is not None and opening.kind == "if":
-            stack.pop()
-            then_branch, else_branch = (parts, []) if then_parts is None else (then_parts, parts)
-            stack[-1][1].append(Conditional(opening.payload, _template(then_branch), _template(else_branch)))
-        elif item.kind == "endfor" and opening is not None and opening.kind == "for":
-            stack.pop()
-            key_var, value_var, collection = opening.payload
-            loop = ForExpr(key_var, value_var, collection, None, _template(parts), None)
-            stack[-1][1].append(Call("join", (Lit(""), loop)))
-        else:
-            raise HclSyntaxError(f"line {item.line}: template directive %{{ {item.kind} }} "
-                                 f"without its opening or closing directive", item.line)
-    if len(stack) > 1:
-        opening = stack[-1][0]
-        assert opening is not None
-        raise HclSyntaxError(f"line {opening.line}: template directive %{{ {opening.kind} }} "
-                             f"is never closed", opening.line)
-    return _template(stack[0][1])
-
-
-def _template(parts: list[Any]) -> Any:
-    merged: list[Any] = []
-    for p in parts:
-        if isinstance(p, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += p
-        else:
-            merged.append(p)
-    if not merged:
-        return Lit("")
-    if len(merged) == 1 and isinstance(merged[0], str):
-        return Lit(merged[0])
-    return TemplateExpr(tuple(merged))
-
-
 def _heredoc(node: Tree) -> Any:
     token = node.children[0]
     raw = str(token)
@@ -351,57 +275,10 @@ def _heredoc(node: Tree) -> Any:
     return parse_template(text, token.line + 1)
 
 
-_FOR_HEADER = re.compile(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.+)", re.S)
-
-
 def parse_template(text: str, line: int = 1) -> Any:
     """Parse template text (a heredoc body, a templatefile() file, a .tf.json string): literal
     text, `${...}` interpolations and `%{ if }`/`%{ for }` directives, with `~` strip markers."""
-    items: list[Any] = []
-    i, start, n = 0, 0, len(text)
-    while i < n:
-        if text.startswith("$${", i) or text.startswith("%%{", i):
-            items.append(text[start:i] + text[i + 1:i + 3])
-            i += 3
-            start = i
-        elif text.startswith("${", i) or text.startswith("%{", i):
-            end = _matching_brace(text, i + 2)
-            items.append(text[start:i])
-            raw = text[i + 2:end].strip()
-            strip_left, strip_right = raw.startswith("~"), raw.endswith("~") and len(raw) > 1
-            inner = raw[1 if strip_left else 0:len(raw) - 1 if strip_right else len(raw)].strip()
-            at = line + text.count("\n", 0, i)
-            if text[i] == "$":
-                items.append(_Mark("expr", parse_expression(inner, at), strip_left, strip_right, at))
-            else:
-                items.append(_text_directive(inner, strip_left, strip_right, at))
-            i = end + 1
-            start = i
-        else:
-            i += 1
-    items.append(text[start:])
-    return _build_template(items)
-
-
-def _text_directive(inner: str, strip_left: bool, strip_right: bool, line: int) -> _Mark:
-    keyword = inner.split(None, 1)[0] if inner else ""
-    if keyword in ("else", "endif", "endfor") and inner == keyword:
-        return _Mark(keyword, None, strip_left, strip_right, line)
-    if keyword == "if":
-        return _Mark("if", parse_expression(inner[2:].strip(), line), strip_left, strip_right, line)
-    header = _FOR_HEADER.fullmatch(inner) if keyword == "for" else None
-    if header:
-        first, second, collection = header.groups()
-        names = (first, second) if second else (None, first)
-        return _Mark("for", (*names, parse_expression(collection, line)), strip_left, strip_right, line)
-    raise HclSyntaxError(f"line {line}: invalid template directive %{{{inner[:40]}}}", line)
-
-
-def _matching_brace(text: str, i: int) -> int:
-    end = closing_brace(text, i)
-    if end is None:
-        raise HclSyntaxError("unterminated ${ in template")
-    return end
+    return parse_template_text(text, parse_expression, line)
 
 
 def _tuple(node: Tree) -> Any:

@@ -8,7 +8,7 @@ content hash and keeps `hcl2` imports in one module (Checkov ships a clashing `h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any, Iterator, Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,12 +235,12 @@ def _walk_roots(node: Any, found: list[list[str]]) -> None:
                 _walk_roots(part, found)
 
 
-def closing_brace(text: str, i: int) -> int | None:
-    """Index of the `}` closing a brace opened just before `i`, skipping quoted strings (with
-    escapes) and nested braces; None when the text ends first. Shared by the HCL parser
-    (templates, .tf.json spans) and the Checkov adapter, which cannot import hcl2."""
-    depth, quote = 0, False
-    while i < len(text):
+def unquoted(text: str, i: int = 0) -> Iterator[tuple[int, str]]:
+    """(index, character) of `text` from `i` on, skipping double-quoted strings (with their
+    escapes): where brackets, operators and comments count. Shared by the HCL parser and the
+    Checkov adapter, which cannot import hcl2."""
+    quote, n = False, len(text)
+    while i < n:
         ch = text[i]
         if quote:
             if ch == "\\":
@@ -249,11 +249,21 @@ def closing_brace(text: str, i: int) -> int | None:
                 quote = False
         elif ch == '"':
             quote = True
-        elif ch == "{":
+        else:
+            yield i, ch
+        i += 1
+
+
+def closing_brace(text: str, i: int) -> int | None:
+    """Index of the `}` closing a brace opened just before `i`, skipping quoted strings (with
+    escapes) and nested braces; None when the text ends first. Shared by the HCL parser
+    (templates, .tf.json spans) and the Checkov adapter, which cannot import hcl2."""
+    depth = 0
+    for j, ch in unquoted(text, i):
+        if ch == "{":
             depth += 1
         elif ch == "}":
             if depth == 0:
-                return i
+                return j
             depth -= 1
-        i += 1
     return None

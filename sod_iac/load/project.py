@@ -10,17 +10,19 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
-    FileSet, common_root, decode_head, discover, file_kind, module_files, read_text, size_limit,
+    FileSet, common_root, decode_head, discover, file_kind, module_files, size_limit, tree_reader,
 )
 from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
 from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
 from sod_iac.model import LoadError, Location, Notice, Project, Resource
+
+T = TypeVar("T")
 
 PLAN_SNIFF_BYTES = 65536
 
@@ -70,7 +72,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     _attach_auto_tfvars(parsed, sources, errors, warnings.append)
 
     loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors, warnings.append),
-                    _reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
+                    tree_reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
                     called)
     loader.run()
 
@@ -153,8 +155,13 @@ def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, foun
         located = {r.address: r.location for r in own if r.location}
         resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located), depth=plan.depth)
         plan.data = None  # handed over (load_plan may have changed it): not used again
+        twins = _locator({r.address: r for r in own})
         for resource in resources:
             resource.root = plan.rel
+            twin = twins(resource.address) if twins is not None else None
+            if twin is not None:  # what only the .tf knows: its statements' lines, its module call
+                resource.statement_sites = resource.statement_sites or list(twin.statement_sites)
+                resource.call_site = resource.call_site or twin.call_site
         planned.extend(resources)
         project.variables.extend(variables)
         project.errors.extend(plan_errors)
@@ -195,16 +202,17 @@ def _looks_like_plan(path: Path) -> bool:
                                            or '"resource_changes"' in text)
 
 
-def _locator(located: dict[str, Location]) -> Callable[[str], Location | None] | None:
-    """Map a plan address to the HCL block: exact instance, else the block without index,
-    else the first block whose address is the same without any index. None: no HCL."""
+def _locator(located: dict[str, T]) -> Callable[[str], T | None] | None:
+    """Map a plan address to what the HCL block has (its location, its resource): exact
+    instance, else the block without index, else the first block whose address is the same
+    without any index. None: no HCL."""
     if not located:
         return None
-    unindexed: dict[str, Location] = {}
+    unindexed: dict[str, T] = {}
     for candidate, location in located.items():
         unindexed.setdefault(_strip_indexes(candidate), location)
 
-    def locate(address: str) -> Location | None:
+    def locate(address: str) -> T | None:
         if address in located:
             return located[address]
         base = address
@@ -286,22 +294,6 @@ def _rel(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
-    """file()/templatefile(): only files inside the scanned tree, with the same limits."""
-    real_root = root.resolve()
-
-    def read(path: Path) -> str | None:
-        try:
-            path.resolve().relative_to(real_root)
-        except (ValueError, OSError, RuntimeError):
-            return None
-        if not path.is_file():
-            return None
-        text, error = read_text(path, _rel(path, root), max_size)
-        return text if error is None else None
-    return read
 
 
 def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: list[str],

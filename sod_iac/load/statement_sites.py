@@ -7,7 +7,10 @@ must change (issue 17). The loader knows lines; the rendered policy does not kee
 - another argument written as a policy (a heredoc, `templatefile`, a statement list built by an
   expression): one site per statement of its value, at the argument's lines. An argument that
   only refers to another resource's `.json` is not a site: the statements are written where it
-  points.
+  points;
+- a grant written as a nested block of another cloud (a `binding` of `data "google_iam_policy"`,
+  a `rule` of a Kubernetes role): one site per block, its signature `TYPE#N` (its position
+  among the rendered blocks), so the access layer quotes that block's lines.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 
 from sod_iac.load.hcl_ast import Attribute, Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
 from sod_iac.model import Location, StatementSite
-from sod_iac.values import Template, Unknown, decode_json, statement_signature
+from sod_iac.values import Template, Unknown, decode_json, grant_block_signature, statement_signature
 
 POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
 """Arguments of AWS resources that hold a policy document (IAM, resource and SCP policies)."""
@@ -25,6 +28,8 @@ POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
 
 def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any]) -> list[StatementSite]:
     """The statement sites of one resource instance, from its block and evaluated values."""
+    if rtype in GRANT_BLOCKS:
+        return _grant_block_sites(block, path, GRANT_BLOCKS[rtype])
     if not rtype.startswith("aws_"):
         return []
     if rtype == "aws_iam_policy_document":
@@ -41,6 +46,21 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any])
         if attr is not None and isinstance(value, dict):
             sites.extend(_argument_sites(attr, path, value.get("policy"), "inline_policy"))
     return sites
+
+
+GRANT_BLOCKS = {"google_iam_policy": "binding", "kubernetes_role": "rule", "kubernetes_role_v1": "rule",
+                "kubernetes_cluster_role": "rule", "kubernetes_cluster_role_v1": "rule"}
+"""Resource types whose grants are nested blocks, and the block type that holds one grant."""
+
+
+def _grant_block_sites(block: Block, path: str, block_type: str) -> list[StatementSite]:
+    """One site per grant block; none when a `dynamic` block of that type makes positions uncertain."""
+    if any(b.type == "dynamic" and b.labels[:1] == (block_type,) for b in block.body.blocks):
+        return []
+    plain = [b for b in block.body.blocks if b.type == block_type]
+    return [StatementSite(signature=grant_block_signature(block_type, i), argument=block_type,
+                          location=Location(path=path, start_line=b.start_line, end_line=b.end_line))
+            for i, b in enumerate(plain)]
 
 
 def _argument_sites(attr: Attribute, path: str, value: Any, argument: str) -> list[StatementSite]:

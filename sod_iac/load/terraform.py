@@ -20,6 +20,7 @@ from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, i
 from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
+from sod_iac.load.templates import TemplateScope, templatefile
 from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
@@ -195,8 +196,12 @@ class ModuleInstance:
     """One instance of a module (a root, or a call's instance) with its bound variables."""
 
     def __init__(self, loader: Loader, source: ModuleSource, prefix: str,
-                 inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...]) -> None:
+                 inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...],
+                 call_site: Location | None = None) -> None:
         self.loader = loader
+        self.call_site = call_site
+        """The `module` block of the root that (directly or through other modules) makes this
+        instance; None for a root."""
         self.source = source
         self.prefix = prefix
         self.inputs = inputs
@@ -250,16 +255,9 @@ class ModuleInstance:
             return Unknown(f"{name}({args[0]!r}): not readable inside the scanned tree")
         if name == "file":
             return text
-        from sod_iac.load.hcl import HclSyntaxError, parse_template
+        from sod_iac.load.hcl import parse_template
 
-        template_vars = args[1] if len(args) > 1 and isinstance(args[1], dict) else None
-        if template_vars is None:
-            return Unknown("templatefile() with unknown variables")
-        try:
-            expr = parse_template(text)
-        except HclSyntaxError:
-            return Unknown(f"templatefile({args[0]!r}): invalid template")
-        return Evaluator(_TemplateScope(), dict(template_vars)).eval(expr)
+        return templatefile(args, text, parse_template)
 
     # --- guarded, cached evaluation -------------------------------------------------------
     def eval_attr(self, attr: Attribute, path: str, evaluator: Evaluator | None = None) -> Any:
@@ -293,7 +291,7 @@ class ModuleInstance:
                 and isinstance(nullable.expr, Lit) and nullable.expr.value is False:
             value = self.eval_attr(attrs["default"], path)
         if "type" in attrs:
-            value = convert(value, attrs["type"].expr, Evaluator(_TemplateScope()).eval)
+            value = convert(value, attrs["type"].expr, Evaluator(TemplateScope()).eval)
         return value
 
     def _bound_value(self, name: str, attrs: dict[str, Attribute], path: str) -> Any:
@@ -476,7 +474,7 @@ class ModuleInstance:
                 inputs = {arg: _bind(self._input, attr, path, names)
                           for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
                 out.append((index, ModuleInstance(self.loader, child_source, prefix, inputs,
-                                                  self.root_dir, self.chain + (folder,))))
+                                                  self.root_dir, self.chain + (folder,), self.call_site or location)))
             return out
 
         return self._cached(f"module:{name}", compute)
@@ -545,7 +543,7 @@ class ModuleInstance:
                     loader.resources.append(Resource(
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=module, index=index, values=values, references=references,
-                        location=location, source="hcl", module_dir=self.source.rel,
+                        location=location, source="hcl", module_dir=self.source.rel, call_site=self.call_site,
                         root=root, statement_sites=statement_sites(block, path, rtype, values)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):
@@ -586,16 +584,6 @@ def eval_attribute(evaluator: Evaluator, attr: Attribute, path: str,
         return Unknown(f"{attr.name}: not evaluated ({type(exc).__name__})")
 
 
-class _TemplateScope:
-    """Scope of a `templatefile()`: only its own variables exist."""
-
-    def lookup(self, name: str) -> Any:
-        return Unknown(f"{name} in template")
-
-    def call(self, name: str, args: list[Any], exprs: tuple[Any, ...]) -> Any | None:
-        return None
-
-
 def _bind(function: Callable[..., Any], *args: Any) -> Callable[[], Any]:
     return lambda: function(*args)
 
@@ -616,6 +604,6 @@ def _index_text(index: Any) -> str:
 
 def literal_values(body: Body, path: str, warn: Callable[[Notice], None]) -> dict[str, Any]:
     """Evaluate a `.tfvars` body: literals and expressions without references."""
-    evaluator = Evaluator(_TemplateScope())
+    evaluator = Evaluator(TemplateScope())
     return {name: eval_attribute(evaluator, attr, path, warn) for name, attr in body.attributes.items()}
 

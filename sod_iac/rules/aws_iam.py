@@ -10,13 +10,7 @@ from typing import Iterator
 from sod_iac.access.graph import Principal
 from sod_iac.model import Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context, rule
-
-
-def _anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
-    """Anchor on the principal when the code defines it, else on the grant that reaches it."""
-    if ctx.project.resource(principal.id) is not None or not evidence:
-        return principal.id, principal.location
-    return evidence[0].address, evidence[0].location
+from sod_iac.rules.unstated import possible_note, texts_of
 
 
 def _engines(ctx: Context) -> list:
@@ -45,10 +39,10 @@ def _escalations(ctx: Context, engine) -> Iterator[Finding]:  # type: ignore[no-
         first = hits[0]
         how = "; ".join(first.targets) or ", ".join(n.action for n in first.path.requires)
         others = f" (and {len(hits) - 1} more: {', '.join(h.path.id for h in hits[1:])})" if len(hits) > 1 else ""
-        possible = " (possible: depends on values the code does not state)" if first.level == "possible" else ""
+        possible = possible_note([*texts_of(first.evidence), *first.targets]) if first.level == "possible" else ""
         message = (f"{principal.id} can escalate its privileges: {first.path.title} "
                    f"[{first.path.id}] via {how}{others}{possible}")
-        resource, location = _anchor(ctx, principal, evidence)
+        resource, location = ctx.anchor(principal.id, evidence, principal.location)
         yield ctx.finding("SOD110", resource, message, principal=principal.id,
                           duties=["permissions-admin"], evidence=evidence, location=location)
 
@@ -64,7 +58,7 @@ def full_administrator(ctx: Context) -> Iterator[Finding]:
             continue
         message = (f"{principal.id} can perform every action on every resource "
                    f"({_ADMIN_FORMS.get(principal.cloud, 'every permission')})")
-        resource, location = _anchor(ctx, principal, evidence)
+        resource, location = ctx.anchor(principal.id, evidence, principal.location)
         yield ctx.finding("SOD111", resource, message, principal=principal.id,
                           duties=["all"], evidence=evidence, location=location)
 

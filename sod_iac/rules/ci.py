@@ -1,6 +1,7 @@
 """SOD120: a CI identity that can change infrastructure is assumable from unreviewed refs.
 
-CI systems (GitHub Actions, GitLab CI, HCP Terraform, CircleCI) get cloud credentials by OIDC:
+CI systems (GitHub Actions, GitLab CI, HCP Terraform, CircleCI, Azure DevOps) get cloud
+credentials by OIDC (each one's claim formats and judges: ci_systems.py):
 the cloud trusts tokens whose claims match a condition. When the condition admits any branch,
 any pull request or any workflow, anyone who can push a branch can run code with the identity,
 before any review; if that identity can write, deploy or manage permissions, review and deploy
@@ -10,7 +11,9 @@ are no longer separate. Forms:
 - GCP: a workload identity pool provider (`attribute_condition`) whose pool members may
   impersonate a service account (`roles/iam.workloadIdentityUser`, TokenCreator);
 - Azure: a federated identity credential (`subject`) on a user-assigned identity or an Entra
-  application.
+  application (an Azure DevOps service connection's: ci_azure_devops.py);
+- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account
+  (ci_cloudbuild.py).
 
 Reviewed refs: a subject pinned to a branch that is reviewed (option `reviewed_refs`, default
 `refs/heads/main` and `refs/heads/master`, plus the branch patterns of `github_branch_protection`
@@ -22,31 +25,19 @@ identity never fires.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.access.duties import duties_for
-from sod_iac.model import Evidence, Finding, Resource
+from sod_iac.model import Finding, Resource
+from sod_iac.rules.ci_azure_devops import azure_devops_trusts, protected_connections
+from sod_iac.rules.ci_cloudbuild import cloudbuild_trusts
+from sod_iac.rules.ci_systems import Trust, ci_system, claim_pins, judge_subject
+from sod_iac.rules.ci_systems import ref_reviewed as _ref_reviewed
 from sod_iac.rules.registry import Context, rule
 from sod_iac.values import Template, Unknown
 
 CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
-ISSUERS = {  # host -> (CI name, claims that can pin a run to reviewed code)
-    "token.actions.githubusercontent.com": ("GitHub Actions", ("sub", "ref", "environment", "job_workflow_ref")),
-    "gitlab.com": ("GitLab CI", ("sub", "ref", "ref_protected", "environment_protected")),
-    "app.terraform.io": ("HCP Terraform", ("sub", "terraform_run_phase")),
-    "oidc.circleci.com": ("CircleCI", ("sub", "vcs-ref")),
-}
-
-
-@dataclass
-class Trust:
-    identity: str            # principal id (address) of the CI identity
-    ci: str
-    issuer: str
-    why: str                 # what admits unreviewed refs
-    evidence: list[Evidence]
 
 
 @rule("SOD120")
@@ -55,7 +46,8 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
     request, whoever can push a branch deploys: author and deployer are the same person."""
     duties = duties_for(ctx)
     reviewed = _reviewed_refs(ctx)
-    trusts = list(_aws_trusts(ctx, reviewed)) + list(_gcp_trusts(ctx, reviewed)) + list(_azure_trusts(ctx, reviewed))
+    trusts = [*_aws_trusts(ctx, reviewed), *_gcp_trusts(ctx, reviewed), *_azure_trusts(ctx, reviewed),
+              *azure_devops_trusts(ctx, reviewed), *cloudbuild_trusts(ctx, reviewed)]
     reported: set[str] = set()
     for trust in trusts:
         if trust.identity in reported:
@@ -90,18 +82,7 @@ def _reviewed_refs(ctx: Context) -> list[str]:
             pattern = text_of(r.values.get("pattern") or r.values.get("branch"))
             if pattern:
                 refs.append(f"refs/heads/{pattern}")
-    return refs
-
-
-def _ref_reviewed(ref: str, reviewed: list[str]) -> bool:
-    if "*" in ref or "?" in ref:
-        return False  # a wildcard over the ref admits branches nobody reviewed
-    return any(_glob(p, ref) for p in reviewed)
-
-
-def _glob(pattern: str, text: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text) is not None
+    return refs + protected_connections(ctx, refs)
 
 
 _UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")
@@ -126,35 +107,24 @@ def claim_text(value: Any) -> str | None:
     return _UNKNOWN_PART.sub("unknown", text)
 
 
+def subject_gap(ci: str, value: Any, reviewed: list[str], claim: str = "subject") -> str | None:
+    """Why a subject as written (a str, a Template with unknown parts, an Unknown) admits
+    unreviewed runs, quoting it as written, or None when it is pinned. A subject stated with an
+    unknown last field is not "not stated": the reason names the part the code leaves open."""
+    written = str(value) if isinstance(value, (str, Template, Unknown)) else None
+    text = claim_text(value)
+    if text is None:
+        if written is None or isinstance(value, Unknown):
+            return f"{claim} not stated in the code"
+        part = list(_UNKNOWN_PART.finditer(written))[-1].group(0)
+        return f"{claim} `{written}` ends with {part}, a value the code does not state: any ref may match"
+    gap = subject_unreviewed(ci, text, reviewed)
+    return gap.replace(f"`{text}`", f"`{written}`") if gap and written else gap
+
+
 def subject_unreviewed(ci: str, value: str, reviewed: list[str]) -> str | None:
     """Why a subject value (a pattern) admits unreviewed runs, or None when it is pinned."""
-    if ci == "GitHub Actions":
-        m = re.match(r"^repo:([^:]*):(.*)$", value)
-        if not m:
-            return f"sub `{value}` does not name a repository and ref" if "*" in value else None
-        rest = m.group(2)
-        if rest.startswith("environment:"):
-            return None if "*" not in rest and "?" not in rest else f"sub `{value}` admits any environment"
-        if rest.startswith("ref:"):
-            ref = rest[len("ref:"):]
-            return None if _ref_reviewed(ref, reviewed) else f"sub `{value}` admits unreviewed ref `{ref}`"
-        if rest.startswith("pull_request"):
-            return f"sub `{value}` admits pull requests"
-        return f"sub `{value}` admits any branch, tag or pull request"
-    if ci == "GitLab CI":
-        m = re.search(r":ref_type:([^:]*):ref:(.*)$", value)
-        if not m:
-            return f"sub `{value}` admits any ref" if "*" in value or ":ref" not in value else None
-        if m.group(1) != "branch":
-            return f"sub `{value}` admits {m.group(1) or 'any'} refs"
-        ref = f"refs/heads/{m.group(2)}"
-        return None if _ref_reviewed(ref, reviewed) else f"sub `{value}` admits unreviewed branch `{m.group(2)}`"
-    if ci == "HCP Terraform":
-        m = re.search(r":run_phase:(.*)$", value)
-        if not m or m.group(1) != "apply":
-            return f"sub `{value}` admits plan runs (speculative plans of pull requests)"
-        return f"sub `{value}` admits any workspace" if "*" in value.split(":run_phase:")[0] else None
-    return f"sub `{value}` does not pin a reviewed ref" if "*" in value else None
+    return judge_subject(ci, value, reviewed)  # one judge per CI system, as data (ci_systems.py)
 
 
 # --------------------------------------------------------------------------- AWS
@@ -195,12 +165,9 @@ def _aws_issuer(ctx: Context, item: Any) -> str:
 
 
 def _ci(issuer: str) -> tuple[str, tuple[str, ...]] | None:
-    host = issuer.split("/", 1)[0]
-    if host in ISSUERS:
-        return ISSUERS[host]
-    if "gitlab" in host:
-        return ISSUERS["gitlab.com"]
-    return None
+    """(CI name, claims that can pin a run to reviewed code) of an OIDC issuer, or None."""
+    system = ci_system(issuer)
+    return (system.name, tuple(system.claims)) if system is not None else None
 
 
 def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], reviewed: list[str]) -> str | None:
@@ -209,30 +176,28 @@ def _aws_condition_gap(st: Any, issuer: str, ci: str, claims: tuple[str, ...], r
                and c.key.split(":")[-1].lower() in claims and not c.operator.lower().startswith(("stringnot", "null"))]
     if not pinning:
         return f"no condition on `{issuer}:sub`"
+    open_values: list[str] = []  # why conditions with values the code leaves open pin nothing
     for cond in pinning:  # every condition must hold, so one pinning condition is enough
         claim = cond.key.split(":")[-1].lower()
         values = [v for v in map(claim_text, cond.values) if v is not None]
-        if len(values) != len(cond.values):
-            continue  # unknown values: cannot show it is pinned
+        if len(values) != len(cond.values):  # unknown values: cannot show it is pinned
+            open_values += [g for v in cond.values if claim_text(v) is None
+                            and (g := subject_gap(ci, v, reviewed, cond.key))]
+            continue
         if claim == "sub":
             gaps = [g for v in values if (g := subject_unreviewed(ci, v, reviewed))]
             if not gaps:
                 return None
-        elif claim in ("ref", "vcs-ref") and all(_ref_reviewed(v, reviewed) for v in values):
-            return None
-        elif claim in ("environment", "ref_protected", "environment_protected", "terraform_run_phase") and \
-                values and all("*" not in v and v not in ("false", "plan") for v in values):
-            return None
-        elif claim == "job_workflow_ref" and values and all(
-                re.search(r"@(refs/heads/[^*?]+)$", v) and _ref_reviewed(v.rsplit("@", 1)[1], reviewed)
-                for v in values):
+        elif values and all(claim_pins(ci, claim, v, reviewed) for v in values):
             return None
     subs = [c for c in pinning if c.key.split(":")[-1].lower() == "sub"]
     if subs:
-        values = [v for v in map(claim_text, subs[0].values) if v is not None]
-        gap = next((g for v in values if (g := subject_unreviewed(ci, v, reviewed))), None)
+        gap = next((g for v in subs[0].values if claim_text(v) is not None
+                    and (g := subject_gap(ci, v, reviewed))), None)
         if gap:
             return gap
+    if open_values:
+        return open_values[0]
     return f"conditions on {', '.join(sorted({c.key for c in pinning}))} do not pin a reviewed ref"
 
 
@@ -300,22 +265,35 @@ def _gcp_gap(ci: str, member: str, condition: str | None, reviewed: list[str]) -
         alternatives = condition.split("||")
         if all(_cel_pins(alt, ci, reviewed) for alt in alternatives):
             return None
-        return f"attribute_condition `{condition}` does not pin a reviewed ref"
+        return _condition_gap(condition)
     return "no attribute_condition and the pool members are not pinned to a reviewed ref"
 
 
+def _condition_gap(condition: str) -> str:
+    """What an attribute_condition that pins no reviewed ref leaves open, said as it is written:
+    a prefix (CEL `startsWith`) admits everything that extends it; a part the code does not
+    state pins nothing."""
+    prefix = re.search(r"assertion\.(\w+)\.startsWith\(\s*['\"]([^'\"]*)['\"]\s*\)", condition)
+    if prefix:
+        return (f"attribute_condition `{condition}` pins {prefix.group(1)} to the prefix '{prefix.group(2)}' only: "
+                "every value that starts with it matches, reviewed or not")
+    unknown = _UNKNOWN_PART.search(condition)
+    if unknown:
+        return f"attribute_condition `{condition}` holds {unknown.group(0)}, a value the code does not state"
+    claims = sorted(set(re.findall(r"assertion\.(\w+)", condition)))
+    return f"attribute_condition `{condition}` checks {', '.join(claims) or 'no claim'} but pins no reviewed ref"
+
+
 def _cel_pins(expression: str, ci: str, reviewed: list[str]) -> bool:
-    for claim, written in re.findall(r"assertion\.(\w+)\s*==\s*['\"]([^'\"]+)['\"]", expression):
+    for dotted, bracketed, written in _CEL_EQUALS.findall(expression):
         value = claim_text(written)
-        if value is None:
-            continue
-        if claim == "sub" and subject_unreviewed(ci, value, reviewed) is None:
-            return True
-        if claim == "ref" and _ref_reviewed(value, reviewed):
-            return True
-        if claim in ("environment", "ref_protected") and value not in ("false",):
+        if value is not None and claim_pins(ci, dotted or bracketed, value, reviewed):
             return True
     return False
+
+
+_CEL_EQUALS = re.compile(  # assertion.ref == 'x', assertion['oidc.circleci.com/vcs-ref'] == 'x'
+    r"assertion(?:\.(\w+)|\[\s*['\"]([^'\"]+)['\"]\s*\])\s*==\s*['\"]([^'\"]+)['\"]")
 
 
 # --------------------------------------------------------------------------- Azure
@@ -331,11 +309,7 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         ci = _ci(issuer)
         if ci is None:
             continue
-        subject = claim_text(fic.values.get("subject"))
-        if subject is None:
-            why = "subject not stated in the code"
-        else:
-            why = subject_unreviewed(ci[0], subject, reviewed)
+        why = subject_gap(ci[0], fic.values.get("subject"), reviewed)
         if why is None:
             continue
         for identity in _azure_identities(ctx, fic):

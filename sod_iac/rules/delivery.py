@@ -28,11 +28,12 @@ import re
 from typing import Any, Iterator
 
 from sod_iac.model import Evidence, Finding, Location, Project, Resource, unique_evidence
+from sod_iac.rules import atlantis_servers
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Ref, Template, decode_json
+from sod_iac.values import Ref, Template, decode_json, decode_yaml
 
 # --------------------------------------------------------------------------- SOD210
 
@@ -184,8 +185,44 @@ def atlantis_without_approval(ctx: Context) -> Iterator[Finding]:
         else:
             yield from _repo_config(ctx, data, document.path)
     for resource, config in _embedded_server_configs(ctx.project):
-        yield from _server_config(ctx, config, resource.location.path if resource.location else resource.address,
-                                  resource)
+        yield from _server_config(ctx, config, _rel(resource), resource)
+    for server in atlantis_servers.servers(ctx.project):
+        yield from _deployed_server(ctx, server)
+
+
+def _rel(resource: Resource) -> str:
+    return resource.location.path if resource.location else resource.address
+
+
+def _deployed_server(ctx: Context, server: atlantis_servers.Server) -> Iterator[Finding]:
+    """A server the code deploys: its repo config from the chart, else its defaults and flags.
+    A config passed as a file (`--repo-config`) or as JSON (judged above) is not judged here."""
+    flags = server.flags
+    if server.unknown or "repo-config" in flags or "repo-config-json" in flags:
+        return
+    detail = f"deploys an Atlantis server: {server.what}"
+    if server.repo_config is not None:
+        try:
+            config = decode_yaml(server.repo_config)
+        except ValueError:
+            return  # the server would fail to start: nothing is applied
+        if isinstance(config, dict):
+            yield from _server_config(ctx, config, _rel(server.resource), server.resource, detail=detail)
+        return
+    required = []
+    for flag_name, requirement in (("require-approval", "approved"), ("require-mergeable", "mergeable")):
+        value = flags.get(flag_name)
+        if value is not None and _go_yaml_bool(value) is None:
+            return  # a flag whose value the code does not state: not judged
+        if _go_yaml_bool(value) is True:
+            required.append(requirement)
+    stated = ("started with --require-mergeable but not --require-approval" if required
+              else "started without --require-approval")
+    note = (f"{server.what} runs with no server-side repo config (no --repo-config or --repo-config-json, nor "
+            f"ATLANTIS_REPO_CONFIG[_JSON]) and is {stated}, so Atlantis's default apply_requirements apply")
+    entry = {**_DEFAULT_SERVER, "id": "/.*/", "apply_requirements": required}
+    yield from _judge_entry(ctx, entry, dict(entry), {}, _rel(server.resource), server.resource, note=note,
+                            detail=detail)
 
 
 def _embedded_server_configs(project: Project) -> Iterator[tuple[Resource, dict[str, Any]]]:
@@ -282,25 +319,27 @@ def _go_yaml_bool(value: Any) -> bool | None:
     return flag(value)
 
 
-def _server_config(ctx: Context, data: dict[str, Any], rel: str, resource: Resource | None) -> Iterator[Finding]:
+def _server_config(ctx: Context, data: dict[str, Any], rel: str, resource: Resource | None,
+                   detail: str = "passes ATLANTIS_REPO_CONFIG_JSON") -> Iterator[Finding]:
     repos = [r for r in data.get("repos") or [] if isinstance(r, dict)] if isinstance(data.get("repos"), list) else []
     workflows = data.get("workflows") if isinstance(data.get("workflows"), dict) else {}
     source = resource.address if resource is not None else rel
     if not repos:
         entry = {**_DEFAULT_SERVER, "id": "/.*/", "__line__": 1}
         yield from _judge_entry(ctx, entry, dict(_DEFAULT_SERVER), workflows, rel, resource,
-                                note=f"{source} sets no repos entry, so Atlantis's default applies")
+                                note=f"{source} sets no repos entry, so Atlantis's default applies", detail=detail)
         return
     for index, entry in enumerate(repos):
         effective = dict(_DEFAULT_SERVER)
         for earlier in repos[: index + 1]:
             if earlier is entry or _id_covers(earlier.get("id"), entry.get("id")):
                 effective.update({k: v for k, v in earlier.items() if k != "__line__"})
-        yield from _judge_entry(ctx, entry, effective, workflows, rel, resource)
+        yield from _judge_entry(ctx, entry, effective, workflows, rel, resource, detail=detail)
 
 
 def _judge_entry(ctx: Context, entry: dict[str, Any], effective: dict[str, Any], workflows: dict[str, Any],
-                 rel: str, resource: Resource | None, note: str = "") -> Iterator[Finding]:
+                 rel: str, resource: Resource | None, note: str = "",
+                 detail: str = "passes ATLANTIS_REPO_CONFIG_JSON") -> Iterator[Finding]:
     weaknesses: list[tuple[str, str]] = []
     found = _requirement_weakness(effective.get("apply_requirements"), "apply_requirements")
     if found:
@@ -329,7 +368,8 @@ def _judge_entry(ctx: Context, entry: dict[str, Any], effective: dict[str, Any],
     message = (f"Atlantis server config {origin}, repos entry {text(repo_id)}: {intro}"
                + "; ".join(w for w, _ in weaknesses) + ".")
     line = entry.get("__line__") if resource is None else None
-    yield _yaml_finding(ctx, "SOD211", address, message, rel, line, resource, worst(s for _, s in weaknesses))
+    yield _yaml_finding(ctx, "SOD211", address, message, rel, line, resource, worst(s for _, s in weaknesses),
+                        detail=detail)
 
 
 def _repo_config(ctx: Context, data: dict[str, Any], rel: str) -> Iterator[Finding]:
@@ -358,10 +398,10 @@ def _repo_config(ctx: Context, data: dict[str, Any], rel: str) -> Iterator[Findi
 
 
 def _yaml_finding(ctx: Context, rule_id: str, address: str, message: str, rel: str, line: Any,
-                  resource: Resource | None, severity: str) -> Finding:
+                  resource: Resource | None, severity: str, detail: str = "") -> Finding:
     if resource is not None:
         return ctx.finding(rule_id, resource.address, message, severity=severity, qualifier=address,
-                           evidence=[hop(resource, "passes ATLANTIS_REPO_CONFIG_JSON")])
+                           evidence=[hop(resource, detail or "passes ATLANTIS_REPO_CONFIG_JSON")])
     start = line if isinstance(line, int) and line >= 1 else 1
     location = Location(path=rel, start_line=start, end_line=start)
     # a file of the repository, not of one root module: the same identity however many units

@@ -20,6 +20,7 @@ from sod_iac.access.duties import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location, unique_evidence
 from sod_iac.rules.registry import Context
+from sod_iac.rules.unstated import possible_note, texts_of
 
 
 def conflict_findings(ctx: Context, rule_id: str, summary: str) -> Iterator[Finding]:
@@ -54,7 +55,7 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
     if custom:
         message += f" [conflict {', '.join(custom)}]"
     if possible:
-        message += " (possible: depends on values the code does not state)"
+        message += possible_note([*texts_of(evidence), *(h.scope for hit in hits for h in hit.sides)])
     severities = [hit.conflict.severity for hit in hits if hit.conflict.severity]
     severity = max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
     resource, location = anchor(ctx, principal, evidence)
@@ -63,14 +64,8 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
 
 
 def anchor(ctx: Context, principal: Principal, evidence: list[Evidence]) -> tuple[str, Location | None]:
-    """The principal's own resource when the code defines it, else the first grant's resource."""
-    resource = ctx.project.resource(principal.id)
-    if resource is not None:
-        return principal.id, principal.location or resource.location
-    found = [r for e in evidence if (r := ctx.project.resource(e.address)) is not None]
-    for r in sorted(found, key=lambda r: r.mode != "managed"):  # a resource before a data source
-        return r.address, r.location
-    return principal.id, principal.location
+    """The finding's anchor (Context.anchor)."""
+    return ctx.anchor(principal.id, evidence, principal.location)
 
 
 def _default_ids(duties: Duties, rule_id: str) -> set[str]:

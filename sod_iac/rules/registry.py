@@ -222,7 +222,9 @@ class Context:
     ) -> Finding:
         """Build a Finding whose family/severity/title come from the catalog, and its identity.
 
-        The location defaults to the anchor resource's; `severity` overrides the catalog
+        The location defaults to the anchor resource's; for a resource of a called module it is
+        the `module` block of the scanned root instead (with a hop naming the module's folder),
+        while `resource` and the identity stay the resource's; `severity` overrides the catalog
         default for a worse variant of the same problem (e.g. a public state bucket). The
         identity (model.fingerprint) is made here, never by the rule: `qualifier` is what the
         rule adds to it (see there), `root` the anchor's root module when the anchor is not a
@@ -233,6 +235,9 @@ class Context:
         anchor = self.project.resource(resource)
         if location is None:
             location = anchor.location if anchor is not None else None
+        evidence = list(evidence)
+        if anchor is not None and anchor.call_site is not None and location == anchor.location:
+            location, evidence = anchor.call_site, [*evidence, *_module_hops(anchor)]
         identity_root, qualifier = self._identity(anchor, root, qualifier)
         return Finding(
             rule_id=meta.id,
@@ -246,9 +251,25 @@ class Context:
             secret=secret,
             duties=list(duties),
             location=location,
-            evidence=list(evidence),
+            evidence=evidence,
             fingerprint=fingerprint(meta.id, resource, duties, principal, root=identity_root, qualifier=qualifier),
         )
+
+    def anchor(self, principal: str, evidence: Iterable[Evidence],
+               location: Location | None = None) -> tuple[str, Location | None]:
+        """Where a principal's finding is anchored: the principal's own resource when the code
+        creates it; else the grant a reviewer must change, i.e. the first resource of the code in
+        the evidence (a resource before a data source: `data "azurerm_client_config"` or a policy
+        document only reads or renders, the role assignment or policy grants); else the
+        principal as written. `location`: the principal's own, when known."""
+        own = self.project.resource(principal)
+        if own is not None and own.mode == "managed":
+            return principal, location or own.location
+        found = [r for e in evidence if (r := self.project.resource(e.address)) is not None]
+        for r in sorted(found, key=lambda r: r.mode != "managed"):
+            if r.mode == "managed" or own is None:
+                return r.address, r.location
+        return principal, location or (own.location if own is not None else None)
 
     def _identity(self, anchor: Resource | None, root: str | None, qualifier: str) -> tuple[str, str]:
         """The (root, qualifier) of a finding's identity. A project judged as one unit adds no
@@ -262,6 +283,19 @@ class Context:
         if root is None:
             root = anchor.root if anchor is not None and anchor.root else self.unit
         return root, qualifier
+
+
+_MODULE_CALL = re.compile(r'^module\.[^.\[]+(\[(?:"[^"]*"|[^\]]*)\])?')
+
+
+def _module_hops(anchor: Resource) -> list[Evidence]:
+    """Where a resource of a reusable module is, for a finding shown at the root's `module`
+    block: the resource's own block in the module's folder, then that `module` block."""
+    call = _MODULE_CALL.match(anchor.address)
+    return [Evidence(address=anchor.address, detail=f"declared in the module at {anchor.module_dir or '?'}",
+                     location=anchor.location),
+            Evidence(address=call.group(0) if call else anchor.module,
+                     detail=f"calls the module at {anchor.module_dir or '?'}", location=anchor.call_site)]
 
 
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:

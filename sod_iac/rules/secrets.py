@@ -17,6 +17,7 @@ from typing import Iterator
 from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
 from sod_iac.model import Evidence, Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
+from sod_iac.rules.unstated import possible_note, texts_of
 
 _SCOPE_WORDS = {
     "public": "everyone (the public or any AWS account)",
@@ -66,8 +67,8 @@ def too_many_readers(ctx: Context) -> Iterator[Finding]:
         limit = allowed_readers(ctx, secret)
         if len(principals) <= limit:
             continue
-        possible = [r.principal for r in found.counted if r.level == "possible"]
-        maybe = f" ({len(possible)} of them possible: depends on values the code does not state)" if possible else ""
+        possible = [r for r in found.counted if r.level == "possible"]
+        maybe = possible_note(texts_of(_evidence(ctx, possible)), f"{len(possible)} of them possible") if possible else ""
         message = (f"{secret.address} ({secret.label}) is readable by {len(principals)} principals, "
                    f"more than the {limit} allowed: {', '.join(principals)}{maybe}")
         yield ctx.finding("SOD301", secret.address, message, principals=principals, secret=secret.address,
@@ -85,8 +86,7 @@ def readable_by_everyone(ctx: Context) -> Iterator[Finding]:
             continue
         who = "; ".join(f"{_SCOPE_WORDS.get(r.scope or '', r.scope or '')} ({r.principal}: {r.how})"
                         for r in public)
-        possible = " (possible: depends on values the code does not state)" if all(
-            r.level == "possible" for r in public) else ""
+        possible = possible_note(texts_of(_evidence(ctx, public))) if all(r.level == "possible" for r in public) else ""
         message = f"{secret.address} ({secret.label}) is readable by {who}{possible}"
         yield ctx.finding("SOD302", secret.address, message,
                           principals=[r.principal for r in public], secret=secret.address,
@@ -104,11 +104,9 @@ def reads_every_secret(ctx: Context) -> Iterator[Finding]:
         if not ctx.duties.over_privileged(hit.principal):
             by_principal.setdefault(hit.principal, []).append(hit)
     for principal, hits in sorted(by_principal.items()):
-        declared = ctx.project.resource(principal)
-        anchor = principal if declared is not None else next(
-            (e.address for h in hits for e in h.evidence if ctx.project.resource(e.address)), principal)
         evidence = unique_evidence(e for hit in hits for e in hit.evidence)
+        anchor, where = ctx.anchor(principal, evidence)
         what = "; ".join(h.what for h in hits)
         message = f"{principal} can read {what}, without a condition or a resource that narrows it"
         yield ctx.finding("SOD303", anchor, message, principal=principal, evidence=evidence,
-                          location=hits[0].location or (declared.location if declared else None))
+                          location=hits[0].location or where)

@@ -26,6 +26,7 @@ from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, is_set, items, managed, names_resource, text, unstated, where, worst,
 )
 from sod_iac.rules.registry import Context, rule
+from sod_iac.rules.state_storage import BACKEND_OF, Recognised, recognise
 from sod_iac.values import Ref, Template
 
 # --------------------------------------------------------------------------- storage model
@@ -66,19 +67,27 @@ class Store:
 
 @dataclass
 class Bucket:
-    """A storage resource the code defines, with every backend that keeps state in it."""
+    """A storage resource the code defines, with every backend that keeps state in it, or,
+    when no backend block names it, why it was taken for state storage (state_storage.py)."""
 
     resource: Resource
     stores: list[Store] = field(default_factory=list)
+    recognised: Recognised | None = None
 
     @property
     def kind(self) -> str:
-        return self.stores[0].kind
+        return BACKEND_OF[self.resource.type]
 
-    def backends_text(self) -> str:
-        return ", ".join(f"{s.backend.address}{where(s.backend.location)}" for s in self.stores)
+    def usage(self) -> str:
+        """How the bucket is known to hold state, for messages."""
+        if self.recognised is not None:
+            return ("named by no backend block of the scan but taken for state storage because "
+                    + "; ".join(self.recognised.reasons))
+        return "used by " + ", ".join(f"{s.backend.address}{where(s.backend.location)}" for s in self.stores)
 
     def backend_hops(self) -> list[Evidence]:
+        if self.recognised is not None:
+            return list(self.recognised.evidence)
         return [Evidence(address=s.backend.address, detail=f"keeps state in {s.label}",
                          location=s.backend.location) for s in self.stores]
 
@@ -105,12 +114,14 @@ def _storage_resource(project: Project, kind: str, name: Any) -> Resource | None
 
 
 def buckets(project: Project) -> list[Bucket]:
+    """Storage that backend blocks name, then storage the code shows to be state storage."""
     grouped: dict[tuple[str, str], Bucket] = {}
     for store in stores(project):
         if store.resource is not None:
             key = (store.resource.module_dir, store.resource.address)
             grouped.setdefault(key, Bucket(store.resource)).stores.append(store)
-    return list(grouped.values())
+    named = [b.resource.address for b in grouped.values()]
+    return [*grouped.values(), *(Bucket(r.resource, recognised=r) for r in recognise(project, named))]
 
 
 def storage_not_defined(project: Project) -> list[str]:
@@ -157,7 +168,7 @@ def state_not_versioned(ctx: Context) -> Iterator[Finding]:
         problem, hardening, evidence = verdict
         name = text(bucket.resource.values.get(RESOURCE_NAME[bucket.resource.type]))
         message = (f"State storage {bucket.resource.address} ({name}),"
-                   f" used by {bucket.backends_text()}, is not versioned: {problem}. A write or delete of the "
+                   f" {bucket.usage()}, is not versioned: {problem}. A write or delete of the "
                    f"state leaves no earlier version to compare with or restore.{hardening}")
         yield _finding(ctx, "SOD201", bucket.resource, message, evidence=[*bucket.backend_hops(), *evidence])
 
@@ -614,7 +625,7 @@ def state_exposed(ctx: Context) -> Iterator[Finding]:
         weaknesses, evidence = check(ctx, bucket)
         if not weaknesses:
             continue
-        message = (f"State storage {bucket.resource.address}, used by {bucket.backends_text()}: "
+        message = (f"State storage {bucket.resource.address}, {bucket.usage()}: "
                    + "; ".join(w for w, _ in weaknesses) + ".")
         yield _finding(ctx, "SOD205", bucket.resource, message, evidence=[*bucket.backend_hops(), *evidence],
                        severity=worst(s for _, s in weaknesses))
@@ -667,11 +678,11 @@ def _s3_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], l
     # encryption with a customer-managed KMS key, by default or requested by every backend
     if not _s3_kms_default(project, resource):
         without = [s.backend.address for s in bucket.stores if not is_set(s.backend.config.get("kms_key_id"))]
-        if without:
+        if without or not bucket.stores:
             weaknesses.append(("it is not encrypted by default with a customer-managed KMS key (no "
                                "aws_s3_bucket_server_side_encryption_configuration with sse_algorithm "
-                               "\"aws:kms\" and kms_master_key_id) and " + ", ".join(sorted(set(without)))
-                               + " sets no kms_key_id", "medium"))
+                               "\"aws:kms\" and kms_master_key_id)" + _and_backends(without, "sets no kms_key_id"),
+                               "medium"))
     return weaknesses, evidence
 
 
@@ -760,10 +771,17 @@ def _gcs_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], 
         without = [s.backend.address for s in bucket.stores
                    if not is_set(s.backend.config.get("kms_encryption_key"))
                    and not is_set(s.backend.config.get("encryption_key"))]
-        if without:
-            weaknesses.append(("it has no encryption { default_kms_key_name } and " + ", ".join(sorted(set(without)))
-                               + " sets neither kms_encryption_key nor encryption_key", "medium"))
+        if without or not bucket.stores:
+            weaknesses.append(("it has no encryption { default_kms_key_name }"
+                               + _and_backends(without, "sets neither kms_encryption_key nor encryption_key"),
+                               "medium"))
     return weaknesses, evidence
+
+
+def _and_backends(backends: list[str], what: str) -> str:
+    """' and B1, B2 <what>' for the backends that do not ask for the key themselves ('' when
+    no backend block names the storage: its default encryption is all there is)."""
+    return f" and {', '.join(sorted(set(backends)))} {what}" if backends else ""
 
 
 def _azure_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], list[Evidence]]:

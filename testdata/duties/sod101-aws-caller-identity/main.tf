@@ -4,8 +4,10 @@
 # code (AWS provider: aws_caller_identity returns the caller of sts:GetCallerIdentity), one
 # principal of its own, distinct from every principal the code creates: the Lambda role
 # `worker` (assumable only by lambda.amazonaws.com) is never it. A key policy that lists the
-# caller as key administrator and as key user gives it both duties: SOD101 on it, as on Azure
-# for azurerm_client_config. `worker`, named only in the use statement, is quiet; the root
+# caller as key administrator and as key user gives it both duties: SOD101 on it, anchored on
+# the key whose policy grants both (a data source only reads who runs Terraform; the grant to
+# change is the key policy's "Allow administration of the key" statement), as on
+# Azure for azurerm_client_config. `worker`, named only in the use statement, is quiet; the root
 # statement (`arn:aws:iam::${account_id}:root`) still only enables IAM policies of the account.
 
 data "aws_caller_identity" "current" {}

@@ -1,0 +1,88 @@
+"""SOD120 for Azure DevOps workload identity federation: a service connection's identity.
+
+An Azure Pipelines service connection that uses workload identity federation gets an Entra
+token for the federated credential whose subject is `sc://ORG/PROJECT/CONNECTION` (issuer
+`https://vstoken.dev.azure.com/ORG-ID`); the provider exports both as the endpoint's
+`workload_identity_federation_subject` / `_issuer`. The token names the connection, never a
+branch: any pipeline allowed to use the connection gets it, from any branch, unless the
+connection itself is protected by an approval check (`azuredevops_check_approval`, the
+requester not allowed to approve) or a branch control check whose allowed branches are all
+reviewed (`azuredevops_check_branch_control`). Azure DevOps docs: "Define approvals and checks"
+(service connections are protected resources).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from sod_iac.access.cloud_common import hop, refs_in, text_of
+from sod_iac.model import Resource
+from sod_iac.rules.ci_systems import Trust, ref_reviewed
+from sod_iac.rules.registry import Context
+
+FEDERATED_CREDENTIALS = ("azurerm_federated_identity_credential", "azuread_application_federated_identity_credential")
+
+
+def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
+    """Federated credentials that name a service connection of the code by reference (a literal
+    `sc://` subject is judged with the other subjects, through `protected_connections`)."""
+    protected = _protected_endpoints(ctx, reviewed)
+    for fic in ctx.project.by_type(*FEDERATED_CREDENTIALS):
+        endpoint = _endpoint(ctx, fic)
+        if endpoint is None or endpoint.address in protected:
+            continue
+        why = (f"the federated credential's subject is service connection {endpoint.address}, "
+               "which no approval or branch control check of the code protects: every pipeline "
+               "allowed to use it runs with it, from any branch")
+        from sod_iac.rules.ci import _azure_identities  # the identity a credential federates
+
+        for identity in _azure_identities(ctx, fic):
+            yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", why,
+                        [hop(fic, f"federated credential for {identity}: {why}"),
+                         hop(endpoint, "service connection (workload identity federation) without approval "
+                                       "or branch control check")])
+
+
+def protected_connections(ctx: Context, reviewed: list[str]) -> list[str]:
+    """`sc://*/PROJECT/NAME` of each service connection of the code that a check protects, for
+    subjects the code writes as text (the organisation is not in the endpoint's arguments)."""
+    out = []
+    for address in _protected_endpoints(ctx, reviewed):
+        endpoint = ctx.project.resource(address)
+        name = text_of(endpoint.values.get("service_endpoint_name")) if endpoint else None
+        if name:
+            out.append(f"sc://*/{_project_name(ctx, endpoint) or '*'}/{name}")
+    return out
+
+
+def _protected_endpoints(ctx: Context, reviewed: list[str]) -> set[str]:
+    out: set[str] = set()
+    for check in ctx.project.by_type("azuredevops_check_approval", "azuredevops_check_branch_control"):
+        if text_of(check.values.get("target_resource_type")) != "endpoint" or not _protects(check, reviewed):
+            continue
+        out.update(r.address for r in refs_in(check.values.get("target_resource_id")))
+    return out
+
+
+def _protects(check: Resource, reviewed: list[str]) -> bool:
+    if check.type == "azuredevops_check_approval":  # provider default: the requester cannot approve
+        return check.values.get("requester_can_approve") is not True and bool(check.values.get("approvers"))
+    allowed = text_of(check.values.get("allowed_branches")) or "*"  # provider default "*"
+    return all(ref_reviewed(b.strip(), reviewed) for b in allowed.split(","))
+
+
+def _endpoint(ctx: Context, fic: Resource) -> Resource | None:
+    for key in ("subject", "issuer"):
+        for ref in refs_in(fic.values.get(key)):
+            resource = ctx.project.resource(ref.address)
+            if resource is not None and resource.type.startswith("azuredevops_serviceendpoint_"):
+                return resource
+    return None
+
+
+def _project_name(ctx: Context, endpoint: Resource) -> str | None:
+    for ref in refs_in(endpoint.values.get("project_id")):
+        project = ctx.project.resource(ref.address)
+        if project is not None:
+            return text_of(project.values.get("name"))
+    return None

@@ -1,0 +1,105 @@
+"""SOD120 for Cloud Build triggers: the service account a trigger runs as, and which events run it.
+
+A `google_cloudbuild_trigger` runs its build config from the repository, with the credentials of
+its `service_account`, on the events it names (Cloud Build docs "Create and manage build
+triggers", REST `projects.triggers`):
+- `pull_request` events run the pull request's own code before anyone reviewed it (with the
+  default `COMMENTS_ENABLED` a repository writer who authors the pull request starts the build
+  with `/gcbrun` in its description: the author still runs it);
+- `push` events run for every branch whose name the RE2 `branch` regex matches (unanchored: it
+  may match anywhere in the name) or, with `invert_regex`, does not match; tags are not reviewed.
+A trigger with `approval_config { approval_required = true }` waits for a Cloud Build approver
+before each build runs (an independent gate), and a `disabled` trigger runs nothing: both quiet.
+Triggers the code gives no repository event (manual, webhook, Pub/Sub) are not judged here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
+from sod_iac.rules.ci_systems import Trust, ref_reviewed
+from sod_iac.rules.registry import Context
+
+EVENT_BLOCKS = ("github", "repository_event_config", "bitbucket_server_trigger_config")
+
+
+def cloudbuild_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
+    gcp = getattr(ctx.access, "gcp", None) if ctx.access is not None else None
+    if gcp is None:
+        return
+    for trigger in ctx.project.by_type("google_cloudbuild_trigger"):
+        if trigger.values.get("disabled") is True or \
+                first_block(trigger.values.get("approval_config")).get("approval_required") is True:
+            continue
+        account = trigger.values.get("service_account")
+        if account is None:
+            continue  # the default Cloud Build account: not named in the code
+        why = next((w for kind, event in _events(trigger.values) if (w := _event_gap(kind, event, reviewed))), None)
+        if why is None:
+            continue
+        identity, _ = gcp.member_id(_as_member(account), trigger.references.get("service_account", []))
+        yield Trust(identity, "Cloud Build", trigger.address, why,
+                    [hop(trigger, f"Cloud Build trigger runs as {identity}: {why}")])
+
+
+def _as_member(account: Any) -> Any:
+    """`projects/P/serviceAccounts/EMAIL` (or a reference) as an IAM member value."""
+    text = text_of(account)
+    if text is None or refs_in(account):
+        return account
+    return "serviceAccount:" + text.rsplit("/", 1)[-1]
+
+
+def _events(values: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(kind, event block) of each repository event the trigger fires on."""
+    for block in EVENT_BLOCKS:
+        config = first_block(values.get(block))
+        for kind in ("push", "pull_request"):
+            event = first_block(config.get(kind))
+            if event:
+                yield kind, event
+    template = first_block(values.get("trigger_template"))
+    if template:
+        yield "push", {"branch": template.get("branch_name"), "tag": template.get("tag_name"),
+                       "invert_regex": template.get("invert_regex")}
+
+
+def _event_gap(kind: str, event: dict[str, Any], reviewed: list[str]) -> str | None:
+    """Why a trigger event runs code nobody reviewed, or None when it runs reviewed branches only."""
+    branch = event.get("branch")
+    if kind == "pull_request":
+        return f"it runs for pull requests (against branches `{branch}`) before they are reviewed"
+    if event.get("tag") is not None:
+        return f"it runs for pushed tags matching `{event.get('tag')}`, which no review covers"
+    if branch is None:
+        return None
+    regex = text_of(branch)
+    if regex is None:
+        return f"its branch regex {branch} is a value the code does not state: any branch may match"
+    if event.get("invert_regex") is True:
+        return f"it runs for every branch except those matching `{regex}`"
+    names = literal_branches(regex)
+    if names is None and literal_branches(f"^{regex.strip('^$')}$") is not None:
+        return (f"its branch regex `{regex}` is not anchored (`^...$`): it also matches every branch "
+                "whose name contains it, such as feature branches")
+    if names is None:
+        return f"its branch regex `{regex}` admits branches nobody reviewed (feature branches)"
+    unreviewed = [n for n in names if not ref_reviewed(f"refs/heads/{n}", reviewed)]
+    return f"its branch regex `{regex}` admits unreviewed branch `{unreviewed[0]}`" if unreviewed else None
+
+
+def literal_branches(regex: str) -> list[str] | None:
+    """The branch names an anchored regex of literal alternatives matches (`^main$`,
+    `^(main|release)$`), or None when it may match other names (unanchored, any pattern)."""
+    m = re.fullmatch(r"\^(?:\((?:\?:)?(.*)\)|(.*))\$", regex)
+    if m is None:
+        return None
+    names = []
+    for alternative in (m.group(1) if m.group(1) is not None else m.group(2)).split("|"):
+        name = re.sub(r"\\(.)", r"\1", alternative)
+        if not name or re.search(r"[\\^$.*+?()\[\]{}|]", re.sub(r"\\.", "", alternative)):
+            return None
+        names.append(name)
+    return names

@@ -1,0 +1,158 @@
+"""The CI systems SOD120 knows, as data: how each one's OIDC token names a run, and which of
+its claims can pin a run to reviewed code.
+
+Each system: the issuer hosts that identify it, the claims a trust condition may check with
+how each claim's value is judged, and the documented forms of its `sub` claim, first match
+wins, each with the judge of the part it captures and the reason when that part is not
+pinned. Judges (what makes a value reviewed):
+- `ref`: a git ref (`refs/heads/main`) that is reviewed (option `reviewed_refs`, protected branches);
+- `branch`: a bare branch name (GitLab's `ref`), read as `refs/heads/NAME`;
+- `named`: any name without a wildcard (a deployment environment, a workspace);
+- `true`: the literal `true` (GitLab `ref_protected`);
+- `apply`: the HCP Terraform run phase `apply` (plans also run for pull requests);
+- `workflow`: a reusable workflow `...@refs/heads/BRANCH` on a reviewed branch;
+- `connection`: an Azure DevOps service connection that an approval or branch control check
+  of the code protects (entries `sc://ORG/PROJECT/NAME` among the reviewed refs);
+- `never`: nothing of this form is reviewed.
+Sources: GitHub "OpenID Connect reference"; GitLab "OIDC authentication using ID tokens"
+(`project_path:{group}/{project}:ref_type:{type}:ref:{branch_name}`, `ref` without `refs/heads/`);
+HCP Terraform "Workload identity" (`organization:O:project:P:workspace:W:run_phase:PHASE`);
+CircleCI "Using OpenID Connect tokens" (`org/O/project/P/user/U`, the V2 token adds
+`/vcs-origin/ORIGIN/vcs-ref/REF`); Azure DevOps workload identity federation (`sc://ORG/PROJECT/CONNECTION`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sod_iac.model import Evidence
+
+
+@dataclass(frozen=True)
+class SubjectForm:
+    pattern: str   # a regex over the subject; group `value` is what the judge reads
+    judge: str
+    why: str       # the reason when not pinned: {subject} and {value} are filled in
+
+
+@dataclass(frozen=True)
+class CiSystem:
+    name: str
+    hosts: tuple[str, ...]
+    claims: dict[str, str]            # claim -> judge ("sub" -> "subject": the forms below)
+    forms: tuple[SubjectForm, ...]
+    otherwise: str = "sub `{subject}` does not pin a reviewed ref"  # no form matched, with a wildcard
+
+
+SYSTEMS: tuple[CiSystem, ...] = (
+    CiSystem("GitHub Actions", ("token.actions.githubusercontent.com",),
+             {"sub": "subject", "ref": "ref", "environment": "named", "job_workflow_ref": "workflow",
+              "ref_protected": "true"}, (
+                 SubjectForm(r"^repo:[^:]*:environment:(?P<value>.*)$", "named", "sub `{subject}` admits any environment"),
+                 SubjectForm(r"^repo:[^:]*:ref:(?P<value>.*)$", "ref", "sub `{subject}` admits unreviewed ref `{value}`"),
+                 SubjectForm(r"^repo:[^:]*:pull_request", "never", "sub `{subject}` admits pull requests"),
+                 SubjectForm(r"^repo:[^:]*:", "never", "sub `{subject}` admits any branch, tag or pull request"),
+             ), "sub `{subject}` does not name a repository and ref"),
+    CiSystem("GitLab CI", ("gitlab.com", "gitlab"),
+             {"sub": "subject", "ref": "branch", "ref_protected": "true", "environment_protected": "true"}, (
+                 SubjectForm(r":ref_type:branch:ref:(?P<value>.*)$", "branch", "sub `{subject}` admits unreviewed branch `{value}`"),
+                 SubjectForm(r":ref_type:(?P<value>[^:]*):ref:", "never", "sub `{subject}` admits {value} refs"),
+                 SubjectForm(r":ref:(?P<value>[^:]*)$", "branch", "sub `{subject}` admits unreviewed ref `{value}`"),
+                 SubjectForm(r"^(?!.*:ref)", "never", "sub `{subject}` admits any ref"),
+             ), "sub `{subject}` admits any ref"),
+    CiSystem("HCP Terraform", ("app.terraform.io",), {"sub": "subject", "terraform_run_phase": "apply"}, (
+        SubjectForm(r"^(?P<value>.*):run_phase:apply$", "named", "sub `{subject}` admits any workspace"),
+        SubjectForm(r"", "never", "sub `{subject}` admits plan runs (speculative plans of pull requests)"),
+    )),
+    CiSystem("CircleCI", ("oidc.circleci.com",),
+             {"sub": "subject", "oidc.circleci.com/vcs-ref": "ref", "vcs-ref": "ref"}, (
+                 SubjectForm(r"^org/.*[*?].*/vcs-ref/", "never", "sub `{subject}` has a wildcard before `/vcs-ref/`, "
+                             "which also matches a branch named `x/vcs-ref/refs/heads/main` (a ref may hold `/`)"),
+                 SubjectForm(r"/vcs-ref/(?P<value>.+)$", "ref", "sub `{subject}` admits unreviewed ref `{value}`"),
+                 SubjectForm(r"^org/", "never", "sub `{subject}` names the organisation, project and user, not the ref: "
+                             "CircleCI states the ref in `oidc.circleci.com/vcs-ref`, which no condition pins"),
+             )),
+    CiSystem("Azure DevOps", ("vstoken.dev.azure.com",), {"sub": "subject"}, (
+        SubjectForm(r"^sc://(?P<value>[^/]+/[^/]+/[^/]+)$", "connection",
+                    "sub `{subject}` is the service connection `{value}`, which no approval or branch control "
+                    "check of the code protects: every pipeline allowed to use it runs with it, from any branch"),
+    )),
+)
+
+
+def ci_system(issuer: str) -> CiSystem | None:
+    """The CI system whose OIDC issuer this is (host, or an instance named for it: a
+    self-managed GitLab), or None."""
+    host = issuer.split("/", 1)[0]
+    for system in SYSTEMS:
+        if host in system.hosts:
+            return system
+    return next((s for s in SYSTEMS for h in s.hosts if "." not in h and h in host), None)
+
+
+def by_name(name: str) -> CiSystem | None:
+    return next((s for s in SYSTEMS if s.name == name), None)
+
+
+def judge_subject(ci: str, subject: str, reviewed: list[str]) -> str | None:
+    """Why a subject pattern of this CI admits unreviewed runs, or None when it is pinned."""
+    system = by_name(ci)
+    if system is None:
+        return f"sub `{subject}` does not pin a reviewed ref" if "*" in subject else None
+    for form in system.forms:
+        m = re.search(form.pattern, subject)
+        if m is None:
+            continue
+        value = m.groupdict().get("value") or ""
+        return None if pins(form.judge, value, reviewed) else form.why.format(subject=subject, value=value or "any")
+    return system.otherwise.format(subject=subject) if "*" in subject else None
+
+
+def claim_pins(ci: str, claim: str, value: str, reviewed: list[str]) -> bool:
+    """Does a condition requiring `claim == value` keep out runs of unreviewed code?"""
+    system = by_name(ci)
+    judge = system.claims.get(claim) if system is not None else None
+    if judge == "subject":
+        return judge_subject(ci, value, reviewed) is None
+    return judge is not None and pins(judge, value, reviewed)
+
+
+def pins(judge: str, value: str, reviewed: list[str]) -> bool:
+    if judge == "ref":
+        return ref_reviewed(value, reviewed)
+    if judge == "branch":
+        return ref_reviewed(f"refs/heads/{value}", reviewed)
+    if judge == "named":
+        return "*" not in value and "?" not in value
+    if judge == "true":
+        return value == "true"
+    if judge == "apply":
+        return value == "apply"
+    if judge == "workflow":
+        m = re.search(r"@(refs/heads/[^*?]+)$", value)
+        return m is not None and ref_reviewed(m.group(1), reviewed)
+    if judge == "connection":
+        return ref_reviewed(f"sc://{value}", reviewed)
+    return False
+
+
+def ref_reviewed(ref: str, reviewed: list[str]) -> bool:
+    if "*" in ref or "?" in ref:
+        return False  # a wildcard over the ref admits branches nobody reviewed
+    return any(glob(p, ref) for p in reviewed)
+
+
+def glob(pattern: str, text: str) -> bool:
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, text) is not None
+
+
+@dataclass
+class Trust:
+    """A way a CI system obtains an identity's credentials, and why it admits unreviewed runs."""
+    identity: str            # principal id (address) of the CI identity
+    ci: str
+    issuer: str
+    why: str                 # what admits unreviewed refs
+    evidence: list[Evidence] = field(default_factory=list)
