@@ -359,3 +359,152 @@ resource "kubernetes_role_binding_v1" "judy" {
     name = "judy"
   }
 }
+
+# Workloads: the controller creates the pods for the subject (RBAC good practices, "Workload
+# creation"), so creating a Deployment, DaemonSet, StatefulSet, Job or CronJob in `ci` runs as
+# `deployer` too. One subject per kind.
+
+resource "kubernetes_role_v1" "deployments_creator" {
+  metadata {
+    name      = "deployments-creator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups = ["apps"]
+    resources  = ["deployments"]
+    verbs      = ["create"]
+  }
+}
+
+# path: k8s-create-deployments-as-service-account
+resource "kubernetes_role_binding_v1" "deployments_creator" {
+  metadata {
+    name      = "deployments-creator"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "deployments-creator"
+  }
+  subject {
+    kind = "User"
+    name = "deployments-author"
+  }
+}
+
+resource "kubernetes_role_v1" "daemonsets_creator" {
+  metadata {
+    name      = "daemonsets-creator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups = ["apps"]
+    resources  = ["daemonsets"]
+    verbs      = ["create"]
+  }
+}
+
+# path: k8s-create-daemonsets-as-service-account
+resource "kubernetes_role_binding_v1" "daemonsets_creator" {
+  metadata {
+    name      = "daemonsets-creator"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "daemonsets-creator"
+  }
+  subject {
+    kind = "User"
+    name = "daemonsets-author"
+  }
+}
+
+resource "kubernetes_role_v1" "statefulsets_creator" {
+  metadata {
+    name      = "statefulsets-creator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups = ["apps"]
+    resources  = ["statefulsets"]
+    verbs      = ["create"]
+  }
+}
+
+# path: k8s-create-statefulsets-as-service-account
+resource "kubernetes_role_binding_v1" "statefulsets_creator" {
+  metadata {
+    name      = "statefulsets-creator"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "statefulsets-creator"
+  }
+  subject {
+    kind = "User"
+    name = "statefulsets-author"
+  }
+}
+
+resource "kubernetes_role_v1" "jobs_creator" {
+  metadata {
+    name      = "jobs-creator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups = ["batch"]
+    resources  = ["jobs"]
+    verbs      = ["create"]
+  }
+}
+
+# path: k8s-create-jobs-as-service-account
+resource "kubernetes_role_binding_v1" "jobs_creator" {
+  metadata {
+    name      = "jobs-creator"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "jobs-creator"
+  }
+  subject {
+    kind = "User"
+    name = "jobs-author"
+  }
+}
+
+resource "kubernetes_role_v1" "cronjobs_creator" {
+  metadata {
+    name      = "cronjobs-creator"
+    namespace = "ci"
+  }
+  rule {
+    api_groups = ["batch"]
+    resources  = ["cronjobs"]
+    verbs      = ["create"]
+  }
+}
+
+# path: k8s-create-cronjobs-as-service-account
+resource "kubernetes_role_binding_v1" "cronjobs_creator" {
+  metadata {
+    name      = "cronjobs-creator"
+    namespace = "ci"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "Role"
+    name      = "cronjobs-creator"
+  }
+  subject {
+    kind = "User"
+    name = "cronjobs-author"
+  }
+}
