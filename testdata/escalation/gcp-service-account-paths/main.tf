@@ -20,7 +20,8 @@
 #
 # Negatives:
 # - user:peer@example.com: Token Creator on `app` only: `app` is no stronger (lateral access);
-# - user:actor@example.com: Service Account User on the project but no way to run code there.
+# - user:actor@example.com: Service Account User on the project but no way to run code there;
+# - loop_a and loop_b: token creators on each other only (see below).
 
 resource "google_service_account" "admin" {
   project    = "acme-prod"
@@ -202,4 +203,28 @@ resource "google_project_iam_member" "dm_runs_code" {
   project = "acme-prod"
   role    = "roles/deploymentmanager.editor"
   member  = "user:dm@example.com"
+}
+# Negative: `loop_a` and `loop_b` may mint tokens for each other and hold nothing else. Each
+# reaches only a peer whose one path leads back to itself: no power is gained (lateral access),
+# and judging the pair must not loop.
+resource "google_service_account" "loop_a" {
+  project    = "acme-prod"
+  account_id = "loop-a"
+}
+
+resource "google_service_account" "loop_b" {
+  project    = "acme-prod"
+  account_id = "loop-b"
+}
+
+resource "google_service_account_iam_member" "a_on_b" {
+  service_account_id = google_service_account.loop_b.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${google_service_account.loop_a.email}"
+}
+
+resource "google_service_account_iam_member" "b_on_a" {
+  service_account_id = google_service_account.loop_a.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${google_service_account.loop_b.email}"
 }
