@@ -9,9 +9,10 @@ access policies, whose writers can add one for themselves ("Azure RBAC vs. acces
 from __future__ import annotations
 
 from sod_iac.access.azure import AzureAccess
-from sod_iac.access.cloud_common import hop
-from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
+from sod_iac.access.cloud_common import Grant, hop
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.graph import weakest
+from sod_iac.model import Resource
 
 IDENTITY_TYPE = "azurerm_user_assigned_identity"
 VAULT_TYPE = "azurerm_key_vault"
@@ -22,49 +23,45 @@ def azure_escalation(azure: AzureAccess) -> CloudEscalation:
     return CloudEscalation("azure", azure, _REACHERS)
 
 
-def _scope(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
-           chain: frozenset[str]) -> list[Reach]:
+def _scope(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
     """Assignments allowing the operation, each at its scope."""
     return [Reach(g.level, list(g.evidence), f"{operation} at {g.scope}")
             for g in azure.grants(principal, actions=[operation])]
 
 
-def _any(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
-         chain: frozenset[str]) -> list[Reach]:
+def _any(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
     return [Reach(g.level, list(g.evidence)) for g in azure.grants(principal, actions=[operation])]
 
 
-def _held_on(azure: AzureAccess, principal: str, operation: str, address: str):  # type: ignore[no-untyped-def]
-    return [g for g in azure.members_with_permission(operation, address, data=False) if g.principal == principal]
+def _held_on(azure: AzureAccess, principal: str, operation: str, rtype: str) -> list[tuple[Resource, Grant]]:
+    """(resource of the code of that type, grant) for each one the principal may `operation`."""
+    def grants():  # type: ignore[no-untyped-def]
+        for r in azure.project.by_type(rtype):
+            if r.mode == "managed":
+                for g in azure.members_with_permission(operation, r.address, data=False):
+                    yield g.principal, (r, g)
+
+    return by_principal(azure, (operation, rtype), grants).get(principal, [])
 
 
-def _stronger_identity(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
-                       chain: frozenset[str]) -> list[Reach]:
-    held = ((identity.address, g.level, list(g.evidence), identity.address)
-            for identity in azure.project.by_type(IDENTITY_TYPE)
-            if identity.mode == "managed" and identity.address != principal
-            for g in _held_on(azure, principal, operation, identity.address))
-    return stronger(finder, chain, held)
+def _stronger_identity(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
+    return [Reach(g.level, list(g.evidence), identity.address, principal=identity.address)
+            for identity, g in _held_on(azure, principal, operation, IDENTITY_TYPE)]
 
 
-def _access_policy_vault(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
-                         chain: frozenset[str]) -> list[Reach]:
+def _access_policy_vault(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
     out = []
-    for vault in azure.project.by_type(VAULT_TYPE):
-        if vault.mode != "managed":
-            continue
+    for vault, g in _held_on(azure, principal, operation, VAULT_TYPE):
         policies = azure.vault_mode(vault)[1]
         if policies == "no":
             continue  # RBAC authorization: access policies are ignored
         mode = hop(vault, "uses access policies (RBAC authorization not enabled)" if policies == "yes"
                    else "may use access policies (RBAC authorization not stated)")
-        for g in _held_on(azure, principal, operation, vault.address):
-            out.append(Reach(weakest(g.level, policies), [*g.evidence, mode], vault.address))
+        out.append(Reach(weakest(g.level, policies), [*g.evidence, mode], vault.address))
     return out
 
 
-def _own_custom_role(azure: AzureAccess, finder: CloudEscalation, principal: str, operation: str,
-                     chain: frozenset[str]) -> list[Reach]:
+def _own_custom_role(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
     """roleDefinitions/write at a scope covering the definition of a custom role it holds."""
     out = []
     held = azure.grants(principal, actions=[operation])

@@ -1,7 +1,7 @@
 """The GCP, Azure and Kubernetes escalation catalog (`rulesets/cloud_escalation.yaml`) and the
 one way every cloud judges it.
 
-Each cloud's engine answers one question per requirement: where does the principal hold this
+Each cloud's module answers one question per requirement: where does the principal hold this
 permission on a target of this kind (`Reach`: level, hops, what it targets)? `CloudEscalation`
 combines the answers into the paths a principal holds, as the AWS finder does, so that SOD110
 asks every engine the same `held_paths(principal)`. A path is held when every requirement is
@@ -24,9 +24,9 @@ Targets (`on`):
 | kubernetes | `stronger-sa` | on a service account of the code that is stronger |
 | kubernetes | `stronger-sa-namespace` | in the namespace of a stronger service account of the code |
 
-Stronger: a full administrator, or a principal holding an escalation path of its own (asked
-with the principals already on the chain left out, so accounts that reach each other do not
-loop). A peer with different power is lateral access, not escalation (DESIGN.md).
+Stronger: a full administrator, or a principal holding an escalation path of its own that does
+not lead back through the principal asking (see `CloudEscalation`). A peer with different
+power is lateral access, not escalation (DESIGN.md).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Literal
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -128,23 +129,43 @@ def _load(path: Path) -> CloudEscalationCatalog:
 
 @dataclass
 class Reach:
-    """One way a principal holds a requirement: how surely, the hops, and the target's name."""
+    """One way a principal holds a requirement: how surely, the hops, and what it targets.
+    `principal` names the account or identity reached when the requirement needs a stronger one
+    (`needs`: "power", a full administrator or an escalation path of its own; "credentials", a
+    credential path of its own, for delegation chains); None when the requirement needs no one."""
 
     level: Level
     evidence: list[Evidence] = field(default_factory=list)
     target: str = ""
-    rank: int = 0  # orders targets: a full administrator (2) before one with a path of its own (1)
+    principal: str | None = None
+    needs: str = "power"
 
 
-Reacher = Callable[[Any, "CloudEscalation", str, str, frozenset[str]], list[Reach]]
-"""(engine, finder, principal, permission, principals already on the chain) -> every way the
-principal holds the permission on a target of one kind."""
+Reacher = Callable[[Any, str, str], list[Reach]]
+"""(engine, principal, permission) -> every way the principal holds the permission on a
+target of one kind. Asked once per principal and requirement."""
+
+
+@dataclass
+class Strength:
+    """Why a principal is worth reaching: rank 2 full administrator, 1 an escalation path of its own."""
+
+    rank: int
+    level: Level
+    evidence: list[Evidence]
+    hits: list[PathHit]
 
 
 class CloudEscalation:
     """Which catalog paths of one cloud each principal holds. The cloud's module supplies one
-    `Reacher` per target kind; the engine its `full_admin`; this class the combination, the
-    ordering and the cycle guard."""
+    `Reacher` per target kind; the engine its `principals` and `full_admin`; this class the
+    combination and which accounts are stronger.
+
+    Stronger is a least fixpoint, not a recursion: full administrators first, then whoever
+    holds a path needing no one, then whoever reaches one of those, and so on until nothing
+    changes. A principal's targets must have been found stronger in an earlier round, so
+    accounts that only reach each other are never stronger (lateral access), and the work
+    stays polynomial however the accounts chain."""
 
     def __init__(self, cloud: str, engine: Any, reachers: dict[str, Reacher]) -> None:
         self.cloud = cloud
@@ -152,71 +173,105 @@ class CloudEscalation:
         self.paths = load_cloud_escalation_catalog().for_cloud(cloud)
         self._reachers = reachers
         self._full_admin: Callable[[str], list[Evidence] | None] = engine.full_admin
+        self._ways: dict[tuple[str, CloudRequirement], list[Reach]] = {}
+        self._strong: dict[str, Strength] | None = None
+        self._round: dict[str, int] = {}
         self._held: dict[str, list[PathHit]] = {}
 
-    def _reach(self, principal: str, req: CloudRequirement, chain: frozenset[str]) -> list[Reach]:
-        return self._reachers[req.on](self.engine, self, principal, req.permission, chain)
-
     def held_paths(self, principal: str) -> list[PathHit]:
-        """The paths the principal holds, in catalog order (cached: chains are judged once)."""
+        """The paths the principal holds, in catalog order, each target stronger than it."""
         if principal not in self._held:
-            self._held[principal] = self._paths(principal, frozenset({principal}))
+            strong = self._strengths()
+            if principal not in self._round:
+                self._held[principal] = []
+            else:
+                earlier = {t: s for t, s in strong.items() if self._round[t] < self._round[principal]}
+                self._held[principal] = self._judge(principal, earlier)
         return list(self._held[principal])
 
-    def paths_of(self, target: str, chain: frozenset[str]) -> list[PathHit]:
-        """The paths `target` holds without going back through the principals on `chain`."""
-        if target in chain or len(chain) > MAX_CHAIN:
-            return []
-        return self._paths(target, chain | {target})
+    def _strengths(self) -> dict[str, Strength]:
+        if self._strong is None:
+            principals = [p.id for p in self.engine.principals()]
+            strong: dict[str, Strength] = {}
+            for p in principals:
+                admin = self._full_admin(p)
+                if admin is not None:
+                    strong[p], self._round[p] = Strength(2, "yes", list(admin), []), 0
+            found, rnd = True, 0
+            while found:
+                found, rnd = False, rnd + 1
+                known = dict(strong)
+                for p in principals:
+                    if p in strong:
+                        continue
+                    hits = self._judge(p, known)
+                    if hits:
+                        strong[p] = Strength(1, best(*(h.level for h in hits)), list(hits[0].evidence), hits)
+                        self._round[p], found = rnd, True
+            self._strong = strong
+        return self._strong
 
-    def _paths(self, principal: str, chain: frozenset[str]) -> list[PathHit]:
+    def _reach(self, principal: str, req: CloudRequirement) -> list[Reach]:
+        key = (principal, req)
+        if key not in self._ways:
+            self._ways[key] = [w for w in self._reachers[req.on](self.engine, principal, req.permission)
+                               if w.level in HELD and w.principal != principal]
+        return self._ways[key]
+
+    def _judge(self, principal: str, strong: dict[str, Strength]) -> list[PathHit]:
+        """The paths held with every target taken from `strong`."""
         hits = []
         for path in self.paths:
             levels: list[Level] = []
             evidence: list[Evidence] = []
             targets: list[str] = []
             for req in path.requires:
-                ways = [w for w in self._reach(principal, req, chain) if w.level in HELD]
+                ways = [q for w in self._reach(principal, req) if (q := _qualified(w, strong)) is not None]
                 if not ways:
                     break
-                ways.sort(key=lambda w: (-w.rank, -_RANK[w.level]))
-                levels.append(best(*(w.level for w in ways)))
-                evidence.extend(ways[0].evidence)
-                targets.extend(dict.fromkeys(w.target for w in ways if w.target))
+                ways.sort(key=lambda q: (-q[0], -_RANK[q[1]]))
+                levels.append(best(*(q[1] for q in ways)))
+                evidence.extend(ways[0][2])
+                targets.extend(q[3] for q in ways if q[3])
             else:
                 hits.append(PathHit(path, weakest(*levels), unique_evidence(evidence), list(dict.fromkeys(targets))))
         return hits
 
-    def power(self, target: str, chain: frozenset[str]) -> tuple[int, Level, list[Evidence]]:
-        """How much `target` can do, for a principal on `chain` reaching it: (2, full admin),
-        (1, an escalation path of its own), (0, neither: a peer)."""
-        admin = self._full_admin(target)
-        if admin is not None:
-            return 2, "yes", list(admin)
-        hits = self.paths_of(target, chain)
-        if not hits:
-            return 0, "no", []
-        return 1, best(*(h.level for h in hits)), list(hits[0].evidence)
+
+def _qualified(way: Reach, strong: dict[str, Strength]) -> tuple[int, Level, list[Evidence], str] | None:
+    """(rank, level, hops, label) of a way, None when the principal it reaches is not stronger.
+    The level is the weaker of the grant's and the target's strength; its hops follow the grant's."""
+    if way.principal is None:
+        return 0, way.level, way.evidence, way.target
+    s = strong.get(way.principal)
+    if s is None:
+        return None
+    if way.needs == "credentials":
+        hit = next((h for h in s.hits if h.path.category == "credential-access"), None)
+        if hit is None:
+            return None
+        reached = hit.targets[0] if hit.targets else "a stronger account"
+        return 1, weakest(way.level, hit.level), [*way.evidence, *hit.evidence], \
+            f"{way.target} (can mint credentials for {reached})"
+    what = "a full administrator" if s.rank == 2 else "able to escalate"
+    return s.rank, weakest(way.level, s.level), [*way.evidence, *s.evidence], f"{way.target} ({what})"
 
 
-MAX_CHAIN = 3
-"""Accounts reaching accounts reaching accounts: deeper chains are not followed (each hop
-re-judges the next account's paths without the ones already on the chain)."""
+_MEMO: WeakKeyDictionary[Any, dict[Any, Any]] = WeakKeyDictionary()
 
 
-def stronger(finder: CloudEscalation, chain: frozenset[str],
-             candidates: Iterable[tuple[str, Level, list[Evidence], str]]) -> list[Reach]:
-    """Reaches on the candidates (target, level held on it, hops, label) that are stronger
-    than what the chain holds; peers are left out. Each keeps the weaker of its grant's level
-    and how surely the target is strong, and appends the hops that make it strong."""
-    out = []
-    for target, level, evidence, label in candidates:
-        rank, power, hops = finder.power(target, chain)
-        if rank:
-            what = "a full administrator" if rank == 2 else "able to escalate"
-            out.append(Reach(weakest(level, power), [*evidence, *hops], f"{label} ({what})", rank))
-    return out
+def by_principal(engine: Any, key: Any, grants: Callable[[], Iterable[tuple[str, Any]]]) -> dict[str, list[Any]]:
+    """`grants` (principal, answer) grouped by principal, computed once per engine and key: a
+    reacher asks "what does THIS principal hold on each account", the engine answers "who holds
+    it on this account"; turning the question round keeps the work linear in the principals."""
+    cache = _MEMO.setdefault(engine, {})
+    if key not in cache:
+        found: dict[str, list[Any]] = {}
+        for principal, answer in grants():
+            found.setdefault(principal, []).append(answer)
+        cache[key] = found
+    return cache[key]
 
 
 __all__ = ["CloudEscalation", "CloudEscalationCatalog", "CloudEscalationPath", "CloudRequirement", "Reach",
-           "EscalationCatalogError", "load_cloud_escalation_catalog", "stronger"]
+           "EscalationCatalogError", "by_principal", "load_cloud_escalation_catalog"]

@@ -8,9 +8,10 @@ every service account of the project, and the most privileged of them is what it
 
 from __future__ import annotations
 
-from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
 from sod_iac.access.graph import Level, weakest
+from sod_iac.model import Evidence
 
 SA_TYPE = "google_service_account"
 ABOVE = {"project": ("resourcemanager.organizations.", "resourcemanager.folders."),
@@ -37,52 +38,37 @@ def _container_bindings(gcp: GcpAccess, member: str, permission: str) -> list[tu
     return out
 
 
-def _container(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
-               chain: frozenset[str]) -> list[Reach]:
+def _container(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
     return [held for _, held in _container_bindings(gcp, member, permission)]
 
 
-def _any(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
-         chain: frozenset[str]) -> list[Reach]:
+def _any(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
     return [Reach(g.level, list(g.evidence)) for g in gcp.grants(member, [permission])]
 
 
-def _on_accounts(gcp: GcpAccess, member: str, permission: str) -> list[tuple[str, Level, list]]:
+def _on_accounts(gcp: GcpAccess, member: str, permission: str) -> list[tuple[str, Level, list[Evidence]]]:
     """(service account of the code, level, hops) for each account the member holds the
     permission on, through a binding on the account or on a container above it."""
-    out = []
-    for sa in gcp.project.by_type(SA_TYPE):
-        if sa.mode != "managed" or sa.address == member:
-            continue
-        for grant in gcp.members_with_permission(permission, sa.address):
-            if grant.principal == member:
-                out.append((sa.address, grant.level, list(grant.evidence)))
-    return out
+    def grants():  # type: ignore[no-untyped-def]
+        for sa in gcp.project.by_type(SA_TYPE):
+            if sa.mode == "managed":
+                for g in gcp.members_with_permission(permission, sa.address):
+                    yield g.principal, (sa.address, g.level, list(g.evidence))
+
+    return by_principal(gcp, ("accounts", permission), grants).get(member, [])
 
 
-def _stronger_sa(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
-                 chain: frozenset[str]) -> list[Reach]:
-    return stronger(finder, chain, ((sa, level, hops, sa) for sa, level, hops in _on_accounts(gcp, member, permission)))
+def _stronger_sa(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
+    return [Reach(level, hops, sa, principal=sa) for sa, level, hops in _on_accounts(gcp, member, permission)]
 
 
-def _delegating_sa(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
-                   chain: frozenset[str]) -> list[Reach]:
+def _delegating_sa(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
     """Accounts that can themselves mint credentials for a stronger account (a delegation chain)."""
-    out = []
-    for sa, level, hops in _on_accounts(gcp, member, permission):
-        if sa in chain:
-            continue
-        for hit in finder.paths_of(sa, chain):
-            if hit.path.category == "credential-access":
-                target = hit.targets[0] if hit.targets else "a stronger account"
-                out.append(Reach(weakest(level, hit.level), [*hops, *hit.evidence],
-                                 f"{sa} (can mint credentials for {target})", 1))
-                break
-    return out
+    return [Reach(level, hops, sa, principal=sa, needs="credentials")
+            for sa, level, hops in _on_accounts(gcp, member, permission)]
 
 
-def _own_custom_role(gcp: GcpAccess, finder: CloudEscalation, member: str, permission: str,
-                     chain: frozenset[str]) -> list[Reach]:
+def _own_custom_role(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
     """Bindings allowing `iam.roles.update` where a custom role bound to the member is defined."""
     custom = [b for b in gcp.bindings_of(member)
               if gcp.role(b.role).custom or ("/roles/" in b.role and not b.role.startswith("roles/"))]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import partial
 
 from sod_iac.access.cloud_common import first_block, text_of
-from sod_iac.access.cloud_escalation import CloudEscalation, Reach, stronger
+from sod_iac.access.cloud_escalation import CloudEscalation, Reach
 from sod_iac.access.kubernetes import SA_TYPES, KubernetesAccess
 
 SA_PREFIX = "ServiceAccount:"
@@ -41,26 +41,23 @@ def service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
     return [found[k] for k in sorted(found)]
 
 
-def _cluster(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, permission: str,
-             chain: frozenset[str]) -> list[Reach]:
+def _cluster(k8s: KubernetesAccess, subject: str, permission: str) -> list[Reach]:
     verb, resource = permission.split(" ", 1)  # the catalog writes `verb resource`
     level, evidence = k8s.can(subject, verb, resource, None)
     return [Reach(level, evidence, f"{verb} {resource} cluster-wide")] if level != "no" else []
 
 
-def _service_accounts_reached(k8s: KubernetesAccess, finder: CloudEscalation, subject: str, permission: str,
-                              chain: frozenset[str], *, by_name: bool) -> list[Reach]:
+def _service_accounts_reached(k8s: KubernetesAccess, subject: str, permission: str, *,
+                              by_name: bool) -> list[Reach]:
     """Stronger service accounts the subject may `verb` (`by_name`: the account object itself;
     else anything of that resource in the account's namespace, e.g. create pods)."""
     verb, resource = permission.split(" ", 1)
-    held = []
+    out = []
     for sa, ns, name in service_accounts(k8s):
-        if sa == subject:
-            continue
         level, evidence = k8s.can(subject, verb, resource, ns, name if by_name else None)
         if level != "no":
-            held.append((sa, level, evidence, f"{sa} ({verb} {resource} in namespace {ns})"))
-    return stronger(finder, chain, held)
+            out.append(Reach(level, evidence, f"{sa} ({verb} {resource} in namespace {ns})", principal=sa))
+    return out
 
 
 _REACHERS = {"cluster": _cluster,
