@@ -369,6 +369,7 @@ def _principal_arn_judge(aws: Any, principal: str, kind: str) -> Callable[[Any],
 def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[Evidence]]:
     """Principals a bucket policy allows to write the state object that the code does not
     define (an ARN of another account, an account root, `*`): reported as written."""
+    from sod_iac.access.aws_model import statement_evidence
     from sod_iac.access.aws_policy import conditions_verdict, resource_match, statement_action_match
 
     known = {p: aws.arn(p) for p in aws.model.kinds}
@@ -392,7 +393,7 @@ def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[E
                     written = text(item)
                 if written != "*" and any(resource_match(written, arn) == "yes" for arn in known.values()):
                     continue
-                out.setdefault(written, list(source.evidence))
+                out.setdefault(written, list(statement_evidence(st, source.evidence)))
     return out
 
 
