@@ -149,3 +149,50 @@ def test_gcp_kubernetes_and_azure_grants_are_statement_hops_at_their_own_lines()
     azure = _scenario("duties/sod101-azure-client-config")
     assert _statements(azure.holdings("data.azurerm_client_config.current", "key-admin")) == [
         ("azurerm_role_assignment.me_kv_admin", 10, 14)]
+
+
+LOCALS = {
+    "locals.tf": '''locals {
+  trust = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+  send = { Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }
+}
+''',
+    "main.tf": '''resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = local.trust
+}
+
+resource "aws_iam_role_policy" "app" {
+  name = "app"
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "s3:GetObject", Resource = "*" },
+      local.send,
+    ]
+  })
+}
+''',
+}
+
+
+def test_a_policy_or_statement_written_in_a_local_is_quoted_at_the_local(write_tree) -> None:
+    """`assume_role_policy = local.trust` and `Statement = [..., local.send]`: the statement is
+    written in the local (locals.tf), so that is where a reviewer changes it."""
+    project = load_project([str(write_tree(LOCALS))])
+    trust = project.resource("aws_iam_role.app").statement_sites
+    assert [(s.location.path, s.location.start_line) for s in trust] == [("locals.tf", 4)]
+    policy = project.resource("aws_iam_role_policy.app").statement_sites
+    assert [(s.location.path, s.location.start_line) for s in policy] == [("main.tf", 12), ("locals.tf", 6)]
+
+
+def test_statements_alike_are_quoted_each_at_its_own_lines() -> None:
+    """Two trust statements with the same effect and action and no Sid (secrets/
+    aws-assumed-role-reader main.tf:26 and :27): the second one admits aws_iam_user.sre."""
+    access = build_access(load_project([str(TESTDATA / "secrets/aws-assumed-role-reader")]))
+    hops = [st.hop for st in access.aws.model.trust["aws_iam_role.app"].statements]
+    assert [h.location.start_line for h in hops] == [26, 27]
