@@ -18,7 +18,7 @@ from sod_iac.access.aws_policy.parse import in_written_order
 from sod_iac.access.aws_policy.quote import quote_statement
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
 from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import UNREAD_STATEMENTS, Ref, Template, Unknown
 
 PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
                    "aws_ssoadmin_permission_set": "permission-set"}
@@ -286,7 +286,9 @@ class ModelBuilder:
         if where is None:
             return st
         resource, argument = where
-        alike = [(address, site) for address, site in self._sites(resource, argument) if site.signature == st.signature]
+        sites = list(self._sites(resource, argument))
+        alike = [(address, site) for address, site in sites if site.signature == st.signature] \
+            or [(address, site) for address, site in sites if site.signature == UNREAD_STATEMENTS]
         if alike:
             address, site = alike[min(occurrence, len(alike) - 1)]
             st = in_written_order(st, site.actions)

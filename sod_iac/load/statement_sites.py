@@ -11,8 +11,11 @@ must change (issue 17). The loader knows lines; the rendered policy does not kee
 - a policy or a statement written in a local value (`policy = local.trust`, `Statement =
   [local.send]`): the local is where it is written, so its lines (and file) are the site's;
 - a grant written as a nested block of another cloud (a `binding` of `data "google_iam_policy"`,
-  a `rule` of a Kubernetes role): one site per block, its signature `TYPE#N` (its position
-  among the rendered blocks), so the access layer quotes that block's lines.
+  a `rule` of a Kubernetes role, an `access_policy` of a Key Vault): one site per block, its
+  signature `TYPE#N` (its position among the rendered blocks), so the access layer quotes that
+  block's lines;
+- a policy argument whose statements cannot be read before evaluation (a template with an
+  `%{ if }` on an unknown value): one site for all of them, at the argument's lines.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from typing import Any
 
 from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Lit, Name, ObjectExpr, TemplateExpr, TupleExpr
 from sod_iac.model import Location, StatementSite
-from sod_iac.values import Template, Unknown, decode_json, grant_block_signature, statement_signature
+from sod_iac.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
+    statement_signature
 
 POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
 """Arguments of AWS resources that hold a policy document (IAM, resource and SCP policies)."""
@@ -78,7 +82,8 @@ def _through_local(attr: Attribute, path: str, local_values: Locals) -> tuple[At
 
 
 GRANT_BLOCKS = {"google_iam_policy": "binding", "kubernetes_role": "rule", "kubernetes_role_v1": "rule",
-                "kubernetes_cluster_role": "rule", "kubernetes_cluster_role_v1": "rule"}
+                "kubernetes_cluster_role": "rule", "kubernetes_cluster_role_v1": "rule",
+                "azurerm_key_vault": "access_policy"}
 """Resource types whose grants are nested blocks, and the block type that holds one grant."""
 
 
@@ -98,6 +103,8 @@ def _argument_sites(attr: Attribute, path: str, value: Any, argument: str,
     `jsonencode` (in place or in a local), else the argument's."""
     where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
     signatures = _signatures(value)
+    if not signatures and value is not None:  # statements not readable before evaluation
+        return [StatementSite(signature=UNREAD_STATEMENTS, argument=argument, location=where)]
     spans = _element_spans(attr.expr, path, local_values)
     if len(spans) != len(signatures):  # a statement list that is not written out: the argument
         spans = [None] * len(signatures)
