@@ -27,6 +27,7 @@ from sod_iac.rules.approval_util import (
 )
 from sod_iac.rules.registry import Context, rule
 from sod_iac.values import Ref, Template
+from sod_iac.wording import PRINCIPALS_NAMED, listing
 
 # --------------------------------------------------------------------------- storage model
 
@@ -278,7 +279,8 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
         if not extra:
             continue
         names = sorted(writers)
-        listed = ", ".join(f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names)
+        listed = listing([f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names],
+                         PRINCIPALS_NAMED)
         allowance = (f"allowed writers: {', '.join(sorted(allowed))}" if allowed
                      else f"allowed: {limit}")
         message = (f"State {store.label} ({store.backend.address}) can be written or deleted by "
