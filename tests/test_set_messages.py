@@ -11,22 +11,13 @@ from __future__ import annotations
 
 from sod_iac.scan import ScanOptions, run_scan
 
+from test_aws_engine_secrets import _role as role_with_policy
+
 ROLES = [f"r{i:02d}" for i in range(8)]
 
 
 def _role(name: str, action: str, resource: str) -> str:
-    return f'''
-resource "aws_iam_role" "{name}" {{
-  name               = "{name}"
-  assume_role_policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "ec2.amazonaws.com" }} }}] }})
-}}
-
-resource "aws_iam_role_policy" "{name}" {{
-  name   = "p"
-  role   = aws_iam_role.{name}.id
-  policy = jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "{action}", Resource = "{resource}" }}] }})
-}}
-'''
+    return role_with_policy(name, {"Effect": "Allow", "Action": action, "Resource": resource})
 
 
 def _finding(root, rule_id: str):
