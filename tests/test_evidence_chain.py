@@ -196,3 +196,17 @@ def test_statements_alike_are_quoted_each_at_its_own_lines() -> None:
     access = build_access(load_project([str(TESTDATA / "secrets/aws-assumed-role-reader")]))
     hops = [st.hop for st in access.aws.model.trust["aws_iam_role.app"].statements]
     assert [h.location.start_line for h in hops] == [26, 27]
+
+
+def test_a_duty_hop_is_a_sentence_with_the_pattern_written_and_the_resource_named() -> None:
+    """The demo's CI role holds `ec2:*` on `*` (testdata/demo/ci.tf): its write hop says what it
+    can do with the duty's title, the written pattern that covers the action, and a resource
+    kind, never a raw ARN format; a role whose statement names its function
+    (duties/read-only-aws main.tf:86) is said to act on that function."""
+    demo = _scenario("demo").holdings("aws_iam_role.ci_deploy", "write")[0]
+    head = demo.evidence[0].detail
+    assert head.startswith("can change infrastructure: ec2:") and "(in ec2:*) on any ec2 " in head
+    assert "arn:" not in head
+    named = _scenario("duties/read-only-aws").holdings("aws_iam_role.pr_plan_deployer", "write")[0]
+    assert named.evidence[0].detail == ("can change infrastructure: lambda:UpdateFunctionCode on "
+                                        "arn:aws:lambda:eu-west-1:111122223333:function:pr-preview")
