@@ -210,3 +210,16 @@ def test_a_duty_hop_is_a_sentence_with_the_pattern_written_and_the_resource_name
     named = _scenario("duties/read-only-aws").holdings("aws_iam_role.pr_plan_deployer", "write")[0]
     assert named.evidence[0].detail == ("can change infrastructure: lambda:UpdateFunctionCode on "
                                         "arn:aws:lambda:eu-west-1:111122223333:function:pr-preview")
+
+
+def test_a_statement_that_reaches_two_environments_is_one_hop() -> None:
+    """duties/sod121-aws: one statement (main.tf:38) lets shared_deployer write the production and
+    the staging bucket; the SOD121 finding shows it once, not once per environment."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    folder = TESTDATA / "duties/sod121-aws"
+    report = run_scan([folder], ScanOptions(repo_root=folder, jobs=1))
+    finding = next(f for f in report.findings if f.rule_id == "SOD121")
+    hops = [(e.address, e.detail, str(e.location)) for e in finding.evidence]
+    assert len(hops) == len(set(hops))
+    assert [h for h in hops if h[2] == "main.tf:38"] != []
