@@ -223,3 +223,15 @@ def test_a_statement_that_reaches_two_environments_is_one_hop() -> None:
     hops = [(e.address, e.detail, str(e.location)) for e in finding.evidence]
     assert len(hops) == len(set(hops))
     assert [h for h in hops if h[2] == "main.tf:38"] != []
+
+
+def test_a_reader_hop_names_its_policy_once() -> None:
+    """secrets/aws-action-wildcard: reporting reads through its one inline policy
+    (aws_iam_role_policy.reporting, main.tf:36); the reader hop names it once."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    folder = TESTDATA / "secrets/aws-action-wildcard"
+    finding = next(f for f in run_scan([folder], ScanOptions(repo_root=folder, jobs=1)).findings
+                   if f.rule_id == "SOD301")
+    head = next(e for e in finding.evidence if e.address == "aws_iam_role.reporting")
+    assert "(aws_iam_role_policy.reporting);" in head.detail
