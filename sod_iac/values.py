@@ -298,6 +298,12 @@ def _decode(value: Any, parse: Any) -> Any:
     return walk(data)
 
 
+UNREAD_STATEMENTS = "?"
+"""Signature of the one site a policy argument gets when its statements cannot be told apart
+before evaluation (a template whose `%{ if }` depends on an unknown value): any statement of
+that argument is written there."""
+
+
 def statement_signature(sid: Any, effect: Any, actions: Any, negated: bool = False) -> str:
     """What identifies a policy statement across rendering: its Sid, Effect and action patterns
     (known text only; an unknown part reads `*`). The loader records where each statement is

@@ -11,8 +11,7 @@ A finding entry may also say, read from the HCL by hand (issue 17):
   statement block, binding, role rule or assignment): some evidence hop starts there (the HCL
   entry, and the plan entry when the plan's .tf is beside it: a plan's hops are mapped back to
   the .tf). null when the finding has no grant (a backend setting).
-The first entry of `findings` (the scenario's main finding) must carry both, except in the
-scenarios still listed in tests/evidence_todo.txt (a list that only shrinks).
+The first entry of `findings` (the scenario's main finding) must carry both.
 """
 
 from __future__ import annotations
@@ -28,7 +27,6 @@ from sod_iac.scan import ScanOptions, run_scan
 from scenarios import SCENARIOS, TESTDATA
 
 EVIDENCE_KEYS = ("principal", "evidence_line")
-EVIDENCE_TODO = Path(__file__).resolve().parent / "evidence_todo.txt"
 
 
 
@@ -77,16 +75,10 @@ def test_every_scenario_has_a_positive_or_negative_expectation() -> None:
 
 def test_every_main_finding_states_its_principal_and_grant_line() -> None:
     """Issue 17: each scenario asserts the anchor, the principal and the grant's line of its
-    main finding; tests/evidence_todo.txt lists the scenarios not yet done, and only shrinks."""
-    todo = {line.strip() for line in EVIDENCE_TODO.read_text().splitlines() if line.strip() and not line.startswith("#")}
-    missing, done = [], []
+    main finding (the first entry of `findings`)."""
+    missing = []
     for expected in sorted(TESTDATA.rglob("expected.json")):
-        name = expected.parent.relative_to(TESTDATA).as_posix()
         findings = json.loads(expected.read_text()).get("findings", [])
-        complete = not findings or all(key in findings[0] for key in EVIDENCE_KEYS)
-        if not complete and name not in todo:
-            missing.append(name)
-        if complete and name in todo:
-            done.append(name)
+        if findings and not all(key in findings[0] for key in EVIDENCE_KEYS):
+            missing.append(expected.parent.relative_to(TESTDATA).as_posix())
     assert not missing, f"main finding without {EVIDENCE_KEYS}: {missing}"
-    assert not done, f"done: remove from {EVIDENCE_TODO.name}: {done}"

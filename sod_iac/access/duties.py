@@ -35,6 +35,7 @@ import yaml
 
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknown_policies
+from sod_iac.access.duty_sentence import duty_sentence, granting_statement
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.access.telling import rank_actions
 from sod_iac.model import Evidence, unique_evidence
@@ -674,9 +675,9 @@ class Duties:
             for action in (a for a in pool if aws.applies_to(a, target)):  # every one: no cap
                 decision = aws.can(principal, action, target)
                 if decision.held:
-                    label = target.address or target.label or target.arn or "any resource"
-                    head = Evidence(address=target.address or principal, detail=f"{duty}: {action} on {label}",
-                                    duty=duty)
+                    granting = granting_statement(decision.evidence, aws.grants(principal))
+                    head = Evidence(address=target.address or principal, duty=duty,
+                                    detail=duty_sentence(self.ruleset.duties[duty].title, action, target, granting))
                     hops = (head, *_tag(decision.evidence, duty, self._tags))
                     yield Holding(principal, duty, "aws", action, decision.level,
                                   target.address or target.arn or "*", hops)

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from sod_iac.access.aws import AwsAccess, Target
+from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
@@ -388,7 +389,7 @@ class AwsSecretReaders:
         for src in self.aws.model.resource_policies.get(address, []):
             if src.name == address and unset:
                 continue  # a plan's "known after apply" for a policy the code never sets
-            statements.extend((st, src.evidence) for st in src.statements)
+            statements.extend((st, statement_evidence(st, src.evidence)) for st in src.statements)
         if not statements:
             return [], "default"
         return statements, "stated"
@@ -491,11 +492,11 @@ class AwsSecretReaders:
                     continue
                 if self._resource_level(st, target) == "no":
                     continue
-                for reader in self._named_readers(st, src.evidence, key, service, result):
-                    out.append(reader)
+                evidence = statement_evidence(st, src.evidence)
+                out.extend(self._named_readers(st, evidence, key, service, result))
                 if st.principals and any(c.key.lower() in _ARN_KEYS for c in st.conditions) \
                         and any(kind == "everyone" for kind, _ in principal_entries(st, self.aws)):
-                    out.extend(self._pinned_readers(st, src.evidence, secret, key, service, target))
+                    out.extend(self._pinned_readers(st, evidence, secret, key, service, target))
         return out
 
     def _pinned_readers(self, st: Statement, evidence: tuple[Evidence, ...], secret: Secret, key: KeyRef,
@@ -801,8 +802,10 @@ def _condition_level(st: Statement, ctx: dict[str, Any], public: bool = False) -
 
 
 def _via(evidence: list[Evidence]) -> str:
+    """The policies a grant comes from, each named once (a statement hop and its policy's hop
+    share an address)."""
     if not evidence:
         return "resource policy"
-    return ", ".join(e.address for e in evidence[:2])
+    return ", ".join(list(dict.fromkeys(e.address for e in evidence))[:2])
 
 

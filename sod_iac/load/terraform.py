@@ -544,7 +544,8 @@ class ModuleInstance:
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=module, index=index, values=values, references=references,
                         location=location, source="hcl", module_dir=self.source.rel, call_site=self.call_site,
-                        root=root, statement_sites=statement_sites(block, path, rtype, values)))
+                        root=root, statement_sites=statement_sites(block, path, rtype, values,
+                                                                 self.source.locals)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):
                 for _, child in self._call_instances(name) or []:

@@ -28,6 +28,7 @@ from sod_iac.rules.approval_util import (
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.state_storage import BACKEND_OF, Recognised, recognise
 from sod_iac.values import Ref, Template
+from sod_iac.wording import PRINCIPALS_NAMED, listing
 
 # --------------------------------------------------------------------------- storage model
 
@@ -289,7 +290,8 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
         if not extra:
             continue
         names = sorted(writers)
-        listed = ", ".join(f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names)
+        listed = listing([f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names],
+                         PRINCIPALS_NAMED)
         allowance = (f"allowed writers: {', '.join(sorted(allowed))}" if allowed
                      else f"allowed: {limit}")
         message = (f"State {store.label} ({store.backend.address}) can be written or deleted by "
@@ -380,6 +382,7 @@ def _principal_arn_judge(aws: Any, principal: str, kind: str) -> Callable[[Any],
 def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[Evidence]]:
     """Principals a bucket policy allows to write the state object that the code does not
     define (an ARN of another account, an account root, `*`): reported as written."""
+    from sod_iac.access.aws_model import statement_evidence
     from sod_iac.access.aws_policy import conditions_verdict, resource_match, statement_action_match
 
     known = {p: aws.arn(p) for p in aws.model.kinds}
@@ -403,7 +406,7 @@ def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[E
                     written = text(item)
                 if written != "*" and any(resource_match(written, arn) == "yes" for arn in known.values()):
                     continue
-                out.setdefault(written, list(source.evidence))
+                out.setdefault(written, list(statement_evidence(st, source.evidence)))
     return out
 
 
