@@ -109,6 +109,26 @@ def test_heredocs_are_read_from_the_source():
     assert heredocs(lines, 1, 8) == {"policy": 'path "kv/*" {\n  capabilities = ["read"]\n}\n'}
 
 
+def test_a_heredoc_inside_a_list_is_read_from_the_source():
+    """helm_release `values = [<<-EOT ... EOT]`: Checkov's parser drops the document's line
+    breaks (its YAML then reads as one line), so the text comes from the source, as for a plain
+    heredoc argument; Terraform keeps the line breaks."""
+    lines = textwrap.dedent('''\
+        resource "helm_release" "atlantis" {
+          chart  = "atlantis"
+          values = [<<-EOT
+            orgAllowlist: github.com/acme/*
+            repoConfig: |
+              repos:
+              - id: /.*/
+          EOT
+          ]
+        }
+    ''').splitlines()
+    assert heredocs(lines, 1, 10) == {
+        "values": "orgAllowlist: github.com/acme/*\nrepoConfig: |\n  repos:\n  - id: /.*/\n"}
+
+
 def test_graph_becomes_the_project_the_rules_read(tmp_path):
     main = tmp_path / "main.tf"
     main.write_text("# lines are read only for heredocs and backends\n" * 20)

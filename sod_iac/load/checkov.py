@@ -830,6 +830,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
                                        location.end_line).items():
                 if name in values and not isinstance(values[name], list):
                     values[name] = text
+                elif name in values and isinstance(values[name], list) and len(values[name]) == 1:
+                    values[name] = [text]  # `values = [<<-EOT ... EOT]` (helm_release): one document
         builder.raw[address] = (values, module)
         builder.places[address] = _place(vertex)
         sources[address] = (vertex, conf)
@@ -867,7 +869,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     return project
 
 
-_HEREDOC = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*<<(-?)([A-Za-z_]\w*)\s*$")
+_HEREDOC = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*\[?\s*<<(-?)([A-Za-z_]\w*)\s*$")
+"""`name = <<EOT`, or `name = [<<EOT` (a list whose one element is a heredoc: helm_release values)."""
 
 
 def heredocs(lines: list[str], start: int, end: int) -> dict[str, str]:
