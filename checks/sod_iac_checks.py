@@ -86,7 +86,7 @@ from sod_iac.access.aws_model import PRINCIPAL_TYPES  # noqa: E402
 from sod_iac.load.checkov import (  # noqa: E402
     data_address, load_checkov_graph, provider_hosts, root_for, split_address,
 )
-from sod_iac.model import Finding, Location, Project  # noqa: E402
+from sod_iac.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
@@ -289,7 +289,6 @@ def _details(finding: Finding) -> list[str]:
     return lines
 
 
-_ORDER = ("low", "medium", "high", "critical")
 _NO_GRAPH_TOLD = False
 
 
@@ -357,7 +356,7 @@ class _Answers:
     def _failed(self, findings: list[Finding], lead: bool = False) -> CheckResult:
         """FAILED with the findings' details; `lead` starts each with the anchor and its lines
         (a backend's finding shown on a provider block)."""
-        worst = max(findings, key=lambda f: _ORDER.index(f.severity))
+        worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity])
         self.severity = Severities[SEVERITIES[worst.severity]]
         self.details = []
         for finding in findings:

@@ -16,9 +16,7 @@ import click
 
 from sod_iac import __version__
 from sod_iac.commands.options import CONTEXT_SETTINGS
-from sod_iac.model import SEVERITY_ORDER
-
-SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+from sod_iac.model import SEVERITIES
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

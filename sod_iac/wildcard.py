@@ -11,17 +11,24 @@ import re
 from functools import lru_cache
 
 
-@lru_cache(maxsize=1024)
-def _compile(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
-    parts = []
-    for ch in pattern:
-        parts.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE if case_insensitive else 0)
+_POLICY_VARIABLE = re.compile(r"(\$\{[^}]*\}|\*|\?)")
+
+
+@lru_cache(maxsize=65536)
+def glob_regex(pattern: str, *, case_insensitive: bool = False,
+               policy_variables: bool = False) -> re.Pattern[str]:
+    """The one `*`/`?` glob: `*` any run of characters (newlines too), `?` one character, the
+    rest literal. IAM, GCP, Azure, OIDC subjects, rule ids and addresses all share it;
+    `policy_variables` also reads an IAM `${...}` as any run (its value is the request's)."""
+    pieces = _POLICY_VARIABLE.split(pattern) if policy_variables else pattern
+    body = "".join(".*" if p == "*" or (policy_variables and p.startswith("${") and p.endswith("}"))
+                   else "." if p == "?" else re.escape(p) for p in pieces)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if case_insensitive else 0))
 
 
 def matches(pattern: str, text: str, *, case_insensitive: bool = False) -> bool:
     """`*` is any run of characters (including none), `?` one character; the rest is literal."""
-    return _compile(pattern, case_insensitive).fullmatch(text) is not None
+    return glob_regex(pattern, case_insensitive=case_insensitive).fullmatch(text) is not None
 
 
 def is_pattern(text: str) -> bool:

@@ -18,7 +18,8 @@ from typing import Any
 
 from sod_iac.access.graph import Level
 from sod_iac.model import Evidence, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, as_list
+from sod_iac.wildcard import glob_regex
 
 
 @dataclass(frozen=True)
@@ -72,14 +73,6 @@ def text_of(value: Any) -> str | None:
     return None
 
 
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
 def first_block(value: Any) -> dict[str, Any]:
     """The first object of a nested block (`metadata { ... }` is a list of one object)."""
     if isinstance(value, dict):
@@ -125,17 +118,11 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, (Unknown, Template))
 
 
-@lru_cache(maxsize=4096)
-def _glob_regex(pattern: str, case: bool) -> re.Pattern[str]:
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
-    return re.compile("".join(parts), 0 if case else re.IGNORECASE)
-
-
 def glob(pattern: str, text: str, *, case: bool = True) -> bool:
     """Whole-string wildcard match: `*` any run (also `.` and `/`), `?` one character."""
     if pattern == text:
         return True
-    return bool(_glob_regex(pattern, case).fullmatch(text))
+    return bool(glob_regex(pattern, case_insensitive=not case).fullmatch(text))
 
 
 def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:

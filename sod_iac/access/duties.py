@@ -37,7 +37,7 @@ from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknown_policies
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.access.telling import rank_actions
-from sod_iac.model import Evidence, unique_evidence
+from sod_iac.model import SEVERITY_ORDER, Evidence, unique_evidence
 from sod_iac.yaml_lines import LineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
@@ -231,7 +231,7 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
     if outside is not None and outside not in duties:
         raise RulesetError(f"{where}: conflict {raw.get('id', rule)}: unknown duty {outside!r} in `outside`")
     severity = raw.get("severity")
-    if severity is not None and severity not in ("critical", "high", "medium", "low"):
+    if severity is not None and severity not in SEVERITY_ORDER:
         raise RulesetError(f"{where}: conflict {raw.get('id', rule)}: unknown severity {severity!r}")
     refs = []
     for ref in raw.get("references") or []:

@@ -45,6 +45,7 @@ from sod_iac.access.graph import Decision, Level, best, weakest
 from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.values import Ref, Template, Unknown
+from sod_iac.wildcard import glob_regex
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
 SSM_PARAMETER = "aws_ssm_parameter"
@@ -749,7 +750,7 @@ def _service_match(value: Any, service: str) -> str:
         return "possible"
     v = value.lower()
     probes = [f"{service}.us-east-1.amazonaws.com", f"{service}.eu-west-3.amazonaws.com"]
-    regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in v))
+    regex = glob_regex(v)
     hits = sum(1 for p in probes if regex.fullmatch(p))
     if hits == len(probes):
         return "yes"

@@ -40,14 +40,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sod_iac.load.documents import load_documents
 from sod_iac.load.local_files import find_local_files
-from sod_iac.load.hcl_ast import closing_brace
+from sod_iac.load.hcl_ast import META_ATTRIBUTES, META_BLOCKS, closing_brace
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
 from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
 
-# Same as the HCL loader (sod_iac.load.terraform): meta-arguments are not values.
-META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "providers", "source", "version"})
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
 # Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
 CHECKOV_KEYS = frozenset({
     "__start_line__", "__end_line__", "__address__", "__file__", "__startline__", "__endline__",

@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+# Terraform's meta-arguments and meta-blocks of a resource: the language's, not the
+# provider's values (read by the HCL loader and the Checkov adapter alike).
+META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "providers", "source", "version"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
+
 
 @dataclass(frozen=True, slots=True)
 class Lit:

@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
-from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
+from sod_iac.load.hcl_ast import (
+    META_ATTRIBUTES, META_BLOCKS, Attribute, Block, Body, Lit, ParsedFile, traversal_roots,
+)
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
 
-META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider", "providers", "source", "version"}
-META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
 MAX_MODULE_DEPTH = 16
 POLICY_DOCUMENT = "data.aws_iam_policy_document"

@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from sod_iac.model import Evidence, Location, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.model import Evidence, Location, Project, Resource, worst_severity
+from sod_iac.values import Ref, Template, Unknown, as_list
 
 def flag(value: Any) -> bool | None:
     """A boolean argument: True/False when the code states it, None when absent or unknown."""
@@ -61,14 +61,6 @@ def first(value: Any) -> dict[str, Any]:
     return found[0] if found else {}
 
 
-def items(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
 def is_set(value: Any) -> bool:
     """An argument the code sets to something (unknown values count: they are set)."""
     if value is None or value == "" or value == [] or value == {}:
@@ -87,7 +79,7 @@ def refers_to(resource: Resource, argument: str, address: str) -> bool:
     """Whether `resource.argument` references the resource at `address` (any attribute)."""
     if address in resource.references.get(argument, []):
         return True
-    for item in items(resource.values.get(argument)):
+    for item in as_list(resource.values.get(argument)):
         if isinstance(item, Ref) and item.address == address:
             return True
         if isinstance(item, Template) and any(ref.address == address for ref in item.refs):
@@ -103,7 +95,7 @@ def names_resource(resource: Resource, argument: str, target: Resource, names: I
     wanted = {n for n in names if isinstance(n, str) and n}
     if not wanted:
         return False
-    for item in items(resource.values.get(argument)):
+    for item in as_list(resource.values.get(argument)):
         if isinstance(item, str):
             candidate = item
             if candidate in wanted or candidate.rsplit("/", 1)[-1] in wanted \
@@ -185,8 +177,7 @@ def production(ctx: Any, rule_id: str) -> ProductionSetting:
 
 
 def worst(severities: Iterable[str]) -> str:
-    order = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-    return max(severities, key=lambda s: order[s], default="low")
+    return worst_severity(severities, default="low")
 
 
 ANCHOR_TYPES: dict[str, frozenset[str]] = {

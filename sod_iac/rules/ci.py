@@ -30,6 +30,7 @@ from sod_iac.access.duties import duties_for
 from sod_iac.model import Evidence, Finding, Resource
 from sod_iac.rules.registry import Context, rule
 from sod_iac.values import Template, Unknown
+from sod_iac.wildcard import matches
 
 CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
 ISSUERS = {  # host -> (CI name, claims that can pin a run to reviewed code)
@@ -96,12 +97,7 @@ def _reviewed_refs(ctx: Context) -> list[str]:
 def _ref_reviewed(ref: str, reviewed: list[str]) -> bool:
     if "*" in ref or "?" in ref:
         return False  # a wildcard over the ref admits branches nobody reviewed
-    return any(_glob(p, ref) for p in reviewed)
-
-
-def _glob(pattern: str, text: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text) is not None
+    return any(matches(p, ref) for p in reviewed)
 
 
 _UNKNOWN_PART = re.compile(r"\$\{[^}]*\}")

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sod_iac.access.duties import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location, unique_evidence
+from sod_iac.model import Evidence, Finding, Location, unique_evidence, worst_severity
 from sod_iac.rules.registry import Context
 
 
@@ -56,7 +56,7 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
     if possible:
         message += " (possible: depends on values the code does not state)"
     severities = [hit.conflict.severity for hit in hits if hit.conflict.severity]
-    severity = max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
+    severity = worst_severity(severities)
     resource, location = anchor(ctx, principal, evidence)
     return ctx.finding(rule_id, resource, message, principal=principal.id, duties=sorted(names),
                        evidence=evidence, location=location, severity=severity)

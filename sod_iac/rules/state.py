@@ -23,10 +23,10 @@ from typing import Any, Callable, Iterator
 
 from sod_iac.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
 from sod_iac.rules.approval_util import (
-    blocks, first, flag, hop, is_set, items, managed, names_resource, text, unstated, where, worst,
+    blocks, first, flag, hop, is_set, managed, names_resource, text, unstated, where, worst,
 )
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Ref, Template
+from sod_iac.values import Ref, Template, as_list
 
 # --------------------------------------------------------------------------- storage model
 
@@ -484,13 +484,13 @@ def _gcp_bindings(project: Project, resource: Resource) -> list[tuple[Any, list[
     if resource.type.endswith("_iam_member"):
         return [(values.get("role"), [values.get("member")])]
     if resource.type.endswith("_iam_binding"):
-        return [(values.get("role"), items(values.get("members")))]
+        return [(values.get("role"), as_list(values.get("members")))]
     data = values.get("policy_data")
     bindings: list[tuple[Any, list[Any]]] = []
     if isinstance(data, Ref):
         source = project.resource(data.address)
         for binding in blocks(source.values.get("binding") if source else None):
-            bindings.append((binding.get("role"), items(binding.get("members"))))
+            bindings.append((binding.get("role"), as_list(binding.get("members"))))
     elif isinstance(data, str):
         import json
 
@@ -500,7 +500,7 @@ def _gcp_bindings(project: Project, resource: Resource) -> list[tuple[Any, list[
             parsed = {}
         for binding in parsed.get("bindings", []) if isinstance(parsed, dict) else []:
             if isinstance(binding, dict):
-                bindings.append((binding.get("role"), items(binding.get("members"))))
+                bindings.append((binding.get("role"), as_list(binding.get("members"))))
     return bindings
 
 
