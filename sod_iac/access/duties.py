@@ -440,10 +440,6 @@ class Duties:
             return None
         return engine.full_admin(p.id)
 
-    def reported_by_sod111(self, principal: Principal | str) -> bool:
-        p = self.principal(principal)
-        return p is not None and p.cloud in SOD111_CLOUDS and self.full_admin(p) is not None
-
     def over_privileged(self, principal: Principal | str) -> bool:
         """Reported by SOD111 (full administrator) or by a *certain* SOD110 (can escalate): such
         a principal effectively holds every duty (DESIGN.md), so SOD101-105 and SOD303 leave it

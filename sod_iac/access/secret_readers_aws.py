@@ -49,7 +49,6 @@ from sod_iac.wildcard import glob_regex
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
 SSM_PARAMETER = "aws_ssm_parameter"
-GROUP_MEMBERSHIP = ("aws_iam_group_membership", "aws_iam_user_group_membership")
 
 _SECRETSMANAGER_READ = ("secretsmanager:GetSecretValue",)
 _SSM_READ = ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory")

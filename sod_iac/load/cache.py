@@ -32,7 +32,7 @@ from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.signing import KEY_ENV, discard, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
+from sod_iac.signing import discard, secret_key as _secret, sign, verify, write_atomic
 
 FORMAT = 2
 MAX_DEPTH = 200
@@ -382,11 +382,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_content_hash = content_hash
-
-
-_SECRET: bytes | None = None
-"""Unused: sod_iac.signing keeps the key, per source; the name stays for older callers."""
 _OPEN: dict[str, ParseCache] = {}
 
 
