@@ -178,25 +178,3 @@ def production(ctx: Any, rule_id: str) -> ProductionSetting:
 
 def worst(severities: Iterable[str]) -> str:
     return worst_severity(severities, default="low")
-
-
-ANCHOR_TYPES: dict[str, frozenset[str]] = {
-    "SOD201": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
-    "SOD202": frozenset(),  # anchored on backends (terraform.backend.<type>)
-    "SOD203": frozenset(),  # anchored on backends
-    "SOD204": frozenset({"terraform_remote_state"}),  # and backends
-    "SOD205": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
-    "SOD210": frozenset({"tfe_workspace", "tfe_workspace_settings", "spacelift_stack", "env0_environment"}),
-    "SOD211": frozenset(),  # Atlantis YAML (atlantis.repos[...], atlantis.projects[...]) or the resource
-                            # that passes ATLANTIS_REPO_CONFIG_JSON
-    "SOD212": frozenset({"github_branch_protection", "github_branch_protection_v3", "github_repository_ruleset",
-                         "github_organization_ruleset", "gitlab_branch_protection",
-                         "azuredevops_branch_policy_min_reviewers"}),
-    "SOD213": frozenset({"github_repository_environment", "gitlab_project_protected_environment",
-                         "azuredevops_environment"}),
-    "SOD214": frozenset({"gitlab_project_level_mr_approvals", "gitlab_group_level_mr_approvals",
-                         "gitlab_project_approval_rule"}),
-    "SOD215": frozenset({"aws_codepipeline"}),
-}
-"""Resource types each approval rule judges and may anchor a finding on (for adapters such as
-the Checkov checks, which answer PASSED for a judged resource without a finding)."""

@@ -7,19 +7,51 @@
 # is present in every signed request with exactly one value, so for a principal that is not the
 # deploy role, ArnNotEquals holds for that one value, the condition is true and the Deny
 # applies. The deploy role is again the only writer: no SOD203, exactly as with the plain
-# ArnNotEquals in ../s3-writers-deny-all-but-deployer. (SOD201 and SOD205: no versioning and
-# no public access block, not what this case is about.)
+# ArnNotEquals in ../s3-writers-deny-all-but-deployer. The bucket is versioned, encrypted with
+# a customer-managed key and closed to the public (as in ../s3-protected): no SOD201-SOD205.
 terraform {
   backend "s3" {
     bucket       = "acme-forall-tfstate"
-    key          = "prod/terraform.tfstate"
+    key          = "network/terraform.tfstate"
     region       = "eu-west-1"
+    encrypt      = true
+    kms_key_id   = "alias/tfstate"
     use_lockfile = true
   }
 }
 
+resource "aws_kms_key" "state" {
+  description         = "Terraform state"
+  enable_key_rotation = true
+}
+
 resource "aws_s3_bucket" "state" {
   bucket = "acme-forall-tfstate"
+}
+
+resource "aws_s3_bucket_versioning" "state" {
+  bucket = aws_s3_bucket.state.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
+  bucket = aws_s3_bucket.state.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.state.arn
+    }
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "state" {
+  bucket                  = aws_s3_bucket.state.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
 }
 
 resource "aws_iam_role" "deployer" {
