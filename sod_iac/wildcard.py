@@ -1,14 +1,16 @@
 """Wildcards for rule ids, resource addresses and paths.
 
 Why not fnmatch: Terraform addresses contain `[` and `]` (`aws_iam_role.app["k"]`), which
-fnmatch reads as character classes. Here only `*` and `?` are special for ids and addresses,
-and paths get gitignore-like `**`.
+fnmatch reads as character classes. Here only `*` and `?` are special for ids and addresses;
+paths are gitignore globs, read by pathspec.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+
+import pathspec
 
 
 _POLICY_VARIABLE = re.compile(r"(\$\{[^}]*\}|\*|\?)")
@@ -41,36 +43,15 @@ def rule_matches(pattern: str, rule_id: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _compile_path(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().strip("/") if pattern.strip() not in ("/", "") else ""
-    if "/" not in pattern:
-        pattern = "**/" + pattern  # a bare name matches at any depth, as in .gitignore
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+def _path_spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 def path_matches(pattern: str, path: str) -> bool:
-    """Does a gitignore-like glob match `path` (POSIX, relative) or one of its parent folders?
+    """Does a gitignore glob (pathspec's, as git reads .gitignore) match `path` (POSIX,
+    relative) or one of its parent folders?
 
     `examples` and `**/examples` exclude every folder called examples; `modules/legacy/*.tf`
     only those files; `legacy/**` everything below legacy/ at the top.
     """
-    regex = _compile_path(pattern)
-    parts = path.split("/")
-    return any(regex.fullmatch("/".join(parts[:n])) for n in range(len(parts), 0, -1))
+    return _path_spec(pattern).match_file(path)

@@ -28,6 +28,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+import platformdirs
+
 from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
@@ -46,10 +48,9 @@ class CacheError(ValueError):
 
 
 def default_dir() -> Path:
-    """$XDG_CACHE_HOME/sod-iac (or ~/.cache/sod-iac): per user, outside any scanned tree."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "sod-iac"
+    """The user cache directory, per user and outside any scanned tree (platformdirs: on Linux
+    $XDG_CACHE_HOME/sod-iac, or ~/.cache/sod-iac when it is unset or relative)."""
+    return platformdirs.user_cache_path("sod-iac", appauthor=False)
 
 
 # --------------------------------------------------------------------------- encoding
