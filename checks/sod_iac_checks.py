@@ -68,9 +68,9 @@ def _import_sod_iac() -> None:
                     del sys.modules["sod_iac"]
                     raise
     try:
-        import sod_iac.access  # noqa: F401
-        import sod_iac.load.checkov  # noqa: F401
-        import sod_iac.rules  # noqa: F401
+        import sod_iac.access
+        import sod_iac.load.checkov
+        import sod_iac.rules  # noqa: F401 - a probe: do these import in Checkov's environment?
     except ImportError as exc:
         raise ImportError(
             f"sod-iac's Checkov checks cannot import sod_iac ({exc}). Point --external-checks-dir at "
@@ -80,6 +80,7 @@ def _import_sod_iac() -> None:
 
 
 _import_sod_iac()
+# The imports below (E402) need sod_iac on sys.path, which _import_sod_iac() just arranged.
 
 from sod_iac.access import build_access  # noqa: E402
 from sod_iac.load.checkov import (  # noqa: E402

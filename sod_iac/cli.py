@@ -521,6 +521,7 @@ def main(prog_name: str = "sod-iac") -> None:
 
 
 # --------------------------------------------------------------------------- more commands
+# Imported last (E402): the command modules import `cli`'s helpers from this module.
 from sod_iac.commands.access import access  # noqa: E402
 from sod_iac.commands.matrix import matrix  # noqa: E402
 from sod_iac.commands.who_can import who_can  # noqa: E402

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from sod_iac import __version__
-from sod_iac.model import Evidence, Finding, LoadError, Location, Notice, Report, Summary
+from sod_iac.model import Evidence, Finding, Location, Notice, Report, Summary
 from sod_iac.report import github, json_report, junit, markdown, sarif, text
 from sod_iac.rules import registry
 from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sod_iac.access.graph import Level
@@ -48,7 +48,7 @@ class RoleHeld:
     evidence: tuple[Evidence, ...] = field(default=())
 
 
-@lru_cache(maxsize=None)
+@cache
 def role_data(filename: str) -> dict[str, dict]:
     """The `roles` of a shipped data file (sod_iac/access/data/), read once per process."""
     import json
@@ -132,7 +132,7 @@ def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
         return glob(b, a, case=case)
     if "*" not in b and "?" not in b:
         return glob(a, b, case=case)
-    pa, pb = re.split(r"[*?]", a, 1)[0], re.split(r"[*?]", b, 1)[0]
+    pa, pb = re.split(r"[*?]", a, maxsplit=1)[0], re.split(r"[*?]", b, maxsplit=1)[0]
     if not case:
         pa, pb = pa.lower(), pb.lower()
     return pa.startswith(pb) or pb.startswith(pa)

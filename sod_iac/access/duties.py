@@ -950,7 +950,7 @@ def duties_for(ctx: Any) -> Duties:
             ruleset = load_ruleset()
         cached = Duties(getattr(ctx, "access", None), ruleset)
         try:
-            setattr(ctx, "_sod_duties", cached)
+            ctx._sod_duties = cached
         except AttributeError:  # pragma: no cover - a frozen context
             pass
     return cached
@@ -962,5 +962,5 @@ def validate_user_ruleset(duties: Any, conflicts: Any, source: str = "config") -
     load_ruleset(duties, conflicts, source=source)
 
 
-__all__ = ["validate_user_ruleset", "Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError", "load_ruleset",
-           "duties_for", "SOD111_CLOUDS", "CLOUDS"]
+__all__ = ["validate_user_ruleset", "Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError",
+           "load_ruleset", "duties_for", "SOD111_CLOUDS", "CLOUDS"]

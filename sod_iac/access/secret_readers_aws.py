@@ -561,7 +561,7 @@ class AwsSecretReaders:
             elif kind == "arn":
                 if self._names_code_principal(value):
                     continue
-                how, level = f"named by ARN in the resource policy (not defined in the code)", (
+                how, level = "named by ARN in the resource policy (not defined in the code)", (
                     "yes" if isinstance(value, str) else "possible")
             else:
                 continue

@@ -450,7 +450,7 @@ class ModuleInstance:
         return sorted(found)
 
     # --- module calls ---------------------------------------------------------------------
-    def _call_instances(self, name: str) -> list[tuple[Any, "ModuleInstance"]] | None:
+    def _call_instances(self, name: str) -> list[tuple[Any, ModuleInstance]] | None:
         """Instances of `module.NAME` as (index, instance), index None when the call is not
         counted or its count/keys are unknown; None when the module cannot be analysed."""
         def compute() -> list[tuple[Any, ModuleInstance]] | None:

@@ -254,7 +254,7 @@ def conditions_verdict(conditions: tuple[Condition, ...] | list[Condition], *,
     by_key: dict[str, list[Condition]] = {}
     for c in conditions:
         by_key.setdefault(c.key.lower(), []).append(c)
-    for key, conds in by_key.items():
+    for conds in by_key.values():
         nulls = [{str(v).lower() for v in c.values} for c in conds
                  if (_parse_operator(c.operator) or _Operator("", "", False, False)).base == "null"
                  and not any(_unknown(v) for v in c.values)]
