@@ -463,7 +463,7 @@ def _report(rc: int, stdout: str, stderr: str, args: list[str]) -> tuple[dict[st
     try:
         data = json.loads(stdout)
     except ValueError as exc:
-        raise AssertionError(f"checkov printed no JSON ({exc}):\n{stdout[:2000]}\n{stderr[-2000:]}")
+        raise AssertionError(f"checkov printed no JSON ({exc}):\n{stdout[:2000]}\n{stderr[-2000:]}") from exc
     reports = data if isinstance(data, list) else [data]
     report = next((r for r in reports if str(r.get("check_type", "")).startswith("terraform")), reports[0])
     assert "Cannot load external check" not in stderr, stderr[-4000:]

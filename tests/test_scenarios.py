@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.rules.registry import get_rule
+from sod_iac.load.checkov import split_address
+from sod_iac.rules.anchors import ANCHOR_TYPES, judges
+from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.scan import ScanOptions, run_scan
 
 from scenarios import SCENARIOS, TESTDATA
@@ -53,6 +55,22 @@ def test_scenario(case: str, folder: Path, entry: str) -> None:
     for wanted_finding in expected.get("findings", []):
         _check_evidence(wanted_finding, by_key[(wanted_finding["rule_id"], wanted_finding["resource"])],
                         entry == "hcl" or any(folder.glob("*.tf")))
+    unjudged = sorted((f.rule_id, f.resource) for f in report.findings if not _anchored_on_a_judged_type(f))
+    assert not unjudged, f"anchored on a type its rule does not list in sod_iac/rules/anchors.py: {unjudged}"
+
+
+def _anchored_on_a_judged_type(finding) -> bool:
+    """Checkov answers PASSED/FAILED only on types a rule judges (checks/sod_iac_checks.py
+    reads sod_iac.rules.anchors): a finding anchored elsewhere would leave its passing twin
+    UNKNOWN. Backends and Atlantis YAML are not resources."""
+    if finding.resource.startswith(("terraform.", "atlantis.")):
+        return True
+    parts = split_address(finding.resource)
+    return parts is not None and judges(finding.rule_id, parts[2])
+
+
+def test_every_rule_states_where_it_anchors() -> None:
+    assert set(ANCHOR_TYPES) == {rule.id for rule in all_rules()}
 
 
 def _check_evidence(entry: dict, finding, has_lines: bool) -> None:

@@ -206,9 +206,6 @@ class EscalationCatalog(BaseModel):
                 return path
         raise KeyError(path_id)
 
-    def by_category(self, category: str) -> list[EscalationPath]:
-        return [path for path in self.paths if path.category == category]
-
 
 # --------------------------------------------------------------------------- YAML with lines
 

@@ -585,9 +585,6 @@ class GcpAccess:
                                  location=resource.location if resource is not None else None))
         return out
 
-    def bindings_of(self, member: str) -> list[Binding]:
-        return list(self._by_member.get(member, []))
-
     def roles_held(self, member: str) -> list[RoleHeld]:
         """The member's bindings: role, where it was granted, level, evidence (custom roles'
         permissions included)."""

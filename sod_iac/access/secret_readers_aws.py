@@ -41,15 +41,15 @@ from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
-    statement_action_match
+    statement_action_match, judge_condition
 from sod_iac.access.graph import Decision, Level, best, weakest
 from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.values import Ref, Template, Unknown
+from sod_iac.wildcard import glob_regex
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
 SSM_PARAMETER = "aws_ssm_parameter"
-GROUP_MEMBERSHIP = ("aws_iam_group_membership", "aws_iam_user_group_membership")
 
 _SECRETSMANAGER_READ = ("secretsmanager:GetSecretValue",)
 _SSM_READ = ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory")
@@ -562,7 +562,7 @@ class AwsSecretReaders:
             elif kind == "arn":
                 if self._names_code_principal(value):
                     continue
-                how, level = f"named by ARN in the resource policy (not defined in the code)", (
+                how, level = "named by ARN in the resource policy (not defined in the code)", (
                     "yes" if isinstance(value, str) else "possible")
             else:
                 continue
@@ -628,15 +628,15 @@ class AwsSecretReaders:
         arn = self._arns.get(actor)
 
         def via(cond: Condition) -> bool | None:
-            return _judge(cond, lambda v: _service_match(v, service))
+            return judge_condition(cond, lambda v: _service_match(v, service), folds_case=True)
 
         def principal_arn(cond: Condition) -> bool | None:
             if arn is None:
                 return None
-            return _judge(cond, lambda v: _arn_match(v, arn, actor))
+            return judge_condition(cond, lambda v: _arn_match(v, arn, actor))
 
         def account(cond: Condition) -> bool | None:
-            return _judge(cond, lambda v: "yes" if _own_account(v) else "possible")
+            return judge_condition(cond, lambda v: "yes" if _own_account(v) else "possible", folds_case=True)
 
         return {"kms:viaservice": via, "aws:principalarn": principal_arn,
                 "aws:principalaccount": account, "kms:calleraccount": account}
@@ -750,7 +750,7 @@ def _service_match(value: Any, service: str) -> str:
         return "possible"
     v = value.lower()
     probes = [f"{service}.us-east-1.amazonaws.com", f"{service}.eu-west-3.amazonaws.com"]
-    regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in v))
+    regex = glob_regex(v)
     hits = sum(1 for p in probes if regex.fullmatch(p))
     if hits == len(probes):
         return "yes"
@@ -766,25 +766,6 @@ def _arn_match(value: Any, arn: str, actor: str) -> str:
         return "possible"
     got = resource_match(value, arn)
     return got
-
-
-def _judge(cond: Condition, match: Callable[[Any], str]) -> bool | None:
-    """Evaluate a string/ARN condition on a key the question knows, value by value."""
-    op = cond.operator.lower()
-    for prefix in ("forallvalues:", "foranyvalue:"):
-        op = op.removeprefix(prefix)
-    op = op.removesuffix("ifexists")
-    if op not in ("stringequals", "stringlike", "stringequalsignorecase", "arnequals", "arnlike",
-                  "stringnotequals", "stringnotlike", "stringnotequalsignorecase", "arnnotequals",
-                  "arnnotlike"):
-        return None
-    results = [match(v) for v in cond.values]
-    hit = "yes" if "yes" in results else "possible" if "possible" in results else "no"
-    negated = "not" in op
-    if hit == "possible":
-        return None
-    holds = hit == "yes"
-    return (not holds) if negated else holds
 
 
 def _condition_level(st: Statement, ctx: dict[str, Any], public: bool = False) -> Level:
