@@ -48,7 +48,7 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
                 if key not in seen:
                     seen.add(key)
                     evidence.append(e.model_copy(update={"duty": f"change {env}"}))
-        where = "; ".join(f"{env}: {h.permission} on {h.scope}" for env, h in sorted(per_env.items()))
+        where = "; ".join(f"{env}: {h.explain()}" for env, h in sorted(per_env.items()))
         message = f"{principal.id} can change {len(per_env)} environments ({', '.join(sorted(per_env))}) — {where}"
         resource, location = anchor(ctx, principal, evidence)
         yield ctx.finding("SOD121", resource, message, principal=principal.id,
