@@ -108,7 +108,7 @@ def _hcl_body(body: dict[str, Any], indent: int) -> list[str]:
     width = max((len(k) for k, _ in attrs), default=0)
     for key, value in attrs:
         lines.append(f"{pad}{key.ljust(width)} = {_hcl_value(value, indent)}")
-    for key, value in body.items():
+    for _key, value in body.items():
         for blk in [value] if isinstance(value, Blk) else _blocks(value) or []:
             lines.append(f"{pad}{blk.name} {{")
             lines.extend(_hcl_body(blk.body, indent + 1))
@@ -283,7 +283,8 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
     trust_doc = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": oidc},
         "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"},
-                      "StringLike": {"token.actions.githubusercontent.com:sub": f"repo:acme/{team.key}:ref:refs/heads/main"}}}]}
+                      "StringLike": {"token.actions.githubusercontent.com:sub":
+                                     f"repo:acme/{team.key}:ref:refs/heads/main"}}}]}
     R.append(Res("data", "aws_iam_policy_document", "deploy_trust", {
         "statement": Blk("statement", {
             "actions": ["sts:AssumeRoleWithWebIdentity"],
@@ -293,7 +294,7 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
                 Blk("condition", {"test": "StringEquals", "variable": "token.actions.githubusercontent.com:aud",
                                   "values": ["sts.amazonaws.com"]}),
                 Blk("condition", {"test": "StringLike", "variable": "token.actions.githubusercontent.com:sub",
-                                  "values": [X(f'"repo:acme/${{local.team}}:ref:refs/heads/main"',
+                                  "values": [X('"repo:acme/${local.team}:ref:refs/heads/main"',
                                                f"repo:acme/{team.key}:ref:refs/heads/main")]}),
             ]})}))
     R[-1].plan_extra = {"json": _json(trust_doc)}  # type: ignore[attr-defined]

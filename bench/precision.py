@@ -74,10 +74,20 @@ def load_corpus(path: Path) -> list[Entry]:
     return entries
 
 
+def anchor_path(finding: dict[str, Any]) -> str:
+    """The file of the anchor resource's own block: the finding's `location` is the module call
+    site in the scanned root for a resource of a called module (docs/REPORT.md), while its
+    evidence keeps a hop at the resource's own block, which is what a judgement names."""
+    for hop in finding.get("evidence") or ():
+        if hop.get("address") == finding.get("resource") and hop.get("location"):
+            return str(hop["location"].get("path") or "")
+    return str((finding.get("location") or {}).get("path") or "")
+
+
 def finding_key(repo: str, item: dict[str, Any]) -> Key:
     """The address alone is not unique in a repository: two example roots may both define
     `aws_iam_role.this`. The file of the anchor (never its line) tells them apart."""
-    path = item.get("path") or (item.get("location") or {}).get("path") or ""
+    path = item.get("path") or anchor_path(item)
     return (repo, str(item["rule_id"]), str(item["resource"]), str(item.get("principal") or ""), str(path))
 
 
@@ -312,7 +322,7 @@ def stubs(unjudged: list[dict]) -> str:
     for u in unjudged:
         loc = u.get("location") or {}
         items.append({"repo": u["repo"], "rule_id": u["rule_id"], "resource": u["resource"],
-                      "principal": u.get("principal") or "", "path": loc.get("path") or "", "verdict": "TODO",
+                      "principal": u.get("principal") or "", "path": anchor_path(u), "verdict": "TODO",
                       "reason": "", "message": u.get("message", ""), "line": loc.get("start_line")})
     return yaml.safe_dump({"judgements": items}, sort_keys=False, width=200)
 

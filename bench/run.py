@@ -118,7 +118,7 @@ def measure(contender: Contender) -> dict:
     try:
         result = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
-        raise SystemExit(f"measuring {contender.label} failed: {proc.stderr[-2000:]}")
+        raise SystemExit(f"measuring {contender.label} failed: {proc.stderr[-2000:]}") from None
     if result["rc"] not in (0, 1):  # 1: findings (sod-iac) / failed checks (checkov)
         print(f"  ! {contender.label} exited {result['rc']}: {result['stderr'][-500:]}", flush=True)
     contender.runs.append(result)
@@ -290,8 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     for n, e in estates.items():
         if n >= 50000:
             continue
-        report["phases"][f"estate-{n // 1000}k"] = phases(["hcl"], e.root.parent, out / "cache" / f"estate-{n // 1000}k-warm",
-                                                           1 if n >= 10000 else 3, skip)
+        report["phases"][f"estate-{n // 1000}k"] = phases(["hcl"], e.root.parent,
+                                                          out / "cache" / f"estate-{n // 1000}k-warm",
+                                                          1 if n >= 10000 else 3, skip)
     steps = args.scaling or ([1000, 2000, 4000] if args.quick else [2500, 5000, 10000])
     for n in steps:
         e = corpus.estate(out / f"scale-{n}", n, with_plan=False)

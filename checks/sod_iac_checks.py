@@ -68,9 +68,9 @@ def _import_sod_iac() -> None:
                     del sys.modules["sod_iac"]
                     raise
     try:
-        import sod_iac.access  # noqa: F401
-        import sod_iac.load.checkov  # noqa: F401
-        import sod_iac.rules  # noqa: F401
+        import sod_iac.access
+        import sod_iac.load.checkov
+        import sod_iac.rules  # noqa: F401 - a probe: do these import in Checkov's environment?
     except ImportError as exc:
         raise ImportError(
             f"sod-iac's Checkov checks cannot import sod_iac ({exc}). Point --external-checks-dir at "
@@ -80,40 +80,20 @@ def _import_sod_iac() -> None:
 
 
 _import_sod_iac()
+# The imports below (E402) need sod_iac on sys.path, which _import_sod_iac() just arranged.
 
-from sod_iac.access import NON_AWS_PRINCIPAL_TYPES, build_access  # noqa: E402
-from sod_iac.access.aws_model import PRINCIPAL_TYPES  # noqa: E402
+from sod_iac.access import build_access  # noqa: E402
 from sod_iac.load.checkov import (  # noqa: E402
     data_address, load_checkov_graph, provider_hosts, root_for, split_address,
 )
-from sod_iac.model import Finding, Location, Project  # noqa: E402
+from sod_iac.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
+from sod_iac.rules.anchors import judges  # noqa: E402
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
               "medium": BcSeverities.MEDIUM, "low": BcSeverities.LOW}
 CATEGORIES = {"combined-duties": CheckCategories.IAM, "approval": CheckCategories.GENERAL_SECURITY,
               "secret-readers": CheckCategories.SECRETS}
-
-# Where a PASSED answer means something: the resource types each family judges. A finding is
-# FAILED on whatever resource it is anchored, listed here or not; elsewhere the answer is
-# UNKNOWN, which Checkov does not report (no PASSED noise on unrelated resources).
-JUDGED_TYPES: dict[str, frozenset[str]] = {
-    "combined-duties": frozenset(PRINCIPAL_TYPES) | NON_AWS_PRINCIPAL_TYPES,
-    "secret-readers": frozenset({
-        "aws_secretsmanager_secret", "aws_ssm_parameter", "google_secret_manager_secret",
-        "azurerm_key_vault_secret", "kubernetes_secret", "kubernetes_secret_v1",
-        "vault_generic_secret", "vault_kv_secret_v2", "github_actions_organization_secret",
-        "github_dependabot_organization_secret", "github_codespaces_organization_secret",
-        "gitlab_group_variable", "gitlab_instance_variable"}),
-    "approval": frozenset({
-        "aws_s3_bucket", "aws_dynamodb_table", "google_storage_bucket", "azurerm_storage_account",
-        "azurerm_storage_container", "tfe_workspace", "tfe_workspace_settings", "spacelift_stack",
-        "env0_environment", "github_branch_protection", "github_branch_protection_v3",
-        "github_repository_ruleset", "github_repository_environment", "gitlab_project",
-        "gitlab_project_level_mr_approvals", "gitlab_branch_protection",
-        "aws_codepipeline"}),
-}
-
 
 # Rules that judge backends (`terraform.backend.<type>`): PASSED on the folder's host provider.
 BACKEND_RULES = frozenset({"SOD202", "SOD203", "SOD204", "SOD205"})
@@ -291,7 +271,6 @@ def _details(finding: Finding) -> list[str]:
     return lines
 
 
-_ORDER = ("low", "medium", "high", "critical")
 _NO_GRAPH_TOLD = False
 
 
@@ -359,7 +338,7 @@ class _Answers:
     def _failed(self, findings: list[Finding], lead: bool = False) -> CheckResult:
         """FAILED with the findings' details; `lead` starts each with the anchor and its lines
         (a backend's finding shown on a provider block)."""
-        worst = max(findings, key=lambda f: _ORDER.index(f.severity))
+        worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity])
         self.severity = Severities[SEVERITIES[worst.severity]]
         self.details = []
         for finding in findings:
@@ -389,7 +368,7 @@ class _Answers:
         if not address:
             return None
         parts = split_address(address)
-        judged = parts is not None and parts[2] in JUDGED_TYPES.get(self.rule.family, ())
+        judged = parts is not None and judges(self.rule.id, parts[2])
         return _Place(result.at(self.id, address, self._scanned_file), judged)
 
 

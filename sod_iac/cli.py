@@ -16,9 +16,7 @@ import click
 
 from sod_iac import __version__
 from sod_iac.commands.options import CONTEXT_SETTINGS
-from sod_iac.model import SEVERITY_ORDER
-
-SEVERITIES = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+from sod_iac.model import SEVERITIES
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -523,6 +521,7 @@ def main(prog_name: str = "sod-iac") -> None:
 
 
 # --------------------------------------------------------------------------- more commands
+# Imported last (E402): the command modules import `cli`'s helpers from this module.
 from sod_iac.commands.access import access  # noqa: E402
 from sod_iac.commands.matrix import matrix  # noqa: E402
 from sod_iac.commands.who_can import who_can  # noqa: E402

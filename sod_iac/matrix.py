@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from sod_iac import triage
 from sod_iac.access import aws_actions, build_access
 from sod_iac.access.duties import Duties, Holding, duties_for
-from sod_iac.access.graph import Principal, best
+from sod_iac.access.graph import best
 from sod_iac.gcpause import paused_gc
 from sod_iac.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.rules import registry

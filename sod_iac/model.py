@@ -10,7 +10,7 @@ import hashlib
 import posixpath
 import traceback
 from pathlib import PurePath
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,8 +18,14 @@ from sod_iac import __version__
 
 Severity = Literal["critical", "high", "medium", "low"]
 Family = Literal["combined-duties", "approval", "secret-readers"]
-SEVERITY_ORDER: dict[str, int] = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+SEVERITIES: tuple[str, ...] = get_args(Severity)  # most severe first
+SEVERITY_ORDER: dict[str, int] = {s: len(SEVERITIES) - i for i, s in enumerate(SEVERITIES)}  # low = 1
 REPORT_VERSION = 1
+
+
+def worst_severity(severities: Iterable[str], default: str | None = None) -> str | None:
+    """The most severe of `severities` (`default` when there are none)."""
+    return max(severities, key=SEVERITY_ORDER.__getitem__, default=default)
 
 
 class Location(BaseModel):

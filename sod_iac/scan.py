@@ -13,6 +13,7 @@ import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac import triage
 from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
 from sod_iac.gcpause import paused_gc
+from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
 from sod_iac.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, finding_sort_key, run_rules
@@ -21,8 +22,6 @@ from sod_iac.selection import is_selected
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while files are loaded."""
-
-DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 class ScanOptions(BaseModel):

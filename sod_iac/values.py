@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+
+def as_list(value: Any) -> list[Any]:
+    """Lenient list view of an argument that may be one item or many: None is empty, a lone
+    block (dict) or scalar is one item. Terraform accepts both forms in many places."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return list(value)
+    return [value]
+
+
 @dataclass(frozen=True)
 class Unknown:
     """A value that cannot be known statically; `reason` says why (shown as "possible")."""
@@ -296,6 +307,12 @@ def _decode(value: Any, parse: Any) -> Any:
         return node
 
     return walk(data)
+
+
+UNREAD_STATEMENTS = "?"
+"""Signature of the one site a policy argument gets when its statements cannot be told apart
+before evaluation (a template whose `%{ if }` depends on an unknown value): any statement of
+that argument is written there."""
 
 
 def statement_signature(sid: Any, effect: Any, actions: Any, negated: bool = False) -> str:

@@ -1,8 +1,8 @@
 """Wildcards for rule ids, resource addresses and paths.
 
 Why not fnmatch: Terraform addresses contain `[` and `]` (`aws_iam_role.app["k"]`), which
-fnmatch reads as character classes. Here only `*` and `?` are special for ids and addresses,
-and paths get gitignore-like `**`.
+fnmatch reads as character classes. Here only `*` and `?` are special for ids and addresses;
+paths are gitignore globs, read by pathspec.
 """
 
 from __future__ import annotations
@@ -10,18 +10,27 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pathspec
 
-@lru_cache(maxsize=1024)
-def _compile(pattern: str, case_insensitive: bool) -> re.Pattern[str]:
-    parts = []
-    for ch in pattern:
-        parts.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-    return re.compile("".join(parts), re.IGNORECASE if case_insensitive else 0)
+
+_POLICY_VARIABLE = re.compile(r"(\$\{[^}]*\}|\*|\?)")
+
+
+@lru_cache(maxsize=65536)
+def glob_regex(pattern: str, *, case_insensitive: bool = False,
+               policy_variables: bool = False) -> re.Pattern[str]:
+    """The one `*`/`?` glob: `*` any run of characters (newlines too), `?` one character, the
+    rest literal. IAM, GCP, Azure, OIDC subjects, rule ids and addresses all share it;
+    `policy_variables` also reads an IAM `${...}` as any run (its value is the request's)."""
+    pieces = _POLICY_VARIABLE.split(pattern) if policy_variables else pattern
+    body = "".join(".*" if p == "*" or (policy_variables and p.startswith("${") and p.endswith("}"))
+                   else "." if p == "?" else re.escape(p) for p in pieces)
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if case_insensitive else 0))
 
 
 def matches(pattern: str, text: str, *, case_insensitive: bool = False) -> bool:
     """`*` is any run of characters (including none), `?` one character; the rest is literal."""
-    return _compile(pattern, case_insensitive).fullmatch(text) is not None
+    return glob_regex(pattern, case_insensitive=case_insensitive).fullmatch(text) is not None
 
 
 def is_pattern(text: str) -> bool:
@@ -34,36 +43,15 @@ def rule_matches(pattern: str, rule_id: str) -> bool:
 
 
 @lru_cache(maxsize=1024)
-def _compile_path(pattern: str) -> re.Pattern[str]:
-    pattern = pattern.strip().strip("/") if pattern.strip() not in ("/", "") else ""
-    if "/" not in pattern:
-        pattern = "**/" + pattern  # a bare name matches at any depth, as in .gitignore
-    out, i = [], 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out))
+def _path_spec(pattern: str) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines([pattern])
 
 
 def path_matches(pattern: str, path: str) -> bool:
-    """Does a gitignore-like glob match `path` (POSIX, relative) or one of its parent folders?
+    """Does a gitignore glob (pathspec's, as git reads .gitignore) match `path` (POSIX,
+    relative) or one of its parent folders?
 
     `examples` and `**/examples` exclude every folder called examples; `modules/legacy/*.tf`
     only those files; `legacy/**` everything below legacy/ at the top.
     """
-    regex = _compile_path(pattern)
-    parts = path.split("/")
-    return any(regex.fullmatch("/".join(parts[:n])) for n in range(len(parts), 0, -1))
+    return _path_spec(pattern).match_file(path)

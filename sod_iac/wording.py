@@ -8,11 +8,17 @@ from typing import Any
 from sod_iac.values import Ref, Template
 
 
-def listing(items: Sequence[str], limit: int) -> str:
-    """`a, b, c and 21 more`: the first `limit` items, then a count of the rest."""
+PRINCIPALS_NAMED = 5
+"""How many members of a reader or writer set a message names before "and N more": a set of
+24 stays readable in text and markdown, and the finding's `principals` keeps every one."""
+
+
+def listing(items: Sequence[str], limit: int, separator: str = ", ") -> str:
+    """`a, b, c and 21 more`: the first `limit` items, then a count of the rest (`separator`
+    "; " for items that hold commas themselves)."""
     shown = list(items[:limit])
     more = len(items) - len(shown)
-    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+    return separator.join(shown) + (f" and {more} more" if more > 0 else "")
 
 
 def as_written(value: Any) -> str:

@@ -736,7 +736,7 @@ def test_comment_is_created_once_then_updated_in_place(pull_request: dict[str, A
     github = FakeGitHub([_human(1, f"{action.COMMENT_MARKER} pasted by a person")])
     for push in range(2):  # two pushes to the pull request
         out = io.StringIO()
-        _with_env(env, lambda: action.scan_phase(env, out, transport=github))
+        _with_env(env, lambda out=out: action.scan_phase(env, out, transport=github))
         assert f"PR comment {1001} {'created' if push == 0 else 'updated'}." in out.getvalue()
     bots = [c for c in github.comments if c["user"]["type"] == "Bot"]
     assert len(bots) == 1 and bots[0]["id"] == 1001

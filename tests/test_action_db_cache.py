@@ -316,5 +316,4 @@ def test_signatures(monkeypatch):
 
 
 def test_the_parse_cache_signs_with_the_same_key():
-    assert parse_cache.KEY_ENV == signing.KEY_ENV
     assert parse_cache._secret() == signing.secret_key()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from sod_iac.access import build_access
@@ -50,7 +50,7 @@ def _scenario_folders() -> list[Path]:
     return sorted(folders | {TESTDATA / "demo"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _project(folder: Path) -> Project:
     """The scenario's Project, loaded once (each test builds its own engines on it)."""
     project = load_project([folder])

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sod_iac import signing
 from sod_iac.cli import cli
 from sod_iac.load import cache as cache_mod
 from sod_iac.load.cache import CacheError, ParseCache, decode, encode
@@ -59,8 +60,7 @@ resource "aws_iam_role" "r" {
 def isolated(tmp_path, monkeypatch):
     """Each test has its own user cache directory, key and open caches."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.delenv(cache_mod.KEY_ENV, raising=False)
-    monkeypatch.setattr(cache_mod, "_SECRET", None)
+    monkeypatch.delenv(signing.KEY_ENV, raising=False)
     monkeypatch.setattr(cache_mod, "_OPEN", {})
 
 
@@ -225,8 +225,8 @@ def test_an_entry_for_other_content_is_refused(tmp_path):
     one, two = 'variable "a" {}\n', 'variable "b" {}\n'
     cache.put("tf", one, parse_hcl(one, "x.tf"))
     cache.put("tf", two, parse_hcl(two, "x.tf"))
-    file_one, _ = cache._entry("tf", cache_mod._content_hash(one))
-    file_two, _ = cache._entry("tf", cache_mod._content_hash(two))
+    file_one, _ = cache._entry("tf", cache_mod.content_hash(one))
+    file_two, _ = cache._entry("tf", cache_mod.content_hash(two))
     file_two.write_bytes(file_one.read_bytes())  # renamed: its header names another key
     assert cache.get("tf", two, "x.tf") is None
 
@@ -247,7 +247,7 @@ def test_the_key_never_lives_in_the_cache_folder(tmp_path):
 
 
 def test_a_key_from_the_environment(tmp_path, monkeypatch):
-    monkeypatch.setenv(cache_mod.KEY_ENV, "ci secret")
+    monkeypatch.setenv(signing.KEY_ENV, "ci secret")
     assert cache_mod._secret() == hashlib.sha256(b"ci secret").digest()
     assert not (cache_mod.default_dir() / "cache.key").exists()
 

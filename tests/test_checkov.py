@@ -109,6 +109,26 @@ def test_heredocs_are_read_from_the_source():
     assert heredocs(lines, 1, 8) == {"policy": 'path "kv/*" {\n  capabilities = ["read"]\n}\n'}
 
 
+def test_a_heredoc_inside_a_list_is_read_from_the_source():
+    """helm_release `values = [<<-EOT ... EOT]`: Checkov's parser drops the document's line
+    breaks (its YAML then reads as one line), so the text comes from the source, as for a plain
+    heredoc argument; Terraform keeps the line breaks."""
+    lines = textwrap.dedent('''\
+        resource "helm_release" "atlantis" {
+          chart  = "atlantis"
+          values = [<<-EOT
+            orgAllowlist: github.com/acme/*
+            repoConfig: |
+              repos:
+              - id: /.*/
+          EOT
+          ]
+        }
+    ''').splitlines()
+    assert heredocs(lines, 1, 10) == {
+        "values": "orgAllowlist: github.com/acme/*\nrepoConfig: |\n  repos:\n  - id: /.*/\n"}
+
+
 def test_graph_becomes_the_project_the_rules_read(tmp_path):
     main = tmp_path / "main.tf"
     main.write_text("# lines are read only for heredocs and backends\n" * 20)
@@ -443,7 +463,7 @@ def _report(rc: int, stdout: str, stderr: str, args: list[str]) -> tuple[dict[st
     try:
         data = json.loads(stdout)
     except ValueError as exc:
-        raise AssertionError(f"checkov printed no JSON ({exc}):\n{stdout[:2000]}\n{stderr[-2000:]}")
+        raise AssertionError(f"checkov printed no JSON ({exc}):\n{stdout[:2000]}\n{stderr[-2000:]}") from exc
     reports = data if isinstance(data, list) else [data]
     report = next((r for r in reports if str(r.get("check_type", "")).startswith("terraform")), reports[0])
     assert "Cannot load external check" not in stderr, stderr[-4000:]

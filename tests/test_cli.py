@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import sod_iac.load
 from sod_iac.cli import cli
-from sod_iac.model import Finding, LoadError, Location, Project, Report, Resource
+from sod_iac.model import Finding, LoadError, Location, Report
 from sod_iac.rules import registry
 from sod_iac.rules.registry import get_rule
 from sod_iac.scan import ScanOptions, exit_code, run_scan

@@ -266,6 +266,11 @@ def test_wildcard_paths():
     assert path_matches("legacy/**", "legacy/a/b.tf") and not path_matches("legacy/**", "x/legacy/a.tf")
     assert path_matches("*.tf.json", "a/b/c.tf.json")
     assert path_matches("modules/old", "modules/old/main.tf")
+    # gitignore: a slash at the start or in the middle anchors the pattern at the root; a
+    # trailing slash matches folders only; [...] is a character class (git's gitignore docs)
+    assert path_matches("/examples", "examples/x.tf") and not path_matches("/examples", "a/examples/x.tf")
+    assert path_matches("examples/", "examples/x.tf") and not path_matches("examples/", "examples")
+    assert path_matches("env[12]", "env1/main.tf") and not path_matches("env[12]", "env3/main.tf")
     assert matches('aws_iam_role.app["*"]', 'aws_iam_role.app["k"]')
     assert not matches('aws_iam_role.app["k"]', "aws_iam_role.appk")  # brackets are literal
 

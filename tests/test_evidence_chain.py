@@ -149,3 +149,89 @@ def test_gcp_kubernetes_and_azure_grants_are_statement_hops_at_their_own_lines()
     azure = _scenario("duties/sod101-azure-client-config")
     assert _statements(azure.holdings("data.azurerm_client_config.current", "key-admin")) == [
         ("azurerm_role_assignment.me_kv_admin", 10, 14)]
+
+
+LOCALS = {
+    "locals.tf": '''locals {
+  trust = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+  send = { Effect = "Allow", Action = "sqs:SendMessage", Resource = "*" }
+}
+''',
+    "main.tf": '''resource "aws_iam_role" "app" {
+  name               = "app"
+  assume_role_policy = local.trust
+}
+
+resource "aws_iam_role_policy" "app" {
+  name = "app"
+  role = aws_iam_role.app.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "s3:GetObject", Resource = "*" },
+      local.send,
+    ]
+  })
+}
+''',
+}
+
+
+def test_a_policy_or_statement_written_in_a_local_is_quoted_at_the_local(write_tree) -> None:
+    """`assume_role_policy = local.trust` and `Statement = [..., local.send]`: the statement is
+    written in the local (locals.tf), so that is where a reviewer changes it."""
+    project = load_project([str(write_tree(LOCALS))])
+    trust = project.resource("aws_iam_role.app").statement_sites
+    assert [(s.location.path, s.location.start_line) for s in trust] == [("locals.tf", 4)]
+    policy = project.resource("aws_iam_role_policy.app").statement_sites
+    assert [(s.location.path, s.location.start_line) for s in policy] == [("main.tf", 12), ("locals.tf", 6)]
+
+
+def test_statements_alike_are_quoted_each_at_its_own_lines() -> None:
+    """Two trust statements with the same effect and action and no Sid (secrets/
+    aws-assumed-role-reader main.tf:26 and :27): the second one admits aws_iam_user.sre."""
+    access = build_access(load_project([str(TESTDATA / "secrets/aws-assumed-role-reader")]))
+    hops = [st.hop for st in access.aws.model.trust["aws_iam_role.app"].statements]
+    assert [h.location.start_line for h in hops] == [26, 27]
+
+
+def test_a_duty_hop_is_a_sentence_with_the_pattern_written_and_the_resource_named() -> None:
+    """The demo's CI role holds `ec2:*` on `*` (testdata/demo/ci.tf): its write hop says what it
+    can do with the duty's title, the written pattern that covers the action, and a resource
+    kind, never a raw ARN format; a role whose statement names its function
+    (duties/read-only-aws main.tf:86) is said to act on that function."""
+    demo = _scenario("demo").holdings("aws_iam_role.ci_deploy", "write")[0]
+    head = demo.evidence[0].detail
+    assert head.startswith("can change infrastructure: ec2:") and "(in ec2:*) on any ec2 " in head
+    assert "arn:" not in head
+    named = _scenario("duties/read-only-aws").holdings("aws_iam_role.pr_plan_deployer", "write")[0]
+    assert named.evidence[0].detail == ("can change infrastructure: lambda:UpdateFunctionCode on "
+                                        "arn:aws:lambda:eu-west-1:111122223333:function:pr-preview")
+
+
+def test_a_statement_that_reaches_two_environments_is_one_hop() -> None:
+    """duties/sod121-aws: one statement (main.tf:38) lets shared_deployer write the production and
+    the staging bucket; the SOD121 finding shows it once, not once per environment."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    folder = TESTDATA / "duties/sod121-aws"
+    report = run_scan([folder], ScanOptions(repo_root=folder, jobs=1))
+    finding = next(f for f in report.findings if f.rule_id == "SOD121")
+    hops = [(e.address, e.detail, str(e.location)) for e in finding.evidence]
+    assert len(hops) == len(set(hops))
+    assert [h for h in hops if h[2] == "main.tf:38"] != []
+
+
+def test_a_reader_hop_names_its_policy_once() -> None:
+    """secrets/aws-action-wildcard: reporting reads through its one inline policy
+    (aws_iam_role_policy.reporting, main.tf:36); the reader hop names it once."""
+    from sod_iac.scan import ScanOptions, run_scan
+
+    folder = TESTDATA / "secrets/aws-action-wildcard"
+    finding = next(f for f in run_scan([folder], ScanOptions(repo_root=folder, jobs=1)).findings
+                   if f.rule_id == "SOD301")
+    head = next(e for e in finding.evidence if e.address == "aws_iam_role.reporting")
+    assert "(aws_iam_role_policy.reporting);" in head.detail

@@ -332,7 +332,7 @@ def test_call_error_argument_passes_through():
 
 
 def test_functions_table_never_raises():
-    for name, function in FUNCTIONS.items():
+    for function in FUNCTIONS.values():
         for args in ((), (None,), (VAR,), ([1, {"a": VAR}],), ("x", 1, None, [], {})):
             function(*args)  # must return, whatever the arguments
 

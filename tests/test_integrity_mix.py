@@ -26,6 +26,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sod_iac.cli import cli
+from test_config import USER_DUTY_CONFIG
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -89,25 +90,8 @@ resource "aws_iam_role_policy_attachment" "admin" {
 }
 """
 
-CONFIG = """resources:
-  "terraform.backend.*":
-    max_writers: 2
-duties:
-  dns-admin:
-    title: Change DNS records
-    aws:
-      - actions: [route53:ChangeResourceRecordSets]
-        on: any
-  cert-issue:
-    title: Issue certificates
-    aws:
-      - actions: [acm:RequestCertificate]
-        on: any
-conflicts:
-  - id: dns-and-certs
-    rule: SOD104
-    duties: [dns-admin, cert-issue]
-"""
+CONFIG = 'resources:\n  "terraform.backend.*":\n    max_writers: 2\n' + USER_DUTY_CONFIG.split("\n", 1)[1]
+"""A per-resource setting, and test_config's user duties with `on:` (without its `check:` line)."""
 
 
 def _tree(root: Path) -> Path:

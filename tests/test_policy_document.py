@@ -170,7 +170,7 @@ def test_sets_drop_repeats_lists_do_not():
 
 
 def _principal_blocks(partition):
-    arn = "arn:%s:iam::{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}:root" % partition
+    arn = "arn:%s:iam::{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}{0}:root" % partition  # noqa: UP031 - {0} is for .format below
     return arn, [
         {"type": "AWS", "identifiers": [arn.format(1), arn.format(2)]},
         {"type": "AWS", "identifiers": [arn.format(3)]},
@@ -216,7 +216,7 @@ def test_conditions_merge_by_test_and_variable():
     # a and c share test and variable: their values concatenate, blocks in the SDK's set
     # order (SerializeResourceForHash text, crc32, keys compared as decimal strings)
     def key(block):
-        text = "test:%s;values:(%s);variable:%s;" % (
+        text = "test:{};values:({});variable:{};".format(
             block["test"], "".join(v + ";" for v in block["values"]), block["variable"])
         return str(zlib.crc32(text.encode()))
     first, second = sorted([a, c], key=key)

@@ -11,8 +11,7 @@ A finding entry may also say, read from the HCL by hand (issue 17):
   statement block, binding, role rule or assignment): some evidence hop starts there (the HCL
   entry, and the plan entry when the plan's .tf is beside it: a plan's hops are mapped back to
   the .tf). null when the finding has no grant (a backend setting).
-The first entry of `findings` (the scenario's main finding) must carry both, except in the
-scenarios still listed in tests/evidence_todo.txt (a list that only shrinks).
+The first entry of `findings` (the scenario's main finding) must carry both.
 """
 
 from __future__ import annotations
@@ -22,13 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.rules.registry import get_rule
+from sod_iac.load.checkov import split_address
+from sod_iac.rules.anchors import ANCHOR_TYPES, judges
+from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.scan import ScanOptions, run_scan
 
 from scenarios import SCENARIOS, TESTDATA
 
 EVIDENCE_KEYS = ("principal", "evidence_line")
-EVIDENCE_TODO = Path(__file__).resolve().parent / "evidence_todo.txt"
 
 
 
@@ -55,6 +55,22 @@ def test_scenario(case: str, folder: Path, entry: str) -> None:
     for wanted_finding in expected.get("findings", []):
         _check_evidence(wanted_finding, by_key[(wanted_finding["rule_id"], wanted_finding["resource"])],
                         entry == "hcl" or any(folder.glob("*.tf")))
+    unjudged = sorted((f.rule_id, f.resource) for f in report.findings if not _anchored_on_a_judged_type(f))
+    assert not unjudged, f"anchored on a type its rule does not list in sod_iac/rules/anchors.py: {unjudged}"
+
+
+def _anchored_on_a_judged_type(finding) -> bool:
+    """Checkov answers PASSED/FAILED only on types a rule judges (checks/sod_iac_checks.py
+    reads sod_iac.rules.anchors): a finding anchored elsewhere would leave its passing twin
+    UNKNOWN. Backends and Atlantis YAML are not resources."""
+    if finding.resource.startswith(("terraform.", "atlantis.")):
+        return True
+    parts = split_address(finding.resource)
+    return parts is not None and judges(finding.rule_id, parts[2])
+
+
+def test_every_rule_states_where_it_anchors() -> None:
+    assert set(ANCHOR_TYPES) == {rule.id for rule in all_rules()}
 
 
 def _check_evidence(entry: dict, finding, has_lines: bool) -> None:
@@ -77,16 +93,10 @@ def test_every_scenario_has_a_positive_or_negative_expectation() -> None:
 
 def test_every_main_finding_states_its_principal_and_grant_line() -> None:
     """Issue 17: each scenario asserts the anchor, the principal and the grant's line of its
-    main finding; tests/evidence_todo.txt lists the scenarios not yet done, and only shrinks."""
-    todo = {line.strip() for line in EVIDENCE_TODO.read_text().splitlines() if line.strip() and not line.startswith("#")}
-    missing, done = [], []
+    main finding (the first entry of `findings`)."""
+    missing = []
     for expected in sorted(TESTDATA.rglob("expected.json")):
-        name = expected.parent.relative_to(TESTDATA).as_posix()
         findings = json.loads(expected.read_text()).get("findings", [])
-        complete = not findings or all(key in findings[0] for key in EVIDENCE_KEYS)
-        if not complete and name not in todo:
-            missing.append(name)
-        if complete and name in todo:
-            done.append(name)
+        if findings and not all(key in findings[0] for key in EVIDENCE_KEYS):
+            missing.append(expected.parent.relative_to(TESTDATA).as_posix())
     assert not missing, f"main finding without {EVIDENCE_KEYS}: {missing}"
-    assert not done, f"done: remove from {EVIDENCE_TODO.name}: {done}"

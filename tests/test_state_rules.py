@@ -95,7 +95,7 @@ def test_credentials_are_named_never_printed(write_tree):
 def test_gcs_credentials_inline_or_a_key_file_in_the_tree(write_tree):
     inline = '{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----"}'
     root = write_tree({
-        "inline/main.tf": 'terraform {\n  backend "gcs" {\n    bucket = "b"\n    credentials = %s\n  }\n}\n'
+        "inline/main.tf": 'terraform {\n  backend "gcs" {\n    bucket = "b"\n    credentials = %s\n  }\n}\n'  # noqa: UP031 - HCL braces
                           % json.dumps(inline),
         "file/main.tf": 'terraform {\n  backend "gcs" {\n    bucket = "b"\n    credentials = "keys/sa.json"\n  }\n}\n',
         "file/keys/sa.json": "{}",

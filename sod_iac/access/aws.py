@@ -705,7 +705,7 @@ class _TrustIndex:
     those can name are candidates (same segment test, the role's ARN being the pattern).
     """
 
-    def __init__(self, aws: "AwsAccess") -> None:
+    def __init__(self, aws: AwsAccess) -> None:
         self.aws = aws
         self.order = {role: i for i, role in enumerate(aws.model.trust)}
         self.by_ref: dict[str, set[str]] = defaultdict(set)

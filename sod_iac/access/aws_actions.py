@@ -40,6 +40,7 @@ from itertools import chain
 from typing import Any
 
 from sod_iac import signing
+from sod_iac.wildcard import glob_regex
 
 ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management")
 
@@ -285,13 +286,9 @@ def _has_wildcard(text: str) -> bool:
     return "*" in text or "?" in text
 
 
-@lru_cache(maxsize=1024)
 def _glob(pattern: str) -> re.Pattern[str]:
-    """IAM glob -> regex over lowercase text: `*` any run, `?` one character, rest literal."""
-    parts = []
-    for ch in pattern.lower():
-        parts.append(".*" if ch == "*" else "." if ch == "?" else re.escape(ch))
-    return re.compile("".join(parts), re.DOTALL)
+    """IAM glob -> regex over lowercase text."""
+    return glob_regex(pattern.lower())
 
 
 @lru_cache(maxsize=8192)

@@ -11,7 +11,6 @@ principal the engine would allow); the engine (sod_iac.access.aws) still decides
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import defaultdict
 from functools import lru_cache
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from sod_iac.access.aws_policy import Statement, statement_action_match
 from sod_iac.values import Ref
+from sod_iac.wildcard import glob_regex
 
 if TYPE_CHECKING:
     from sod_iac.access.aws import AwsAccess, Target
@@ -415,7 +415,7 @@ def may_match(pattern: Any, arn: str | None) -> bool:
     if p[0] is not None and t[0] is not None and p[0] != t[0]:
         return False
     if t[2] is not None:  # the target's resource part is literal: match it exactly
-        return _resource_glob(p[3]).fullmatch(t[2]) is not None
+        return glob_regex(p[3], policy_variables=True).fullmatch(t[2]) is not None
     return p[1].startswith(t[1]) or t[1].startswith(p[1])
 
 
@@ -431,16 +431,6 @@ def _arn_head(arn: str) -> tuple[str | None, str, str | None, str] | None:
     head = _literal_head(resource)
     return (None if any(c in service for c in "*?$") else service), head, (
         resource if head == resource else None), resource
-
-
-@lru_cache(maxsize=65536)
-def _resource_glob(pattern: str) -> re.Pattern[str]:
-    """A Resource's resource part as a regex: `*` any run, `?` one character, `${...}` a policy
-    variable (anything)."""
-    out = []
-    for piece in re.split(r"(\$\{[^}]*\}|\*|\?)", pattern):
-        out.append(".*" if piece == "*" or piece.startswith("${") else "." if piece == "?" else re.escape(piece))
-    return re.compile("".join(out), re.DOTALL)
 
 
 def _literal_head(text: str) -> str:

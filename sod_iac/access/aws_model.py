@@ -18,7 +18,7 @@ from sod_iac.access.aws_policy.parse import in_written_order
 from sod_iac.access.aws_policy.quote import quote_statement
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
 from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import UNREAD_STATEMENTS, Ref, Unknown
 
 PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
                    "aws_ssoadmin_permission_set": "permission-set"}
@@ -267,23 +267,33 @@ class ModelBuilder:
 
     def _parse(self, doc: Any, where: tuple[Resource, str] | None, managed: str = "") -> tuple[list[Statement], list[str]]:
         statements, problems = parse_policy(doc)
-        return [self._located(st, where, managed) for st in statements], problems
+        seen: dict[str, int] = defaultdict(int)  # statements alike (no Sid, same actions): by order
+        located = []
+        for st in statements:
+            located.append(self._located(st, where, managed, seen[st.signature]))
+            seen[st.signature] += 1
+        return located, problems
 
-    def _located(self, st: Statement, where: tuple[Resource, str] | None, managed: str) -> Statement:
+    def _located(self, st: Statement, where: tuple[Resource, str] | None, managed: str,
+                 occurrence: int = 0) -> Statement:
         """The statement with its hop: the statement block or policy argument it is written in
         (found by its signature among the sites of the holding resource and of the documents
-        that argument refers to), or the AWS-managed policy it belongs to."""
+        that argument refers to; the `occurrence`-th of the sites alike), or the AWS-managed
+        policy it belongs to."""
         if managed:
             return replace(st, hop=Evidence(address=f"AWS-managed {managed}", kind="statement",
                                             detail=f"AWS-managed policy {managed}, {quote_statement(st)}"))
         if where is None:
             return st
         resource, argument = where
-        for address, site in self._sites(resource, argument):
-            if site.signature == st.signature:
-                st = in_written_order(st, site.actions)
-                return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location,
-                                                kind="statement"))
+        sites = list(self._sites(resource, argument))
+        alike = [(address, site) for address, site in sites if site.signature == st.signature] \
+            or [(address, site) for address, site in sites if site.signature == UNREAD_STATEMENTS]
+        if alike:
+            address, site = alike[min(occurrence, len(alike) - 1)]
+            st = in_written_order(st, site.actions)
+            return replace(st, hop=Evidence(address=address, detail=quote_statement(st), location=site.location,
+                                            kind="statement"))
         return replace(st, hop=Evidence(address=resource.address, detail=quote_statement(st), kind="statement"))
 
     def _sites(self, resource: Resource, argument: str, depth: int = 0) -> Iterable[tuple[str, Any]]:

@@ -53,7 +53,7 @@ from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, gl
                                          statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, grant_block_signature
 
 
 KV = "Microsoft.KeyVault/vaults/"
@@ -269,9 +269,10 @@ class AzureAccess:
             if r.type == "azurerm_role_assignment":
                 self._assignment(r)
             elif r.type == "azurerm_key_vault":
-                for block in as_list(r.values.get("access_policy")):
+                for i, block in enumerate(as_list(r.values.get("access_policy"))):
                     if isinstance(block, dict):
-                        self._vault_policy(r, block, r.address, r.references.get("access_policy.object_id", []))
+                        self._vault_policy(r, block, r.address, r.references.get("access_policy.object_id", []),
+                                           grant_block_signature("access_policy", i))
             elif r.type == "azurerm_key_vault_access_policy":
                 vault = self._ref_to(r.values.get("key_vault_id"), r.references.get("key_vault_id", []),
                                      ("azurerm_key_vault",))
@@ -335,7 +336,9 @@ class AzureAccess:
         self._by_principal[principal].append(a)
         self._kinds.setdefault(principal, "principal")
 
-    def _vault_policy(self, r: Resource, block: dict, vault: str, refs: list[str]) -> None:
+    def _vault_policy(self, r: Resource, block: dict, vault: str, refs: list[str],
+                      signature: str | None = None) -> None:
+        """One access policy; `signature` names the vault's own `access_policy` block it is."""
         principal, text = self.principal_id(block.get("object_id"), refs, r)
         actions: list[str] = []
         named: list[str] = []
@@ -347,7 +350,7 @@ class AzureAccess:
                 else:
                     actions.append(KV + key.split("_")[0] + "s/*")  # unknown permission: possible
         detail = f"access policy for {text} on {vault}: {', '.join(named) or 'no permissions'}"
-        policy = VaultPolicy(principal, vault, tuple(dict.fromkeys(actions)), (statement_hop(r, detail),))
+        policy = VaultPolicy(principal, vault, tuple(dict.fromkeys(actions)), (statement_hop(r, detail, signature),))
         self.vault_policies.append(policy)
         self._policies_by_principal[principal].append(policy)
         self._kinds.setdefault(principal, "principal")

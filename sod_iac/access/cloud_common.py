@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sod_iac.access.graph import Level
 from sod_iac.model import Evidence, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.values import Ref, Template, Unknown, as_list
+from sod_iac.wildcard import glob_regex
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class RoleHeld:
     evidence: tuple[Evidence, ...] = field(default=())
 
 
-@lru_cache(maxsize=None)
+@cache
 def role_data(filename: str) -> dict[str, dict]:
     """The `roles` of a shipped data file (sod_iac/access/data/), read once per process."""
     import json
@@ -81,14 +82,6 @@ def text_of(value: Any) -> str | None:
     if isinstance(value, (int, float)):
         return str(value)
     return None
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
 
 
 def first_block(value: Any) -> dict[str, Any]:
@@ -136,17 +129,11 @@ def is_unknown(value: Any) -> bool:
     return isinstance(value, (Unknown, Template))
 
 
-@lru_cache(maxsize=4096)
-def _glob_regex(pattern: str, case: bool) -> re.Pattern[str]:
-    parts = [".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern]
-    return re.compile("".join(parts), 0 if case else re.IGNORECASE)
-
-
 def glob(pattern: str, text: str, *, case: bool = True) -> bool:
     """Whole-string wildcard match: `*` any run (also `.` and `/`), `?` one character."""
     if pattern == text:
         return True
-    return bool(_glob_regex(pattern, case).fullmatch(text))
+    return bool(glob_regex(pattern, case_insensitive=not case).fullmatch(text))
 
 
 def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
@@ -156,7 +143,7 @@ def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
         return glob(b, a, case=case)
     if "*" not in b and "?" not in b:
         return glob(a, b, case=case)
-    pa, pb = re.split(r"[*?]", a, 1)[0], re.split(r"[*?]", b, 1)[0]
+    pa, pb = re.split(r"[*?]", a, maxsplit=1)[0], re.split(r"[*?]", b, maxsplit=1)[0]
     if not case:
         pa, pb = pa.lower(), pb.lower()
     return pa.startswith(pb) or pb.startswith(pa)

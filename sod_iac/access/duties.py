@@ -35,9 +35,10 @@ import yaml
 
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknown_policies
+from sod_iac.access.duty_sentence import duty_sentence, granting_statement
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.access.telling import rank_actions
-from sod_iac.model import Evidence, unique_evidence
+from sod_iac.model import SEVERITY_ORDER, Evidence, unique_evidence
 from sod_iac.yaml_lines import LineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
@@ -231,7 +232,7 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
     if outside is not None and outside not in duties:
         raise RulesetError(f"{where}: conflict {raw.get('id', rule)}: unknown duty {outside!r} in `outside`")
     severity = raw.get("severity")
-    if severity is not None and severity not in ("critical", "high", "medium", "low"):
+    if severity is not None and severity not in SEVERITY_ORDER:
         raise RulesetError(f"{where}: conflict {raw.get('id', rule)}: unknown severity {severity!r}")
     refs = []
     for ref in raw.get("references") or []:
@@ -439,10 +440,6 @@ class Duties:
         if engine is None or not hasattr(engine, "full_admin"):
             return None
         return engine.full_admin(p.id)
-
-    def reported_by_sod111(self, principal: Principal | str) -> bool:
-        p = self.principal(principal)
-        return p is not None and p.cloud in SOD111_CLOUDS and self.full_admin(p) is not None
 
     def over_privileged(self, principal: Principal | str) -> bool:
         """Reported by SOD111 (full administrator) or by a *certain* SOD110 (can escalate): such
@@ -675,9 +672,9 @@ class Duties:
             for action in (a for a in pool if aws.applies_to(a, target)):  # every one: no cap
                 decision = aws.can(principal, action, target)
                 if decision.held:
-                    label = target.address or target.label or target.arn or "any resource"
-                    head = Evidence(address=target.address or principal, detail=f"{duty}: {action} on {label}",
-                                    duty=duty)
+                    granting = granting_statement(decision.evidence, aws.grants(principal))
+                    head = Evidence(address=target.address or principal, duty=duty,
+                                    detail=duty_sentence(self.ruleset.duties[duty].title, action, target, granting))
                     hops = (head, *_tag(decision.evidence, duty, self._tags))
                     yield Holding(principal, duty, "aws", action, decision.level,
                                   target.address or target.arn or "*", hops)
@@ -955,7 +952,7 @@ def duties_for(ctx: Any) -> Duties:
             ruleset = load_ruleset()
         cached = Duties(getattr(ctx, "access", None), ruleset)
         try:
-            setattr(ctx, "_sod_duties", cached)
+            ctx._sod_duties = cached
         except AttributeError:  # pragma: no cover - a frozen context
             pass
     return cached
@@ -967,5 +964,5 @@ def validate_user_ruleset(duties: Any, conflicts: Any, source: str = "config") -
     load_ruleset(duties, conflicts, source=source)
 
 
-__all__ = ["validate_user_ruleset", "Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError", "load_ruleset",
-           "duties_for", "SOD111_CLOUDS", "CLOUDS"]
+__all__ = ["validate_user_ruleset", "Duties", "Duty", "Conflict", "ConflictHit", "Holding", "Ruleset", "RulesetError",
+           "load_ruleset", "duties_for", "SOD111_CLOUDS", "CLOUDS"]

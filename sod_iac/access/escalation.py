@@ -236,9 +236,6 @@ class EscalationCatalog(CatalogFile):
                 return path
         raise KeyError(path_id)
 
-    def by_category(self, category: str) -> list[EscalationPath]:
-        return [path for path in self.paths if path.category == category]
-
 
 CatalogT = TypeVar("CatalogT", bound="CatalogFile")
 

@@ -48,6 +48,7 @@ from typing import Any, Iterable
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
                                          statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
+from sod_iac.access.telling import rank_permissions
 from sod_iac.model import Evidence, Project, Resource
 from sod_iac.values import Ref, Template, Unknown, decode_json, grant_block_signature
 
@@ -569,7 +570,7 @@ class GcpAccess:
         if role.all:
             return ("yes", "*") if on not in RESOURCE_PERMISSIONS else ("yes", f"{RESOURCE_PERMISSIONS[on][0]}*")
         own = name[len("roles/"):].split(".", 1)[0] if name.startswith("roles/") else ""
-        for perm in sorted(role.permissions, key=lambda p: (p.split(".", 1)[0] != own, p)):
+        for perm in rank_permissions(role.permissions, name):  # the most telling first (access.telling)
             if changes_state(perm) and not any(glob(e, perm) for e in excluded) and applies_on(perm, on):
                 return "yes", perm
         if role.changes and (on not in RESOURCE_PERMISSIONS or applies_on(f"{own}.*", on)):
@@ -585,9 +586,6 @@ class GcpAccess:
             out.append(Principal(id=member, cloud="gcp", kind=self._kinds[member], name=name,
                                  location=resource.location if resource is not None else None))
         return out
-
-    def bindings_of(self, member: str) -> list[Binding]:
-        return list(self._by_member.get(member, []))
 
     def roles_held(self, member: str) -> list[RoleHeld]:
         """The member's bindings: role, where it was granted, level, evidence (custom roles'

@@ -37,18 +37,19 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from sod_iac.access.aws import AwsAccess, Target
+from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
-    statement_action_match
+    statement_action_match, judge_condition
 from sod_iac.access.graph import Decision, Level, best, weakest
 from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.values import Ref, Template, Unknown
+from sod_iac.wildcard import glob_regex
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
 SSM_PARAMETER = "aws_ssm_parameter"
-GROUP_MEMBERSHIP = ("aws_iam_group_membership", "aws_iam_user_group_membership")
 
 _SECRETSMANAGER_READ = ("secretsmanager:GetSecretValue",)
 _SSM_READ = ("ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory")
@@ -388,7 +389,7 @@ class AwsSecretReaders:
         for src in self.aws.model.resource_policies.get(address, []):
             if src.name == address and unset:
                 continue  # a plan's "known after apply" for a policy the code never sets
-            statements.extend((st, src.evidence) for st in src.statements)
+            statements.extend((st, statement_evidence(st, src.evidence)) for st in src.statements)
         if not statements:
             return [], "default"
         return statements, "stated"
@@ -491,11 +492,11 @@ class AwsSecretReaders:
                     continue
                 if self._resource_level(st, target) == "no":
                     continue
-                for reader in self._named_readers(st, src.evidence, key, service, result):
-                    out.append(reader)
+                evidence = statement_evidence(st, src.evidence)
+                out.extend(self._named_readers(st, evidence, key, service, result))
                 if st.principals and any(c.key.lower() in _ARN_KEYS for c in st.conditions) \
                         and any(kind == "everyone" for kind, _ in principal_entries(st, self.aws)):
-                    out.extend(self._pinned_readers(st, src.evidence, secret, key, service, target))
+                    out.extend(self._pinned_readers(st, evidence, secret, key, service, target))
         return out
 
     def _pinned_readers(self, st: Statement, evidence: tuple[Evidence, ...], secret: Secret, key: KeyRef,
@@ -561,7 +562,7 @@ class AwsSecretReaders:
             elif kind == "arn":
                 if self._names_code_principal(value):
                     continue
-                how, level = f"named by ARN in the resource policy (not defined in the code)", (
+                how, level = "named by ARN in the resource policy (not defined in the code)", (
                     "yes" if isinstance(value, str) else "possible")
             else:
                 continue
@@ -627,15 +628,15 @@ class AwsSecretReaders:
         arn = self._arns.get(actor)
 
         def via(cond: Condition) -> bool | None:
-            return _judge(cond, lambda v: _service_match(v, service))
+            return judge_condition(cond, lambda v: _service_match(v, service), folds_case=True)
 
         def principal_arn(cond: Condition) -> bool | None:
             if arn is None:
                 return None
-            return _judge(cond, lambda v: _arn_match(v, arn, actor))
+            return judge_condition(cond, lambda v: _arn_match(v, arn, actor))
 
         def account(cond: Condition) -> bool | None:
-            return _judge(cond, lambda v: "yes" if _own_account(v) else "possible")
+            return judge_condition(cond, lambda v: "yes" if _own_account(v) else "possible", folds_case=True)
 
         return {"kms:viaservice": via, "aws:principalarn": principal_arn,
                 "aws:principalaccount": account, "kms:calleraccount": account}
@@ -749,7 +750,7 @@ def _service_match(value: Any, service: str) -> str:
         return "possible"
     v = value.lower()
     probes = [f"{service}.us-east-1.amazonaws.com", f"{service}.eu-west-3.amazonaws.com"]
-    regex = re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in v))
+    regex = glob_regex(v)
     hits = sum(1 for p in probes if regex.fullmatch(p))
     if hits == len(probes):
         return "yes"
@@ -767,25 +768,6 @@ def _arn_match(value: Any, arn: str, actor: str) -> str:
     return got
 
 
-def _judge(cond: Condition, match: Callable[[Any], str]) -> bool | None:
-    """Evaluate a string/ARN condition on a key the question knows, value by value."""
-    op = cond.operator.lower()
-    for prefix in ("forallvalues:", "foranyvalue:"):
-        op = op.removeprefix(prefix)
-    op = op.removesuffix("ifexists")
-    if op not in ("stringequals", "stringlike", "stringequalsignorecase", "arnequals", "arnlike",
-                  "stringnotequals", "stringnotlike", "stringnotequalsignorecase", "arnnotequals",
-                  "arnnotlike"):
-        return None
-    results = [match(v) for v in cond.values]
-    hit = "yes" if "yes" in results else "possible" if "possible" in results else "no"
-    negated = "not" in op
-    if hit == "possible":
-        return None
-    holds = hit == "yes"
-    return (not holds) if negated else holds
-
-
 def _condition_level(st: Statement, ctx: dict[str, Any], public: bool = False) -> Level:
     """Conditions of a resource-policy statement for a reader: the engine's classification,
     with the keys the question knows judged. For `*` readers (`public`), identity keys that
@@ -801,8 +783,10 @@ def _condition_level(st: Statement, ctx: dict[str, Any], public: bool = False) -
 
 
 def _via(evidence: list[Evidence]) -> str:
+    """The policies a grant comes from, each named once (a statement hop and its policy's hop
+    share an address)."""
     if not evidence:
         return "resource policy"
-    return ", ".join(e.address for e in evidence[:2])
+    return ", ".join(list(dict.fromkeys(e.address for e in evidence))[:2])
 
 

@@ -43,3 +43,26 @@ def rank_actions(candidates: Iterable[str], written: frozenset[str] = frozenset(
         return rank == len(CHANGING_VERBS), low not in written, low not in named, rank, action
 
     return sorted(candidates, key=key)
+
+
+def rank_permissions(candidates: Iterable[str], role: str) -> list[str]:
+    """GCP permissions (`service.resources.verb`) most telling first, for a predefined role
+    (`roles/storage.objectAdmin`): of the role's own service, then of the resource its name is
+    about (`objectAdmin` -> `storage.objects.*`), then by the verb (CHANGING_VERBS, in order),
+    then alphabetical: objectAdmin is explained by storage.objects.create, not by the
+    alphabetically first storage.folders.create."""
+    name = role[len("roles/"):] if role.startswith("roles/") else ""
+    service, _, title = name.partition(".")
+    noun = next((title[:i] for i in range(len(title), 0, -1) if title[:i].islower()), title).lower()
+    verbs = [v.lower() for v in CHANGING_VERBS]
+
+    def key(permission: str) -> tuple[bool, bool, int, str]:
+        parts = permission.split(".")
+        resource = parts[1].lower() if len(parts) > 2 else ""
+        verb = parts[-1].lower()
+        rank = next((n for n, v in enumerate(verbs) if verb.startswith(v)), len(verbs))
+        about = bool(noun) and resource.startswith(noun)
+        return parts[0] != service, not about, rank, permission
+
+    return sorted(candidates, key=key)
+

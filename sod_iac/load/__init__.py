@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from sod_iac.gcpause import paused_gc
+from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
 from sod_iac.model import LoadError, Location, Project
-
-MAX_FILE_SIZE = 10 * 1024 * 1024
 
 
 def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = None,
                  var_files: Sequence[str | Path] = (), jobs: int | None = None,
-                 max_file_size: int = MAX_FILE_SIZE,
+                 max_file_size: int = DEFAULT_MAX_FILE_SIZE,
                  progress: Callable[[int, int], None] | None = None,
                  cache_dir: str | Path | None = None) -> Project:
     """Read every Terraform input under `paths` into one Project (see sod_iac.load.project).

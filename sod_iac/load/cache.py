@@ -28,11 +28,13 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
+import platformdirs
+
 from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.signing import KEY_ENV, discard, secret_key as _secret, sign, verify, write_atomic  # KEY_ENV: for older callers
+from sod_iac.signing import discard, secret_key as _secret, sign, verify, write_atomic
 
 FORMAT = 2
 MAX_DEPTH = 200
@@ -46,10 +48,9 @@ class CacheError(ValueError):
 
 
 def default_dir() -> Path:
-    """$XDG_CACHE_HOME/sod-iac (or ~/.cache/sod-iac): per user, outside any scanned tree."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
-    return root / "sod-iac"
+    """The user cache directory, per user and outside any scanned tree (platformdirs: on Linux
+    $XDG_CACHE_HOME/sod-iac, or ~/.cache/sod-iac when it is unset or relative)."""
+    return platformdirs.user_cache_path("sod-iac", appauthor=False)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -382,11 +383,6 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_content_hash = content_hash
-
-
-_SECRET: bytes | None = None
-"""Unused: sod_iac.signing keeps the key, per source; the name stays for older callers."""
 _OPEN: dict[str, ParseCache] = {}
 
 

@@ -42,15 +42,12 @@ from sod_iac.load.documents import load_documents
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE, tree_reader
 from sod_iac.load.hcl_ast import BinOp, GetAttr, Index, Lit, Name, UnaryOp, Unsupported
 from sod_iac.load.local_files import find_local_files
-from sod_iac.load.hcl_ast import closing_brace, unquoted
+from sod_iac.load.hcl_ast import META_ATTRIBUTES, META_BLOCKS, closing_brace, unquoted
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.templates import parse_template_text, templatefile
 from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
 from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
 
-# Same as the HCL loader (sod_iac.load.terraform): meta-arguments are not values.
-META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "providers", "source", "version"})
-META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
 # Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
 CHECKOV_KEYS = frozenset({
     "__start_line__", "__end_line__", "__address__", "__file__", "__startline__", "__endline__",
@@ -830,6 +827,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
                                        location.end_line).items():
                 if name in values and not isinstance(values[name], list):
                     values[name] = text
+                elif name in values and isinstance(values[name], list) and len(values[name]) == 1:
+                    values[name] = [text]  # `values = [<<-EOT ... EOT]` (helm_release): one document
         builder.raw[address] = (values, module)
         builder.places[address] = _place(vertex)
         sources[address] = (vertex, conf)
@@ -867,7 +866,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     return project
 
 
-_HEREDOC = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*<<(-?)([A-Za-z_]\w*)\s*$")
+_HEREDOC = re.compile(r"^\s*([A-Za-z_][\w-]*)\s*=\s*\[?\s*<<(-?)([A-Za-z_]\w*)\s*$")
+"""`name = <<EOT`, or `name = [<<EOT` (a list whose one element is a heredoc: helm_release values)."""
 
 
 def heredocs(lines: list[str], start: int, end: int) -> dict[str, str]:

@@ -73,7 +73,7 @@ class ResourceValue:
         self._values = values
         self.collection = collection
 
-    def instance(self) -> "ResourceValue":
+    def instance(self) -> ResourceValue:
         return ResourceValue(self.address, self._values) if self.collection else self
 
     def get(self, name: str) -> Any:
@@ -110,7 +110,7 @@ class Evaluator:
         self.local_vars = local_vars or {}
         self.depth = 0
 
-    def with_vars(self, **values: Any) -> "Evaluator":
+    def with_vars(self, **values: Any) -> Evaluator:
         child = Evaluator(self.scope, {**self.local_vars, **values})
         return child
 
@@ -218,7 +218,6 @@ class Evaluator:
 
     def _try_can(self, name: str, arg_exprs: tuple[Any, ...]) -> Any:
         """`try` returns the first argument that does not fail; `can` says whether it fails."""
-        from sod_iac.load.functions import CallError
 
         for arg in arg_exprs:
             value = self.eval(arg)

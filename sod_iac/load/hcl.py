@@ -18,7 +18,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 
 from sod_iac.load.hcl_ast import (
     Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
-    ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported, closing_brace,
+    ObjectExpr, ParsedFile, Splat, TupleExpr, UnaryOp, Unsupported,
 )
 from sod_iac.load.parse import CANNOT_PARSE_HCL
 from sod_iac.load.templates import HclSyntaxError, Mark as _Mark, build_template as _build_template

@@ -8,7 +8,12 @@ content hash and keeps `hcl2` imports in one module (Checkov ships a clashing `h
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Union
+from typing import Any, Iterator
+
+# Terraform's meta-arguments and meta-blocks of a resource: the language's, not the
+# provider's values (read by the HCL loader and the Checkov adapter alike).
+META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "providers", "source", "version"})
+META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection", "precondition", "postcondition"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +115,8 @@ class Unsupported:
     text: str
 
 
-Expr = Union[Lit, TemplateExpr, TupleExpr, ObjectExpr, Name, GetAttr, Index, Splat, Call,
-             Conditional, BinOp, UnaryOp, ForExpr, Unsupported]
+Expr = (Lit | TemplateExpr | TupleExpr | ObjectExpr | Name | GetAttr | Index | Splat | Call
+        | Conditional | BinOp | UnaryOp | ForExpr | Unsupported)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +130,7 @@ class Attribute:
 @dataclass(slots=True)
 class Body:
     attributes: dict[str, Attribute] = field(default_factory=dict)
-    blocks: list["Block"] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from typing import Any, Callable
 
-from sod_iac.values import Template, Unknown, decode_json, encode_json, make_template
+from sod_iac.values import Template, Unknown, as_list, decode_json, encode_json, make_template
 
 DEFAULT_VERSION = "2012-10-17"
 
@@ -127,7 +127,7 @@ def _string_set(value: Any, version: Any) -> Any:
     """
     if isinstance(value, (Unknown, Template)):
         return value
-    items = _distinct([v for v in _as_list(value) if v is not None])
+    items = _distinct([v for v in as_list(value) if v is not None])
     if not items:
         return None
     return _single_or_list(_replace_vars(_descending(items), version))
@@ -159,7 +159,7 @@ def _config_conditions(value: Any, version: Any) -> Any:
     for block in _sdk_set(blocks, _hash_condition):
         values = block.get("values")
         if not isinstance(values, (Unknown, Template)):  # an unknown list acts as one value
-            values = _single_or_list(_replace_vars(_as_list(values), version))
+            values = _single_or_list(_replace_vars(as_list(values), version))
         triples.append((block.get("test"), block.get("variable"), values))
     return _marshal_conditions(triples)
 
@@ -189,7 +189,7 @@ def _documents(value: Any) -> tuple[list[dict], bool]:
     if isinstance(value, Unknown):
         return [], True
     docs, unknown = [], False
-    for item in _as_list(value):
+    for item in as_list(value):
         if item is None:  # Go: nil entries are skipped
             continue
         if isinstance(item, Unknown):
@@ -367,7 +367,7 @@ def _hash_principal(block: Any) -> str | None:
     kind, ids = block.get("type"), block.get("identifiers")
     if isinstance(ids, (Unknown, Template)):
         return None
-    ids = [i for i in _as_list(ids) if i is not None]
+    ids = [i for i in as_list(ids) if i is not None]
     if not all(isinstance(v, str) for v in [kind, *ids]):
         return None
     ordered = _sdk_set(_distinct(ids), lambda s: s + ";")
@@ -381,7 +381,7 @@ def _hash_condition(block: Any) -> str | None:
     test, variable, values = block.get("test"), block.get("variable"), block.get("values")
     if isinstance(values, (Unknown, Template)):
         return None
-    values = _as_list(values)
+    values = as_list(values)
     if not all(isinstance(v, str) for v in [test, variable, *values]):
         return None
     return f"test:{test};values:(" + "".join(v + ";" for v in values) + f");variable:{variable};"
@@ -390,20 +390,11 @@ def _hash_condition(block: Any) -> str | None:
 # --- small helpers -----------------------------------------------------------------------
 
 
-def _as_list(value: Any) -> list:
-    """Lenient list view: None is empty, a lone dict or scalar is one item."""
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
-
-
 def _blocks(value: Any) -> list | Unknown:
     """Nested blocks as a list; an Unknown collection stays Unknown."""
     if isinstance(value, (Unknown, Template)):
         return value if isinstance(value, Unknown) else Unknown("blocks unknown")
-    return [b for b in _as_list(value) if b is not None]
+    return [b for b in as_list(value) if b is not None]
 
 
 def _distinct(items: list) -> list:

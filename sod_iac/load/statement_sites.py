@@ -8,26 +8,39 @@ must change (issue 17). The loader knows lines; the rendered policy does not kee
   expression): one site per statement of its value, at the argument's lines. An argument that
   only refers to another resource's `.json` is not a site: the statements are written where it
   points;
+- a policy or a statement written in a local value (`policy = local.trust`, `Statement =
+  [local.send]`): the local is where it is written, so its lines (and file) are the site's;
 - a grant written as a nested block of another cloud (a `binding` of `data "google_iam_policy"`,
-  a `rule` of a Kubernetes role): one site per block, its signature `TYPE#N` (its position
-  among the rendered blocks), so the access layer quotes that block's lines.
+  a `rule` of a Kubernetes role, an `access_policy` of a Key Vault): one site per block, its
+  signature `TYPE#N` (its position among the rendered blocks), so the access layer quotes that
+  block's lines;
+- a policy argument whose statements cannot be read before evaluation (a template with an
+  `%{ if }` on an unknown value): one site for all of them, at the argument's lines.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from sod_iac.load.hcl_ast import Attribute, Block, Call, Lit, ObjectExpr, TemplateExpr, TupleExpr
+from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Lit, Name, ObjectExpr, TemplateExpr, TupleExpr
 from sod_iac.model import Location, StatementSite
-from sod_iac.values import Template, Unknown, decode_json, grant_block_signature, statement_signature
+from sod_iac.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
+    statement_signature
 
 POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
 """Arguments of AWS resources that hold a policy document (IAM, resource and SCP policies)."""
 
 
-def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any]) -> list[StatementSite]:
+Locals = Mapping[str, tuple[Attribute, str]]
+"""A module's local values: name -> (its attribute, the file it is written in)."""
+
+
+def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any],
+                    local_values: Locals | None = None) -> list[StatementSite]:
     """The statement sites of one resource instance, from its block and evaluated values."""
+    local_values = local_values or {}
     if rtype in GRANT_BLOCKS:
         return _grant_block_sites(block, path, GRANT_BLOCKS[rtype])
     if not rtype.startswith("aws_"):
@@ -37,19 +50,40 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any])
     sites: list[StatementSite] = []
     for name in POLICY_ARGUMENTS:
         attr = block.body.attributes.get(name)
-        if attr is None or not isinstance(attr.expr, (Call, Lit, TemplateExpr)):
+        if attr is None:
             continue
-        sites.extend(_argument_sites(attr, path, values.get(name), name))
+        attr, where = _through_local(attr, path, local_values)
+        if isinstance(attr.expr, (Call, Lit, TemplateExpr)):
+            sites.extend(_argument_sites(attr, where, values.get(name), name, local_values))
     for inline, value in zip([b for b in block.body.blocks if b.type == "inline_policy"],
                              values.get("inline_policy") or []):  # aws_iam_role's inline_policy blocks
         attr = inline.body.attributes.get("policy")
         if attr is not None and isinstance(value, dict):
-            sites.extend(_argument_sites(attr, path, value.get("policy"), "inline_policy"))
+            attr, where = _through_local(attr, path, local_values)
+            sites.extend(_argument_sites(attr, where, value.get("policy"), "inline_policy", local_values))
     return sites
 
 
+def _local_name(expr: Any) -> str | None:
+    """NAME of an expression that is exactly `local.NAME`."""
+    if isinstance(expr, GetAttr) and isinstance(expr.obj, Name) and expr.obj.name == "local":
+        return expr.name
+    return None
+
+
+def _through_local(attr: Attribute, path: str, local_values: Locals) -> tuple[Attribute, str]:
+    """The attribute where a value is written: `local.NAME` followed to its definition."""
+    for _ in range(4):  # a local may name another local
+        name = _local_name(attr.expr)
+        if name is None or name not in local_values:
+            break
+        attr, path = local_values[name]
+    return attr, path
+
+
 GRANT_BLOCKS = {"google_iam_policy": "binding", "kubernetes_role": "rule", "kubernetes_role_v1": "rule",
-                "kubernetes_cluster_role": "rule", "kubernetes_cluster_role_v1": "rule"}
+                "kubernetes_cluster_role": "rule", "kubernetes_cluster_role_v1": "rule",
+                "azurerm_key_vault": "access_policy"}
 """Resource types whose grants are nested blocks, and the block type that holds one grant."""
 
 
@@ -63,27 +97,36 @@ def _grant_block_sites(block: Block, path: str, block_type: str) -> list[Stateme
             for i, b in enumerate(plain)]
 
 
-def _argument_sites(attr: Attribute, path: str, value: Any, argument: str) -> list[StatementSite]:
+def _argument_sites(attr: Attribute, path: str, value: Any, argument: str,
+                    local_values: Locals) -> list[StatementSite]:
     """One site per statement of a policy argument: its object's lines when written out in a
-    `jsonencode`, else the argument's."""
+    `jsonencode` (in place or in a local), else the argument's."""
     where = Location(path=path, start_line=attr.start_line, end_line=attr.end_line)
     signatures = _signatures(value)
-    spans = _element_spans(attr.expr)
+    if not signatures and value is not None:  # statements not readable before evaluation
+        return [StatementSite(signature=UNREAD_STATEMENTS, argument=argument, location=where)]
+    spans = _element_spans(attr.expr, path, local_values)
     if len(spans) != len(signatures):  # a statement list that is not written out: the argument
         spans = [None] * len(signatures)
-    return [StatementSite(signature=signature, argument=argument, actions=actions, location=where if span is None else
-                          Location(path=path, start_line=span[0], end_line=span[1]))
+    return [StatementSite(signature=signature, argument=argument, actions=actions,
+                          location=where if span is None else span)
             for (signature, actions), span in zip(signatures, spans)]
 
 
-def _element_spans(expr: Any) -> list[tuple[int, int] | None]:
-    """Lines of each statement object of `jsonencode({Statement = [{...}, ...]})` as written."""
+def _element_spans(expr: Any, path: str, local_values: Locals) -> list[Location | None]:
+    """Where each statement object of `jsonencode({Statement = [{...}, ...]})` is written: its
+    own lines, or those of the local an element names."""
     if not (isinstance(expr, Call) and expr.name == "jsonencode" and len(expr.args) == 1
             and isinstance(expr.args[0], ObjectExpr)):
         return []
     body = next((v for k, v in expr.args[0].items if isinstance(k, Lit) and k.value == "Statement"), None)
     items = [body] if isinstance(body, ObjectExpr) else list(body.items) if isinstance(body, TupleExpr) else []
-    return [item.lines if isinstance(item, ObjectExpr) else None for item in items]
+    spans: list[Location | None] = []
+    for item in items:
+        written, where = _through_local(Attribute("", item, 0, 0), path, local_values)
+        lines = written.expr.lines if isinstance(written.expr, ObjectExpr) else None
+        spans.append(Location(path=where, start_line=lines[0], end_line=lines[1]) if lines else None)
+    return spans
 
 
 def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[StatementSite]:

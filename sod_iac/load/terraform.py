@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
-from sod_iac.load.hcl_ast import Attribute, Block, Body, Lit, ParsedFile, traversal_roots
+from sod_iac.load.hcl_ast import (
+    META_ATTRIBUTES, META_BLOCKS, Attribute, Block, Body, Lit, ParsedFile, traversal_roots,
+)
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.templates import TemplateScope, templatefile
@@ -25,8 +27,6 @@ from sod_iac.load.types import convert
 from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
 from sod_iac.values import Unknown
 
-META_ATTRIBUTES = {"count", "for_each", "depends_on", "provider", "providers", "source", "version"}
-META_BLOCKS = {"lifecycle", "provisioner", "connection", "precondition", "postcondition"}
 NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
 MAX_MODULE_DEPTH = 16
 POLICY_DOCUMENT = "data.aws_iam_policy_document"
@@ -448,7 +448,7 @@ class ModuleInstance:
         return sorted(found)
 
     # --- module calls ---------------------------------------------------------------------
-    def _call_instances(self, name: str) -> list[tuple[Any, "ModuleInstance"]] | None:
+    def _call_instances(self, name: str) -> list[tuple[Any, ModuleInstance]] | None:
         """Instances of `module.NAME` as (index, instance), index None when the call is not
         counted or its count/keys are unknown; None when the module cannot be analysed."""
         def compute() -> list[tuple[Any, ModuleInstance]] | None:
@@ -544,7 +544,8 @@ class ModuleInstance:
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=module, index=index, values=values, references=references,
                         location=location, source="hcl", module_dir=self.source.rel, call_site=self.call_site,
-                        root=root, statement_sites=statement_sites(block, path, rtype, values)))
+                        root=root, statement_sites=statement_sites(block, path, rtype, values,
+                                                                 self.source.locals)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):
                 for _, child in self._call_instances(name) or []:

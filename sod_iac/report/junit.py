@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from sod_iac.model import Finding, Report
+from sod_iac.model import SEVERITY_ORDER, Finding, Report
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -65,7 +65,7 @@ def _suite(root: ET.Element, rule_id: str, resources: dict[str, list[Finding]]) 
         if findings[0].location:
             case.set("file", _clean(findings[0].location.path))
             case.set("line", str(findings[0].location.start_line))
-        worst = max(findings, key=lambda f: ("low", "medium", "high", "critical").index(f.severity))
+        worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity])
         failure = ET.SubElement(case, "failure", message=_clean(findings[0].message), type=worst.severity)
         failure.text = _clean("\n\n".join(_details(f) for f in findings))
     return suite

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sod_iac import __version__
-from sod_iac.model import SEVERITY_ORDER, Finding, Location, Report
+from sod_iac.model import Finding, Location, Report, worst_severity
 from sod_iac.report import rule_help
 from sod_iac.report.chain import statements_first
 from sod_iac.report.json_text import indented
@@ -69,7 +69,7 @@ def _reported_severity(findings: list[Finding], rule_id: str) -> str:
     """The most severe of the rule's findings in this report: GitHub takes an alert's severity
     from its rule's `security-severity`, so a severity the user set (`--severity`, config) or a
     finding the rule raised (e.g. state writable by everyone) must show there."""
-    return max((f.severity for f in findings if f.rule_id == rule_id), key=SEVERITY_ORDER.__getitem__)
+    return worst_severity(f.severity for f in findings if f.rule_id == rule_id)
 
 
 def _descriptor(rule_id: str, severity: str) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from sod_iac.model import SEVERITY_ORDER, Finding, LoadError, Notice, Report, Summary
+from sod_iac.model import SEVERITIES, Finding, LoadError, Notice, Report, Summary
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text, who
 
 Segment = tuple[str, str | None]  # (text, rich style or None)
@@ -38,9 +38,8 @@ def render(report: Report, color: bool = False, compact: bool = False, quiet: bo
 
 def _finding_lines(findings: list[Finding], compact: bool) -> Iterable[Line]:
     shown = Shown()
-    by_severity = sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
     first_group = True
-    for severity in by_severity:
+    for severity in SEVERITIES:
         group = [f for f in findings if f.severity == severity]
         if not group:
             continue
@@ -128,7 +127,7 @@ def by_severity(findings: list[Finding]) -> str:
     """E.g. `1 high, 2 medium`: the severities that occur, most severe first."""
     return ", ".join(
         f"{n} {severity}"
-        for severity in sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True)
+        for severity in SEVERITIES
         if (n := sum(1 for f in findings if f.severity == severity))
     )
 

@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from sod_iac.model import Evidence, Location, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.model import Evidence, Location, Project, Resource, worst_severity
+from sod_iac.values import Ref, Template, Unknown, as_list
 
 def flag(value: Any) -> bool | None:
     """A boolean argument: True/False when the code states it, None when absent or unknown."""
@@ -61,14 +61,6 @@ def first(value: Any) -> dict[str, Any]:
     return found[0] if found else {}
 
 
-def items(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return list(value)
-    return [value]
-
-
 def is_set(value: Any) -> bool:
     """An argument the code sets to something (unknown values count: they are set)."""
     if value is None or value == "" or value == [] or value == {}:
@@ -87,7 +79,7 @@ def refers_to(resource: Resource, argument: str, address: str) -> bool:
     """Whether `resource.argument` references the resource at `address` (any attribute)."""
     if address in resource.references.get(argument, []):
         return True
-    for item in items(resource.values.get(argument)):
+    for item in as_list(resource.values.get(argument)):
         if isinstance(item, Ref) and item.address == address:
             return True
         if isinstance(item, Template) and any(ref.address == address for ref in item.refs):
@@ -103,7 +95,7 @@ def names_resource(resource: Resource, argument: str, target: Resource, names: I
     wanted = {n for n in names if isinstance(n, str) and n}
     if not wanted:
         return False
-    for item in items(resource.values.get(argument)):
+    for item in as_list(resource.values.get(argument)):
         if isinstance(item, str):
             candidate = item
             if candidate in wanted or candidate.rsplit("/", 1)[-1] in wanted \
@@ -185,27 +177,4 @@ def production(ctx: Any, rule_id: str) -> ProductionSetting:
 
 
 def worst(severities: Iterable[str]) -> str:
-    order = {"low": 1, "medium": 2, "high": 3, "critical": 4}
-    return max(severities, key=lambda s: order[s], default="low")
-
-
-ANCHOR_TYPES: dict[str, frozenset[str]] = {
-    "SOD201": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
-    "SOD202": frozenset(),  # anchored on backends (terraform.backend.<type>)
-    "SOD203": frozenset(),  # anchored on backends
-    "SOD204": frozenset({"terraform_remote_state"}),  # and backends
-    "SOD205": frozenset({"aws_s3_bucket", "google_storage_bucket", "azurerm_storage_account"}),
-    "SOD210": frozenset({"tfe_workspace", "tfe_workspace_settings", "spacelift_stack", "env0_environment"}),
-    "SOD211": frozenset(),  # Atlantis YAML (atlantis.repos[...], atlantis.projects[...]) or the resource
-                            # that passes ATLANTIS_REPO_CONFIG_JSON
-    "SOD212": frozenset({"github_branch_protection", "github_branch_protection_v3", "github_repository_ruleset",
-                         "github_organization_ruleset", "gitlab_branch_protection",
-                         "azuredevops_branch_policy_min_reviewers"}),
-    "SOD213": frozenset({"github_repository_environment", "gitlab_project_protected_environment",
-                         "azuredevops_environment"}),
-    "SOD214": frozenset({"gitlab_project_level_mr_approvals", "gitlab_group_level_mr_approvals",
-                         "gitlab_project_approval_rule"}),
-    "SOD215": frozenset({"aws_codepipeline"}),
-}
-"""Resource types each approval rule judges and may anchor a finding on (for adapters such as
-the Checkov checks, which answer PASSED for a judged resource without a finding)."""
+    return worst_severity(severities, default="low")

@@ -27,16 +27,18 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from sod_iac.model import Project, Resource
-from sod_iac.rules.approval_util import blocks, first, items
-from sod_iac.values import Template, Unknown, decode_json, decode_yaml
+from sod_iac.rules.approval_util import blocks, first
+
+from sod_iac.values import Template, Unknown, as_list, decode_json, decode_yaml
 
 _IMAGE = re.compile(r"(?:^|/)atlantis(?::|@|$)", re.IGNORECASE)
 _ECS = ("aws_ecs_task_definition",)
 _KUBERNETES = ("kubernetes_deployment", "kubernetes_deployment_v1", "kubernetes_stateful_set",
                "kubernetes_stateful_set_v1")
+SERVER_TYPES = (*_ECS, *_KUBERNETES, "helm_release")
+"""Resource types that may deploy an Atlantis server (where SOD211 anchors a server's finding)."""
 _FLAG = re.compile(r"^--?([a-z0-9-]+)(?:=(.*))?$", re.DOTALL)
 UNKNOWN = Unknown(reason="not stated in the code")
-
 
 @dataclass
 class Server:
@@ -50,7 +52,6 @@ class Server:
     unknown: str = ""
     """Why the server's settings cannot be read in full (empty when they can)."""
 
-
 def servers(project: Project) -> Iterator[Server]:
     for resource in project.resources:
         if resource.mode != "managed":
@@ -62,10 +63,8 @@ def servers(project: Project) -> Iterator[Server]:
         elif resource.type == "helm_release" and _is_atlantis_chart(resource):
             yield _helm(resource)
 
-
 def _is_image(image: Any) -> bool:
     return isinstance(image, (str, Template)) and bool(_IMAGE.search(str(image).split("${")[0] or ""))
-
 
 def _ecs(resource: Resource) -> Iterator[Server]:
     try:
@@ -77,12 +76,11 @@ def _ecs(resource: Resource) -> Iterator[Server]:
             continue
         server = Server(resource, f"ECS container {container.get('name')} ({container.get('image')})")
         _read_env(server, container.get("environment"), "value")
-        for secret in items(container.get("secrets")):
+        for secret in as_list(container.get("secrets")):
             if isinstance(secret, dict) and isinstance(secret.get("name"), str):
                 _set_env(server, secret["name"], UNKNOWN)
-        _read_args(server, [*items(container.get("entryPoint")), *items(container.get("command"))])
+        _read_args(server, [*as_list(container.get("entryPoint")), *as_list(container.get("command"))])
         yield server
-
 
 def _kubernetes(resource: Resource) -> Iterator[Server]:
     template = first(first(resource.values.get("spec")).get("template"))
@@ -93,9 +91,8 @@ def _kubernetes(resource: Resource) -> Iterator[Server]:
         _read_env(server, container.get("env"), "value")
         if container.get("env_from"):
             server.unknown = "env_from loads environment variables the code does not show"
-        _read_args(server, [*items(container.get("command")), *items(container.get("args"))])
+        _read_args(server, [*as_list(container.get("command")), *as_list(container.get("args"))])
         yield server
-
 
 def _is_atlantis_chart(resource: Resource) -> bool:
     chart, repository = resource.values.get("chart"), resource.values.get("repository")
@@ -103,12 +100,11 @@ def _is_atlantis_chart(resource: Resource) -> bool:
             and (repository is None or "runatlantis" in str(repository) or chart.startswith("runatlantis/")
                  or chart == "atlantis"))
 
-
 def _helm(resource: Resource) -> Server:
     """Chart values, later documents and `set` blocks winning (Helm's order)."""
     server = Server(resource, f"Helm release of chart {resource.values.get('chart')}")
     values: dict[str, Any] = {}
-    for document in items(resource.values.get("values")):
+    for document in as_list(resource.values.get("values")):
         try:
             loaded = decode_yaml(document)  # unknown parts (`${var.x}`) stay unknown leaves
         except ValueError:  # YAML the chart would reject: not judged
@@ -136,27 +132,24 @@ def _helm(resource: Resource) -> Server:
     server.repo_config = values.get("repoConfig")
     environment = values.get("environment")
     if isinstance(environment, dict):
-        for name, value in environment.items():
+        for name, value in environment.as_list():
             if isinstance(name, str):
                 _set_env(server, name, value)
     if values.get("environmentSecrets") or values.get("environmentRaw"):
-        for entry in items(values.get("environmentSecrets")) + items(values.get("environmentRaw")):
+        for entry in as_list(values.get("environmentSecrets")) + as_list(values.get("environmentRaw")):
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 _set_env(server, entry["name"], UNKNOWN)
-    _read_args(server, items(values.get("extraArgs")))
+    _read_args(server, as_list(values.get("extraArgs")))
     return server
 
-
 def _read_env(server: Server, env: Any, key: str) -> None:
-    for entry in items(env):
+    for entry in as_list(env):
         if isinstance(entry, dict) and isinstance(entry.get("name"), str):
             _set_env(server, entry["name"], entry.get(key, UNKNOWN))
-
 
 def _set_env(server: Server, name: str, value: Any) -> None:
     if name.startswith("ATLANTIS_"):
         server.flags.setdefault(name[len("ATLANTIS_"):].lower().replace("_", "-"), value)
-
 
 def _read_args(server: Server, args: list[Any]) -> None:
     """Flags on the command line take precedence over the environment (Atlantis "Precedence")."""

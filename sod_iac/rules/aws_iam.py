@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sod_iac.access.graph import Principal
-from sod_iac.model import Evidence, Finding, Location, unique_evidence
+from sod_iac.model import Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
 

@@ -56,7 +56,8 @@ SYSTEMS: tuple[CiSystem, ...] = (
              ), "sub `{subject}` does not name a repository and ref"),
     CiSystem("GitLab CI", ("gitlab.com", "gitlab"),
              {"sub": "subject", "ref": "branch", "ref_protected": "true", "environment_protected": "true"}, (
-                 SubjectForm(r":ref_type:branch:ref:(?P<value>.*)$", "branch", "sub `{subject}` admits unreviewed branch `{value}`"),
+                 SubjectForm(r":ref_type:branch:ref:(?P<value>.*)$", "branch",
+                             "sub `{subject}` admits unreviewed branch `{value}`"),
                  SubjectForm(r":ref_type:(?P<value>[^:]*):ref:", "never", "sub `{subject}` admits {value} refs"),
                  SubjectForm(r":ref:(?P<value>[^:]*)$", "branch", "sub `{subject}` admits unreviewed ref `{value}`"),
                  SubjectForm(r"^(?!.*:ref)", "never", "sub `{subject}` admits any ref"),

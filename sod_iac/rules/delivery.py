@@ -30,10 +30,10 @@ from typing import Any, Iterator
 from sod_iac.model import Evidence, Finding, Location, Project, Resource, unique_evidence
 from sod_iac.rules import atlantis_servers
 from sod_iac.rules.approval_util import (
-    blocks, first, flag, hop, items, managed, number, production, refers_to, text, not_on, unstated, worst,
+    blocks, first, flag, hop, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Ref, Template, decode_json, decode_yaml
+from sod_iac.values import Ref, Template, as_list, decode_json, decode_yaml
 
 # --------------------------------------------------------------------------- SOD210
 
@@ -99,7 +99,7 @@ def _spacelift(ctx: Context, prod: Any) -> Iterator[Finding]:
     for stack in managed(project, "spacelift_stack"):
         if flag(stack.values.get("autodeploy")) is not True:
             continue
-        labels = {label for label in items(stack.values.get("labels")) if isinstance(label, str)}
+        labels = {label for label in as_list(stack.values.get("labels")) if isinstance(label, str)}
         gates = []
         for attachment in attachments:
             if not refers_to(attachment, "stack_id", stack.address):
@@ -109,7 +109,7 @@ def _spacelift(ctx: Context, prod: Any) -> Iterator[Finding]:
                     or policy.values.get("type") == "APPROVAL":
                 gates.append(attachment)  # an APPROVAL policy, or one the code does not show
         for policy in policies:
-            auto = {label.split(":", 1)[1] for label in items(policy.values.get("labels"))
+            auto = {label.split(":", 1)[1] for label in as_list(policy.values.get("labels"))
                     if isinstance(label, str) and label.startswith("autoattach:")}
             if policy.values.get("type") == "APPROVAL" and ("*" in auto or auto & labels):
                 gates.append(policy)
@@ -260,7 +260,7 @@ def _env_values(value: Any, name: str, depth: int) -> Iterator[str]:
 
 
 def _requirement_weakness(requirements: Any, what: str) -> tuple[str, str] | None:
-    listed = [r for r in items(requirements) if isinstance(r, str)]
+    listed = [r for r in as_list(requirements) if isinstance(r, str)]
     if requirements is not None and not isinstance(requirements, list):
         return None  # not a list we can read: not judged
     if "approved" in listed:
@@ -344,7 +344,7 @@ def _judge_entry(ctx: Context, entry: dict[str, Any], effective: dict[str, Any],
     found = _requirement_weakness(effective.get("apply_requirements"), "apply_requirements")
     if found:
         weaknesses.append(found)
-    overrides = [o for o in items(effective.get("allowed_overrides")) if isinstance(o, str)]
+    overrides = [o for o in as_list(effective.get("allowed_overrides")) if isinstance(o, str)]
     if "apply_requirements" in overrides:
         weaknesses.append(("allowed_overrides includes apply_requirements: a repository's atlantis.yaml can "
                            "set them to []", "high"))
@@ -468,11 +468,11 @@ def _github_protection(resource: Resource, minimum: float) -> tuple[str, Weak] |
             weaknesses.append(("require_last_push_approval is not true: the last pusher can approve their own "
                                "commits", "low"))
         if resource.type == "github_branch_protection":
-            name, bypass = "pull_request_bypassers", [text(b) for b in items(review.get("pull_request_bypassers"))]
+            name, bypass = "pull_request_bypassers", [text(b) for b in as_list(review.get("pull_request_bypassers"))]
         else:
             allowances = first(review.get("bypass_pull_request_allowances"))
             name = "bypass_pull_request_allowances"
-            bypass = [text(a) for key in ("users", "teams", "apps") for a in items(allowances.get(key))]
+            bypass = [text(a) for key in ("users", "teams", "apps") for a in as_list(allowances.get(key))]
         if bypass:
             weaknesses.append((f"{name} {', '.join(bypass)} can merge without review", "medium"))
     if not_on(values.get("enforce_admins")):
@@ -569,7 +569,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
             continue
         weaknesses: Weak = []
         reviewers = blocks(values.get("reviewers"))
-        people = [r for block in reviewers for key in ("users", "teams") for r in items(block.get(key))]
+        people = [r for block in reviewers for key in ("users", "teams") for r in as_list(block.get(key))]
         if not people:
             weaknesses.append(("no reviewers: any workflow run that targets it deploys at once", "high"))
         else:
@@ -615,7 +615,7 @@ def deploy_without_reviewer(ctx: Context) -> Iterator[Finding]:
             minimum = number(check.values.get("minimum_required_approvers"))
             if minimum is not None and minimum < 1:
                 weaknesses.append((f"{check.address} has minimum_required_approvers = {int(minimum)}", "high"))
-            if not items(check.values.get("approvers")) and check.values.get("approvers") is not None:
+            if not as_list(check.values.get("approvers")) and check.values.get("approvers") is not None:
                 weaknesses.append((f"{check.address} names no approvers", "high"))
         if mine and len(weaknesses) == 0:
             continue

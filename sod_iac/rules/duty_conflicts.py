@@ -18,7 +18,7 @@ from typing import Iterator
 
 from sod_iac.access.duties import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, Location, unique_evidence
+from sod_iac.model import Evidence, Finding, Location, unique_evidence, worst_severity
 from sod_iac.rules.registry import Context
 from sod_iac.rules.unstated import possible_note, texts_of
 
@@ -57,7 +57,7 @@ def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Pri
     if possible:
         message += possible_note([*texts_of(evidence), *(h.scope for hit in hits for h in hit.sides)])
     severities = [hit.conflict.severity for hit in hits if hit.conflict.severity]
-    severity = max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
+    severity = worst_severity(severities)
     resource, location = anchor(ctx, principal, evidence)
     return ctx.finding(rule_id, resource, message, principal=principal.id, duties=sorted(names),
                        evidence=evidence, location=location, severity=severity)

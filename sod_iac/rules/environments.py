@@ -41,11 +41,14 @@ def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
         per_env = changed(principal)
         if len(per_env) < 2:
             continue
-        evidence = []
+        evidence, seen = [], set()
         for env, holding in sorted(per_env.items()):
-            evidence.extend(e.model_copy(update={"duty": f"change {env}"}) for e in holding.evidence
-                            if e not in evidence)
-        where = "; ".join(f"{env}: {h.permission} on {h.scope}" for env, h in sorted(per_env.items()))
+            for e in holding.evidence:  # a statement that reaches both environments is one hop
+                key = (e.address, e.detail, str(e.location))
+                if key not in seen:
+                    seen.add(key)
+                    evidence.append(e.model_copy(update={"duty": f"change {env}"}))
+        where = "; ".join(f"{env}: {h.explain()}" for env, h in sorted(per_env.items()))
         message = f"{principal.id} can change {len(per_env)} environments ({', '.join(sorted(per_env))}) — {where}"
         resource, location = anchor(ctx, principal, evidence)
         yield ctx.finding("SOD121", resource, message, principal=principal.id,

@@ -18,6 +18,7 @@ from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
 from sod_iac.model import Evidence, Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
+from sod_iac.wording import PRINCIPALS_NAMED, listing
 
 _SCOPE_WORDS = {
     "public": "everyone (the public or any AWS account)",
@@ -70,7 +71,7 @@ def too_many_readers(ctx: Context) -> Iterator[Finding]:
         possible = [r for r in found.counted if r.level == "possible"]
         maybe = possible_note(texts_of(_evidence(ctx, possible)), f"{len(possible)} of them possible") if possible else ""
         message = (f"{secret.address} ({secret.label}) is readable by {len(principals)} principals, "
-                   f"more than the {limit} allowed: {', '.join(principals)}{maybe}")
+                   f"more than the {limit} allowed: {listing(principals, PRINCIPALS_NAMED)}{maybe}")
         yield ctx.finding("SOD301", secret.address, message, principals=principals, secret=secret.address,
                           evidence=_evidence(ctx, found.counted), location=secret.location)
 
@@ -84,8 +85,8 @@ def readable_by_everyone(ctx: Context) -> Iterator[Finding]:
         public = found.public
         if not public:
             continue
-        who = "; ".join(f"{_SCOPE_WORDS.get(r.scope or '', r.scope or '')} ({r.principal}: {r.how})"
-                        for r in public)
+        who = listing([f"{_SCOPE_WORDS.get(r.scope or '', r.scope or '')} ({r.principal}: {r.how})"
+                       for r in public], PRINCIPALS_NAMED, separator="; ")
         possible = possible_note(texts_of(_evidence(ctx, public))) if all(r.level == "possible" for r in public) else ""
         message = f"{secret.address} ({secret.label}) is readable by {who}{possible}"
         yield ctx.finding("SOD302", secret.address, message,

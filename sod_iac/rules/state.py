@@ -23,11 +23,12 @@ from typing import Any, Callable, Iterator
 
 from sod_iac.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
 from sod_iac.rules.approval_util import (
-    blocks, first, flag, hop, is_set, items, managed, names_resource, text, unstated, where, worst,
+    blocks, first, flag, hop, is_set, managed, names_resource, text, unstated, where, worst,
 )
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.state_storage import BACKEND_OF, Recognised, recognise
-from sod_iac.values import Ref, Template
+from sod_iac.values import Ref, Template, as_list
+from sod_iac.wording import PRINCIPALS_NAMED, listing
 
 # --------------------------------------------------------------------------- storage model
 
@@ -289,7 +290,8 @@ def state_writers(ctx: Context) -> Iterator[Finding]:
         if not extra:
             continue
         names = sorted(writers)
-        listed = ", ".join(f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names)
+        listed = listing([f"{n}{' (possible)' if writers[n][0] == 'possible' else ''}" for n in names],
+                         PRINCIPALS_NAMED)
         allowance = (f"allowed writers: {', '.join(sorted(allowed))}" if allowed
                      else f"allowed: {limit}")
         message = (f"State {store.label} ({store.backend.address}) can be written or deleted by "
@@ -341,45 +343,28 @@ def _s3_writers(ctx: Context, store: Store) -> dict[str, tuple[str, list[Evidenc
 def _principal_arn_judge(aws: Any, principal: str, kind: str) -> Callable[[Any], bool | None]:
     """Judges a condition on aws:PrincipalArn for requests by this principal (a group's
     requests come from its member users), so "deny everyone but the deployer" applies."""
-    from sod_iac.access.aws_policy import resource_match
+    from sod_iac.access.aws_policy import judge_condition, resource_match
 
     arn = "arn:aws:iam::*:user/*" if kind == "group" else aws.arn(principal)
 
-    def judge(cond: Any) -> bool | None:
-        operator = str(cond.operator).lower()
-        if operator.startswith(("forallvalues:", "foranyvalue:")):
-            return None
-        if operator.endswith("ifexists"):
-            operator = operator[: -len("ifexists")]
-        if operator not in ("stringequals", "stringnotequals", "stringlike", "stringnotlike",
-                            "arnequals", "arnnotequals", "arnlike", "arnnotlike"):
-            return None
-        results = []
-        for value in cond.values:
-            pattern, certain = aws.resolver.value(value)
-            if kind == "group":
-                # members are users: a pattern for another kind of principal never matches them
-                parts = pattern.split(":", 5)
-                kind_of = parts[5].split("/", 1)[0] if len(parts) == 6 else "*"
-                if kind_of and "*" not in kind_of and "?" not in kind_of and kind_of != "user":
-                    results.append("no")
-                    continue
-            result = resource_match(pattern, arn)
-            results.append("possible" if result == "yes" and not certain else result)
-        if "yes" in results:
-            hit = True
-        elif all(r == "no" for r in results):
-            hit = False
-        else:
-            return None
-        return (not hit) if "not" in operator else hit
+    def match(value: Any) -> str:
+        pattern, certain = aws.resolver.value(value)
+        if kind == "group":
+            # members are users: a pattern for another kind of principal never matches them
+            parts = pattern.split(":", 5)
+            kind_of = parts[5].split("/", 1)[0] if len(parts) == 6 else "*"
+            if kind_of and "*" not in kind_of and "?" not in kind_of and kind_of != "user":
+                return "no"
+        result = resource_match(pattern, arn)
+        return "possible" if result == "yes" and not certain else result
 
-    return judge
+    return lambda cond: judge_condition(cond, match)
 
 
 def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[Evidence]]:
     """Principals a bucket policy allows to write the state object that the code does not
     define (an ARN of another account, an account root, `*`): reported as written."""
+    from sod_iac.access.aws_model import statement_evidence
     from sod_iac.access.aws_policy import conditions_verdict, resource_match, statement_action_match
 
     known = {p: aws.arn(p) for p in aws.model.kinds}
@@ -403,7 +388,7 @@ def _policy_only_writers(aws: Any, target: Any, bucket: str) -> dict[str, list[E
                     written = text(item)
                 if written != "*" and any(resource_match(written, arn) == "yes" for arn in known.values()):
                     continue
-                out.setdefault(written, list(source.evidence))
+                out.setdefault(written, list(statement_evidence(st, source.evidence)))
     return out
 
 
@@ -495,13 +480,13 @@ def _gcp_bindings(project: Project, resource: Resource) -> list[tuple[Any, list[
     if resource.type.endswith("_iam_member"):
         return [(values.get("role"), [values.get("member")])]
     if resource.type.endswith("_iam_binding"):
-        return [(values.get("role"), items(values.get("members")))]
+        return [(values.get("role"), as_list(values.get("members")))]
     data = values.get("policy_data")
     bindings: list[tuple[Any, list[Any]]] = []
     if isinstance(data, Ref):
         source = project.resource(data.address)
         for binding in blocks(source.values.get("binding") if source else None):
-            bindings.append((binding.get("role"), items(binding.get("members"))))
+            bindings.append((binding.get("role"), as_list(binding.get("members"))))
     elif isinstance(data, str):
         import json
 
@@ -511,7 +496,7 @@ def _gcp_bindings(project: Project, resource: Resource) -> list[tuple[Any, list[
             parsed = {}
         for binding in parsed.get("bindings", []) if isinstance(parsed, dict) else []:
             if isinstance(binding, dict):
-                bindings.append((binding.get("role"), items(binding.get("members"))))
+                bindings.append((binding.get("role"), as_list(binding.get("members"))))
     return bindings
 
 

@@ -128,8 +128,8 @@ def _state_words(resource: Resource) -> str:
 
 
 def _is_log(resource: Resource) -> bool:
-    texts = (_known_text(resource.values.get(STORAGE_NAME[resource.type])), _known_text(resource.values.get("bucket_prefix")),
-             resource.name)
+    texts = (_known_text(resource.values.get(STORAGE_NAME[resource.type])),
+             _known_text(resource.values.get("bucket_prefix")), resource.name)
     return any(_LOG_WORDS.search(text) for text in texts)
 
 

@@ -50,6 +50,7 @@ from sod_iac.access.aws_policy.conditions import (
     condition_holds,
     condition_verdict,
     conditions_verdict,
+    judge_condition,
 )
 from sod_iac.access.aws_policy.match import Match, best, negate
 from sod_iac.access.aws_policy.parse import (
@@ -64,6 +65,7 @@ from sod_iac.access.aws_policy.principals import is_wildcard_principal, principa
 __all__ = [
     "LONGEST_SESSION", "PRINCIPAL_TYPES", "VARIABLES_VERSION", "Condition", "Match", "Statement",
     "Verdict", "action_pattern_matches", "best", "condition_holds", "condition_verdict",
-    "conditions_verdict", "fast_resource_match", "is_wildcard_principal", "negate", "parse_policy", "principal_match",
-    "resource_match", "statement_action_match", "statement_action_match_reference", "statement_match", "statement_resource_match",
+    "conditions_verdict", "fast_resource_match", "judge_condition", "is_wildcard_principal", "negate", "parse_policy",
+    "principal_match", "resource_match", "statement_action_match", "statement_action_match_reference", "statement_match",
+    "statement_resource_match",
 ]

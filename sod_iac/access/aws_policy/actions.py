@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
 from typing import Any
 
 from sod_iac.access.aws_policy.parse import Statement
+from sod_iac.wildcard import glob_regex
 
 
-@lru_cache(maxsize=4096)
 def _glob_regex(pattern: str) -> re.Pattern[str]:
-    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile(body, re.IGNORECASE | re.DOTALL)
+    """Action globs compare case-insensitively (IAM action names are not case-sensitive)."""
+    return glob_regex(pattern, case_insensitive=True)
 
 
 def action_pattern_matches(pattern: str, action: str) -> bool:

@@ -54,12 +54,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from sod_iac.access.aws_policy.actions import _glob_regex
 from sod_iac.access.aws_policy.condition_keys import _Key, _key_info
 from sod_iac.access.aws_policy.condition_operators import _Operator, _parse_operator
-from sod_iac.access.aws_policy.match import _unknown, _why
+from sod_iac.access.aws_policy.match import Match, _unknown, _why
 from sod_iac.access.aws_policy.parse import Condition
 
 Verdict = Literal["self-satisfiable", "restricts", "blocks", "unknown"]
@@ -254,7 +254,7 @@ def conditions_verdict(conditions: tuple[Condition, ...] | list[Condition], *,
     by_key: dict[str, list[Condition]] = {}
     for c in conditions:
         by_key.setdefault(c.key.lower(), []).append(c)
-    for key, conds in by_key.items():
+    for conds in by_key.values():
         nulls = [{str(v).lower() for v in c.values} for c in conds
                  if (_parse_operator(c.operator) or _Operator("", "", False, False)).base == "null"
                  and not any(_unknown(v) for v in c.values)]
@@ -292,4 +292,32 @@ def condition_holds(cond: Condition, value: str) -> bool | None:
         hit = any(v.lower() == value.lower() for v in cond.values)
     else:
         hit = value in cond.values
+    return (not hit) if op.negated else hit
+
+
+_JUDGED = frozenset({"stringequals", "stringnotequals", "stringlike", "stringnotlike",
+                     "stringequalsignorecase", "stringnotequalsignorecase",
+                     "arnequals", "arnnotequals", "arnlike", "arnnotlike"})
+
+
+def judge_condition(cond: Condition, match: Callable[[Any], Match], *,
+                    folds_case: bool = False) -> bool | None:
+    """Evaluate a string or ARN condition on a key the question fixes to one value that is
+    present in the request (aws:PrincipalArn, kms:ViaService, aws:PrincipalAccount), given
+    `match(policy value)` -> "yes" / "no" / "possible" for that request value.
+
+    Set operators follow AWS: ForAllValues is true when every value of the key in the request
+    matches (and when the key is absent or empty), ForAnyValue when at least one does. With one
+    value present both reduce to the plain operator. ...IgnoreCase is judged only when `match`
+    folds case itself. None: an operator not judged here, or a match that stays possible."""
+    op = _parse_operator(cond.operator)
+    if op is None or op.base not in _JUDGED or ("ignorecase" in op.base and not folds_case):
+        return None
+    results = [match(v) for v in cond.values]
+    if "yes" in results:
+        hit = True
+    elif all(r == "no" for r in results):
+        hit = False
+    else:
+        return None
     return (not hit) if op.negated else hit

@@ -25,7 +25,8 @@ def quote_statement(st: Statement) -> str:
         on = f" on every resource except {_patterns(st.not_resources)}"
     else:
         on = ""
-    when = f" when {len(st.conditions)} condition{'s' if len(st.conditions) > 1 else ''} hold" \
+    count = len(st.conditions)
+    when = (" when its condition holds" if count == 1 else f" when its {count} conditions hold") \
         if st.conditions and not st.unknown else ""
     if st.unknown:
         return f"{head}: not stated in the code (possibly Allow anything)"
