@@ -587,6 +587,10 @@ class GcpAccess:
                                  location=resource.location if resource is not None else None))
         return out
 
+    def bindings_of(self, member: str) -> list[Binding]:
+        """The member's bindings, in the order the code makes them (escalation asks where each is)."""
+        return list(self._by_member.get(member, []))
+
     def roles_held(self, member: str) -> list[RoleHeld]:
         """The member's bindings: role, where it was granted, level, evidence (custom roles'
         permissions included)."""
