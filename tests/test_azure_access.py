@@ -127,3 +127,28 @@ def test_a_principal_the_code_does_not_state_is_an_explicit_possible_unknown(wri
     # the grant is certain, only the identity is not: whoever it names is a full administrator
     assert [a.level for a in azure.assignments] == ["yes"]
     assert azure.full_admin("(unknown principal of azurerm_role_assignment.each)") is not None
+
+
+ON_ITSELF = """
+resource "azurerm_user_assigned_identity" "admin" {
+  name                = "admin"
+  resource_group_name = "identities"
+  location            = "westeurope"
+}
+
+resource "azurerm_role_assignment" "operator" {
+  scope                = azurerm_user_assigned_identity.admin.id
+  role_definition_name = "Managed Identity Operator"
+  principal_id         = "33333333-3333-3333-3333-333333333333"
+}
+"""
+
+
+def test_assignment_on_the_resource_itself_certainly_applies(write_tree) -> None:
+    """Azure RBAC "Understand scope": an assignment at a resource's scope applies to that
+    resource. Its id has a subscription the code does not state, but it is the same resource,
+    so the grant is certain, not merely possible."""
+    azure = AzureAccess(load_project([str(write_tree({"main.tf": ON_ITSELF}))]))
+    grants = azure.members_with_permission("Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
+                                           "azurerm_user_assigned_identity.admin", data=False)
+    assert [(g.principal, g.level) for g in grants] == [("33333333-3333-3333-3333-333333333333", "yes")]

@@ -1,4 +1,4 @@
-"""The AWS escalation catalog (rulesets/aws_escalation.yaml) is valid data the engine can trust."""
+"""The escalation catalogs (rulesets/aws_escalation.yaml, rulesets/cloud_escalation.yaml) are valid data the engines can trust."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from sod_iac.access.escalation import (
     load_escalation_catalog,
     parse_target,
 )
+
+from sod_iac.access.cloud_escalation import load_cloud_escalation_catalog
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata" / "escalation"
 # A principal demonstrating a catalog path: `# path: <id>` directly above its resource block.
@@ -119,13 +121,15 @@ def test_every_action_is_a_real_iam_action(catalog) -> None:
 
 
 def test_every_path_has_a_positive_scenario(catalog) -> None:
-    """Each catalog id is named in a `# path: <id>` comment of some escalation scenario."""
+    """Each catalog id (AWS and the GCP/Azure/Kubernetes catalog) is named in a `# path: <id>`
+    comment of some escalation scenario."""
     demonstrated: set[str] = set()
     for tf in TESTDATA.rglob("*.tf"):
         demonstrated |= {match.group(1) for match in DEMONSTRATION.finditer(tf.read_text())}
-    missing = sorted(set(catalog.ids()) - demonstrated)
+    ids = set(catalog.ids()) | {path.id for path in load_cloud_escalation_catalog().paths}
+    missing = sorted(ids - demonstrated)
     assert not missing, f"catalog paths without a positive scenario: {missing}"
-    assert demonstrated <= set(catalog.ids()), sorted(demonstrated - set(catalog.ids()))
+    assert demonstrated <= ids, sorted(demonstrated - ids)
 
 
 # ------------------------------------------------------------------ invalid catalogs name file:line
@@ -186,6 +190,47 @@ def test_invalid_catalog_names_file_and_line(tmp_path: Path, text: str, line: in
     message = str(info.value)
     assert message.startswith(f"{path}:{line}:"), message
     assert words in message, message
+
+
+CLOUD_ENTRY = """\
+version: 1
+paths:
+  - id: gcp-set-project-iam-policy
+    cloud: gcp
+    title: Change a project's IAM policy
+    category: self-escalation
+    explanation: It grants itself roles/owner.
+    requires:
+      - permission: resourcemanager.projects.setIamPolicy
+        on: container
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (CLOUD_ENTRY.replace("on: container", "on: stronger-identity"), 9, "unknown gcp target"),
+        (CLOUD_ENTRY.replace("cloud: gcp", "cloud: aws"), 4, "cloud"),
+        (CLOUD_ENTRY.replace("permission: resourcemanager.projects.setIamPolicy",
+                             "permission: Microsoft.Authorization/roleAssignments/write"), 9, "not a gcp permission"),
+        (CLOUD_ENTRY.replace("id: gcp-set", "id: set"), 3, "gcp-, azure- or k8s-"),
+        (CLOUD_ENTRY + CLOUD_ENTRY.split("paths:\n", 1)[1], 11, "duplicate path id"),
+    ],
+    ids=["target-of-another-cloud", "unknown-cloud", "permission-of-another-cloud", "no-cloud-prefix", "duplicate"],
+)
+def test_invalid_cloud_catalog_names_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(EscalationCatalogError) as info:
+        load_cloud_escalation_catalog(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}:"), message
+    assert words in message, message
+
+
+def test_cloud_catalog_loads_every_cloud() -> None:
+    catalog = load_cloud_escalation_catalog()
+    assert {path.cloud for path in catalog.paths} == {"gcp", "azure", "kubernetes"}
+    assert all(path.line > 0 for path in catalog.paths)
 
 
 def test_unreadable_catalog_names_the_file(tmp_path: Path) -> None:

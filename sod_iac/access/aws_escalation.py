@@ -9,12 +9,11 @@ policy attached to nobody, are not exploitable and do not count.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import chain
 from typing import Iterable, Iterator
 
 from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
-from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, load_escalation_catalog
+from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, PathHit, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.model import Evidence, unique_evidence
 
@@ -37,14 +36,6 @@ that holds one of them is worth reaching; one that does not is a peer (lateral a
 STRONGER_ROLE = "stronger-role"
 WILDCARD_ARN = {"role": "arn:aws:iam::*:role/*", "user": "arn:aws:iam::*:user/*",
                 "group": "arn:aws:iam::*:group/*", "policy": "arn:aws:iam::*:policy/*"}
-
-
-@dataclass
-class PathHit:
-    path: EscalationPath
-    level: Level
-    evidence: list[Evidence] = field(default_factory=list)
-    targets: list[str] = field(default_factory=list)
 
 
 def outside(kind: str) -> Target:

@@ -253,6 +253,7 @@ class AzureAccess:
         self._custom: dict[str, RoleDef] = {}
         self._by_principal: dict[str, list[Assignment]] = defaultdict(list)
         self._policies_by_principal: dict[str, list[VaultPolicy]] = defaultdict(list)
+        self._escalation: Any = None
         self._build()
 
     # --- building ----------------------------------------------------------------------
@@ -507,6 +508,10 @@ class AzureAccess:
                 out.append(Grant(principal, perm, "yes", p.vault, p.evidence))
         return out
 
+    def custom_roles(self) -> dict[str, RoleDef]:
+        """The custom roles of the code (`azurerm_role_definition`), by address."""
+        return dict(self._custom)
+
     def roles_held(self, principal: str) -> list[RoleHeld]:
         """The principal's role assignments and Key Vault access policies, with evidence."""
         held = [RoleHeld(a.role.name, a.scope_label, a.level, (*a.evidence, *a.role.evidence))
@@ -560,7 +565,9 @@ class AzureAccess:
             level: Level = "yes" if allowed else ("possible" if not a.role.known and speculative else "no")
             if level == "no":
                 continue
-            reach = self.scope_covers(a.scope, path, a.certain)
+            # an assignment made on the resource itself applies to it, whatever the code leaves
+            # unstated in its id (the subscription): same resource, same path
+            reach = "yes" if a.target == resource_address else self.scope_covers(a.scope, path, a.certain)
             level = weakest(level, a.level, reach, rbac_applies if data else "yes")
             if level != "no":
                 keep(Grant(a.principal, operation, level, a.scope, (*a.evidence, *a.role.evidence)))
@@ -583,6 +590,15 @@ class AzureAccess:
             arg = CHILD_PATHS[resource.type][0]
             return self._ref_to(resource.values.get(arg), resource.references.get(arg, []), ("azurerm_key_vault",))
         return None
+
+    @property
+    def escalation(self) -> Any:
+        """Which escalation paths each principal holds (azure_escalation.py), built on first use."""
+        if self._escalation is None:
+            from sod_iac.access.azure_escalation import azure_escalation
+
+            self._escalation = azure_escalation(self)
+        return self._escalation
 
     def full_admin(self, principal: str) -> list[Evidence] | None:
         """Owner-like (actions `*`, no not_actions: every control-plane operation, Azure's

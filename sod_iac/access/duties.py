@@ -451,8 +451,9 @@ class Duties:
             return False
         if p.id not in self._over:
             over = self.full_admin(p) is not None
-            if not over and p.cloud == "aws":
-                over = any(hit.level == "yes" for hit in self.engine("aws").escalation.held_paths(p.id))
+            engine = self.engine(p.cloud)
+            if not over and engine is not None:
+                over = any(hit.level == "yes" for hit in engine.escalation.held_paths(p.id))
             self._over[p.id] = over
         return self._over[p.id]
 

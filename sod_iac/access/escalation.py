@@ -32,11 +32,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from sod_iac.access.graph import Level
+from sod_iac.model import Evidence
 from sod_iac.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
@@ -72,6 +75,17 @@ ROLE_IN_USE_RESOURCES: dict[str, tuple[tuple[str, str], ...]] = {
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ACTION = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9]+$")
 _SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com$")
+
+
+@dataclass
+class PathHit:
+    """A path a principal holds: how surely, the hops that give it, and what it would target
+    (the role, service account or identity to reach), strongest first."""
+
+    path: Any
+    level: Level
+    evidence: list[Evidence] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
 
 
 class EscalationCatalogError(ValueError):
@@ -126,6 +140,11 @@ class Requirement(BaseModel):
         return self.action.split(":", 1)[0]
 
     @property
+    def key(self) -> tuple[str, str]:
+        """What makes two requirements the same (IAM actions are case-insensitive)."""
+        return self.action.lower(), self.on
+
+    @property
     def target_kind(self) -> str:
         return parse_target(self.on)[0]
 
@@ -134,8 +153,9 @@ class Requirement(BaseModel):
         return parse_target(self.on)[1]
 
 
-class EscalationPath(BaseModel):
-    """A set of permissions that together let a principal raise its own power."""
+class CatalogEntry(BaseModel):
+    """What every escalation catalog entry has, whatever the cloud: id, words, references and
+    the line it starts on (kept by `load_catalog`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -143,9 +163,24 @@ class EscalationPath(BaseModel):
     title: str = Field(min_length=1)
     category: Category
     explanation: str = Field(min_length=1)
-    requires: tuple[Requirement, ...]
     references: tuple[str, ...] = ()
     _line: int = PrivateAttr(default=0)
+
+    @field_validator("title", "explanation")
+    @classmethod
+    def _stripped(cls, value: str) -> str:
+        return " ".join(value.split())
+
+    @property
+    def line(self) -> int:
+        """The line of this entry in the catalog file (0 when built in code)."""
+        return self._line
+
+
+class EscalationPath(CatalogEntry):
+    """A set of permissions that together let a principal raise its own power."""
+
+    requires: tuple[Requirement, ...]
 
     @field_validator("requires")
     @classmethod
@@ -161,33 +196,22 @@ class EscalationPath(BaseModel):
             raise ValueError(f"{value!r} is not kebab-case (lowercase words joined by '-')")
         return value
 
-    @field_validator("title", "explanation")
-    @classmethod
-    def _stripped(cls, value: str) -> str:
-        return " ".join(value.split())
-
-    @property
-    def line(self) -> int:
-        """The line of this entry in the catalog file (0 when built in code)."""
-        return self._line
-
     @property
     def actions(self) -> tuple[str, ...]:
         return tuple(req.action for req in self.requires)
 
 
-class EscalationCatalog(BaseModel):
-    """The whole file: a version and the paths, in file order."""
+class CatalogFile(BaseModel):
+    """A catalog file: a version and its entries (`paths`, declared by each catalog), in file order."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     version: Literal[1]
-    paths: tuple[EscalationPath, ...]
     _source: str = PrivateAttr(default="")
 
-    @field_validator("paths")
+    @field_validator("paths", check_fields=False)
     @classmethod
-    def _not_empty(cls, value: tuple[EscalationPath, ...]) -> tuple[EscalationPath, ...]:
+    def _not_empty(cls, value: tuple[Any, ...]) -> tuple[Any, ...]:
         if not value:
             raise ValueError("the catalog lists no paths")
         return value
@@ -195,6 +219,12 @@ class EscalationCatalog(BaseModel):
     @property
     def source(self) -> str:
         return self._source
+
+
+class EscalationCatalog(CatalogFile):
+    """The AWS catalog."""
+
+    paths: tuple[EscalationPath, ...]
 
     def ids(self) -> list[str]:
         return [path.id for path in self.paths]
@@ -205,6 +235,9 @@ class EscalationCatalog(BaseModel):
             if path.id == path_id:
                 return path
         raise KeyError(path_id)
+
+
+CatalogT = TypeVar("CatalogT", bound="CatalogFile")
 
 
 # --------------------------------------------------------------------------- YAML with lines
@@ -249,6 +282,13 @@ def load_escalation_catalog(path: Path | str | None = None) -> EscalationCatalog
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> EscalationCatalog:
+    return load_catalog(path, EscalationCatalog)
+
+
+def load_catalog(path: Path, model: type[CatalogT]) -> CatalogT:
+    """Read a catalog file of `version` and `paths` into `model` (each path keeping its line),
+    checking that ids are unique and no path lists a requirement twice. Shared by the AWS
+    catalog and the GCP/Azure/Kubernetes one (cloud_escalation.py)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -263,7 +303,7 @@ def _load(path: Path) -> EscalationCatalog:
     if not isinstance(data, _Mapping):
         raise EscalationCatalogError(f"{path}:1: the catalog must be a mapping with 'version' and 'paths'")
     try:
-        catalog = EscalationCatalog.model_validate(_plain(data))
+        catalog = model.model_validate(_plain(data))
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -283,7 +323,7 @@ def _load(path: Path) -> EscalationCatalog:
             raise EscalationCatalogError(
                 f"{path}:{line}: duplicate path id {entry.id!r} (first at line {seen[entry.id]})")
         seen[entry.id] = line
-        pairs = [(req.action.lower(), req.on) for req in entry.requires]
+        pairs = [req.key for req in entry.requires]
         if len(set(pairs)) != len(pairs):
             raise EscalationCatalogError(f"{path}:{line}: {entry.id}: a requirement is listed twice")
     return catalog

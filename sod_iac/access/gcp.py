@@ -180,6 +180,7 @@ class GcpAccess:
         self._kinds: dict[str, str] = {}
         self._ancestry: dict[str, _Ancestry] = {}
         self._holding: dict[tuple[str, bool], _BindingsHolding] = {}
+        self._escalation: Any = None
         self._build()
 
     # --- building ------------------------------------------------------------------------
@@ -586,6 +587,10 @@ class GcpAccess:
                                  location=resource.location if resource is not None else None))
         return out
 
+    def bindings_of(self, member: str) -> list[Binding]:
+        """The member's bindings, in the order the code makes them (escalation asks where each is)."""
+        return list(self._by_member.get(member, []))
+
     def roles_held(self, member: str) -> list[RoleHeld]:
         """The member's bindings: role, where it was granted, level, evidence (custom roles'
         permissions included)."""
@@ -652,6 +657,15 @@ class GcpAccess:
                     held.append((b, level, perm))
             self._holding[key] = _BindingsHolding(held)
         return self._holding[key]
+
+    @property
+    def escalation(self) -> Any:
+        """Which escalation paths each principal holds (gcp_escalation.py), built on first use."""
+        if self._escalation is None:
+            from sod_iac.access.gcp_escalation import gcp_escalation
+
+            self._escalation = gcp_escalation(self)
+        return self._escalation
 
     def full_admin(self, member: str) -> list[Evidence] | None:
         """Evidence that the member holds roles/owner (every permission) on an organization,

@@ -146,6 +146,7 @@ class KubernetesAccess:
         self._by_subject: dict[str, list[Binding]] = defaultdict(list)
         self._kinds: dict[str, str] = {}
         self._sa_names: dict[tuple[str, str], str] = {}
+        self._escalation: Any = None
         self._build()
 
     # --- building ------------------------------------------------------------------------
@@ -317,6 +318,15 @@ class KubernetesAccess:
         """The subject's role bindings: role, namespace or cluster, evidence."""
         return [RoleHeld(b.role.key, b.scope, "yes", (*b.evidence, *b.role.evidence))
                 for b in self._by_subject.get(subject, [])]
+
+    @property
+    def escalation(self) -> Any:
+        """Which escalation paths each principal holds (kubernetes_escalation.py), built on first use."""
+        if self._escalation is None:
+            from sod_iac.access.kubernetes_escalation import kubernetes_escalation
+
+            self._escalation = kubernetes_escalation(self)
+        return self._escalation
 
     def full_admin(self, subject: str) -> list[Evidence] | None:
         """Bound cluster-wide to a role allowing every verb on every resource."""

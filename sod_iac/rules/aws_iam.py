@@ -1,4 +1,4 @@
-"""SOD110 (privilege escalation, AWS) and SOD111 (full administrator, every cloud).
+"""SOD110 (privilege escalation) and SOD111 (full administrator), every cloud.
 
 The access layer computes what each principal holds; these checks only judge and explain.
 """
@@ -12,20 +12,24 @@ from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
 
 
-def _aws(ctx: Context):
+def _engines(ctx: Context) -> list:
+    """Every cloud engine of the project; each answers `escalation.held_paths(principal)`."""
     access = ctx.access
-    return getattr(access, "aws", None) if access is not None else None
+    return access.engines() if access is not None and hasattr(access, "engines") else \
+        [e for e in (getattr(access, "aws", None),) if e is not None]
 
 
 @rule("SOD110")
 def escalation(ctx: Context) -> Iterator[Finding]:
     """A principal that can raise its own privileges holds every duty it can grant itself."""
-    aws = _aws(ctx)
-    if aws is None:
-        return
-    finder = aws.escalation
-    for principal in aws.principals():
-        if aws.full_admin(principal.id) is not None:
+    for engine in _engines(ctx):
+        yield from _escalations(ctx, engine)
+
+
+def _escalations(ctx: Context, engine) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
+    finder = engine.escalation
+    for principal in engine.principals():
+        if engine.full_admin(principal.id) is not None:
             continue  # already holds everything: SOD111 reports it, there is nothing to escalate to
         hits = finder.held_paths(principal.id)
         if not hits:

@@ -7,13 +7,19 @@
 #   folder or project is.
 # - Owner at a resource group is every action inside that group only: it cannot change the
 #   subscription's own settings (Activity Log diagnostic settings, policy assignments), as a
-#   GCP role bound on one resource reaches that resource only. Not SOD111; it holds
-#   conflicting duties inside the group (manage and assign identities, change diagnostic
-#   settings and resources): SOD102, SOD103 (negative for SOD111). The scope is written as
-#   "${subscription id}/resourceGroups/app": the text after the reference counts.
+#   GCP role bound on one resource reaches that resource only. Not SOD111 (negative). But
+#   Owner holds Microsoft.Authorization/roleAssignments/write there, so it can assign itself
+#   any role in the group, data roles (Key Vault Secrets Officer, Storage Blob Data Owner)
+#   included: a certain SOD110, which absorbs the SOD102/SOD103 it would also get (DESIGN.md
+#   "Certain beats possible"). The scope is written as "${subscription id}/resourceGroups/app":
+#   the text after the reference counts.
 # - Contributor at a management group: Actions "*" but NotActions
-#   Microsoft.Authorization/*/Write, so it cannot grant access: not a full administrator;
-#   SOD102, SOD103 (negative for SOD111).
+#   Microsoft.Authorization/*/Write, so it cannot grant access: not a full administrator
+#   (negative for SOD111); SOD102, SOD103. Its Actions "*" include
+#   Microsoft.ManagedIdentity/userAssignedIdentities/assign/action and
+#   Microsoft.Compute/virtualMachines/write: the identity `platform` (Owner of the root
+#   management group) sits in a subscription the code does not name, possibly under corp,
+#   so the Contributor can possibly run a VM as it: a possible SOD110.
 # - The management-group Owner identity platform also holds Key Vault Secrets Officer at the
 #   subscription (set and read every secret of RBAC vaults): a certain SOD111 absorbs the
 #   SOD105 and SOD303 it would also get (DESIGN.md "Certain beats possible").

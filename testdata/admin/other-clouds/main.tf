@@ -4,7 +4,8 @@
 #     (negatives).
 #   - Azure: Owner has Actions "*" with no NotActions at subscription scope (positive);
 #     Contributor has Actions "*" but NotActions on Microsoft.Authorization writes, and Owner
-#     on one resource group is not every resource (negatives).
+#     on one resource group is not every resource (negatives). Owner of the group can assign
+#     itself any role there (roleAssignments/write): SOD110, which absorbs its SOD102/SOD103.
 #   - Kubernetes: a ClusterRoleBinding to cluster-admin ("*" verbs on "*" resources in every
 #     API group, cluster-wide) is a full administrator (positive); the same ClusterRole bound
 #     with a RoleBinding in one namespace is not (negative).
