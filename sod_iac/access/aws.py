@@ -22,12 +22,12 @@ from typing import Any, Iterable, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
-from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, names_caller
+from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, delegates_to_account, names_caller
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
-from sod_iac.access.aws_policy.arn_match import fixed_ends
+from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
 from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
@@ -39,7 +39,6 @@ string, or a function that judges a condition on that key itself, returning True
 None when it cannot tell (the grant is then "possible"), e.g. kms:ViaService for a read
 through Secrets Manager in a region the code does not state."""
 MAX_CHAIN = 5
-_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class AwsAccess:
         self._reachable: dict[tuple[str, bool], frozenset[str]] = {}
         self._named_actions: dict[tuple[str, bool], frozenset[str]] = {}
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
-        self._trust_index: _TrustIndex | None = None
+        self._trust_index: TrustIndex | None = None
         self._allows: AllowIndex | None = None
         self._escalation: Any = None
         self._actions_in: dict[int, tuple[Statement, frozenset[str]]] = {}
@@ -369,10 +368,7 @@ class AwsAccess:
             if names_caller(item) or (caller and isinstance(item, Ref) and item.address in self.model.principals):
                 continue  # the identity running Terraform is none of the principals the code creates
             text, certain = self.resolver.value(item)
-            if text == "*" and certain:
-                account = True
-                continue
-            if text.isdigit() or text.endswith(":root"):
+            if delegates_to_account(text, certain):
                 account = True
                 continue
             result = fast_resource_match(text, arn)
@@ -412,7 +408,7 @@ class AwsAccess:
         superset of those `_assume_step` accepts, found through an index instead of asking
         every role (no all-pairs scan of principals and roles)."""
         if self._trust_index is None:
-            self._trust_index = _TrustIndex(self)
+            self._trust_index = TrustIndex(self)
         return self._trust_index.candidates(principal)
 
     def _assume_step(self, principal: str, role: str,
@@ -421,7 +417,7 @@ class AwsAccess:
         via_account: Level = "no"  # the trust's own conditions on the way through the account
         session = self._session_context(principal)
         for st in trust.statements:
-            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
+            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
             cond = condition_level(st, session)
@@ -639,103 +635,6 @@ def _services(st: Statement) -> Iterator[str]:
         if service not in seen:
             seen.add(service)
             yield service
-
-
-def _literal(text: str) -> bool:
-    return "*" not in text and "?" not in text and "$" not in text
-
-
-def _segment(text: str) -> str | None:
-    """The last `/` segment of a pattern's literal suffix (None when the suffix has no `/`):
-    every ARN the pattern matches ends with it."""
-    _, tail = fixed_ends(text)
-    return tail.rsplit("/", 1)[1] if "/" in tail else None
-
-
-class _TrustIndex:
-    """Which roles may let a principal in: a superset of what `AwsAccess._assume_step` accepts,
-    found through indexes instead of asking every role (no all-pairs scan).
-
-    The Allow trust statements that cover an AssumeRole action are read once. A reference
-    names an address. Other entries resolve to text: `*`, an account id or `:root` delegate
-    to the account; literal text names one ARN, which a principal's ARN pattern can match
-    only if the text ends with the pattern's literal suffix, so texts are indexed by their
-    last `/` segment; anything else (wildcards, variables) may name anyone and is always
-    tried. Through the account, the principal needs its own Allow for sts:AssumeRole on the
-    role: when each such statement lists only references and literal ARNs, only the roles
-    those can name are candidates (same segment test, the role's ARN being the pattern).
-    """
-
-    def __init__(self, aws: "AwsAccess") -> None:
-        self.aws = aws
-        self.order = {role: i for i, role in enumerate(aws.model.trust)}
-        self.by_ref: dict[str, set[str]] = defaultdict(set)
-        self.by_segment: dict[str, set[str]] = defaultdict(set)
-        self.general: set[str] = set()
-        self.account: set[str] = set()
-        self.eligible: set[str] = set()
-        for role, trust in aws.model.trust.items():
-            for st in trust.statements:
-                if st.effect != "Allow" or st.unknown or st.principals is None \
-                        or not any(statement_action_match(st, a) for a in _ASSUME):
-                    continue
-                self.eligible.add(role)
-                entries = st.principals.get("AWS", ()) + st.principals.get("*", ())
-                for item in entries:
-                    if isinstance(item, Ref):
-                        self.by_ref[item.address].add(role)
-                    if names_caller(item):
-                        continue  # names the caller alone (by_ref)
-                    text, certain = aws.resolver.value(item)
-                    if (text == "*" and certain) or text.isdigit() or text.endswith(":root"):
-                        self.account.add(role)
-                    elif _literal(text):
-                        self.by_segment[text.rsplit("/", 1)[-1]].add(role)
-                    else:
-                        self.general.add(role)
-        # account-trusting roles by the last segment of their own ARN's literal suffix
-        self.account_by_segment: dict[str, set[str]] = defaultdict(set)
-        self.account_any: set[str] = set()
-        for role in self.account:
-            segment = _segment(aws.arn(role))
-            if segment is None:
-                self.account_any.add(role)
-            else:
-                self.account_by_segment[segment].add(role)
-        self.owned = {role for role in self.account if role in aws.model.resource_policies}
-
-    def candidates(self, principal: str) -> list[str]:
-        segment = _segment(self.aws.arn(principal))
-        if segment is None:
-            found = set(self.eligible)
-        else:
-            found = self.by_ref.get(principal, set()) | self.by_segment.get(segment, set()) | self.general
-        if self.account:
-            found |= self._through_account(principal)
-        return sorted(found, key=self.order.__getitem__)
-
-    def _through_account(self, principal: str) -> set[str]:
-        """Account-trusting roles the principal's own sts:AssumeRole Allows may reach."""
-        aws = self.aws
-        found = set(self.owned)
-        for grant in aws._candidates(principal, "sts:AssumeRole"):
-            st = grant.statement
-            if st.effect != "Allow" or st.unknown or not statement_action_match(st, "sts:AssumeRole"):
-                continue
-            if st.resources is None:  # NotResource: may cover any role
-                return set(self.account)
-            for item in st.resources:
-                if isinstance(item, Ref) and item.attribute in ("arn", "id") \
-                        and aws.project.resource(item.address) is not None:
-                    if item.address in self.account:
-                        found.add(item.address)
-                    continue
-                text, _ = aws.resolver.value(item)
-                if not _literal(text):
-                    return set(self.account)
-                found |= self.account_any
-                found |= self.account_by_segment.get(text.rsplit("/", 1)[-1], set())
-        return found
 
 
 def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
