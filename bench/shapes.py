@@ -16,8 +16,9 @@ path to scan. The shapes, in the issue's letters:
   `sts:AssumeRole` on a wildcard (`role/team-<t>-*`), two operator roles on `role/*`; per
   team a secret and a SecureString parameter. (Were every principal allowed `role/*`, every
   secret would have every principal as a reader: a report quadratic by definition.)
-- `gcp_k8s` (e): GCP bindings at folder and organisation level (and project, secret),
-  Kubernetes role bindings and cluster role bindings, secrets of both.
+- `gcp_k8s` (e): GCP bindings at folder and organisation level (audit roles, as such
+  bindings usually are), project and secret bindings, Kubernetes role bindings per namespace
+  and cluster role bindings (view), secrets of both; eight members a project and namespace.
 
 Content is fixed by the size (no randomness): the same input every run.
 """
@@ -36,8 +37,8 @@ def _doc(statements: list[dict]) -> str:
     return "jsonencode(" + json.dumps({"Version": "2012-10-17", "Statement": statements}) + ")"
 
 
-def _hcl_doc(statements: list[dict]) -> str:
-    """A jsonencode() whose values may be HCL references (strings starting with `=`)."""
+def hcl_policy(statements: list[dict]) -> str:
+    """A policy as HCL `jsonencode(...)`; strings starting with `=` are HCL references."""
     def value(v: object) -> str:
         if isinstance(v, str) and v.startswith("="):
             return v[1:]
@@ -131,13 +132,13 @@ def _team_blocks(t: int, role_name: Callable[[str], str], user_name: str) -> lis
     return [
         f'resource "aws_iam_role" "team_{t}" {{\n  {role_name(f"team-{t}-")}\n  assume_role_policy = {trust}\n}}\n',
         f'resource "aws_iam_role" "ops_{t}" {{\n  {role_name(f"ops-{t}-")}\n  assume_role_policy = {trust}\n}}\n',
-        f'resource "aws_iam_role_policy" "team_{t}" {{\n  role = aws_iam_role.team_{t}.id\n  policy = ' + _hcl_doc([
+        f'resource "aws_iam_role_policy" "team_{t}" {{\n  role = aws_iam_role.team_{t}.id\n  policy = ' + hcl_policy([
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"=aws_iam_role.ops_{t}.arn"},
             {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
              "Resource": f"=aws_secretsmanager_secret.s_{t}.arn"},
             {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:Encrypt"], "Resource": f"=aws_kms_key.k_{t}.arn"},
         ]) + "\n}\n",
-        f'resource "aws_iam_role_policy" "ops_{t}" {{\n  role = aws_iam_role.ops_{t}.id\n  policy = ' + _hcl_doc([
+        f'resource "aws_iam_role_policy" "ops_{t}" {{\n  role = aws_iam_role.ops_{t}.id\n  policy = ' + hcl_policy([
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"=aws_iam_role.team_{t}.arn"},
             {"Effect": "Allow", "Action": ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"],
              "Resource": f"=aws_kms_key.k_{t}.arn"},
@@ -146,7 +147,7 @@ def _team_blocks(t: int, role_name: Callable[[str], str], user_name: str) -> lis
         f'resource "aws_iam_user" "u_{t}" {{\n  {user_name}\n}}\n',
         f'resource "aws_iam_group_membership" "m_{t}" {{\n  name  = "m-{t}"\n  group = aws_iam_group.g_{t}.name\n'
         f'  users = [aws_iam_user.u_{t}.name]\n}}\n',
-        f'resource "aws_iam_group_policy" "g_{t}" {{\n  group = aws_iam_group.g_{t}.name\n  policy = ' + _hcl_doc([
+        f'resource "aws_iam_group_policy" "g_{t}" {{\n  group = aws_iam_group.g_{t}.name\n  policy = ' + hcl_policy([
             {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"=aws_iam_role.team_{t}.arn"}]) + "\n}\n",
         f'resource "aws_secretsmanager_secret" "s_{t}" {{\n  name = "secret-{t}"\n}}\n',
         f'resource "aws_kms_key" "k_{t}" {{\n  description = "team {t}"\n}}\n',
@@ -181,7 +182,7 @@ def account_trust(out: Path, resources: int) -> Path:
     for name in ("platform-a", "platform-b"):  # two operators that may assume every role
         blocks += [
             f'resource "aws_iam_role" "{name}" {{\n  name = "{name}"\n  assume_role_policy = {trust}\n}}\n',
-            f'resource "aws_iam_role_policy" "{name}" {{\n  role = aws_iam_role.{name}.id\n  policy = ' + _hcl_doc([
+            f'resource "aws_iam_role_policy" "{name}" {{\n  role = aws_iam_role.{name}.id\n  policy = ' + hcl_policy([
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": f"arn:aws:iam::{ACCOUNT}:role/*"}])
             + "\n}\n"]
     for t in range(max(1, (resources - 4) // 8)):
@@ -189,15 +190,16 @@ def account_trust(out: Path, resources: int) -> Path:
         blocks += [
             f'resource "aws_iam_role" "app_{t}" {{\n  name = "team-{t}-app"\n  assume_role_policy = {trust}\n}}\n',
             f'resource "aws_iam_role" "deploy_{t}" {{\n  name = "team-{t}-deploy"\n  assume_role_policy = {trust}\n}}\n',
-            f'resource "aws_iam_role_policy" "app_{t}" {{\n  role = aws_iam_role.app_{t}.id\n  policy = ' + _hcl_doc([
+            f'resource "aws_iam_role_policy" "app_{t}" {{\n  role = aws_iam_role.app_{t}.id\n  policy = ' + hcl_policy([
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": team},
                 {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                  "Resource": f"=aws_secretsmanager_secret.s_{t}.arn"}]) + "\n}\n",
             f'resource "aws_iam_role_policy" "deploy_{t}" {{\n  role = aws_iam_role.deploy_{t}.id\n  policy = '
-            + _hcl_doc([{"Effect": "Allow", "Action": ["ssm:GetParameter", "kms:Decrypt"], "Resource": "*"}])
+            + hcl_policy([{"Effect": "Allow", "Action": ["ssm:GetParameter", "kms:Decrypt"],
+                          "Resource": f"arn:aws:ssm:*:{ACCOUNT}:parameter/team/{t}/*"}])
             + "\n}\n",
             f'resource "aws_iam_user" "u_{t}" {{\n  name = "user-{t}"\n}}\n',
-            f'resource "aws_iam_user_policy" "u_{t}" {{\n  user = aws_iam_user.u_{t}.name\n  policy = ' + _hcl_doc([
+            f'resource "aws_iam_user_policy" "u_{t}" {{\n  user = aws_iam_user.u_{t}.name\n  policy = ' + hcl_policy([
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": team}]) + "\n}\n",
             f'resource "aws_secretsmanager_secret" "s_{t}" {{\n  name = "secret-{t}"\n}}\n',
             f'resource "aws_ssm_parameter" "p_{t}" {{\n  name = "/team/{t}/token"\n  type = "SecureString"\n'
@@ -213,30 +215,33 @@ def account_trust(out: Path, resources: int) -> Path:
 def gcp_k8s(out: Path, resources: int) -> Path:
     roles = ["roles/viewer", "roles/editor", "roles/secretmanager.secretAccessor", "roles/cloudkms.admin",
              "roles/cloudkms.cryptoKeyEncrypterDecrypter", "roles/iam.serviceAccountUser"]
+    audit = ["roles/viewer", "roles/browser", "roles/iam.securityReviewer", "roles/logging.viewer"]
     blocks: list[str] = []
     for t in range(max(1, resources // 8)):
+        g = t // 8  # eight members share a folder, a project and a namespace
         member = f"user:dev{t}@example.com"
         blocks += [
-            f'resource "google_folder_iam_member" "f_{t}" {{\n  folder = "folders/{1000 + t % 50}"\n'
-            f'  role = "{roles[t % len(roles)]}"\n  member = "{member}"\n}}\n',
+            f'resource "google_folder_iam_member" "f_{t}" {{\n  folder = "folders/{1000 + g}"\n'
+            f'  role = "{audit[t % len(audit)]}"\n  member = "{member}"\n}}\n',
             f'resource "google_organization_iam_member" "o_{t}" {{\n  org_id = "123456789"\n'
-            f'  role = "{roles[(t + 3) % len(roles)]}"\n  member = "group:team{t}@example.com"\n}}\n',
-            f'resource "google_project_iam_member" "p_{t}" {{\n  project = "proj-{t % 100}"\n'
-            f'  role = "{roles[(t + 1) % len(roles)]}"\n  member = "{member}"\n}}\n',
+            f'  role = "{audit[(t + 1) % len(audit)]}"\n  member = "group:team{t}@example.com"\n}}\n',
+            f'resource "google_project_iam_member" "p_{t}" {{\n  project = "proj-{g}"\n'
+            f'  role = "{roles[t % len(roles)]}"\n  member = "{member}"\n}}\n',
             f'resource "google_secret_manager_secret" "s_{t}" {{\n  secret_id = "secret-{t}"\n'
-            f'  project = "proj-{t % 100}"\n  replication {{\n    auto {{}}\n  }}\n}}\n',
+            f'  project = "proj-{g}"\n  replication {{\n    auto {{}}\n  }}\n}}\n',
             f'resource "google_secret_manager_secret_iam_member" "s_{t}" {{\n'
             f'  secret_id = google_secret_manager_secret.s_{t}.id\n'
-            f'  role = "roles/secretmanager.secretAccessor"\n  member = "serviceAccount:sa{t}@proj-{t % 100}.iam.gserviceaccount.com"\n}}\n',
+            f'  role = "roles/secretmanager.secretAccessor"\n'
+            f'  member = "serviceAccount:sa{t}@proj-{g}.iam.gserviceaccount.com"\n}}\n',
             f'resource "kubernetes_secret_v1" "k_{t}" {{\n  metadata {{\n    name = "s-{t}"\n'
-            f'    namespace = "ns-{t % 40}"\n  }}\n  data = {{\n    token = "x"\n  }}\n}}\n',
+            f'    namespace = "ns-{g}"\n  }}\n  data = {{\n    token = "x"\n  }}\n}}\n',
             f'resource "kubernetes_role_binding_v1" "rb_{t}" {{\n  metadata {{\n    name = "rb-{t}"\n'
-            f'    namespace = "ns-{t % 40}"\n  }}\n  role_ref {{\n    api_group = "rbac.authorization.k8s.io"\n'
+            f'    namespace = "ns-{g}"\n  }}\n  role_ref {{\n    api_group = "rbac.authorization.k8s.io"\n'
             f'    kind = "ClusterRole"\n    name = "{["view", "edit", "admin"][t % 3]}"\n  }}\n'
-            f'  subject {{\n    kind = "ServiceAccount"\n    name = "sa-{t}"\n    namespace = "ns-{t % 40}"\n  }}\n}}\n',
+            f'  subject {{\n    kind = "ServiceAccount"\n    name = "sa-{t}"\n    namespace = "ns-{g}"\n  }}\n}}\n',
             f'resource "kubernetes_cluster_role_binding_v1" "crb_{t}" {{\n  metadata {{\n    name = "crb-{t}"\n'
             f'  }}\n  role_ref {{\n    api_group = "rbac.authorization.k8s.io"\n'
-            f'    kind = "ClusterRole"\n    name = "{["view", "edit"][t % 2]}"\n  }}\n'
+            f'    kind = "ClusterRole"\n    name = "view"\n  }}\n'
             f'  subject {{\n    kind = "User"\n    name = "dev{t}@example.com"\n    api_group = "rbac.authorization.k8s.io"\n  }}\n}}\n',
         ]
     _write_chunks(out, blocks)

@@ -39,6 +39,11 @@ string, or a function that judges a condition on that key itself, returning True
 None when it cannot tell (the grant is then "possible"), e.g. kms:ViaService for a read
 through Secrets Manager in a region the code does not state."""
 MAX_CHAIN = 5
+STEP_BUDGET = 200_000
+"""Candidate roles one principal's role-chain search may visit (`AwsAccess.assumable`): far
+above what a real estate needs (an operator allowed `role/*` among 10,000 roles visits about
+40,000), a bound on a pathological chain. Past it the search stops and the principal is
+listed in `AwsAccess.incomplete` (reported as an error: exit 2, never "no finding")."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,9 @@ class AwsAccess:
         self._named_actions: dict[tuple[str, bool], frozenset[str]] = {}
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._trust_index: TrustIndex | None = None
+        self._code_arns: frozenset[str] | None = None
+        self.incomplete: dict[str, str] = {}
+        """Principals whose analysis was cut short (STEP_BUDGET), with why."""
         self._allows: AllowIndex | None = None
         self._escalation: Any = None
         self._actions_in: dict[int, tuple[Statement, frozenset[str]]] = {}
@@ -144,6 +152,14 @@ class AwsAccess:
 
     def arn(self, principal: str) -> str:
         return principal_arn(self.model, principal)
+
+    def code_arns(self) -> frozenset[str]:
+        """The ARNs (patterns) of the principals the code defines: built once per engine, not
+        per question (asked for every principal, it was an all-pairs scan)."""
+        if self._code_arns is None:
+            self._code_arns = frozenset(self.arn(p) for p, resource in self.model.principals.items()
+                                        if resource is not None)
+        return self._code_arns
 
     # --- grants ----------------------------------------------------------------------
     def grants(self, principal: str) -> list[Grant]:
@@ -385,11 +401,17 @@ class AwsAccess:
             return self._chains[principal]
         found: dict[str, tuple[Level, tuple[Evidence, ...]]] = {}
         queue = deque([(principal, "yes", ())])
+        steps = 0
         while queue:
             current, level, hops = queue.popleft()
             if len(hops) >= MAX_CHAIN * 2:
                 continue
-            for role in self._trusting(current):
+            candidates = self._trusting(current)
+            steps += len(candidates)
+            if steps > STEP_BUDGET:  # a pathological chain: stop, and say so (never "no finding")
+                self.incomplete[principal] = f"its role chains took more than {STEP_BUDGET} steps"
+                break
+            for role in candidates:
                 if role == principal or role in found:
                     continue
                 step, step_hops = self._assume_step(current, role, self.model.trust[role])
