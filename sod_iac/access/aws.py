@@ -97,6 +97,7 @@ class AwsAccess:
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
         self._trust_index: TrustIndex | None = None
         self._code_arns: frozenset[str] | None = None
+        self._known_part: dict[frozenset[str], frozenset[str]] = {}
         self.incomplete: dict[str, str] = {}
         """Principals whose analysis was cut short (STEP_BUDGET), with why."""
         self._allows: AllowIndex | None = None
@@ -514,14 +515,24 @@ class AwsAccess:
         key = (principal, without_context)
         if key not in self._reachable:
             everything = len(all_actions())
-            actions: set[str] = set()
             who = [principal] + [r for r, level, _ in self.assumable(principal) if level in HELD]
+            owners = self.allows.owners_naming(who)
+            if len(who) == 1 and not owners and not self.model.boundaries.get(principal):
+                # its own policies alone: one set per distinct (interned) set of its policies'
+                # actions, the known ones (as `& _boundary_actions` keeps), not a copy per principal
+                own = self._identity_actions(principal, without_context)
+                known = self._known_part.get(own)
+                if known is None:
+                    known = self._known_part[own] = self.interned(own & all_actions())
+                self._reachable[key] = known
+                return known
+            actions: set[str] = set()
             for p in who:
                 actions |= self._identity_actions(p, without_context) & self._boundary_actions(p)
                 if len(actions) >= everything:
                     break  # an administrator: nothing more to add
             if len(actions) < everything:
-                for owner in sorted(self.allows.owners_naming(who)):
+                for owner in sorted(owners):
                     named = [p for p in who if p in self.allows.named_by_policy(owner)]
                     for src in self.model.resource_policies[owner]:
                         for st in src.statements:
@@ -548,20 +559,16 @@ class AwsAccess:
         """Actions the identity's own (and its groups') known Allow statements name."""
         key = (identity, without_context)
         if key not in self._named_actions:
-            actions: set[str] = set()
-            for grant in self.grants(identity):
-                if _may_answer(grant.statement, without_context):
-                    actions |= self.actions_in(grant.statement)
-            self._named_actions[key] = self.interned(frozenset(actions))
+            self._named_actions[key] = self.interned(_union(
+                [self.actions_in(g.statement) for g in self.grants(identity)
+                 if _may_answer(g.statement, without_context)]))
         return self._named_actions[key]
 
     def _allowed_actions(self, principal: str) -> frozenset[str]:
-        allowed: set[str] = set()
-        for grant in self.grants(principal):
-            st = grant.statement
-            if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
-                    and self._resource_level(st, Target("*")) == "yes":
-                allowed |= self.actions_in(st)
+        allowed = _union([self.actions_in(g.statement) for g in self.grants(principal)
+                          if g.statement.effect == "Allow" and not g.statement.unknown
+                          and condition_level(g.statement) in ("yes", "conditional")
+                          and self._resource_level(g.statement, Target("*")) == "yes"])
         if self.model.boundaries.get(principal):
             allowed &= self._boundary_actions(principal)
         for grant in self.grants(principal):
@@ -570,6 +577,17 @@ class AwsAccess:
                     and st.resources is not None and "*" in st.resources:
                 allowed -= self.actions_in(st)
         return frozenset(allowed)
+
+
+def _union(sets: list[frozenset[str]]) -> frozenset[str]:
+    """The union of action sets; the set itself when there is one (no copy: a statement's
+    actions are shared, and an administrator's are every action there is)."""
+    if len(sets) == 1:
+        return sets[0]
+    out: set[str] = set()
+    for actions in sets:
+        out |= actions
+    return frozenset(out)
 
 
 def condition_level(st: Statement, context: Context | None = None) -> Level:
