@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from sod_iac.access.graph import AccessGraph, Principal
-from sod_iac.model import Project
+from sod_iac.model import LoadError, Project
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,20 @@ class LazyAccessGraph(AccessGraph):
         for engine in self.engines():
             found.extend(engine.principals())  # type: ignore[attr-defined]
         return found
+
+    def incomplete(self) -> list[LoadError]:
+        """Errors for principals an engine built so far cut short: one per file (a scan keeps
+        one error per file), naming every such principal defined there and the first's line."""
+        aws = self.__dict__.get("aws")  # only an engine already built can have cut anything
+        by_path: dict[str, list[tuple[int | None, str, str]]] = {}
+        for address, why in sorted(getattr(aws, "incomplete", {}).items()):
+            resource = self._project.resource(address)
+            location = resource.location if resource is not None else None
+            by_path.setdefault(location.path if location else address, []).append(
+                (location.start_line if location else None, address, why))
+        return [LoadError(path=path, line=cut[0][0], message="analysis cut short, findings may be missing: "
+                          + "; ".join(f"{address} ({why})" for _, address, why in cut))
+                for path, cut in sorted(by_path.items())]
 
 
 def build_access(project: Project, failures: list[EngineFailure] | None = None) -> AccessGraph:

@@ -22,12 +22,12 @@ from typing import Any, Iterable, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
-from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, names_caller
+from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, delegates_to_account, names_caller
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
-from sod_iac.access.aws_policy.arn_match import fixed_ends
+from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
 from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
 from sod_iac.model import Evidence, Project, unique_evidence
 from sod_iac.values import Ref, Unknown
@@ -39,7 +39,11 @@ string, or a function that judges a condition on that key itself, returning True
 None when it cannot tell (the grant is then "possible"), e.g. kms:ViaService for a read
 through Secrets Manager in a region the code does not state."""
 MAX_CHAIN = 5
-_ASSUME = ("sts:AssumeRole", "sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML")
+STEP_BUDGET = 200_000
+"""Candidate roles one principal's role-chain search may visit (`AwsAccess.assumable`): far
+above what a real estate needs (an operator allowed `role/*` among 10,000 roles visits about
+40,000), a bound on a pathological chain. Past it the search stops and the principal is
+listed in `AwsAccess.incomplete` (reported as an error: exit 2, never "no finding")."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,10 @@ class AwsAccess:
         self._reachable: dict[tuple[str, bool], frozenset[str]] = {}
         self._named_actions: dict[tuple[str, bool], frozenset[str]] = {}
         self._action_sets: dict[frozenset[str], frozenset[str]] = {}
-        self._trust_index: _TrustIndex | None = None
+        self._trust_index: TrustIndex | None = None
+        self._code_arns: frozenset[str] | None = None
+        self.incomplete: dict[str, str] = {}
+        """Principals whose analysis was cut short (STEP_BUDGET), with why."""
         self._allows: AllowIndex | None = None
         self._escalation: Any = None
         self._actions_in: dict[int, tuple[Statement, frozenset[str]]] = {}
@@ -145,6 +152,14 @@ class AwsAccess:
 
     def arn(self, principal: str) -> str:
         return principal_arn(self.model, principal)
+
+    def code_arns(self) -> frozenset[str]:
+        """The ARNs (patterns) of the principals the code defines: built once per engine, not
+        per question (asked for every principal, it was an all-pairs scan)."""
+        if self._code_arns is None:
+            self._code_arns = frozenset(self.arn(p) for p, resource in self.model.principals.items()
+                                        if resource is not None)
+        return self._code_arns
 
     # --- grants ----------------------------------------------------------------------
     def grants(self, principal: str) -> list[Grant]:
@@ -381,10 +396,7 @@ class AwsAccess:
             if names_caller(item) or (isinstance(item, Ref) and item.address in self.model.principals):
                 continue  # a reference names that principal of the code, not this one
             text, certain = self.resolver.value(item)
-            if text == "*" and certain:
-                account = True
-                continue
-            if text.isdigit() or text.endswith(":root"):
+            if delegates_to_account(text, certain):
                 account = True
                 continue
             if caller:
@@ -403,11 +415,17 @@ class AwsAccess:
             return self._chains[principal]
         found: dict[str, tuple[Level, tuple[Evidence, ...]]] = {}
         queue = deque([(principal, "yes", ())])
+        steps = 0
         while queue:
             current, level, hops = queue.popleft()
             if len(hops) >= MAX_CHAIN * 2:
                 continue
-            for role in self._trusting(current):
+            candidates = self._trusting(current)
+            steps += len(candidates)
+            if steps > STEP_BUDGET:  # a pathological chain: stop, and say so (never "no finding")
+                self.incomplete[principal] = f"its role chains took more than {STEP_BUDGET} steps"
+                break
+            for role in candidates:
                 if role == principal or role in found:
                     continue
                 step, step_hops = self._assume_step(current, role, self.model.trust[role])
@@ -426,7 +444,7 @@ class AwsAccess:
         superset of those `_assume_step` accepts, found through an index instead of asking
         every role (no all-pairs scan of principals and roles)."""
         if self._trust_index is None:
-            self._trust_index = _TrustIndex(self)
+            self._trust_index = TrustIndex(self)
         return self._trust_index.candidates(principal)
 
     def _assume_step(self, principal: str, role: str,
@@ -436,7 +454,7 @@ class AwsAccess:
         trusting: Statement | None = None  # the trust statement that lets the principal in
         session = self._session_context(principal)
         for st in trust.statements:
-            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in _ASSUME):
+            if st.effect != "Allow" or st.unknown or not any(statement_action_match(st, a) for a in ASSUME):
                 continue
             named, account = self.principal_level(st, principal)
             cond = condition_level(st, session)
@@ -513,14 +531,22 @@ class AwsAccess:
         key = (principal, without_context)
         if key not in self._reachable:
             everything = len(all_actions())
-            actions: set[str] = set()
             who = [principal] + [r for r, level, _ in self.assumable(principal) if level in HELD]
+            owners = self.allows.owners_naming(who)
+            if len(who) == 1 and not owners and not self.model.boundaries.get(principal):
+                # its own policies alone, no boundary: its policies' (interned) actions as they
+                # are, shared, not a copy per principal; names the action database lacks stay
+                # (`_within_boundary` keeps them too: the database never vetoes a name)
+                own = self.interned(self._identity_actions(principal, without_context))
+                self._reachable[key] = own
+                return own
+            actions: set[str] = set()
             for p in who:
                 actions |= self._within_boundary(p, self._identity_actions(p, without_context))
                 if len(actions) >= everything:
                     break  # an administrator: nothing more to add
             if len(actions) < everything:
-                for owner in sorted(self.allows.owners_naming(who)):
+                for owner in sorted(owners):
                     named = [p for p in who if p in self.allows.named_by_policy(owner)]
                     for src in self.model.resource_policies[owner]:
                         for st in src.statements:
@@ -562,21 +588,17 @@ class AwsAccess:
         """Actions the identity's own (and its groups') known Allow statements name."""
         key = (identity, without_context)
         if key not in self._named_actions:
-            actions: set[str] = set()
-            for grant in self.grants(identity):
-                if _may_answer(grant.statement, without_context):
-                    actions |= self.actions_in(grant.statement)
-            self._named_actions[key] = self.interned(frozenset(actions))
+            self._named_actions[key] = self.interned(_union(
+                [self.actions_in(g.statement) for g in self.grants(identity)
+                 if _may_answer(g.statement, without_context)]))
         return self._named_actions[key]
 
     def _allowed_actions(self, principal: str) -> frozenset[str]:
-        allowed: set[str] = set()
-        for grant in self.grants(principal):
-            st = grant.statement
-            if st.effect == "Allow" and not st.unknown and condition_level(st) in ("yes", "conditional") \
-                    and self._resource_level(st, Target("*")) == "yes":
-                allowed |= self.actions_in(st)
-        allowed = set(self._within_boundary(principal, frozenset(allowed)))
+        allowed = _union([self.actions_in(g.statement) for g in self.grants(principal)
+                          if g.statement.effect == "Allow" and not g.statement.unknown
+                          and condition_level(g.statement) in ("yes", "conditional")
+                          and self._resource_level(g.statement, Target("*")) == "yes"])
+        allowed = self._within_boundary(principal, allowed)
         for grant in self.grants(principal):
             st = grant.statement
             if st.effect == "Deny" and not st.conditions and not st.unknown \
@@ -591,6 +613,17 @@ def _trust_chain(st: Statement | None, hop: Evidence) -> tuple[Evidence, ...]:
     if st is None or st.hop is None or st.hop.location is None:
         return (hop,)
     return (hop, st.hop)
+
+
+def _union(sets: list[frozenset[str]]) -> frozenset[str]:
+    """The union of action sets; the set itself when there is one (no copy: a statement's
+    actions are shared, and an administrator's are every action there is)."""
+    if len(sets) == 1:
+        return sets[0]
+    out: set[str] = set()
+    for actions in sets:
+        out |= actions
+    return frozenset(out)
 
 
 def condition_level(st: Statement, context: Context | None = None) -> Level:
@@ -678,103 +711,6 @@ def _services(st: Statement) -> Iterator[str]:
         if service not in seen:
             seen.add(service)
             yield service
-
-
-def _literal(text: str) -> bool:
-    return "*" not in text and "?" not in text and "$" not in text
-
-
-def _segment(text: str) -> str | None:
-    """The last `/` segment of a pattern's literal suffix (None when the suffix has no `/`):
-    every ARN the pattern matches ends with it."""
-    _, tail = fixed_ends(text)
-    return tail.rsplit("/", 1)[1] if "/" in tail else None
-
-
-class _TrustIndex:
-    """Which roles may let a principal in: a superset of what `AwsAccess._assume_step` accepts,
-    found through indexes instead of asking every role (no all-pairs scan).
-
-    The Allow trust statements that cover an AssumeRole action are read once. A reference
-    names an address. Other entries resolve to text: `*`, an account id or `:root` delegate
-    to the account; literal text names one ARN, which a principal's ARN pattern can match
-    only if the text ends with the pattern's literal suffix, so texts are indexed by their
-    last `/` segment; anything else (wildcards, variables) may name anyone and is always
-    tried. Through the account, the principal needs its own Allow for sts:AssumeRole on the
-    role: when each such statement lists only references and literal ARNs, only the roles
-    those can name are candidates (same segment test, the role's ARN being the pattern).
-    """
-
-    def __init__(self, aws: AwsAccess) -> None:
-        self.aws = aws
-        self.order = {role: i for i, role in enumerate(aws.model.trust)}
-        self.by_ref: dict[str, set[str]] = defaultdict(set)
-        self.by_segment: dict[str, set[str]] = defaultdict(set)
-        self.general: set[str] = set()
-        self.account: set[str] = set()
-        self.eligible: set[str] = set()
-        for role, trust in aws.model.trust.items():
-            for st in trust.statements:
-                if st.effect != "Allow" or st.unknown or st.principals is None \
-                        or not any(statement_action_match(st, a) for a in _ASSUME):
-                    continue
-                self.eligible.add(role)
-                entries = st.principals.get("AWS", ()) + st.principals.get("*", ())
-                for item in entries:
-                    if isinstance(item, Ref):
-                        self.by_ref[item.address].add(role)
-                    if names_caller(item):
-                        continue  # names the caller alone (by_ref)
-                    text, certain = aws.resolver.value(item)
-                    if (text == "*" and certain) or text.isdigit() or text.endswith(":root"):
-                        self.account.add(role)
-                    elif _literal(text):
-                        self.by_segment[text.rsplit("/", 1)[-1]].add(role)
-                    else:
-                        self.general.add(role)
-        # account-trusting roles by the last segment of their own ARN's literal suffix
-        self.account_by_segment: dict[str, set[str]] = defaultdict(set)
-        self.account_any: set[str] = set()
-        for role in self.account:
-            segment = _segment(aws.arn(role))
-            if segment is None:
-                self.account_any.add(role)
-            else:
-                self.account_by_segment[segment].add(role)
-        self.owned = {role for role in self.account if role in aws.model.resource_policies}
-
-    def candidates(self, principal: str) -> list[str]:
-        segment = _segment(self.aws.arn(principal))
-        if segment is None:
-            found = set(self.eligible)
-        else:
-            found = self.by_ref.get(principal, set()) | self.by_segment.get(segment, set()) | self.general
-        if self.account:
-            found |= self._through_account(principal)
-        return sorted(found, key=self.order.__getitem__)
-
-    def _through_account(self, principal: str) -> set[str]:
-        """Account-trusting roles the principal's own sts:AssumeRole Allows may reach."""
-        aws = self.aws
-        found = set(self.owned)
-        for grant in aws._candidates(principal, "sts:AssumeRole"):
-            st = grant.statement
-            if st.effect != "Allow" or st.unknown or not statement_action_match(st, "sts:AssumeRole"):
-                continue
-            if st.resources is None:  # NotResource: may cover any role
-                return set(self.account)
-            for item in st.resources:
-                if isinstance(item, Ref) and item.attribute in ("arn", "id") \
-                        and aws.project.resource(item.address) is not None:
-                    if item.address in self.account:
-                        found.add(item.address)
-                    continue
-                text, _ = aws.resolver.value(item)
-                if not _literal(text):
-                    return set(self.account)
-                found |= self.account_any
-                found |= self.account_by_segment.get(text.rsplit("/", 1)[-1], set())
-        return found
 
 
 def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from sod_iac.access.aws_arns import delegates_to_account
 from sod_iac.access.aws_policy import Statement, statement_action_match
 from sod_iac.values import Ref
 from sod_iac.wildcard import glob_regex
@@ -63,11 +64,11 @@ class AllowIndex:
                 _enter(self._by_address[service][item.address], identity, st)
                 continue
             pattern, _ = self.aws.resolver.value(item)
-            head = _arn_head(pattern)
-            if head is None or head[0] is None:
+            key = head_key(pattern)
+            if key is None:
                 _enter(self._wild[service], identity, st)
             else:
-                _enter(self._by_head[service][f"{head[0]}:{head[1]}"], identity, st)
+                _enter(self._by_head[service][key], identity, st)
 
     def actors(self, actions: str | frozenset[str], target: Target) -> Actors:
         """Identities (roles, users, groups, permission sets) with an identity-policy Allow that
@@ -153,7 +154,7 @@ class AllowIndex:
             service = arn_service(target.arn) if by_service else None
             pool_of.append(pools.get(service) if service else actions)
         found: dict[str, set[int]] = defaultdict(set)
-        sides = _TargetSide(targets)
+        sides = TargetSide(targets)
         covers: dict[tuple[int, frozenset[str]], bool] = {}
 
         def covered(st: Statement, pool: frozenset[str]) -> bool:
@@ -227,7 +228,7 @@ class AllowIndex:
         texts = []
         for item in entries:
             text, certain = self.aws.resolver.value(item)
-            if not ((text == "*" and certain) or text.isdigit() or text.endswith(":root")):
+            if not delegates_to_account(text, certain):
                 texts.append(text)  # the others name an account: IAM policies decide there
         if not texts:
             return out
@@ -273,22 +274,8 @@ class AllowIndex:
         heads = self._by_head.get(service)
         if not heads:
             return
-        t = _arn_head(target.arn)
-        if t is None or t[0] is None:
-            for entries in heads.values():
-                yield from entries.values()
-            return
-        prefix = f"{t[0]}:"
-        literal = prefix + t[1]
-        for cut in range(len(prefix), len(literal) + 1):  # pattern heads the target starts with
-            yield from heads.get(literal[:cut], {}).values()
-        if t[2] is None:  # the target has a wildcard after its head: longer heads may fit
-            sorted_heads = self._heads[service]
-            at = bisect_left(sorted_heads, literal)
-            while at < len(sorted_heads) and sorted_heads[at].startswith(literal):
-                if len(sorted_heads[at]) > len(literal):
-                    yield from heads[sorted_heads[at]].values()
-                at += 1
+        for key in heads_fitting(target.arn, heads, self._heads[service]):
+            yield from heads[key].values()
 
     def assumers(self, role: str) -> set[str]:
         """The principals that can become `role` through role chaining (AwsAccess.assumable)."""
@@ -358,7 +345,7 @@ def _enter(entries: dict[int, _Entry], identity: str, st: Statement) -> None:
         entry[1].append(identity)
 
 
-class _TargetSide:
+class TargetSide:
     """The targets of one list, indexed the way `AllowIndex._candidates` reads statements:
     by address, and by service and the literal start of their resource part."""
 
@@ -392,6 +379,35 @@ class _TargetSide:
         for cut in range(len(service) + 1, len(key)):  # wildcard targets whose head is shorter
             out.extend(self.wild_heads.get(key[:cut], ()))
         return out
+
+
+def head_key(pattern: str) -> str | None:
+    """`service:head` of a pattern (its literal service and the literal start of its resource
+    part), the key patterns are indexed by; None when it has no readable service."""
+    head = _arn_head(pattern)
+    return None if head is None or head[0] is None else f"{head[0]}:{head[1]}"
+
+
+def heads_fitting(arn: str, keys: Any, sorted_keys: list[str]) -> Iterator[str]:
+    """The keys (`head_key` of patterns, `keys` supporting `in`, `sorted_keys` the same sorted)
+    of the patterns that may match `arn` (see `may_match`): every key when the ARN has no
+    readable service; else the heads the ARN's literal start begins with and, when the ARN
+    has a wildcard after its head, the longer heads that begin with it."""
+    t = _arn_head(arn)
+    if t is None or t[0] is None:
+        yield from sorted_keys
+        return
+    prefix = f"{t[0]}:"
+    literal = prefix + t[1]
+    for cut in range(len(prefix), len(literal) + 1):  # pattern heads the target starts with
+        if literal[:cut] in keys:
+            yield literal[:cut]
+    if t[2] is None:  # the target has a wildcard after its head: longer heads may fit
+        at = bisect_left(sorted_keys, literal)
+        while at < len(sorted_keys) and sorted_keys[at].startswith(literal):
+            if len(sorted_keys[at]) > len(literal):
+                yield sorted_keys[at]
+            at += 1
 
 
 def arn_service(arn: str | None) -> str | None:

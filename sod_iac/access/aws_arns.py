@@ -103,6 +103,12 @@ def arn_of(resource: Resource) -> str | None:
     return None
 
 
+def delegates_to_account(text: str, certain: bool) -> bool:
+    """A trust or resource-policy principal that names the account (or everyone), leaving
+    the decision to the principal's own IAM policies."""
+    return (text == "*" and certain) or text.isdigit() or text.endswith(":root")
+
+
 def partition_free(value: Any, *, any_unknown: bool = False) -> Any:
     """A value whose partition field is `data.aws_partition` (the code's own partition)
     written in partition `aws`, as the ARNs we build are; else the value itself. With

@@ -36,7 +36,7 @@ def outside_roles(aws: AwsAccess, principal: str) -> list[OutsideRole]:
     """Roles named by literal ARN in sts:AssumeRole Allows reaching the principal, that no
     role of the code is, and that the engine lets the principal assume (its Denies,
     boundaries and role chains apply), in ARN order."""
-    in_code = {aws.arn(p) for p, resource in aws.model.principals.items() if resource is not None}
+    in_code = aws.code_arns()
     who = [principal, *(role for role, _, _ in aws.assumable(principal))]
     named: dict[str, re.Match[str]] = {}
     for identity in who:

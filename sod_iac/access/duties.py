@@ -373,6 +373,7 @@ class Duties:
         self._targets_by_action: dict[str, list[Any]] = {}
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
+        self._clause_candidates: dict[tuple[int, frozenset[str], frozenset[str]], tuple[Any, list[str]]] = {}
 
     # --- principals ----------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -548,9 +549,17 @@ class Duties:
         not_wanted = frozenset(a for clause in (excluded.aws if excluded else ())
                                for a in _aws_actions(clause, read_only))
         for clause in spec.aws:
-            candidates = rank_actions((_aws_actions(clause, read_only) & reach) - not_wanted, self._written(principal))
-            if candidates:
-                yield clause, candidates
+            # reach sets are interned (AwsAccess.interned): principals holding the same policies
+            # share one, so the ranked candidates are made once per distinct set and written
+            # actions (access.telling ranks the principal's own literal actions first)
+            written = self._written(principal)
+            key = (id(clause), reach, not_wanted, written)
+            candidates = self._clause_candidates.get(key)
+            if candidates is None or candidates[0] is not clause:
+                candidates = self._clause_candidates[key] = (
+                    clause, rank_actions((_aws_actions(clause, read_only) & reach) - not_wanted, written))
+            if candidates[1]:
+                yield clause, candidates[1]
 
     def _aws_any(self, principal: str, duty: str, candidates: tuple[str, ...]) -> list[Holding]:
         """An `on: any` clause: the first target reached by the first action that reaches one.

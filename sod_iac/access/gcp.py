@@ -633,8 +633,9 @@ class GcpAccess:
         """Every member holding `permission` on the resource of the code `resource_address`
         (through any binding that applies to it), with its best level and evidence."""
         found: dict[str, Grant] = {}
+        ancestry = self.ancestry(resource_address)
         for b, held, perm in self._bindings_holding(permission, speculative).applying_to(
-                self.ancestry(resource_address).resources):
+                ancestry.resources, ancestry.project):
             applies = self.scope_applies(b.scope, resource_address)
             level = weakest(held, b.level, applies)
             if level == "no":
@@ -694,19 +695,32 @@ class _BindingsHolding:
 
     def __init__(self, held: list[tuple[Binding, Level, str]]) -> None:
         self.on_resource: dict[str, list[int]] = defaultdict(list)
+        self.on_project: dict[str, list[int]] = defaultdict(list)
         self.elsewhere: list[int] = []
         self.held = held
         for i, (b, _, _) in enumerate(held):
             if b.scope.kind == "resource" and b.scope.key is not None and b.scope.key.startswith("google_"):
                 self.on_resource[b.scope.key].append(i)
+            elif b.scope.kind == "project" and b.scope.key is not None:
+                self.on_project[b.scope.key].append(i)
             else:
                 self.elsewhere.append(i)
+        self._by_kind = ([k for k in self.on_project if not k.startswith("google_")],
+                         [k for k in self.on_project if k.startswith("google_")])
 
-    def applying_to(self, resources: list[str]) -> list[tuple[Binding, Level, str]]:
-        """Bindings that may apply to a resource whose ancestry lists `resources`, in order."""
+    def applying_to(self, resources: list[str], project: str | None = None) -> list[tuple[Binding, Level, str]]:
+        """Bindings that may apply to a resource whose ancestry lists `resources` and whose
+        project is `project` (None: unknown), in order. A binding on a project applies unless
+        `_key_match` says "no": both keys known and different, both addresses or both names."""
         found = list(self.elsewhere)
         for address in dict.fromkeys(resources):
             found.extend(self.on_resource.get(address, ()))
+        if project is None:
+            keys: Iterable[str] = self.on_project
+        else:  # the same project, and those written the other way (an address vs a name)
+            keys = [project, *self._by_kind[not project.startswith("google_")]]
+        for key in keys:
+            found.extend(self.on_project.get(key, ()))
         return [self.held[i] for i in sorted(found)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sod_iac.model import Evidence, Location
+from sod_iac.model import Evidence, LoadError, Location
 
 Level = Literal["yes", "conditional", "possible", "restricted", "no"]
 """How a permission is held:
@@ -79,3 +79,8 @@ class AccessGraph:
         if self.aws is not None:
             found.extend(self.aws.principals())
         return found
+
+    def incomplete(self) -> list[LoadError]:
+        """Errors for the principals whose analysis an engine cut short (a safety net against
+        a pathological estate): the scan finishes, and is reported incomplete (exit 2)."""
+        return []

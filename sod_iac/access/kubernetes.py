@@ -144,6 +144,7 @@ class KubernetesAccess:
         self.roles: dict[str, RoleRef] = {}
         self.bindings: list[Binding] = []
         self._by_subject: dict[str, list[Binding]] = defaultdict(list)
+        self._reaching: dict[tuple[str, str, bool], dict[str | None, list[int]]] = {}
         self._kinds: dict[str, str] = {}
         self._sa_names: dict[tuple[str, str], str] = {}
         self._escalation: Any = None
@@ -293,9 +294,7 @@ class KubernetesAccess:
         name = text_of(meta.get("name"))
         kind = OBJECT_KINDS.get(target.type, "*")
         found: dict[str, Grant] = {}
-        for b in self.bindings:
-            if b.namespace is not None and ns is not None and b.namespace != ns:
-                continue
+        for b in self._bindings_reaching(ns, verb, kind, speculative):
             reach: Level = "possible" if (b.namespace is not None and ns is None) else "yes"
             level: Level = "no"
             granting: Rule | None = None
@@ -327,6 +326,26 @@ class KubernetesAccess:
 
             self._escalation = kubernetes_escalation(self)
         return self._escalation
+
+    def _bindings_reaching(self, namespace: str | None, verb: str, kind: str, speculative: bool) -> list[Binding]:
+        """The bindings that may let their subject `verb` an object of `kind` in `namespace`
+        (None: unknown), in binding order: a role with a rule for the verb and kind (any object
+        name; names only narrow) or, when `speculative`, one the code does not state; bound
+        cluster-wide or in that namespace (in any, when it is unknown). Indexed once per
+        question, so a secret costs what can answer it, not every binding of the cluster."""
+        key = (verb, kind, speculative)
+        by_namespace = self._reaching.get(key)
+        if by_namespace is None:
+            by_namespace = self._reaching[key] = defaultdict(list)
+            for i, b in enumerate(self.bindings):
+                if any(rule.matches(verb, kind, "") != "no" for rule in b.role.rules) \
+                        or (speculative and not b.role.known):
+                    by_namespace[b.namespace].append(i)
+        if namespace is None:
+            found = [i for indexes in by_namespace.values() for i in indexes]
+        else:
+            found = by_namespace.get(None, []) + by_namespace.get(namespace, [])
+        return [self.bindings[i] for i in sorted(found)]
 
     def full_admin(self, subject: str) -> list[Evidence] | None:
         """Bound cluster-wide to a role allowing every verb on every resource."""

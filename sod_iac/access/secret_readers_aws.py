@@ -95,6 +95,8 @@ class AwsSecretReaders:
         self._defined = {r.address for r in project.resources}
         self._memo: dict[tuple[str, str, Target, str], Decision] = {}
         self._principals = aws.principals()
+        self._order = {p.id: i for i, p in enumerate(self._principals)}
+        self._chain_positions: dict[str, dict[str, int]] = {}
         self._reads: dict[str, list[tuple[str, Target]]] = {}
 
     # --- secrets ---------------------------------------------------------------------
@@ -174,6 +176,11 @@ class AwsSecretReaders:
         return KeyRef("unknown", text=str(value))
 
     # --- reader sets -------------------------------------------------------------------
+    def _in_order(self, ids: Any) -> list[Any]:
+        """The principals (of `principals()`) among `ids`, in that list's order."""
+        order = self._order
+        return [self._principals[i] for i in sorted(order[p] for p in ids if p in order)]
+
     def readers(self, secret: Secret) -> ReaderSet:
         result = ReaderSet(secret)
         key = self.key(secret)
@@ -194,18 +201,15 @@ class AwsSecretReaders:
                     if actor in candidates else None
             return actors[actor]
 
-        groups = sorted(p for p, kind in self.aws.model.kinds.items() if kind == "group")
         group_readers: dict[str, Reader] = {}
-        for group in groups:
-            if group not in candidates:
-                continue
+        # only the candidates and the principals that may become one are asked: each secret
+        # costs what can read it, not a pass over every principal of the estate
+        for group in sorted(g for g in candidates if self.aws.model.kinds.get(g) == "group"):
             got = access(group)
             if got is not None:
                 group_readers[group] = Reader(group, got.level, got.evidence, got.how)
-        for principal in self._principals:
-            if principal.id not in relevant:
-                continue
-            reader = self._reader(principal.id, access)
+        for principal in self._in_order(relevant):
+            reader = self._reader(principal.id, access, candidates)
             if reader is None:
                 continue
             via_group = [g for g in self._groups_used(principal.id, access) if g in group_readers]
@@ -262,13 +266,23 @@ class AwsSecretReaders:
         target = Target(self._key_arn(key.address), key.address, key.address)
         return set(self.aws.allows.actors(_DECRYPT, target)) | self.aws.allows.named_by_policy(key.address)
 
-    def _reader(self, principal: str, access: Callable[[str], Access | None]) -> Reader | None:
-        """The principal itself, or through a role it can assume (shortest chain first)."""
+    def _reader(self, principal: str, access: Callable[[str], Access | None],
+                candidates: set[str]) -> Reader | None:
+        """The principal itself, or through a role it can assume (shortest chain first). Only
+        the roles among `candidates` can read (`access` says None for the others): when the
+        principal may assume more roles than there are candidates (an operator allowed
+        `role/*`), those are found by position in its chain instead of walking all of it."""
         own = access(principal)
         if own is not None and own.level == "yes":
             return Reader(principal, own.level, own.evidence, own.how)
         chosen = Reader(principal, own.level, own.evidence, own.how) if own is not None else None
-        for role, hop_level, hops in self.aws.assumable(principal):
+        chain = self.aws.assumable(principal)
+        if len(chain) > len(candidates):
+            where = self._chain_positions.get(principal)
+            if where is None:
+                where = self._chain_positions[principal] = {role: i for i, (role, _, _) in enumerate(chain)}
+            chain = [chain[i] for i in sorted(where[r] for r in candidates if r in where)]
+        for role, hop_level, hops in chain:
             got = access(role)
             if got is None:
                 continue

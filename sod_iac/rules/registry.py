@@ -317,6 +317,10 @@ def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding
                 findings.append(found)
         except Exception as exc:  # noqa: BLE001 - isolation is the point
             ctx.errors.append(_rule_error(current.id, exc))
+    incomplete = getattr(ctx.access, "incomplete", None)
+    for error in incomplete() if incomplete is not None else ():
+        if error not in ctx.errors:  # an analysis cut short (safety net): incomplete, exit 2
+            ctx.errors.append(error)
     return deduplicate(sorted(findings, key=finding_sort_key))
 
 
