@@ -30,6 +30,7 @@ from sod_iac.access.graph import best
 from sod_iac.gcpause import paused_gc
 from sod_iac.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.rules import registry
+from sod_iac.rules.ci import ci_identities
 from sod_iac.rules.environments import environments_changed
 from sod_iac.rules.registry import Context
 from sod_iac.scan import ScanOptions, judge_project
@@ -77,6 +78,9 @@ class MatrixRow(BaseModel):
     kind: str
     unit: str = ""
     environments: list[str] = Field(default_factory=list)
+    ci: list[str] = Field(default_factory=list)
+    """The CI systems that can obtain the principal's credentials (a CI identity: SOD120's
+    trusts, reviewed refs or not), e.g. `GitHub Actions`; empty for any other principal."""
     full_admin: bool = False
     full_admin_evidence: list[Evidence] = Field(default_factory=list)
     """Why the principal holds every duty, said once for the row (its cells say `held`)."""
@@ -161,6 +165,7 @@ def _conflict_rules(options: ScanOptions) -> list[registry.Rule]:
 def _unit_rows(ctx: Context, unit: str, found: list[Finding], open_prints: set[str]) -> list[MatrixRow]:
     duties = duties_for(ctx)
     changed = environments_changed(ctx)
+    ci = ci_identities(ctx)
     by_principal: dict[tuple[str, str], list[str]] = {}
     for f in found:
         if f.principal:
@@ -175,7 +180,8 @@ def _unit_rows(ctx: Context, unit: str, found: list[Finding], open_prints: set[s
     rows = []
     for principal in duties.principals():
         row = MatrixRow(principal=principal.id, label=principal.label, cloud=principal.cloud,
-                        kind=principal.kind, unit=unit, environments=sorted(changed(principal)))
+                        kind=principal.kind, unit=unit, environments=sorted(changed(principal)),
+                        ci=ci.get(principal.id, []))
         admin = duties.full_admin(principal)
         if admin is not None:
             row.full_admin, row.full_admin_evidence = True, _located(admin)
