@@ -24,16 +24,16 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from sod_iac import triage
-from sod_iac.access import aws_actions, build_access
+from sod_iac.access import aws_actions
 from sod_iac.access.duties import Duties, Holding, duties_for
 from sod_iac.access.graph import best
 from sod_iac.gcpause import paused_gc
 from sod_iac.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.rules import registry
+from sod_iac.rules.ci import ci_identities
 from sod_iac.rules.environments import environments_changed
-from sod_iac.rules.registry import Context, run_rules
-from sod_iac.scan import ScanOptions
-from sod_iac.units import analysis_units
+from sod_iac.rules.registry import Context
+from sod_iac.scan import ScanOptions, judge_project
 
 MATRIX_VERSION = 1
 CellLevel = Literal["held", "possible", "not-held"]
@@ -78,6 +78,9 @@ class MatrixRow(BaseModel):
     kind: str
     unit: str = ""
     environments: list[str] = Field(default_factory=list)
+    ci: list[str] = Field(default_factory=list)
+    """The CI systems that can obtain the principal's credentials (a CI identity: SOD120's
+    trusts, reviewed refs or not), e.g. `GitHub Actions`; empty for any other principal."""
     full_admin: bool = False
     full_admin_evidence: list[Evidence] = Field(default_factory=list)
     """Why the principal holds every duty, said once for the row (its cells say `held`)."""
@@ -121,32 +124,21 @@ def build_matrix(paths: Sequence[str | os.PathLike[str]], options: ScanOptions |
 
 
 def matrix_of_project(project: Project, options: ScanOptions) -> Matrix:
-    """The unfiltered matrix of a loaded project."""
-    rules = _conflict_rules(options)
-    raw: list[Finding] = []
-    errors: dict[str, LoadError] = {}
+    """The unfiltered matrix of a loaded project: `scan`'s own judging loop (judge_project)
+    runs the conflict rules, and each unit's Context is kept, engines and memoised holdings
+    included, so the cells read the holdings those rules computed."""
     units: list[tuple[str, Context, list[Finding]]] = []
-    columns: list[MatrixDuty] | None = None
-    rows: list[MatrixRow] = []
-    for key, unit in analysis_units(project):
-        with paused_gc():
-            ctx = Context(project=unit, access=build_access(unit), config=dict(options.config), unit=key)
-            found = run_rules(ctx, rules)
-            duties = duties_for(ctx)
-            columns = columns or duty_columns(duties)
-            units.append((key, ctx, found))
-            raw.extend(found)
-            for error in ctx.errors:
-                errors.setdefault(error.path, error)
-    kept = triage.apply(raw, [*project.errors, *errors.values()], project,
-                        options.model_copy(update={"new_since": None}))
+    raw, errors, _ = judge_project(project, options, _conflict_rules(options),
+                                   on_unit=lambda key, ctx, found: units.append((key, ctx, found)))
+    kept = triage.apply(raw, [*project.errors, *errors], project, options.model_copy(update={"new_since": None}))
     open_prints = {f.fingerprint for f in kept.findings}
+    rows: list[MatrixRow] = []
     for key, ctx, found in units:
         with paused_gc():
             rows.extend(_unit_rows(ctx, key, found, open_prints))
     rows.sort(key=lambda r: (r.unit, CLOUD_ORDER.get(r.cloud, 9), r.kind == "group", r.principal))
-    return Matrix(duties=columns or duty_columns(Duties(None)), rows=rows, errors=kept.errors,
-                  warnings=kept.warnings)
+    columns = duty_columns(duties_for(units[0][1]) if units else Duties(None))
+    return Matrix(duties=columns, rows=rows, errors=kept.errors, warnings=kept.warnings)
 
 
 def duty_columns(duties: Duties) -> list[MatrixDuty]:
@@ -173,6 +165,7 @@ def _conflict_rules(options: ScanOptions) -> list[registry.Rule]:
 def _unit_rows(ctx: Context, unit: str, found: list[Finding], open_prints: set[str]) -> list[MatrixRow]:
     duties = duties_for(ctx)
     changed = environments_changed(ctx)
+    ci = ci_identities(ctx)
     by_principal: dict[tuple[str, str], list[str]] = {}
     for f in found:
         if f.principal:
@@ -187,7 +180,8 @@ def _unit_rows(ctx: Context, unit: str, found: list[Finding], open_prints: set[s
     rows = []
     for principal in duties.principals():
         row = MatrixRow(principal=principal.id, label=principal.label, cloud=principal.cloud,
-                        kind=principal.kind, unit=unit, environments=sorted(changed(principal)))
+                        kind=principal.kind, unit=unit, environments=sorted(changed(principal)),
+                        ci=ci.get(principal.id, []))
         admin = duties.full_admin(principal)
         if admin is not None:
             row.full_admin, row.full_admin_evidence = True, _located(admin)

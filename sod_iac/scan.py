@@ -22,6 +22,9 @@ from sod_iac.selection import is_selected
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while files are loaded."""
+UnitJudged = Callable[[str, Context, list[Finding]], None]
+"""Called as on_unit(unit key, its Context, its findings) once a unit's rules ran, while its
+engines and memoised holdings are still built (the matrix reads its cells from them)."""
 
 
 class ScanOptions(BaseModel):
@@ -133,9 +136,11 @@ def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,
     return judged
 
 
-def judge_project(project: Project, options: ScanOptions, selected: list) -> tuple[list[Finding], list[LoadError], int]:
+def judge_project(project: Project, options: ScanOptions, selected: list,
+                  on_unit: UnitJudged | None = None) -> tuple[list[Finding], list[LoadError], int]:
     """Run the rules on each analysis unit (sod_iac.units) and merge what they find: the one
-    judging step of `sod-iac scan` and of the Checkov checks (checks/). Units never share an
+    judging step of `sod-iac scan`, of the Checkov checks (checks/) and of `sod-iac matrix`
+    (through on_unit, so it reads the same engines and holdings and runs no rule again). Units never share an
     identity (each finding of a split project carries its root module, Context.finding), so
     merging is concatenating; a rule that fails in several units is one error, its first.
     An access engine that fails to build is one error per cloud, naming the units where it
@@ -150,7 +155,10 @@ def judge_project(project: Project, options: ScanOptions, selected: list) -> tup
             failures: list[EngineFailure] = []
             access = build_access(unit, failures)
             ctx = Context(project=unit, access=access, config=dict(options.config), unit=key)
-            findings.extend(run_rules(ctx, selected))
+            found = run_rules(ctx, selected)
+            findings.extend(found)
+            if on_unit is not None:
+                on_unit(key, ctx, found)
             principals += len(principal_addresses(unit, access))
             for failure in failures:
                 broken.setdefault(failure.cloud, (failure, []))[1].append(key)

@@ -307,3 +307,23 @@ def test_markdown_stays_under_its_size_limit(key_policy) -> None:  # type: ignor
     assert len(small.encode("utf-8")) < len(full.encode("utf-8"))
     assert "`aws_iam_role.ops`" in small and "`aws_iam_role.admins`" not in small  # conflicts first
     assert "2 of 3 principal(s) left out" in small
+
+
+def test_ci_identities_are_labelled_with_their_ci_system() -> None:
+    """sod120-aws/main.tf: six roles' trust policies allow sts:AssumeRoleWithWebIdentity to the
+    OIDC provider of token.actions.githubusercontent.com (GitHub Actions) and `tfc_plans` to
+    app.terraform.io's (HCP Terraform). Every one is a CI identity, whether its conditions pin
+    reviewed refs (`main_only`, `prod_env`) or not, and whether it can write or only read
+    (`readonly_ci`). The key-policy scenario trusts no OIDC provider: no row is a CI identity."""
+    matrix = build_matrix([DUTIES / "sod120-aws"])
+    github = ["any_branch", "pull_requests", "no_sub", "main_only", "prod_env", "readonly_ci"]
+    expected = {f"aws_iam_role.{name}": ["GitHub Actions"] for name in github}
+    expected["aws_iam_role.tfc_plans"] = ["HCP Terraform"]
+    assert {row.principal: row.ci for row in matrix.rows} == expected
+    markdown = matrix_markdown.render(matrix)
+    assert "`aws_iam_role.main_only` (CI: GitHub Actions)" in markdown
+    assert "`aws_iam_role.tfc_plans` (CI: HCP Terraform)" in markdown
+    table = list(csv.DictReader(io.StringIO(matrix_csv.render(matrix))))
+    assert {r["principal"]: r["ci"] for r in table}["aws_iam_role.prod_env"] == "GitHub Actions"
+    assert "CI: GitHub Actions" in matrix_html.render(matrix)
+    assert not [row.principal for row in build_matrix([KEY_POLICY]).rows if row.ci]

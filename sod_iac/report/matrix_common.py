@@ -19,6 +19,11 @@ def location_text(location: Location) -> str:
     return f"{location.path}:{location.start_line}"
 
 
+def ci_label(row: MatrixRow) -> str:
+    """`CI: GitHub Actions` for a CI identity's row, else empty."""
+    return f"CI: {', '.join(row.ci)}" if row.ci else ""
+
+
 def conflict_label(conflict: MatrixConflict) -> str:
     """`SOD101 key-admin-and-use`, with how it stands when it is not simply open and held."""
     text = f"{conflict.rule_id} {conflict.conflict}"

@@ -10,7 +10,7 @@ import io
 from sod_iac.matrix import Matrix
 from sod_iac.report.matrix_common import LEVEL_WORDS, conflict_label, evidence_location, location_text
 
-FIXED = ["principal", "cloud", "kind", "unit", "environments", "full_admin", "members"]
+FIXED = ["principal", "cloud", "kind", "unit", "environments", "ci", "full_admin", "members"]
 
 
 def render(matrix: Matrix) -> str:
@@ -27,7 +27,7 @@ def render(matrix: Matrix) -> str:
             if location is not None:
                 where.append(f"{duty.name}: {location_text(location)}")
         writer.writerow([
-            row.principal, row.cloud, row.kind, row.unit, " ".join(row.environments),
+            row.principal, row.cloud, row.kind, row.unit, " ".join(row.environments), ", ".join(row.ci),
             "yes" if row.full_admin else "no", " ".join(row.members),
             *(LEVEL_WORDS[row.cells[d.name].level] if d.name in row.cells else "" for d in matrix.duties),
             "; ".join(conflict_label(c) for c in row.conflicts), len(row.open_conflicts), "; ".join(where),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from sod_iac.matrix import Matrix, MatrixRow
-from sod_iac.report.matrix_common import LEVEL_MARKS, LEVEL_WORDS, conflict_label, evidence_location, highlighted
+from sod_iac.report.matrix_common import LEVEL_MARKS, LEVEL_WORDS, ci_label, conflict_label, evidence_location, highlighted
 from sod_iac.report.matrix_common import location_text
 
 _STYLE = """
@@ -126,6 +126,8 @@ def _row(matrix: Matrix, row: MatrixRow, link_base: str | None) -> str:
         who += ' <span class="admin">full administrator: holds every duty</span>'
         if first is not None:
             who += f" ({_link(location_text(first), first.path, first.start_line, link_base)})"
+    if row.ci:
+        who += f' <span class="ci">{escape(ci_label(row))}</span>'
     if row.members:
         who += "<br>roll-up of " + ", ".join(f"<code>{escape(m)}</code>" for m in row.members)
     cells = [f'<td class="principal" data-sort="{escape(row.principal)}">{who}</td>',

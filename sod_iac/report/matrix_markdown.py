@@ -7,7 +7,7 @@ from __future__ import annotations
 from sod_iac.matrix import Matrix, MatrixRow
 from sod_iac.report.markdown import MAX_BYTES, code, escape
 from sod_iac.report.markdown import _location_link as location_link
-from sod_iac.report.matrix_common import LEVEL_MARKS, conflict_label, evidence_location, highlighted
+from sod_iac.report.matrix_common import LEVEL_MARKS, ci_label, conflict_label, evidence_location, highlighted
 
 
 def render(matrix: Matrix, link_base: str | None = None, max_bytes: int = MAX_BYTES) -> str:
@@ -58,6 +58,8 @@ def _row(matrix: Matrix, row: MatrixRow, link_base: str | None) -> str:
     if row.full_admin:
         first = next((e.location for e in row.full_admin_evidence if e.location), None)
         who += " **full administrator: holds every duty**" + (f" ({location_link(first, link_base)})" if first else "")
+    if row.ci:
+        who += f" ({escape(ci_label(row))})"
     if row.members:
         who += " (roll-up of " + ", ".join(code(m) for m in row.members) + ")"
     marks = highlighted(row)

@@ -45,12 +45,9 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
     """If a CI identity that can change infrastructure is assumable from any branch or pull
     request, whoever can push a branch deploys: author and deployer are the same person."""
     duties = duties_for(ctx)
-    reviewed = _reviewed_refs(ctx)
-    trusts = [*_aws_trusts(ctx, reviewed), *_gcp_trusts(ctx, reviewed), *_azure_trusts(ctx, reviewed),
-              *azure_devops_trusts(ctx, reviewed), *cloudbuild_trusts(ctx, reviewed)]
     reported: set[str] = set()
-    for trust in trusts:
-        if trust.identity in reported:
+    for trust in ci_trusts(ctx):
+        if trust.why is None or trust.identity in reported:
             continue
         held = [(d, duties.holdings(trust.identity, d, until_yes=True)) for d in CHANGE_DUTIES]
         held = [(d, [h for h in hs if h.held]) for d, hs in held]
@@ -69,6 +66,26 @@ def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
         anchor = trust.identity if resource is not None else trust.evidence[0].address
         yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
                           duties=["ci-unreviewed-refs", *[d for d, _ in held]], evidence=evidence)
+
+
+def ci_trusts(ctx: Context) -> list[Trust]:
+    """Every way a CI system (OIDC tokens, Cloud Build triggers) obtains an identity's
+    credentials in this Context, pinned to reviewed refs (`why` None) or not."""
+    reviewed = _reviewed_refs(ctx)
+    return [*_aws_trusts(ctx, reviewed), *_gcp_trusts(ctx, reviewed), *_azure_trusts(ctx, reviewed),
+            *azure_devops_trusts(ctx, reviewed), *cloudbuild_trusts(ctx, reviewed)]
+
+
+def ci_identities(ctx: Context) -> dict[str, list[str]]:
+    """The CI identities of the Context: principal id -> the CI systems that can obtain its
+    credentials, in order, whether or not they are pinned to reviewed refs (the SoD matrix
+    labels these rows; SOD120 judges the same trusts)."""
+    out: dict[str, list[str]] = {}
+    for trust in ci_trusts(ctx):
+        systems = out.setdefault(trust.identity, [])
+        if trust.ci not in systems:
+            systems.append(trust.ci)
+    return out
 
 
 # --------------------------------------------------------------------------- reviewed refs
@@ -147,11 +164,10 @@ def _aws_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
                     continue
                 name, claims = ci
                 why = _aws_condition_gap(st, issuer, name, claims, reviewed)
-                if why is not None:
-                    resource = ctx.project.resource(role)
-                    trusting = [st.hop] if st.hop is not None else []  # the statement to change
-                    yield Trust(role, name, issuer, why, [hop(resource, f"trust policy: {name} OIDC ({issuer}); {why}",
-                                                              address=role), *trusting])
+                resource = ctx.project.resource(role)
+                trusting = [st.hop] if st.hop is not None else []  # the statement to change
+                said = f"trust policy: {name} OIDC ({issuer})" + (f"; {why}" if why else "")
+                yield Trust(role, name, issuer, why, [hop(resource, said, address=role), *trusting])
 
 
 def _aws_issuer(ctx: Context, item: Any) -> str:
@@ -232,9 +248,8 @@ def _gcp_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
                 continue
             condition = provider.values.get("attribute_condition")
             why = _gcp_gap(ci[0], text, None if condition is None else str(condition), reviewed)
-            if why is None:
-                continue
-            evidence = [hop(provider, f"{ci[0]} provider ({issuer}); {why}"), *b.evidence]
+            said = f"{ci[0]} provider ({issuer})" + (f"; {why}" if why else "")
+            evidence = [hop(provider, said), *b.evidence]
             yield Trust(b.scope.key, ci[0], issuer, why, evidence)
 
 
@@ -310,10 +325,9 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         if ci is None:
             continue
         why = subject_gap(ci[0], fic.values.get("subject"), reviewed)
-        if why is None:
-            continue
         for identity in _azure_identities(ctx, fic):
-            yield Trust(identity, ci[0], issuer, why, [hop(fic, f"federated credential for {identity}: {why}")])
+            said = f"federated credential for {identity}" + (f": {why}" if why else "")
+            yield Trust(identity, ci[0], issuer, why, [hop(fic, said)])
 
 
 def _azure_identities(ctx: Context, fic: Resource) -> list[str]:
@@ -330,4 +344,4 @@ def _azure_identities(ctx: Context, fic: Resource) -> list[str]:
     return out or apps
 
 
-__all__ = ["claim_text", "subject_unreviewed"]
+__all__ = ["ci_identities", "ci_trusts", "claim_text", "subject_unreviewed"]

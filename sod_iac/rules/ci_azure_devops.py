@@ -29,13 +29,19 @@ def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
     protected = _protected_endpoints(ctx, reviewed)
     for fic in ctx.project.by_type(*FEDERATED_CREDENTIALS):
         endpoint = _endpoint(ctx, fic)
-        if endpoint is None or endpoint.address in protected:
+        if endpoint is None:
+            continue
+        from sod_iac.rules.ci import _azure_identities  # the identity a credential federates
+
+        if endpoint.address in protected:  # a CI identity all the same, only reviewed runs get it
+            for identity in _azure_identities(ctx, fic):
+                yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", None,
+                            [hop(fic, f"federated credential for {identity}"),
+                             hop(endpoint, "service connection (workload identity federation)")])
             continue
         why = (f"the federated credential's subject is service connection {endpoint.address}, "
                "which no approval or branch control check of the code protects: every pipeline "
                "allowed to use it runs with it, from any branch")
-        from sod_iac.rules.ci import _azure_identities  # the identity a credential federates
-
         for identity in _azure_identities(ctx, fic):
             yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", why,
                         [hop(fic, f"federated credential for {identity}: {why}"),

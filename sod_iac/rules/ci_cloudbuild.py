@@ -30,18 +30,17 @@ def cloudbuild_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
     if gcp is None:
         return
     for trigger in ctx.project.by_type("google_cloudbuild_trigger"):
-        if trigger.values.get("disabled") is True or \
-                first_block(trigger.values.get("approval_config")).get("approval_required") is True:
-            continue
+        if trigger.values.get("disabled") is True:
+            continue  # runs nothing
         account = trigger.values.get("service_account")
         if account is None:
             continue  # the default Cloud Build account: not named in the code
-        why = next((w for kind, event in _events(trigger.values) if (w := _event_gap(kind, event, reviewed))), None)
-        if why is None:
-            continue
+        approved = first_block(trigger.values.get("approval_config")).get("approval_required") is True
+        why = None if approved else next(
+            (w for kind, event in _events(trigger.values) if (w := _event_gap(kind, event, reviewed))), None)
         identity, _ = gcp.member_id(_as_member(account), trigger.references.get("service_account", []))
-        yield Trust(identity, "Cloud Build", trigger.address, why,
-                    [hop(trigger, f"Cloud Build trigger runs as {identity}: {why}")])
+        said = f"Cloud Build trigger runs as {identity}" + (f": {why}" if why else "")
+        yield Trust(identity, "Cloud Build", trigger.address, why, [hop(trigger, said)])
 
 
 def _as_member(account: Any) -> Any:

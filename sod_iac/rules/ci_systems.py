@@ -151,9 +151,10 @@ def glob(pattern: str, text: str) -> bool:
 
 @dataclass
 class Trust:
-    """A way a CI system obtains an identity's credentials, and why it admits unreviewed runs."""
+    """A way a CI system obtains an identity's credentials, and why it admits unreviewed runs
+    (None: only reviewed runs get them; the identity is a CI identity all the same)."""
     identity: str            # principal id (address) of the CI identity
     ci: str
     issuer: str
-    why: str                 # what admits unreviewed refs
+    why: str | None          # what admits unreviewed refs
     evidence: list[Evidence] = field(default_factory=list)
