@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from sod_iac.model import Evidence
+from sod_iac.wildcard import matches
 
 
 @dataclass(frozen=True)
@@ -141,12 +142,7 @@ def pins(judge: str, value: str, reviewed: list[str]) -> bool:
 def ref_reviewed(ref: str, reviewed: list[str]) -> bool:
     if "*" in ref or "?" in ref:
         return False  # a wildcard over the ref admits branches nobody reviewed
-    return any(glob(p, ref) for p in reviewed)
-
-
-def glob(pattern: str, text: str) -> bool:
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, text) is not None
+    return any(matches(p, ref) for p in reviewed)
 
 
 @dataclass
