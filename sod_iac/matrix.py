@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -33,6 +32,7 @@ from sod_iac.rules import registry
 from sod_iac.rules.ci import ci_identities
 from sod_iac.rules.environments import environments_changed
 from sod_iac.rules.registry import Context
+from sod_iac.wildcard import matches
 from sod_iac.scan import ScanOptions, judge_project
 
 MATRIX_VERSION = 1
@@ -287,12 +287,12 @@ def _group_rollups(ctx: Context, unit: str, rows: list[MatrixRow]) -> list[Matri
 def filter_matrix(matrix: Matrix, filters: MatrixFilters) -> Matrix:
     """The rows and columns the filters keep. A conflict stays highlighted when one of its
     duties is a kept column; `--only-conflicts` keeps rows with a highlighted conflict."""
-    columns = [d for d in matrix.duties if filters.duty is None or fnmatchcase(d.name, filters.duty)]
+    columns = [d for d in matrix.duties if filters.duty is None or matches(filters.duty, d.name)]
     names = {d.name for d in columns}
     rows = []
     for row in matrix.rows:
-        if filters.principal is not None and not (fnmatchcase(row.principal, filters.principal)
-                                                  or fnmatchcase(row.label, filters.principal)):
+        if filters.principal is not None and not (matches(filters.principal, row.principal)
+                                                  or matches(filters.principal, row.label)):
             continue
         if filters.environment is not None and filters.environment not in row.environments:
             continue

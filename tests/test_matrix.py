@@ -327,3 +327,25 @@ def test_ci_identities_are_labelled_with_their_ci_system() -> None:
     assert {r["principal"]: r["ci"] for r in table}["aws_iam_role.prod_env"] == "GitHub Actions"
     assert "CI: GitHub Actions" in matrix_html.render(matrix)
     assert not [row.principal for row in build_matrix([KEY_POLICY]).rows if row.ci]
+
+
+
+def test_principal_filter_takes_addresses_with_brackets_literally(tmp_path):
+    """`--principal` is the project's `*`/`?` glob: `[` and `"` in an instance address are
+    literal (fnmatch read `["a"]` as a character class and matched nothing)."""
+    (tmp_path / "main.tf").write_text('''
+resource "aws_iam_role" "team" {
+  for_each = toset(["a", "b"])
+  name     = "team-${each.key}"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }]
+  })
+}
+''', encoding="utf-8")
+    matrix = build_matrix([tmp_path])
+    wanted = 'aws_iam_role.team["a"]'
+    assert wanted in {row.principal for row in matrix.rows}
+    assert [row.principal for row in filter_matrix(matrix, MatrixFilters(principal=wanted)).rows] == [wanted]
+    assert {row.principal for row in filter_matrix(matrix, MatrixFilters(principal='aws_iam_role.team[*]')).rows} \
+        == {wanted, 'aws_iam_role.team["b"]'}
