@@ -374,6 +374,8 @@ class Duties:
         self._tags: dict[tuple[int, str], tuple[Evidence, Evidence]] = {}
         self._targets_by_types: dict[Any, list[Any]] = {}
         self._clause_candidates: dict[tuple[int, frozenset[str], frozenset[str]], tuple[Any, list[str]]] = {}
+        self._written_of: dict[str, frozenset[str]] = {}
+        self._written_sets: dict[frozenset[str], frozenset[str]] = {}
 
     # --- principals ----------------------------------------------------------------------
     def principals(self) -> list[Principal]:
@@ -708,12 +710,15 @@ class Duties:
     def _written(self, principal: str) -> frozenset[str]:
         """The actions the principal's Allow statements name literally (lowercased): the most
         telling names for what it holds (access.telling)."""
-        memo = self._per_principal(principal)
-        if "written" not in memo:
-            memo["written"] = frozenset(  # type: ignore[index]
+        written = self._written_of.get(principal)
+        if written is None:
+            made = frozenset(
                 a.lower() for g in self.engine("aws").grants(principal) if g.statement.effect == "Allow"
                 for a in g.statement.actions or () if isinstance(a, str) and "*" not in a and "?" not in a)
-        return memo["written"]  # type: ignore[index]
+            # kept for every principal (each rule asks about every principal in turn), and
+            # interned: principals holding the same policies share one set
+            written = self._written_of[principal] = self._written_sets.setdefault(made, made)
+        return written
 
     def _aws_reachable(self, principal: str) -> frozenset[str]:
         return self.engine("aws").reachable_actions(principal, without_context=True)  # duties fix no request values

@@ -148,6 +148,8 @@ class KubernetesAccess:
         self._kinds: dict[str, str] = {}
         self._sa_names: dict[tuple[str, str], str] = {}
         self._escalation: Any = None
+        self.service_accounts_memo: list[tuple[str, str, str]] | None = None
+        """kubernetes_escalation.service_accounts, made once: the engine is fixed once built."""
         self._build()
 
     # --- building ------------------------------------------------------------------------

@@ -26,7 +26,15 @@ def kubernetes_escalation(k8s: KubernetesAccess) -> CloudEscalation:
 
 
 def service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
-    """(principal id, namespace, name) of every service account the code defines or binds."""
+    """(principal id, namespace, name) of every service account the code defines or binds.
+    Made once per engine: every subject's escalation question asks it, and it walks every
+    resource of the project."""
+    if k8s.service_accounts_memo is None:
+        k8s.service_accounts_memo = _service_accounts(k8s)
+    return k8s.service_accounts_memo
+
+
+def _service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
     found: dict[str, tuple[str, str, str]] = {}
     for r in k8s.project.resources:
         if r.mode == "managed" and r.type in SA_TYPES:
