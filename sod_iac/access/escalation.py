@@ -144,14 +144,6 @@ class Requirement(BaseModel):
         """What makes two requirements the same (IAM actions are case-insensitive)."""
         return self.action.lower(), self.on
 
-    @property
-    def target_kind(self) -> str:
-        return parse_target(self.on)[0]
-
-    @property
-    def target_argument(self) -> str | None:
-        return parse_target(self.on)[1]
-
 
 class CatalogEntry(BaseModel):
     """What every escalation catalog entry has, whatever the cloud: id, words, references and
