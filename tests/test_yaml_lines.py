@@ -17,7 +17,7 @@ from sod_iac.util.yaml_lines import (
     pure_python,
 )
 
-RULESETS = Path(yaml_lines.__file__).resolve().parent / "rulesets"
+RULESETS = Path(yaml_lines.__file__).resolve().parent.parent / "rulesets"
 CATALOGS = sorted(RULESETS.glob("*.yaml"))
 LOADERS = [LineLoader, TrackedLineLoader]
 TEXT = "top: 1\nitems:\n  - name: a\n    on: push\n  - name: b\n"
