@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
 
     import hcl2
 
-    from sod_iac.load.cache import ParseCache
+    from sod_iac.cache.parsed import ParseCache
     from sod_iac.load.hcl import parse_hcl
 
     def timed(fn) -> float:

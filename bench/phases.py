@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     import sod_iac.rules  # noqa: F401 - registers the rules
     from sod_iac.access import build_access, principal_addresses
-    from sod_iac.gcpause import paused_gc
+    from sod_iac.util.gcpause import paused_gc
     from sod_iac.load import load_project
     from sod_iac.rules import all_rules
     from sod_iac.rules.registry import Context, run_rules
@@ -43,7 +43,7 @@ def main(argv: list[str]) -> int:
     ctx = Context(project=project, access=access, config={})
     rules: dict[str, float] = {}
     findings = 0
-    with paused_gc():  # as `sod-iac scan` runs the rules (sod_iac.scan.judge_project)
+    with paused_gc():  # as `sod-iac scan` runs the rules (sod_iac.pipeline.scan.judge_project)
         for rule in all_rules():
             if rule.check is None or rule.id in args.skip:
                 continue

@@ -170,7 +170,7 @@ def fresh(path: Path) -> Callable[[], None]:
 
 
 def unjudged(cache: Path) -> Callable[[], None]:
-    """Keep the parsed files of a cache folder, forget its judgements (sod_iac.judged_cache):
+    """Keep the parsed files of a cache folder, forget its judgements (sod_iac.cache.judgements):
     the next scan analyses again, as after a change to the Terraform."""
     def clear() -> None:
         for folder in cache.glob("judged-v*"):

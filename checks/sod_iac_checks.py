@@ -86,7 +86,7 @@ from sod_iac.access import build_access  # noqa: E402
 from sod_iac.load.checkov import (  # noqa: E402
     data_address, load_checkov_graph, provider_hosts, root_for, split_address,
 )
-from sod_iac.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
+from sod_iac.core.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
 from sod_iac.rules.anchors import judges  # noqa: E402
 
@@ -208,7 +208,7 @@ def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
     findings, errors = _judge(project, options)
     silenced: list[Any] = []
     if options is not None:
-        from sod_iac import triage
+        from sod_iac.pipeline import triage
 
         triaged = triage.apply(findings, errors, project, options)
         findings, errors = triaged.findings, triaged.errors
@@ -228,7 +228,7 @@ def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
 
 def _judge(project: Project, options: Any) -> tuple[list[Finding], list[Any]]:
     """The rules on the project, through `sod-iac scan`'s own step when this sod-iac has it."""
-    from sod_iac import scan
+    from sod_iac.pipeline import scan
 
     judge = getattr(scan, "judge_project", None)
     if options is not None and judge is not None:
@@ -243,7 +243,7 @@ def _options(root: str) -> Any:
     """`sod-iac scan`'s options for this root (its config file, if any), or None if the
     installed sod-iac has no such step."""
     try:
-        from sod_iac.cli import scan_options
+        from sod_iac.cli.common import scan_options
     except ImportError:
         return None
     try:

@@ -36,7 +36,7 @@ from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, load_escalation_cat
 from sod_iac.access.gcp import GcpAccess
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.load import load_project
-from sod_iac.model import Project
+from sod_iac.core.model import Project
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

@@ -8,8 +8,8 @@ import pytest
 
 from sod_iac.access.aws_arns import arn_of, partition_free
 from sod_iac.access.aws_policy import resource_match
-from sod_iac.model import Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.core.model import Resource
+from sod_iac.core.values import Ref, Template, Unknown
 
 
 def _role(**values) -> Resource:

@@ -28,7 +28,7 @@ from sod_iac.access.aws_policy import (
     statement_match,
     statement_resource_match,
 )
-from sod_iac.values import Ref, Template, Unknown, encode_json
+from sod_iac.core.values import Ref, Template, Unknown, encode_json
 
 NOW = datetime(2025, 6, 1, tzinfo=timezone.utc)
 

@@ -1,4 +1,4 @@
-"""The parse cache (sod_iac/load/cache.py): same results with and without it, and an entry
+"""The parse cache (sod_iac/cache/parsed.py): same results with and without it, and an entry
 that is corrupted, foreign, forged or stale is ignored and rebuilt, never trusted."""
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sod_iac import signing
+from sod_iac.cache import signing
 from sod_iac.cli import cli
-from sod_iac.load import cache as cache_mod
-from sod_iac.load.cache import CacheError, ParseCache, decode, encode
+from sod_iac.cache import parsed as cache_mod
+from sod_iac.cache.parsed import CacheError, ParseCache, decode, encode
 from sod_iac.load.hcl import parse_hcl, parse_tf_json
 from sod_iac.report import json_report
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "testdata" / "demo"
@@ -235,7 +235,7 @@ def test_parser_id_covers_the_parser_source():
     digest = cache_mod.parser_id()
     assert len(digest) == 64
     for name in cache_mod._SOURCES:
-        assert (Path(cache_mod.__file__).parent / name).is_file()
+        assert (Path(cache_mod.__file__).parent.parent / name).is_file()
 
 
 def test_the_key_never_lives_in_the_cache_folder(tmp_path):

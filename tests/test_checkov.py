@@ -38,7 +38,7 @@ from sod_iac.load.checkov import (
     data_address, heredocs, load_checkov_graph, provider_hosts, split_address, split_template, unwrap,
 )
 from sod_iac.rules.registry import all_rules, get_rule
-from sod_iac.values import Ref, Template, Unknown, expand_alternatives
+from sod_iac.core.values import Ref, Template, Unknown, expand_alternatives
 
 REPO = Path(__file__).resolve().parent.parent
 from scenarios import SCENARIOS, TESTDATA  # noqa: E402
@@ -515,7 +515,7 @@ def _safe(function: Any, *args: Any) -> Any:
 
 
 def _sod_iac_scan(folder: Path, entry: str):
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     targets = [folder / "plan.json"] if entry == "plan" else sorted(folder.rglob("*.tf"))
     return run_scan(targets, ScanOptions(repo_root=folder, jobs=1))

@@ -9,8 +9,8 @@ import pytest
 from sod_iac.rules.ci import claim_text, subject_gap, subject_unreviewed
 from sod_iac.rules.ci_cloudbuild import literal_branches
 from sod_iac.rules.ci_systems import claim_pins
-from sod_iac.settings import SETTINGS
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.core.settings import SETTINGS
+from sod_iac.core.values import Ref, Template, Unknown
 
 REVIEWED = list(SETTINGS["reviewed_refs"].default)
 
@@ -79,7 +79,7 @@ def test_the_reason_says_what_the_code_leaves_open(value, why) -> None:
 def test_a_prefix_condition_is_named_as_too_broad_not_as_missing() -> None:
     """`assertion.ref.startsWith('refs/heads/')` admits every branch (CEL startsWith): the
     finding says so, never "no attribute_condition"."""
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     root = Path(__file__).resolve().parent.parent / "testdata/duties/sod120-gcp-prefix-condition"
     [finding] = [f for f in run_scan([root], ScanOptions(repo_root=root, jobs=1)).findings if f.rule_id == "SOD120"]

@@ -16,10 +16,10 @@ from click.testing import CliRunner
 
 import sod_iac.load
 from sod_iac.cli import cli
-from sod_iac.model import Finding, LoadError, Location, Report
+from sod_iac.core.model import Finding, LoadError, Location, Report
 from sod_iac.rules import registry
 from sod_iac.rules.registry import get_rule
-from sod_iac.scan import ScanOptions, exit_code, run_scan
+from sod_iac.pipeline.scan import ScanOptions, exit_code, run_scan
 
 
 def run_module(*args: str, cwd=None) -> subprocess.CompletedProcess:
@@ -180,7 +180,7 @@ def test_scan_options_reach_the_loader(tree, fake_rules, tmp_path):
 @pytest.mark.parametrize(("given", "expected"), [("10M", 10 * 1024**2), ("1048576", 1048576),
                                                  ("2k", 2048), ("1G", 1024**3), ("3MiB", 3 * 1024**2)])
 def test_max_file_size_units(given, expected):
-    from sod_iac.cli import ByteSize
+    from sod_iac.cli.common import ByteSize
 
     assert ByteSize().convert(given, None, None) == expected
 
@@ -268,7 +268,7 @@ def test_scan_unwritable_output(tree, fake_rules, tmp_path):
 
 
 def test_use_color_rules(monkeypatch):
-    from sod_iac.cli import use_color
+    from sod_iac.cli.common import use_color
 
     class Tty:
         def isatty(self):

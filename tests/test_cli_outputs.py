@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sod_iac.cli import FORMATS, cli
+from sod_iac.cli import cli
+from sod_iac.cli.scan import FORMATS
 from test_report_formats import validate_json, validate_sarif  # tests/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent

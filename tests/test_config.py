@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from sod_iac.cli import cli
-from sod_iac.config import Config, ConfigError, find_config, load_config, parse_config
-from sod_iac.model import Finding, Location, Project
+from sod_iac.pipeline.config import Config, ConfigError, find_config, load_config, parse_config
+from sod_iac.core.model import Finding, Location, Project
 from sod_iac.rules.registry import Context, all_rules
 from test_duties import TF as USER_DUTY_TF  # tests/ is on sys.path; dns_ops: DNS + certificates
 
@@ -259,7 +259,7 @@ def test_excluded_paths_drop_findings_and_errors(tree):
 
 
 def test_wildcard_paths():
-    from sod_iac.wildcard import matches, path_matches
+    from sod_iac.util.wildcard import matches, path_matches
 
     assert path_matches("examples", "a/examples/x.tf") and path_matches("examples", "examples/x.tf")
     assert not path_matches("examples", "my-examples/x.tf")
@@ -276,7 +276,7 @@ def test_wildcard_paths():
 
 
 def test_severity_override_keeps_fingerprint():
-    from sod_iac.selection import override_severity
+    from sod_iac.pipeline.selection import override_severity
 
     f = Finding(rule_id="SOD110", family="combined-duties", severity="high", title="t", message="m",
                 resource="r", location=Location(path="a.tf", start_line=1, end_line=1))

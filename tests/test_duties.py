@@ -155,7 +155,7 @@ resource "aws_iam_role_policy" "replicator" {
 
 
 def test_sod121_knows_environments_by_account_id(write_tree) -> None:
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     root = write_tree({"main.tf": ACCOUNTS_TF})
     plain = run_scan([root], ScanOptions(repo_root=root, jobs=1))
@@ -185,7 +185,7 @@ resource "aws_iam_role_policy" "release" {
 def test_sod121_knows_outside_roles_by_account_id(write_tree) -> None:
     """A role that may assume a deployer role in two accounts (roles not in the code, whose
     names say nothing) changes the environments the `accounts` option gives those accounts."""
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     root = write_tree({"main.tf": OUTSIDE_ROLES_TF})
 
@@ -200,7 +200,7 @@ def test_sod121_knows_outside_roles_by_account_id(write_tree) -> None:
 
 
 def test_demo_estate_plants_sod101_and_sod120() -> None:
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     demo = Path(__file__).resolve().parent.parent / "testdata" / "demo"
     report = run_scan([demo], ScanOptions(repo_root=demo, jobs=1))

@@ -88,7 +88,7 @@ def test_each_engine_fails_on_its_own(write_tree, monkeypatch):
 
 
 def test_an_engine_failing_in_several_units_is_one_line_naming_them(write_tree, monkeypatch):
-    # prod/ and dev/ reuse every GCP address: two analysis units (sod_iac.units); aws/ joins dev/
+    # prod/ and dev/ reuse every GCP address: two analysis units (sod_iac.pipeline.units); aws/ joins dev/
     root = write_tree({"aws/main.tf": AWS, "dev/main.tf": GCP, "prod/main.tf": GCP})
     _broken(monkeypatch, "gcp", "GcpAccess")
     code, data, output = _scan(root)

@@ -215,7 +215,7 @@ def test_a_duty_hop_is_a_sentence_with_the_pattern_written_and_the_resource_name
 def test_a_statement_that_reaches_two_environments_is_one_hop() -> None:
     """duties/sod121-aws: one statement (main.tf:38) lets shared_deployer write the production and
     the staging bucket; the SOD121 finding shows it once, not once per environment."""
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     folder = TESTDATA / "duties/sod121-aws"
     report = run_scan([folder], ScanOptions(repo_root=folder, jobs=1))
@@ -228,7 +228,7 @@ def test_a_statement_that_reaches_two_environments_is_one_hop() -> None:
 def test_a_reader_hop_names_its_policy_once() -> None:
     """secrets/aws-action-wildcard: reporting reads through its one inline policy
     (aws_iam_role_policy.reporting, main.tf:36); the reader hop names it once."""
-    from sod_iac.scan import ScanOptions, run_scan
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
 
     folder = TESTDATA / "secrets/aws-action-wildcard"
     finding = next(f for f in run_scan([folder], ScanOptions(repo_root=folder, jobs=1)).findings

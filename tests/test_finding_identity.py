@@ -1,7 +1,7 @@
 """A finding's identity (its fingerprint) across analysis units, and a rule that fails.
 
 Terraform addresses are unique only within one root module, so a repository whose roots reuse
-an address is judged in several analysis units (sod_iac.units). A finding's identity must tell
+an address is judged in several analysis units (sod_iac.pipeline.units). A finding's identity must tell
 apart what those units find, and de-duplication must never merge two different verdicts.
 """
 
@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from sod_iac.cli import cli
 from sod_iac.load import load_project
 from sod_iac.rules.registry import get_rule, rule, unregister
-from sod_iac.scan import ScanOptions, run_scan
-from sod_iac.units import analysis_units
+from sod_iac.pipeline.scan import ScanOptions, run_scan
+from sod_iac.pipeline.units import analysis_units
 
 # Terraform's S3 backend locks state only with `use_lockfile = true` (S3 lock file) or a
 # `dynamodb_table`; `use_lockfile = false` and no table means no lock at all: SOD202.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from sod_iac.load import load_project
-from sod_iac.values import Ref, Template, Unknown, decode_json
+from sod_iac.core.values import Ref, Template, Unknown, decode_json
 
 
 def _res(project, address):
@@ -429,7 +429,7 @@ def test_roots_that_reuse_addresses_are_judged_apart(write_tree):
     # envs/prod and envs/dev are separate Terraform configurations: each has its own
     # module.iam.aws_iam_role.ci. prod's role can rewrite its own policy; dev's cannot.
     # Judged together they would merge into one principal; judged apart, only prod's fires.
-    from sod_iac.scan import run_scan
+    from sod_iac.pipeline.scan import run_scan
 
     module = '''
         variable "env" {}

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from sod_iac.model import Evidence, Finding, LoadError, Location, Notice, Report, SkippedModule, Summary
+from sod_iac.core.model import Evidence, Finding, LoadError, Location, Notice, Report, SkippedModule, Summary
 from sod_iac.report import json_report, sarif
 from sod_iac.report.json_text import indented
 
@@ -54,7 +54,8 @@ def test_a_name_that_is_not_utf8_still_renders_as_valid_utf8_json():
 
 
 def test_reports_with_such_names_are_written_not_crashed(tmp_path, capsysbinary):
-    from sod_iac.cli import render, write_report
+    from sod_iac.cli.common import write_report
+    from sod_iac.cli.scan import render
 
     report = Report(findings=[_finding("bad\udcff")], errors=[LoadError(path="x\udcff.tf", message="m")])
     for fmt in ("json", "sarif", "text", "markdown", "github", "junit"):

@@ -1,4 +1,4 @@
-"""The judged-project cache (sod_iac.judged_cache): a re-scan of an unchanged project is served
+"""The judged-project cache (sod_iac.cache.judgements): a re-scan of an unchanged project is served
 from the cache and reads exactly as a fresh judgement; any change that could change a finding
 (a value, the rule settings, the selected rules, sod-iac's code) misses; a planted or damaged
 entry is never trusted."""
@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac import judged_cache, scan, signing
-from sod_iac.model import LoadError, Project, Resource
+from sod_iac.cache import judgements, signing
+from sod_iac.pipeline import scan
+from sod_iac.core.model import LoadError, Project, Resource
 from sod_iac.report import json_report, sarif
-from sod_iac.scan import ScanOptions, run_scan
-from sod_iac.values import Ref, SetValue
+from sod_iac.pipeline.scan import ScanOptions, run_scan
+from sod_iac.core.values import Ref, SetValue
 
 ROOT = Path(__file__).resolve().parent.parent / "testdata"
 
@@ -44,7 +45,7 @@ def judged(monkeypatch):
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted((folder / f"judged-v{judged_cache.FORMAT}").glob("*.json"))
+    return sorted((folder / f"judged-v{judgements.FORMAT}").glob("*.json"))
 
 
 def _json(paths, **options) -> str:
@@ -124,7 +125,7 @@ def test_rule_settings_and_selection_are_part_of_the_key(tmp_path, judged):
 def test_other_code_never_reads_an_entry(tmp_path, judged, monkeypatch):
     folder = tmp_path / "cache"
     _json([ROOT / "demo"], cache_dir=folder)
-    monkeypatch.setattr(judged_cache, "_CODE_ID", "another version of sod-iac")
+    monkeypatch.setattr(judgements, "_CODE_ID", "another version of sod-iac")
     _json([ROOT / "demo"], cache_dir=folder)
     assert len(judged) == 2
 
@@ -219,20 +220,20 @@ def test_no_cache_folder_means_no_judged_cache(tmp_path, judged):
 
 def test_old_entries_are_pruned(tmp_path, judged):
     folder = tmp_path / "cache"
-    for n in range(judged_cache.KEEP + 3):
+    for n in range(judgements.KEEP + 3):
         _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": n + 1}}})
-    assert len(_entries(folder)) == judged_cache.KEEP
+    assert len(_entries(folder)) == judgements.KEEP
 
 
 def test_large_entries_are_pruned_by_size_but_the_newest_stays(tmp_path, judged, monkeypatch):
     folder = tmp_path / "cache"
     _json([ROOT / "demo"], cache_dir=folder)
     size = _entries(folder)[0].stat().st_size
-    monkeypatch.setattr(judged_cache, "KEEP_BYTES", size * 2 + size // 2)  # room for two
+    monkeypatch.setattr(judgements, "KEEP_BYTES", size * 2 + size // 2)  # room for two
     for n in range(3):
         _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": n + 1}}})
     assert len(_entries(folder)) == 2
-    monkeypatch.setattr(judged_cache, "KEEP_BYTES", 1)  # room for none: the newest still stays
+    monkeypatch.setattr(judgements, "KEEP_BYTES", 1)  # room for none: the newest still stays
     _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": 9}}})
     assert len(_entries(folder)) == 1
     _json([ROOT / "demo"], cache_dir=folder, config={"rules": {"SOD301": {"max_readers": 9}}})
@@ -249,7 +250,7 @@ def test_the_key_tells_apart_values_that_print_alike():
     ref = Ref(address="aws_iam_role.r", attribute="arn")
     alike = [ref, {"reason": "reference", "address": "aws_iam_role.r", "attribute": "arn"},
              SetValue(["a"]), ["a"], ("a",), 1, 1.0, True, "1", None]
-    keys = [judged_cache.key(_project(v), {}, ["SOD101"]) for v in alike]
+    keys = [judgements.key(_project(v), {}, ["SOD101"]) for v in alike]
     assert None not in keys and len(set(keys)) == len(alike)
 
 
@@ -257,13 +258,13 @@ def test_the_key_is_the_same_for_equal_projects_however_they_share_objects():
     shared = ["x"]
     one = _project({"a": shared, "b": shared})
     two = _project({"a": ["x"], "b": ["x"]})
-    assert judged_cache.key(one, {}, ["SOD101"]) == judged_cache.key(two, {}, ["SOD101"])
-    assert judged_cache.key(one, {}, ["SOD101"]) != judged_cache.key(one, {}, ["SOD102"])
-    assert judged_cache.key(one, {}, ["SOD101"]) != judged_cache.key(one, {"rules": {"x": 1}}, ["SOD101"])
+    assert judgements.key(one, {}, ["SOD101"]) == judgements.key(two, {}, ["SOD101"])
+    assert judgements.key(one, {}, ["SOD101"]) != judgements.key(one, {}, ["SOD102"])
+    assert judgements.key(one, {}, ["SOD101"]) != judgements.key(one, {"rules": {"x": 1}}, ["SOD101"])
 
 
 def test_a_value_the_key_cannot_describe_is_not_cached():
     looped: list = []
     looped.append(looped)
     for value in ((x for x in ()), looped, lambda: None):
-        assert judged_cache.key(_project(value), {}, ["SOD101"]) is None
+        assert judgements.key(_project(value), {}, ["SOD101"]) is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sod_iac.load import load_project
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 SCENARIO = Path(__file__).resolve().parent.parent / "testdata" / "secrets" / "aws-group-reader"
 

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from sod_iac.load import load_project
-from sod_iac.scan import ScanOptions, exit_code, run_scan
+from sod_iac.pipeline.scan import ScanOptions, exit_code, run_scan
 
 PARITY = Path(__file__).resolve().parent / "fixtures" / "parity"
 BROKEN = 'resource "aws_iam_role" "x" {\n  name = \n'

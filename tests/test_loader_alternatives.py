@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sod_iac.load import load_project
 from sod_iac.load.functions import CallError
-from sod_iac.values import OneOf, Ref, alternatives, expand_alternatives, is_known
+from sod_iac.core.values import OneOf, Ref, alternatives, expand_alternatives, is_known
 
 MODULE = {
     "m/main.tf": '''

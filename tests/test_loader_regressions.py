@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from sod_iac.load import load_project
-from sod_iac.values import Ref, Unknown
+from sod_iac.core.values import Ref, Unknown
 
 
 def _res(project, address):

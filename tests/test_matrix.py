@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from sod_iac.matrix import MatrixFilters, build_matrix, exit_code, filter_matrix
+from sod_iac.pipeline.matrix import MatrixFilters, build_matrix, exit_code, filter_matrix
 from sod_iac.report import matrix_csv, matrix_html, matrix_json, matrix_markdown
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ an ignore written in the module's block still holds. Lines read from the scenari
 
 from __future__ import annotations
 
-from sod_iac.model import fingerprint
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.core.model import fingerprint
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 from scenarios import TESTDATA
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from sod_iac.load import load_project
-from sod_iac.values import Ref
+from sod_iac.core.values import Ref
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parity"
 KEYS = {"aws_iam_role": ["name", "assume_role_policy"], "aws_iam_role_policy": ["name", "policy", "role"],

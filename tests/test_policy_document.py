@@ -18,7 +18,7 @@ from sod_iac.load.policy_document import (
     render_policy_document,
     render_policy_json,
 )
-from sod_iac.values import Ref, Template, Unknown, decode_json, encode_json
+from sod_iac.core.values import Ref, Template, Unknown, decode_json, encode_json
 
 
 def stmt(**fields):

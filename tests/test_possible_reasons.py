@@ -4,7 +4,7 @@ whose member the code cannot evaluate."""
 
 from __future__ import annotations
 
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 from scenarios import TESTDATA
 

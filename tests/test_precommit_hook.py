@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sod_iac.config import CONFIG_NAMES
+from sod_iac.pipeline.config import CONFIG_NAMES
 
 HOOKS = Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml"
 

@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from sod_iac import __version__
-from sod_iac.model import Evidence, Finding, Location, Notice, Report, Summary
+from sod_iac.core.model import Evidence, Finding, Location, Notice, Report, Summary
 from sod_iac.report import github, json_report, junit, markdown, sarif, text
 from sod_iac.rules import registry
 from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
@@ -273,7 +273,7 @@ def test_markdown_stays_under_the_step_summary_limit():
 
 def _compared(n_new: int, known: int, **compared_with: str) -> Report:
     """n_new high findings, `known` more that the --new-since base or the baseline had."""
-    from sod_iac.model import Comparison
+    from sod_iac.core.model import Comparison
 
     findings = _many(n_new).findings
     return Report(findings=findings, summary=Summary(findings=n_new, baselined=known,
@@ -319,7 +319,7 @@ def test_markdown_baseline_mode_says_baseline():
 
 
 def test_markdown_notes_skipped_modules_before_the_findings():
-    from sod_iac.model import SkippedModule
+    from sod_iac.core.model import SkippedModule
 
     report = _many(1)
     report.summary.skipped_modules = [SkippedModule(address="module.vpc", source="terraform-aws-modules/vpc/aws")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sod_iac.model import Evidence, Finding, LoadError, Location, Report, SkippedModule, Summary
+from sod_iac.core.model import Evidence, Finding, LoadError, Location, Report, SkippedModule, Summary
 from sod_iac.report import json_report, text
 
 

@@ -1,6 +1,6 @@
 """Judging is a pure function of the Project: rules and access engines never read the disk.
 
-The judged cache (sod_iac.judged_cache) serves a judgement whenever the Project is the same; a
+The judged cache (sod_iac.cache.judgements) serves a judgement whenever the Project is the same; a
 rule that looked at a file itself would be served a stale answer after the file changed (a gcs
 backend's key file added to the repository: still a pass). So whatever a rule needs from the
 filesystem is loaded into the Project by the loader. Here every scenario is loaded normally and
@@ -25,7 +25,7 @@ import sod_iac
 from sod_iac.access import aws_actions
 from sod_iac.load import load_project
 from sod_iac.rules import registry
-from sod_iac.scan import ScanOptions, judge_project
+from sod_iac.pipeline.scan import ScanOptions, judge_project
 
 from scenarios import SCENARIOS
 

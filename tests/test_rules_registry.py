@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from sod_iac.model import Evidence, Finding, Location, Project, Resource
+from sod_iac.core.model import Evidence, Finding, Location, Project, Resource
 from sod_iac.rules import registry
 from sod_iac.rules.registry import (
     CatalogError,

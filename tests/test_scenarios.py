@@ -24,7 +24,7 @@ import pytest
 from sod_iac.load.checkov import split_address
 from sod_iac.rules.anchors import ANCHOR_TYPES, judges
 from sod_iac.rules.registry import all_rules, get_rule
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 from scenarios import SCENARIOS, TESTDATA
 

@@ -18,7 +18,7 @@ from sod_iac.access import build_access
 from sod_iac.access.secrets import secret_access, stated_limit
 from sod_iac.cli import cli
 from sod_iac.load import load_project
-from sod_iac.scan import ScanOptions, run_scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 SECRETS = Path(__file__).resolve().parent.parent / "testdata" / "secrets"
 
@@ -90,7 +90,7 @@ def test_config_raises_the_limit_per_secret_and_globally() -> None:
     assert finding.secret == "aws_secretsmanager_secret.db"
     assert finding.principals == ["aws_iam_group.oncall", "aws_iam_role.app"]
     assert finding.evidence[0].address in finding.principals
-    from sod_iac.config import parse_config
+    from sod_iac.pipeline.config import parse_config
     from sod_iac.rules import all_rules
 
     ids = [r.id for r in all_rules()]

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from sod_iac.cli import cli
-from sod_iac.model import Finding, Location, Project
-from sod_iac.scan import ScanOptions, run_scan
-from sod_iac.suppress import BaselineError, apply_ignores, parse_ignores, read_baseline, write_baseline
+from sod_iac.core.model import Finding, Location, Project
+from sod_iac.pipeline.scan import ScanOptions, run_scan
+from sod_iac.pipeline.suppress import BaselineError, apply_ignores, parse_ignores, read_baseline, write_baseline
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -1,4 +1,4 @@
-"""The line-recording YAML loaders (sod_iac/yaml_lines.py): lines, booleans, isolation, C = Python."""
+"""The line-recording YAML loaders (sod_iac/util/yaml_lines.py): lines, booleans, isolation, C = Python."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sod_iac import yaml_lines
-from sod_iac.yaml_lines import (
+from sod_iac.util import yaml_lines
+from sod_iac.util.yaml_lines import (
     LineLoader,
     LineMapping,
     LineSequence,
@@ -17,7 +17,7 @@ from sod_iac.yaml_lines import (
     pure_python,
 )
 
-RULESETS = Path(yaml_lines.__file__).resolve().parent / "rulesets"
+RULESETS = Path(yaml_lines.__file__).resolve().parent.parent / "rulesets"
 CATALOGS = sorted(RULESETS.glob("*.yaml"))
 LOADERS = [LineLoader, TrackedLineLoader]
 TEXT = "top: 1\nitems:\n  - name: a\n    on: push\n  - name: b\n"

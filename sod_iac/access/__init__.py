@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any
 
 from sod_iac.access.graph import AccessGraph, Principal
-from sod_iac.model import LoadError, Project
+from sod_iac.core.model import LoadError, Project
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from sod_iac.access.aws_policy import (
 )
 from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
 from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
-from sod_iac.model import Evidence, Project, unique_evidence
-from sod_iac.values import Ref, Unknown
+from sod_iac.core.model import Evidence, Project, unique_evidence
+from sod_iac.core.values import Ref, Unknown
 
 ACTING_KINDS = ("role", "user", "permission-set", "caller")
 Context = dict[str, Any]

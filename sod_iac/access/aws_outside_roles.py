@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sod_iac.access.aws import AwsAccess, Target
 from sod_iac.access.aws_policy import statement_action_match
 from sod_iac.access.graph import Level, weakest
-from sod_iac.model import Evidence
+from sod_iac.core.model import Evidence
 
 _ROLE_ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/([^*?$]+)$")
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from sod_iac.access.aws_allow_index import TargetSide, head_key, heads_fitting
 from sod_iac.access.aws_arns import delegates_to_account, names_caller
 from sod_iac.access.aws_policy import statement_action_match
-from sod_iac.values import Ref
+from sod_iac.core.values import Ref
 
 if TYPE_CHECKING:
     from sod_iac.access.aws import AwsAccess

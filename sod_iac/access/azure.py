@@ -52,8 +52,8 @@ from typing import Any, Iterable
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
                                          statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown, grant_block_signature
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import Ref, Template, Unknown, grant_block_signature
 
 
 KV = "Microsoft.KeyVault/vaults/"

@@ -12,7 +12,7 @@ from sod_iac.access.azure import AzureAccess
 from sod_iac.access.cloud_common import Grant, hop
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.graph import weakest
-from sod_iac.model import Resource
+from sod_iac.core.model import Resource
 
 IDENTITY_TYPE = "azurerm_user_assigned_identity"
 VAULT_TYPE = "azurerm_key_vault"

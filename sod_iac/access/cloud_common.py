@@ -19,9 +19,9 @@ from functools import cache
 from typing import Any
 
 from sod_iac.access.graph import Level
-from sod_iac.model import Evidence, Resource
-from sod_iac.values import Ref, Template, Unknown, as_list
-from sod_iac.wildcard import glob_regex
+from sod_iac.core.model import Evidence, Resource
+from sod_iac.core.values import Ref, Template, Unknown, as_list
+from sod_iac.util.wildcard import glob_regex
 
 
 @dataclass(frozen=True)

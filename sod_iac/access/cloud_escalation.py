@@ -42,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from sod_iac.access.escalation import CatalogEntry, CatalogFile, EscalationCatalogError, PathHit, load_catalog
 from sod_iac.access.graph import _RANK, HELD, Level, best, weakest
-from sod_iac.model import Evidence, unique_evidence
+from sod_iac.core.model import Evidence, unique_evidence
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "cloud_escalation.yaml"
 

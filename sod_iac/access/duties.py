@@ -38,8 +38,8 @@ from sod_iac.access.aws_read_only import ReadOnlySpec, read_only_actions, unknow
 from sod_iac.access.duty_sentence import duty_sentence, granting_statement
 from sod_iac.access.graph import HELD, Level, Principal, best, weakest
 from sod_iac.access.telling import rank_actions
-from sod_iac.model import SEVERITY_ORDER, Evidence, unique_evidence
-from sod_iac.yaml_lines import LineLoader, load_yaml
+from sod_iac.core.model import SEVERITY_ORDER, Evidence, unique_evidence
+from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
 RULESET_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
@@ -118,7 +118,7 @@ class Ruleset:
 
 def _where(source: str, entry: Any) -> str:
     """`source:line` of a mapping: `__line__` from the catalogs' LineLoader, `.line` from the
-    config's TrackedLineLoader (sod_iac.yaml_lines), neither for data built in code."""
+    config's TrackedLineLoader (sod_iac.util.yaml_lines), neither for data built in code."""
     line = getattr(entry, "line", None) or (entry.get("__line__") if isinstance(entry, dict) else None)
     return f"{source}:{line}" if line else source
 
@@ -958,7 +958,7 @@ def duties_for(ctx: Any) -> Duties:
         except RulesetError as exc:
             # the user's duties/conflicts are unusable: say so once (the scan is incomplete,
             # exit 2) and still judge with the default catalog
-            from sod_iac.model import LoadError
+            from sod_iac.core.model import LoadError
 
             errors = getattr(ctx, "errors", None)
             if isinstance(errors, list):

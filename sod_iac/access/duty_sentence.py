@@ -15,8 +15,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from sod_iac.access.aws_policy import Statement, action_pattern_matches
-from sod_iac.model import Evidence
-from sod_iac.wording import as_written, listing
+from sod_iac.core.model import Evidence
+from sod_iac.core.wording import as_written, listing
 
 RESOURCES_NAMED = 3
 """How many resources of a statement the sentence names before "and N more"."""

@@ -39,8 +39,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from sod_iac.access.graph import Level
-from sod_iac.model import Evidence
-from sod_iac.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
+from sod_iac.core.model import Evidence
+from sod_iac.util.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
 

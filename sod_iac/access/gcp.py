@@ -49,8 +49,8 @@ from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, gl
                                          statement_hop, text_of, unstated_principal)
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.access.telling import rank_permissions
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown, decode_json, grant_block_signature
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import Ref, Template, Unknown, decode_json, grant_block_signature
 
 
 # resource type prefix -> (scope kind, argument naming the scope, types the argument refers to)

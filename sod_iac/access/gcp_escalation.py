@@ -11,7 +11,7 @@ from __future__ import annotations
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
 from sod_iac.access.graph import Level, weakest
-from sod_iac.model import Evidence
+from sod_iac.core.model import Evidence
 
 SA_TYPE = "google_service_account"
 ABOVE = {"project": ("resourcemanager.organizations.", "resourcemanager.folders."),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sod_iac.model import Evidence, LoadError, Location
+from sod_iac.core.model import Evidence, LoadError, Location
 
 Level = Literal["yes", "conditional", "possible", "restricted", "no"]
 """How a permission is held:

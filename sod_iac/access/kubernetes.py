@@ -42,8 +42,8 @@ from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, statement_hop, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import grant_block_signature
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import grant_block_signature
 
 ROLE_TYPES = {"kubernetes_role": False, "kubernetes_role_v1": False,
               "kubernetes_cluster_role": True, "kubernetes_cluster_role_v1": True}

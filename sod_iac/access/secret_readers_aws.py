@@ -44,9 +44,9 @@ from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principa
     statement_action_match, judge_condition
 from sod_iac.access.graph import Decision, Level, best, weakest
 from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
-from sod_iac.model import Evidence, Project, Resource, unique_evidence
-from sod_iac.values import Ref, Template, Unknown
-from sod_iac.wildcard import glob_regex
+from sod_iac.core.model import Evidence, Project, Resource, unique_evidence
+from sod_iac.core.values import Ref, Template, Unknown
+from sod_iac.util.wildcard import glob_regex
 
 SECRETS_MANAGER = "aws_secretsmanager_secret"
 SSM_PARAMETER = "aws_ssm_parameter"

@@ -19,7 +19,7 @@ from typing import Any
 
 from sod_iac.access.azure import covers_estate
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
-from sod_iac.model import Project
+from sod_iac.core.model import Project
 
 GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"
 SECRET_TYPES = ("azurerm_key_vault_secret",)

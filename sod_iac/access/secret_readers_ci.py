@@ -29,8 +29,8 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import Ref
 
 GITHUB_SECRETS = {
     "github_actions_organization_secret": ("GitHub Actions organisation secret",

@@ -16,7 +16,7 @@ from typing import Any
 
 from sod_iac.access.gcp import CONTAINER_KINDS
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
-from sod_iac.model import Project
+from sod_iac.core.model import Project
 
 ACCESS = "secretmanager.versions.access"
 SECRET_TYPES = ("google_secret_manager_secret",)

@@ -33,8 +33,8 @@ from typing import Any
 from sod_iac.access.cloud_common import as_list, hop
 from sod_iac.access.graph import Level
 from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret
-from sod_iac.model import Evidence, Project, Resource
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.core.model import Evidence, Project, Resource
+from sod_iac.core.values import Ref, Template, Unknown
 
 SECRET_TYPES = ("vault_kv_secret_v2", "vault_kv_secret", "vault_generic_secret")
 _HOLDER_ARGS = ("token_policies", "policies", "allowed_policies")

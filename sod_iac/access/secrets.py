@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
 from sod_iac.access.graph import Level, best, weakest
-from sod_iac.model import Evidence, Location, Project, Resource
+from sod_iac.core.model import Evidence, Location, Project, Resource
 
 COUNTED: frozenset[str] = frozenset({"yes", "conditional", "possible", "restricted"})
 """Levels that make a reader. "restricted" counts too: a reader behind a network or similar

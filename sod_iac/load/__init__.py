@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from sod_iac.gcpause import paused_gc
+from sod_iac.util.gcpause import paused_gc
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
-from sod_iac.model import LoadError, Location, Project
+from sod_iac.core.model import LoadError, Location, Project
 
 
 def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = None,
@@ -21,11 +21,11 @@ def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = 
                  cache_dir: str | Path | None = None) -> Project:
     """Read every Terraform input under `paths` into one Project (see sod_iac.load.project).
     `max_file_size`: larger files of code are refused; plan JSON may be PLAN_SIZE_FACTOR
-    times larger (sod_iac.load.files). `cache_dir`: a parse cache folder (sod_iac.load.cache);
+    times larger (sod_iac.load.files). `cache_dir`: a parse cache folder (sod_iac.cache.parsed);
     None parses every file."""
     from sod_iac.load.project import build_project
 
-    with paused_gc():  # loading only builds long-lived objects (sod_iac.gcpause)
+    with paused_gc():  # loading only builds long-lived objects (sod_iac.util.gcpause)
         return build_project(paths, repo_root=repo_root, var_files=var_files, jobs=jobs,
                              max_file_size=max_file_size, progress=progress, cache_dir=cache_dir)
 

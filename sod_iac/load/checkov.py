@@ -3,7 +3,7 @@
 Checkov (run with `--external-checks-dir checks`) has already parsed and rendered the code:
 its graph holds one vertex per resource, data source, variable, `terraform` block, ... with
 the block's configuration (`config_`) and an edge per reference. This module turns that graph
-into a `sod_iac.model.Project`, so the rules run on it unchanged. It never imports `hcl2`
+into a `sod_iac.core.model.Project`, so the rules run on it unchanged. It never imports `hcl2`
 (inside Checkov's environment that module is bc-python-hcl2) nor Checkov itself: the graph is
 read duck-typed, as rustworkx (Checkov's default) or networkx (`CHECKOV_GRAPH_FRAMEWORK=NETWORKX`).
 
@@ -17,7 +17,7 @@ What Checkov hands over, and what becomes of it:
 * Expressions Checkov could not render stay text: a whole-argument reference is bare
   (`aws_iam_role.r.arn`), interpolations keep `${...}` (`"${aws_s3_bucket.b.arn}/*"`). A
   reference to an argument the code sets is resolved to its value, as the HCL loader does;
-  the rest become `Ref`/`Template`/`Unknown` from `sod_iac.values` ("unknown means possible").
+  the rest become `Ref`/`Template`/`Unknown` from `sod_iac.core.values` ("unknown means possible").
   `data.aws_iam_policy_document` gets its `json`, rendered by the same code as for HCL.
 * Lines: `__start_line__`/`__end_line__` and the vertex's file become the Location (path
   relative to the scanned root). References come from the graph's edges and from the
@@ -45,8 +45,8 @@ from sod_iac.load.local_files import find_local_files
 from sod_iac.load.hcl_ast import META_ATTRIBUTES, META_BLOCKS, closing_brace, unquoted
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.templates import parse_template_text, templatefile
-from sod_iac.model import Backend, LoadError, Location, Project, Resource, Variable
-from sod_iac.values import Ref, Template, Unknown, encode_json, make_template
+from sod_iac.core.model import Backend, LoadError, Location, Project, Resource, Variable
+from sod_iac.core.values import Ref, Template, Unknown, encode_json, make_template
 
 # Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
 CHECKOV_KEYS = frozenset({

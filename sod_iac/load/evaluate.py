@@ -21,7 +21,7 @@ from sod_iac.load.hcl_ast import (
     BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
     TemplateExpr, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.values import (
+from sod_iac.core.values import (
     MAX_OPTIONS, OneOf, Ref, SetValue, Template, Unknown, alternatives, describe_unknown, is_known,
     make_template, one_of,
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from sod_iac.model import LoadError
+from sod_iac.core.model import LoadError
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 PLAN_SIZE_FACTOR = 50

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sod_iac.model import Project, local_file_key
+from sod_iac.core.model import Project, local_file_key
 
 MAX_PATH_LENGTH = 4096
 MAX_DEPTH = 32

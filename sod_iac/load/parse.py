@@ -10,10 +10,10 @@ from itertools import chain, compress
 from pathlib import Path
 from typing import Any, Callable
 
-from sod_iac.load.cache import content_hash, open_cache, parse_cached
+from sod_iac.cache.parsed import content_hash, open_cache, parse_cached
 from sod_iac.load.files import read_text
 from sod_iac.load.hcl_ast import ParsedFile
-from sod_iac.model import LoadError
+from sod_iac.core.model import LoadError
 
 PARALLEL_MIN_FILES = 16
 MAX_JSON_DEPTH = 500

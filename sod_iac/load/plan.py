@@ -14,8 +14,8 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from sod_iac.model import LoadError, Location, Resource, Variable
-from sod_iac.values import Ref, Unknown
+from sod_iac.core.model import LoadError, Location, Resource, Variable
+from sod_iac.core.values import Ref, Unknown
 
 MAX_DEPTH = 200
 """Deeper JSON is cut (treated as unknown), so every later recursive walk stays bounded."""

@@ -16,7 +16,7 @@ from __future__ import annotations
 import zlib
 from typing import Any, Callable
 
-from sod_iac.values import Template, Unknown, as_list, decode_json, encode_json, make_template
+from sod_iac.core.values import Template, Unknown, as_list, decode_json, encode_json, make_template
 
 DEFAULT_VERSION = "2012-10-17"
 

@@ -20,7 +20,7 @@ from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
 from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
-from sod_iac.model import LoadError, Notice, Project, Resource
+from sod_iac.core.model import LoadError, Notice, Project, Resource
 
 T = TypeVar("T")
 

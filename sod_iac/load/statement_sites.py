@@ -25,8 +25,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Lit, Name, ObjectExpr, TemplateExpr, TupleExpr
-from sod_iac.model import Location, StatementSite
-from sod_iac.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
+from sod_iac.core.model import Location, StatementSite
+from sod_iac.core.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
     statement_signature
 
 POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")

@@ -15,7 +15,7 @@ import re
 from typing import Any, Callable
 
 from sod_iac.load.hcl_ast import Call, Conditional, ForExpr, Lit, TemplateExpr, closing_brace
-from sod_iac.values import Unknown
+from sod_iac.core.values import Unknown
 
 ExpressionParser = Callable[[str, int], Any]
 

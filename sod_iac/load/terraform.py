@@ -24,8 +24,8 @@ from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.templates import TemplateScope, templatefile
 from sod_iac.load.types import convert
-from sod_iac.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
-from sod_iac.values import Unknown
+from sod_iac.core.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
+from sod_iac.core.values import Unknown
 
 NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
 MAX_MODULE_DEPTH = 16

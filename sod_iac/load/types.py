@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from sod_iac.load.functions import FUNCTIONS
 from sod_iac.load.hcl_ast import Call, Lit, Name, ObjectExpr, TupleExpr
-from sod_iac.values import SetValue, Unknown
+from sod_iac.core.values import SetValue, Unknown
 
 _PRIMITIVES = {"string": "tostring", "number": "tonumber", "bool": "tobool"}
 

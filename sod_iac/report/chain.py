@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sod_iac.model import Evidence, Finding
+from sod_iac.core.model import Evidence, Finding
 
 @dataclass(frozen=True)
 class Repeat:

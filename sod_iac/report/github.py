@@ -9,7 +9,7 @@ properties on `,` and `=`, and reads `%XX` escapes. As GitHub's toolkit does, da
 
 from __future__ import annotations
 
-from sod_iac.model import Finding, Location, Report
+from sod_iac.core.model import Finding, Location, Report
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}

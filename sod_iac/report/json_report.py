@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from sod_iac.model import Report
+from sod_iac.core.model import Report
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "report.schema.json"
 _OPTIONAL_COUNTS = ("suppressed", "baselined")

@@ -13,7 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from sod_iac.model import SEVERITY_ORDER, Finding, Report
+from sod_iac.core.model import SEVERITY_ORDER, Finding, Report
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
 
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sod_iac.model import Evidence, Finding, Location, Report
+from sod_iac.core.model import Evidence, Finding, Location, Report
 from sod_iac.report.chain import Item, Repeat, Shown, who
 from sod_iac.report.sarif import uri
 from sod_iac.report.text import by_severity, plural, summary_line

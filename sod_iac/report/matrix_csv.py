@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from sod_iac.matrix import Matrix
+from sod_iac.pipeline.matrix import Matrix
 from sod_iac.report.matrix_common import LEVEL_WORDS, conflict_label, evidence_location, location_text
 
 FIXED = ["principal", "cloud", "kind", "unit", "environments", "ci", "full_admin", "members"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sod_iac.matrix import Matrix, MatrixRow
+from sod_iac.pipeline.matrix import Matrix, MatrixRow
 from sod_iac.report.matrix_common import LEVEL_MARKS, LEVEL_WORDS, ci_label, conflict_label, evidence_location, highlighted
 from sod_iac.report.matrix_common import location_text
 

@@ -4,7 +4,7 @@ sod_iac/report/schema/matrix.schema.json, beside the report's."""
 from __future__ import annotations
 
 from sod_iac import __version__
-from sod_iac.matrix import Matrix
+from sod_iac.pipeline.matrix import Matrix
 from sod_iac.report.json_text import indented
 
 

@@ -4,7 +4,7 @@ to) the file:line that grants it; a row holding a conflict is marked ⚠ with th
 
 from __future__ import annotations
 
-from sod_iac.matrix import Matrix, MatrixRow
+from sod_iac.pipeline.matrix import Matrix, MatrixRow
 from sod_iac.report.markdown import MAX_BYTES, code, escape
 from sod_iac.report.markdown import _location_link as location_link
 from sod_iac.report.matrix_common import LEVEL_MARKS, ci_label, conflict_label, evidence_location, highlighted

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sod_iac import __version__
-from sod_iac.model import Finding, Location, Report, worst_severity
+from sod_iac.core.model import Finding, Location, Report, worst_severity
 from sod_iac.report import rule_help
 from sod_iac.report.chain import statements_first
 from sod_iac.report.json_text import indented

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
-from sod_iac.model import SEVERITIES, Finding, LoadError, Notice, Report, Summary
+from sod_iac.core.model import SEVERITIES, Finding, LoadError, Notice, Report, Summary
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text, who
 
 Segment = tuple[str, str | None]  # (text, rich style or None)

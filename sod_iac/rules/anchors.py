@@ -19,7 +19,7 @@ from sod_iac.access.kubernetes import SECRET_TYPES as KUBERNETES_SECRET_TYPES
 from sod_iac.access.secret_readers_ci import SECRET_TYPES as CI_SECRET_TYPES
 from sod_iac.access.secret_readers_vault import SECRET_TYPES as VAULT_SECRET_TYPES
 from sod_iac.rules.atlantis_servers import SERVER_TYPES as ATLANTIS_SERVER_TYPES
-from sod_iac.wildcard import matches
+from sod_iac.util.wildcard import matches
 
 # A principal finding sits on the principal when the code defines it, else on the grant that
 # names it: a binding or assignment, or an AWS resource policy (the KMS key policy naming the

@@ -11,8 +11,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from sod_iac.model import Evidence, Location, Project, Resource, worst_severity
-from sod_iac.values import Ref, Template, Unknown, as_list
+from sod_iac.core.model import Evidence, Location, Project, Resource, worst_severity
+from sod_iac.core.values import Ref, Template, Unknown, as_list
 
 def flag(value: Any) -> bool | None:
     """A boolean argument: True/False when the code states it, None when absent or unknown."""

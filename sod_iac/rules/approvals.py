@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import as_list, first_block, hop, refs_in, text_of
-from sod_iac.model import Finding, Resource
+from sod_iac.core.model import Finding, Resource
 from sod_iac.rules.duty_conflicts import conflict_findings
 from sod_iac.rules.registry import Context, rule
 

@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from sod_iac.model import Project, Resource
+from sod_iac.core.model import Project, Resource
 from sod_iac.rules.approval_util import blocks, first
 
-from sod_iac.values import Template, Unknown, as_list, decode_json, decode_yaml
+from sod_iac.core.values import Template, Unknown, as_list, decode_json, decode_yaml
 
 _IMAGE = re.compile(r"(?:^|/)atlantis(?::|@|$)", re.IGNORECASE)
 _ECS = ("aws_ecs_task_definition",)

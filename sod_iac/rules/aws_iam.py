@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sod_iac.model import Finding, unique_evidence
+from sod_iac.core.model import Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
 

@@ -29,13 +29,13 @@ from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.access.duties import duties_for
-from sod_iac.model import Finding, Resource
+from sod_iac.core.model import Finding, Resource
 from sod_iac.rules.ci_azure_devops import azure_devops_trusts, protected_connections
 from sod_iac.rules.ci_cloudbuild import cloudbuild_trusts
 from sod_iac.rules.ci_systems import Trust, ci_system, claim_pins, judge_subject
 from sod_iac.rules.ci_systems import ref_reviewed as _ref_reviewed
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Template, Unknown
+from sod_iac.core.values import Template, Unknown
 
 CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.access.cloud_common import hop, refs_in, text_of
-from sod_iac.model import Resource
+from sod_iac.core.model import Resource
 from sod_iac.rules.ci_systems import Trust, ref_reviewed
 from sod_iac.rules.registry import Context
 

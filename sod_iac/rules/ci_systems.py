@@ -26,8 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sod_iac.model import Evidence
-from sod_iac.wildcard import matches
+from sod_iac.core.model import Evidence
+from sod_iac.util.wildcard import matches
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,13 @@ import json
 import re
 from typing import Any, Iterator
 
-from sod_iac.model import Evidence, Finding, Location, Project, Resource, unique_evidence
+from sod_iac.core.model import Evidence, Finding, Location, Project, Resource, unique_evidence
 from sod_iac.rules import atlantis_servers
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, managed, number, production, refers_to, text, not_on, unstated, worst,
 )
 from sod_iac.rules.registry import Context, rule
-from sod_iac.values import Ref, Template, as_list, decode_json, decode_yaml
+from sod_iac.core.values import Ref, Template, as_list, decode_json, decode_yaml
 
 # --------------------------------------------------------------------------- SOD210
 

@@ -10,7 +10,7 @@ An environment is recognised from what the code states about where a write lands
 - Azure: the subscription, resource group and resource names of the assignment's scope;
 - Kubernetes: the namespace of the binding.
 Words are matched as whole tokens (split on `-`, `_`, `.`, `/`, `:` and spaces) against the
-environment patterns (setting `environments`, default in sod_iac/settings.py; regular expressions
+environment patterns (setting `environments`, default in sod_iac/core/settings.py; regular expressions
 allowed).
 Writes whose environment the code does not state count for none: the rule needs evidence of
 two named environments (a wildcard `*` resource is not an environment).
@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterator
 from sod_iac.access.cloud_common import text_of
 from sod_iac.access.duties import Holding, duties_for
 from sod_iac.access.graph import Principal
-from sod_iac.model import Finding, Resource
+from sod_iac.core.model import Finding, Resource
 from sod_iac.rules.duty_conflicts import anchor
 from sod_iac.rules.registry import Context, rule
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sod_iac.model import Finding
+from sod_iac.core.model import Finding
 from sod_iac.rules.duty_conflicts import conflict_findings
 from sod_iac.rules.registry import Context, rule
 

@@ -16,8 +16,8 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import yaml
 
-from sod_iac.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
-from sod_iac.yaml_lines import LineLoader, load_yaml
+from sod_iac.core.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
+from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "catalog.yaml"
 FAMILIES = ("combined-duties", "approval", "secret-readers")
@@ -179,7 +179,7 @@ class Context:
     config: dict[str, Any] = field(default_factory=dict)
     errors: list[LoadError] = field(default_factory=list)
     unit: str = ""
-    """The analysis unit's key (sod_iac.units) when the project is judged in several units,
+    """The analysis unit's key (sod_iac.pipeline.units) when the project is judged in several units,
     else empty: then findings carry the root module of their anchor in their identity."""
 
     @property
@@ -192,15 +192,15 @@ class Context:
     def option(self, rule_id: str, name: str, *, address: str | None = None) -> Any:
         """Setting `name` of rule `rule_id` for the resource at `address` (the finding's anchor):
         `resources` (exact address, then the most specific wildcard), then `rules.ID`, then the
-        top level, then the default rule and type declared in sod_iac/settings.py."""
-        from sod_iac.settings import resolve
+        top level, then the default rule and type declared in sod_iac/core/settings.py."""
+        from sod_iac.core.settings import resolve
 
         return resolve(self.config, rule_id, name, address)
 
     def resource_option(self, rule_id: str, name: str, address: str) -> Any:
         """Only what `resources` sets for this address (None when no entry does): for a rule whose
         resource carries its own value, ranked between per-resource and rule-wide settings."""
-        from sod_iac.settings import resolve_resource
+        from sod_iac.core.settings import resolve_resource
 
         return resolve_resource(self.config, rule_id, name, address)[1]
 

@@ -4,7 +4,7 @@ The access layer (sod_iac.access.secrets) computes every secret's reader set wit
 these checks only judge it: too many readers, a population for a reader, or one principal
 that reads them all.
 
-Setting `max_readers` (sod_iac/settings.py), per secret: `resources.ADDRESS.max_readers` (or
+Setting `max_readers` (sod_iac/core/settings.py), per secret: `resources.ADDRESS.max_readers` (or
 `rules.SOD301.secrets.ADDRESS`), else the secret's own tag, label or annotation
 `sod-iac:max-readers` (`sod-iac-max-readers` where a colon is not allowed), else
 `rules.SOD301.max_readers` / the top level, else 1.
@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
-from sod_iac.model import Evidence, Finding, unique_evidence
+from sod_iac.core.model import Evidence, Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
-from sod_iac.wording import PRINCIPALS_NAMED, listing
+from sod_iac.core.wording import PRINCIPALS_NAMED, listing
 
 _SCOPE_WORDS = {
     "public": "everyone (the public or any AWS account)",

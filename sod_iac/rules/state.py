@@ -21,14 +21,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from sod_iac.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
+from sod_iac.core.model import Backend, Evidence, Finding, Project, Resource, unique_evidence
 from sod_iac.rules.approval_util import (
     blocks, first, flag, hop, is_set, managed, names_resource, text, unstated, where, worst,
 )
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.state_storage import BACKEND_OF, Recognised, recognise
-from sod_iac.values import Ref, Template, as_list
-from sod_iac.wording import PRINCIPALS_NAMED, listing
+from sod_iac.core.values import Ref, Template, as_list
+from sod_iac.core.wording import PRINCIPALS_NAMED, listing
 
 # --------------------------------------------------------------------------- storage model
 

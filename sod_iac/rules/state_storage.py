@@ -26,9 +26,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from sod_iac.model import Evidence, Project, Resource
+from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.rules.approval_util import hop, managed, names_resource, refers_to
-from sod_iac.values import Template
+from sod_iac.core.values import Template
 
 STORAGE_NAME = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name", "azurerm_storage_account": "name"}
 BACKEND_OF = {"aws_s3_bucket": "s3", "google_storage_bucket": "gcs", "azurerm_storage_account": "azurerm"}

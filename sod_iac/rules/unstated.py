@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from sod_iac.model import Evidence
+from sod_iac.core.model import Evidence
 
 _NAMED = re.compile(r"\$\{((?:var|local|module|data)\.[^}]*)\}")
 """A value read from an input or another object that the evaluator could not know."""

@@ -9,7 +9,7 @@ not move when the real catalog's wording is refined.
 
 from __future__ import annotations
 
-from sod_iac.model import Evidence, Finding, LoadError, Location, Notice, Report, Summary
+from sod_iac.core.model import Evidence, Finding, LoadError, Location, Notice, Report, Summary
 from sod_iac.rules.registry import Reference, Rule
 
 

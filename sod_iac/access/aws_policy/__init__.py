@@ -3,7 +3,7 @@ principals, and judge whether a condition can stop the principal that acts.
 
 Everything follows the IAM User Guide ("IAM JSON policy elements reference", "Policy evaluation
 logic", "IAM policy elements: Variables and tags", "Condition operators", "IAM ARNs"). Values
-from static evaluation may be unknown (`sod_iac.values`); matching is then three-valued
+from static evaluation may be unknown (`sod_iac.core.values`); matching is then three-valued
 (`Match`: "yes", "possible", "no") and errs toward "possible" (DESIGN.md: unknown means
 possible), never toward "no" unless the known text rules a match out.
 

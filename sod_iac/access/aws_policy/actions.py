@@ -9,7 +9,7 @@ from collections import defaultdict
 from typing import Any
 
 from sod_iac.access.aws_policy.parse import Statement
-from sod_iac.wildcard import glob_regex
+from sod_iac.util.wildcard import glob_regex
 
 
 def _glob_regex(pattern: str) -> re.Pattern[str]:

@@ -19,7 +19,7 @@ from typing import Any
 from sod_iac.access.aws_policy.actions import statement_action_match
 from sod_iac.access.aws_policy.match import Match, best, negate
 from sod_iac.access.aws_policy.parse import Statement
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.core.values import Ref, Template, Unknown
 
 
 def _tokens(value: Any, *, wildcards: bool = True, variables: bool = False,

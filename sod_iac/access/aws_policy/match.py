@@ -1,6 +1,6 @@
 """Three-valued matching (`Match`: "yes", "possible", "no") and how unknown values read.
 
-Values from static evaluation may be unknown (`sod_iac.values`): matching errs toward "possible"
+Values from static evaluation may be unknown (`sod_iac.core.values`): matching errs toward "possible"
 (DESIGN.md: unknown means possible), never toward "no" unless the known text rules a match out.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from sod_iac.values import Ref, Template, Unknown
+from sod_iac.core.values import Ref, Template, Unknown
 
 
 Match = Literal["yes", "possible", "no"]

@@ -11,8 +11,8 @@ from typing import Any
 from sod_iac.access.aws_policy.match import _unknown, _why
 from dataclasses import replace
 
-from sod_iac.model import Evidence
-from sod_iac.values import OneOf, Template, Unknown, decode_json, expand_alternatives, statement_signature
+from sod_iac.core.model import Evidence
+from sod_iac.core.values import OneOf, Template, Unknown, decode_json, expand_alternatives, statement_signature
 
 
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")

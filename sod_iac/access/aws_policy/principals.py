@@ -11,7 +11,7 @@ from sod_iac.access.aws_policy.arn_match import _match_tokens, _tokens
 from sod_iac.access.aws_policy.conditions import conditions_verdict
 from sod_iac.access.aws_policy.match import Match, _unknown, best, negate
 from sod_iac.access.aws_policy.parse import Statement
-from sod_iac.values import Template, Unknown, make_template
+from sod_iac.core.values import Template, Unknown, make_template
 
 
 _ACCOUNT_ID = re.compile(r"\d{12}")

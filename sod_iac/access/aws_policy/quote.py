@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.aws_policy.parse import Statement
-from sod_iac.wording import as_written, listing
+from sod_iac.core.wording import as_written, listing
 
 MAX_QUOTED = 4
 """Patterns quoted per element; the rest are counted ("and 3 more")."""

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _Unknowable
-from sod_iac.values import Template, Unknown
+from sod_iac.core.values import Template, Unknown
 
 
 def _is_num(value: Any) -> bool:

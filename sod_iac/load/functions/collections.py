@@ -12,7 +12,7 @@ from sod_iac.load.functions.arguments import (
 from sod_iac.load.functions.characters import _graphemes
 from sod_iac.load.functions.equality import _member, _same
 from sod_iac.load.functions.registry import _MISSING, FunctionError, _register, _Unknowable
-from sod_iac.values import Template, Unknown
+from sod_iac.core.values import Template, Unknown
 
 
 @_register("length")

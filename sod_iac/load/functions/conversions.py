@@ -9,7 +9,7 @@ from sod_iac.load.functions.arguments import (
 )
 from sod_iac.load.functions.registry import FunctionError, _register
 from sod_iac.load.functions.sets import _set_arg
-from sod_iac.values import Template, Unknown
+from sod_iac.core.values import Template, Unknown
 
 
 @_register("tostring")

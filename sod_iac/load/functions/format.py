@@ -10,7 +10,7 @@ from sod_iac.load.functions.arguments import _bool, _decimal, _first_unknown, _i
 from sod_iac.load.functions.characters import _graphemes
 from sod_iac.load.functions.encoding import _jsonencode
 from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
-from sod_iac.values import Template, Unknown, describe_unknown, make_template
+from sod_iac.core.values import Template, Unknown, describe_unknown, make_template
 
 
 _VERB_RE = re.compile(

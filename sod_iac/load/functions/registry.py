@@ -19,7 +19,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sod_iac.values import Template, Unknown, describe_unknown
+from sod_iac.core.values import Template, Unknown, describe_unknown
 
 
 @dataclass(frozen=True)

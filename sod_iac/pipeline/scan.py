@@ -10,15 +10,15 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
-from sod_iac import triage
 from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
-from sod_iac.gcpause import paused_gc
+from sod_iac.core.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
-from sod_iac.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
+from sod_iac.pipeline import triage
+from sod_iac.pipeline.selection import is_selected
+from sod_iac.pipeline.units import analysis_units
 from sod_iac.rules import registry
 from sod_iac.rules.registry import Context, finding_sort_key, run_rules
-from sod_iac.units import analysis_units
-from sod_iac.selection import is_selected
+from sod_iac.util.gcpause import paused_gc
 
 Progress = Callable[[int, int], None]
 """Called as progress(done, total) while files are loaded."""
@@ -35,13 +35,13 @@ class ScanOptions(BaseModel):
     jobs: int | None = Field(default=None, ge=1)
     max_file_size: int = Field(default=DEFAULT_MAX_FILE_SIZE, ge=1)
     cache_dir: Path | None = None
-    """Parse cache folder (sod_iac.load.cache); None: no cache. The CLI defaults to the user
+    """Parse cache folder (sod_iac.cache.parsed); None: no cache. The CLI defaults to the user
     cache directory."""
     fail_on: Severity = "low"
     soft_fail: bool = False
     config: dict[str, Any] = Field(default_factory=dict)
     """Rule settings (e.g. allowed readers per secret), handed to rules as Context.config."""
-    # What to report (sod_iac.triage applies these once, to every rule's findings):
+    # What to report (sod_iac.pipeline.triage applies these once, to every rule's findings):
     check: list[str] = Field(default_factory=list)
     """Only rules matching one of these ids or wildcards (`SOD1*`); empty means all."""
     skip_check: list[str] = Field(default_factory=list)
@@ -117,28 +117,28 @@ def _comparison(options: ScanOptions) -> Comparison | None:
 def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,
             selected: list) -> tuple[list[Finding], list[LoadError], int]:
     """judge_project, served from the cache folder when this very project was judged before
-    with the same settings and rules (sod_iac.judged_cache); a judgement with rule errors is
+    with the same settings and rules (sod_iac.cache.judgements); a judgement with rule errors is
     not stored (an error may be the machine's, not the project's). While a stored judgement
     is read, the project's contents are let go (triage reads only its root, files and errors),
     so a large estate is not held twice; an entry that turns out unusable has it loaded again."""
-    from sod_iac import judged_cache
+    from sod_iac.cache import judgements
 
-    entry = judged_cache.key(project, options.config, [r.id for r in selected]) if options.cache_dir else None
-    if judged_cache.present(options.cache_dir, entry):
+    entry = judgements.key(project, options.config, [r.id for r in selected]) if options.cache_dir else None
+    if judgements.present(options.cache_dir, entry):
         project.release_contents()
-        judged = judged_cache.load(options.cache_dir, entry)
+        judged = judgements.load(options.cache_dir, entry)
         if judged is not None:
             return judged
         project = load()
     judged = judge_project(project, options, selected)
     if not judged[1]:
-        judged_cache.store(options.cache_dir, entry, judged)
+        judgements.store(options.cache_dir, entry, judged)
     return judged
 
 
 def judge_project(project: Project, options: ScanOptions, selected: list,
                   on_unit: UnitJudged | None = None) -> tuple[list[Finding], list[LoadError], int]:
-    """Run the rules on each analysis unit (sod_iac.units) and merge what they find: the one
+    """Run the rules on each analysis unit (sod_iac.pipeline.units) and merge what they find: the one
     judging step of `sod-iac scan`, of the Checkov checks (checks/) and of `sod-iac matrix`
     (through on_unit, so it reads the same engines and holdings and runs no rule again). Units never share an
     identity (each finding of a split project carries its root module, Context.finding), so
@@ -151,7 +151,7 @@ def judge_project(project: Project, options: ScanOptions, selected: list,
     principals = 0
     units = analysis_units(project)
     for key, unit in units:
-        with paused_gc():  # the engines only build indexes and memos (sod_iac.gcpause)
+        with paused_gc():  # the engines only build indexes and memos (sod_iac.util.gcpause)
             failures: list[EngineFailure] = []
             access = build_access(unit, failures)
             ctx = Context(project=unit, access=access, config=dict(options.config), unit=key)
@@ -184,7 +184,7 @@ def _engine_error(failure: EngineFailure, units: list[str]) -> LoadError:
 
 def _base_fingerprints(paths: Sequence[str | os.PathLike[str]], root: Path, options: ScanOptions) -> set[str]:
     """`--new-since`: the same scan of the tree at the base revision (read from git history)."""
-    from sod_iac.history import base_tree
+    from sod_iac.pipeline.history import base_tree
 
     def scan_base(mapped: list[Path], base_root: Path) -> set[str]:
         base_options = options.model_copy(update={"new_since": None, "baseline": None, "repo_root": base_root,

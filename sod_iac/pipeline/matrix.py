@@ -3,7 +3,7 @@ across the top, a mark where the principal holds the duty and the conflicts it h
 
 Why here and not in a reporter: the matrix's content is a judgement (holdings, levels, conflicts,
 suppressions) and reporters only format (ARCHITECTURE.md). It is built on the very path
-`sod-iac scan` takes (sod_iac.scan): the project's analysis units, one access graph and one
+`sod-iac scan` takes (sod_iac.pipeline.scan): the project's analysis units, one access graph and one
 Duties service per unit, the conflict rules run on that Context (so their holdings are
 computed once and every cell after them reuses them), SOD121's environments
 (rules.environments.environments_changed) and triage (suppress.py) for what is suppressed.
@@ -22,18 +22,18 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from sod_iac import triage
 from sod_iac.access import aws_actions
 from sod_iac.access.duties import Duties, Holding, duties_for
 from sod_iac.access.graph import best
-from sod_iac.gcpause import paused_gc
-from sod_iac.model import Evidence, Finding, LoadError, Notice, Project
+from sod_iac.core.model import Evidence, Finding, LoadError, Notice, Project
+from sod_iac.pipeline import triage
+from sod_iac.pipeline.scan import ScanOptions, judge_project
 from sod_iac.rules import registry
 from sod_iac.rules.ci import ci_identities
 from sod_iac.rules.environments import environments_changed
 from sod_iac.rules.registry import Context
-from sod_iac.wildcard import matches
-from sod_iac.scan import ScanOptions, judge_project
+from sod_iac.util.gcpause import paused_gc
+from sod_iac.util.wildcard import matches
 
 MATRIX_VERSION = 1
 CellLevel = Literal["held", "possible", "not-held"]

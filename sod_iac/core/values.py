@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-
 def as_list(value: Any) -> list[Any]:
     """Lenient list view of an argument that may be one item or many: None is empty, a lone
     block (dict) or scalar is one item. Terraform accepts both forms in many places."""
@@ -274,10 +273,10 @@ def decode_json(value: Any) -> Any:
 
 def decode_yaml(value: Any) -> Any:
     """`decode_json` for YAML text (Helm values, `yamldecode`): YAML 1.2 booleans, lines kept
-    as `__line__` (sod_iac.yaml_lines). Raises ValueError on invalid YAML."""
+    as `__line__` (sod_iac.util.yaml_lines). Raises ValueError on invalid YAML."""
     import yaml
 
-    from sod_iac.yaml_lines import LineLoader, load_yaml
+    from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
     def parse(text: str) -> Any:
         try:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from sod_iac.model import Evidence, Project
+from sod_iac.core.model import Evidence, Project
 
 
 def hop_data(e: Evidence) -> dict[str, Any]:

@@ -14,10 +14,10 @@ from typing import Any
 import click
 
 from sod_iac.access.aws import condition_level
-from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
-from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
-from sod_iac.values import to_jsonable
-from sod_iac.wording import as_written
+from sod_iac.cli.evidence import exit_on_load_errors, hop_data, hop_lines, where
+from sod_iac.cli.options import CONTEXT_SETTINGS, query_options
+from sod_iac.core.values import to_jsonable
+from sod_iac.core.wording import as_written
 
 
 def describe_principal(aws: Any, principal: str) -> dict[str, Any]:
@@ -101,8 +101,8 @@ def access(principal: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | 
     assignments, Key Vault access policies, role bindings). Always: whether it is a full
     administrator.
     """
-    from sod_iac.cli import fail
-    from sod_iac.query import analyse
+    from sod_iac.cli.common import fail
+    from sod_iac.pipeline.query import analyse
 
     project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
                              var_files=[str(v) for v in var_files])

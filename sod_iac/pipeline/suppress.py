@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from sod_iac.core.model import Finding, Notice, Project
 from sod_iac.load.files import decode_text
-from sod_iac.model import Finding, Notice, Project
-from sod_iac.wildcard import rule_matches
+from sod_iac.util.wildcard import rule_matches
 
 _DIRECTIVE = re.compile(
     r"(?:#|//|/\*)\s*(?:(?P<ours>sod-iac:ignore)(?![\w-])|(?P<checkov>(?:checkov|bridgecrew):skip=))(?P<body>.*)",

@@ -29,7 +29,7 @@ change of SOD_IAC_CACHE_KEY or of the user cache directory gives that source's k
 
 def secret_key() -> bytes:
     """The signing key: SOD_IAC_CACHE_KEY, else the per-user random key (see the module)."""
-    from sod_iac.load.cache import default_dir  # the user cache directory, one definition
+    from sod_iac.cache.parsed import default_dir  # the user cache directory, one definition
 
     env = os.environ.get(KEY_ENV) or ""
     file = "" if env else os.fspath(default_dir() / KEY_FILE)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sod_iac.values import Ref, Template
-
+from sod_iac.core.values import Ref, Template
 
 PRINCIPALS_NAMED = 5
 """How many members of a reader or writer set a message names before "and N more": a set of

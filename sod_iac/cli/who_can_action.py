@@ -16,16 +16,17 @@ import click
 from sod_iac.access.aws import ANY, Target
 from sod_iac.access.aws_arns import arn_of, bucket_named
 from sod_iac.access.graph import HELD
-from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines
-from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
-from sod_iac.model import Project
+from sod_iac.cli.evidence import exit_on_load_errors, hop_data, hop_lines
+from sod_iac.cli.options import CONTEXT_SETTINGS, query_options
+from sod_iac.core.model import Project
+
 
 def check_action(action: str) -> None:
     """An action the IAM action database does not know would answer "0 principals", which reads
     like good news: a typo is a usage error with the closest known actions instead. A wildcard
     must name at least one known action."""
     from sod_iac.access.aws_actions import closest_actions, expand_action, is_known
-    from sod_iac.cli import fail
+    from sod_iac.cli.common import fail
 
     wildcard = "*" in action or "?" in action
     if expand_action(action) if wildcard else is_known(action):
@@ -117,9 +118,9 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
                    var_files: tuple[Path, ...]) -> None:
     """Who can perform ACTION (s3:PutObject, iam.serviceAccounts.actAs, Microsoft.KeyVault/...,
     k8s:get:secrets) [on RESOURCE] in the code under PATHS."""
-    from sod_iac.cli import fail
-    from sod_iac.commands.who_can_clouds import QuestionError, question_of
-    from sod_iac.query import analyse
+    from sod_iac.cli.common import fail
+    from sod_iac.cli.who_can_clouds import QuestionError, question_of
+    from sod_iac.pipeline.query import analyse
 
     try:
         question = question_of(action)
@@ -152,7 +153,7 @@ def action_command(action: str, args: tuple[str, ...], fmt: str, repo_root: Path
 
 
 def _aws(action: str, project: Project, graph: Any, resource: str | None) -> tuple[str, dict[str, Any]]:
-    from sod_iac.cli import fail
+    from sod_iac.cli.common import fail
 
     if graph.aws is None:
         fail("no AWS resources in the scanned code")
@@ -165,8 +166,8 @@ def _aws(action: str, project: Project, graph: Any, resource: str | None) -> tup
 
 
 def _other_cloud(question: Any, project: Project, graph: Any, resource: str | None) -> tuple[str, dict[str, Any]]:
-    from sod_iac.cli import fail
-    from sod_iac.commands.who_can_clouds import QuestionError, answer, rows
+    from sod_iac.cli.common import fail
+    from sod_iac.cli.who_can_clouds import QuestionError, answer, rows
 
     engine = getattr(graph, question.cloud)
     if engine is None:

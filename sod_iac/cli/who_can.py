@@ -13,9 +13,10 @@ from typing import Any
 import click
 
 from sod_iac.access.secrets import COUNTED, ReaderSet
-from sod_iac.commands.evidence import exit_on_load_errors, hop_data, hop_lines, where
-from sod_iac.commands.options import CONTEXT_SETTINGS, query_options
-from sod_iac.commands.who_can_action import action_command
+from sod_iac.cli.evidence import exit_on_load_errors, hop_data, hop_lines, where
+from sod_iac.cli.options import CONTEXT_SETTINGS, query_options
+from sod_iac.cli.who_can_action import action_command
+
 
 def describe_readers(found: ReaderSet, limit: int | None = None) -> dict[str, Any]:
     """A reader set as plain data (the `--format json` output); `limit` is the number of
@@ -117,8 +118,8 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
     of the way (e.g. may call GetSecretValue but not kms:Decrypt) are listed with the reason.
     """
     from sod_iac.access.secrets import secret_access
-    from sod_iac.cli import fail, guarded
-    from sod_iac.query import analyse
+    from sod_iac.cli.common import fail, guarded
+    from sod_iac.pipeline.query import analyse
 
     with guarded():
         project, graph = analyse(list(paths), repo_root=str(repo_root) if repo_root else None,
@@ -140,14 +141,14 @@ def read(secret: str, paths: tuple[Path, ...], fmt: str, repo_root: Path | None,
 
 def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> int:
     """The SOD301 limit for the secret, from the config as `scan` reads it."""
-    from sod_iac.cli import fail
+    from sod_iac.cli.common import fail
     from sod_iac.rules import all_rules
     from sod_iac.rules.registry import Context
     from sod_iac.rules.secrets import allowed_readers
 
     config: dict[str, Any] = {}
     try:
-        from sod_iac.config import ConfigError, find_config, load_config
+        from sod_iac.pipeline.config import ConfigError, find_config, load_config
     except ImportError:  # pragma: no cover - the config layer is optional here
         return allowed_readers(Context(project=project), secret)
     path = config_file or find_config(root)

@@ -1,4 +1,4 @@
-"""The `sod-iac` command line: scan, rules, explain. Thin: it parses, calls scan, prints."""
+"""`sod-iac scan`: parse the options, run the scan pipeline, write each report where it goes."""
 
 from __future__ import annotations
 
@@ -6,97 +6,30 @@ import json
 import os
 import re
 import sys
-import traceback
-from collections.abc import Callable
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, NoReturn
+from typing import Any, Iterator
 
 import click
 
-from sod_iac import __version__
-from sod_iac.commands.options import CONTEXT_SETTINGS
-from sod_iac.model import SEVERITIES
-
-
-def fail(message: str, code: int = 2) -> NoReturn:
-    """One line on stderr, then exit: usage problems and broken inputs never show a traceback."""
-    click.echo(f"sod-iac: {message}", err=True)
-    sys.exit(code)
-
-
-def internal_error(exc: BaseException) -> NoReturn:
-    """Report a bug in sod-iac itself in one line (full traceback with SOD_IAC_DEBUG=1)."""
-    if os.environ.get("SOD_IAC_DEBUG") == "1":
-        traceback.print_exception(exc)
-    fail(f"internal error: {type(exc).__name__}: {exc}")
-
-
-@contextmanager
-def guarded() -> Iterator[None]:
-    """Turn any unexpected exception into `sod-iac: internal error: ...` and exit code 2."""
-    from sod_iac.rules.registry import CatalogError
-
-    try:
-        yield
-    except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit, KeyboardInterrupt):
-        raise
-    except CatalogError as exc:
-        fail(str(exc))
-    except BrokenPipeError:
-        # The reader went away (`sod-iac rules | head`): not an error of ours. Point stdout at
-        # devnull so the interpreter's final flush does not complain again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - the whole point of the guard
-        internal_error(exc)
-
-
-class ByteSize(click.ParamType):
-    """A size in bytes, or with a K/M/G suffix (powers of 1024): 10M, 512K, 1048576."""
-
-    name = "SIZE"
-    _pattern = re.compile(r"^\s*(\d+)\s*([kmg]?)(?:i?b)?\s*$", re.IGNORECASE)
-    _factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        match = self._pattern.match(str(value))
-        if not match or int(match.group(1)) == 0:
-            self.fail(f"{value!r} is not a size such as 10M, 512K or 1048576", param, ctx)
-        return int(match.group(1)) * self._factor[match.group(2).lower()]
-
-
-def use_color(no_color: bool, stream: Any) -> bool:
-    """Colour only on a terminal, and never with --no-color or a non-empty NO_COLOR."""
-    if no_color or os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-@click.group(context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", prog_name="sod-iac", message="%(prog)s %(version)s")
-def cli() -> None:
-    """Find Separation-of-Duties violations in Terraform before it is applied.
-
-    sod-iac reads Terraform code (.tf, .tfvars) and plan files, works out who can do what,
-    and reports principals that hold duties which must stay apart, changes that can reach
-    production without an independent approval, and secrets readable by too many principals.
-
-    Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 an input could not be
-    analysed or a usage error.
-    """
-
-
-# --------------------------------------------------------------------------- scan
+from sod_iac.cli.common import (
+    ByteSize,
+    common_parent,
+    fail,
+    guarded,
+    link_base,
+    parse_cache_dir,
+    progress_bar,
+    scan_options,
+    use_color,
+    write_report,
+)
+from sod_iac.cli.options import CONTEXT_SETTINGS
+from sod_iac.core.model import SEVERITIES
 
 FORMATS = ("text", "json", "sarif", "github", "markdown", "junit")
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS, short_help="Scan Terraform code or plan files for SoD violations.")
+@click.command(context_settings=CONTEXT_SETTINGS, short_help="Scan Terraform code or plan files for SoD violations.")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "formats", type=click.Choice(FORMATS), multiple=True,
               help="Output format (repeatable): text for people, json for tools (the versioned "
@@ -187,12 +120,13 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
     plan = plan_outputs(formats, outputs)
 
     with guarded():
-        from sod_iac.config import ConfigError
-        from sod_iac.history import HistoryError
-        from sod_iac.scan import exit_code, run_scan
-        from sod_iac.suppress import BaselineError, write_baseline as save_baseline
+        from sod_iac.pipeline.config import ConfigError
+        from sod_iac.pipeline.history import HistoryError
+        from sod_iac.pipeline.scan import exit_code, run_scan
+        from sod_iac.pipeline.suppress import BaselineError
+        from sod_iac.pipeline.suppress import write_baseline as save_baseline
 
-        root = (repo_root or _common_parent(inputs)).absolute()
+        root = (repo_root or common_parent(inputs)).absolute()
         try:
             options, fail_on = scan_options(
                 root, config_file, checks, skip_checks, fail_on,
@@ -213,7 +147,7 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
         for fmt, output in plan:
             color = fmt == "text" and output is None and use_color(no_color, sys.stdout)
             content = render(report, fmt, color=color, compact=compact, quiet=quiet,
-                             link_base=_link_base(root), checked=_checked_rules(options),
+                             link_base=link_base(root), checked=_checked_rules(options),
                              change=_change_name(new_since))
             write_report(content, output)
         if written is not None:
@@ -226,23 +160,16 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
     sys.exit(code)
 
 
-def parse_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
-    """The parse cache folder: --cache-dir, else the user cache directory (outside the scanned
-    tree, so a pull request cannot bring entries along); None with --no-cache."""
-    if no_cache:
-        return None
-    if cache_dir is not None:
-        return cache_dir.absolute()
-    from sod_iac.load.cache import default_dir
-
-    return default_dir()
-
-
 FORMAT_OF_EXTENSION = {".json": "json", ".sarif": "sarif", ".md": "markdown", ".markdown": "markdown",
                        ".xml": "junit", ".txt": "text"}
+
+
 """The format a FILE without FORMAT: and without a --format of its own is written in."""
 
+
 _FORMAT_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
 """What `-o WORD:REST` must look like for WORD to be read as a format (so `./a:b.json` and
 `dir/x:y.md` are file names): a format name is a word, a path has a dot or a slash."""
 
@@ -309,27 +236,6 @@ def _destination(name: str) -> Path | None:
     return None if name == "-" else Path(name)
 
 
-def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
-                 fail_on: str | None, **fields: Any) -> tuple[Any, str]:
-    """ScanOptions from the config file and the command line (the command line wins)."""
-    from sod_iac.config import Config, find_config, load_config, validate_patterns
-    from sod_iac.rules import all_rules
-    from sod_iac.scan import ScanOptions
-
-    rule_ids = [r.id for r in all_rules()]
-    path = config_file or find_config(root)
-    config = load_config(path, rule_ids) if path is not None else Config()
-    check = validate_patterns(checks, rule_ids, "--check") if checks else list(config.check)
-    if check:
-        check += [r for r in config.enabled(rule_ids) if r not in check]
-    skip = validate_patterns(skip_checks, rule_ids, "--skip-check") if skip_checks else list(config.skip_check)
-    skip += [r for r in config.disabled(rule_ids) if r not in skip]
-    options = ScanOptions(config=config.rule_config(rule_ids), check=check, skip_check=skip,
-                          severity=config.severities(rule_ids), exclude_paths=list(config.exclude_paths),
-                          fail_on=fail_on or config.fail_on or "low", **fields)
-    return options, options.fail_on
-
-
 def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False, quiet: bool = False,
            link_base: str | None = None, checked: list[str] | None = None,
            change: str | None = None) -> str | Iterator[bytes]:
@@ -359,31 +265,6 @@ def render(report: Any, fmt: str, *, color: bool = False, compact: bool = False,
     return text.render(report, color=color, compact=compact, quiet=quiet)
 
 
-def _common_parent(paths: list[Path]) -> Path:
-    folders = [str((p if p.is_dir() else p.parent).absolute()) for p in paths]
-    return Path(os.path.commonpath(folders))
-
-
-def _link_base(root: Path) -> str | None:
-    """In GitHub Actions, links to the scanned commit: GITHUB_SERVER_URL/REPOSITORY/blob/SHA/,
-    plus the scanned root's folder inside the workspace, so report paths resolve."""
-    server, repo, sha = (os.environ.get(k) for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"))
-    if not (server and repo and sha):
-        return None
-    base = f"{server.rstrip('/')}/{repo}/blob/{sha}/"
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace:
-        try:
-            prefix = root.resolve().relative_to(Path(workspace).resolve()).as_posix()
-        except ValueError:
-            prefix = "."
-        if prefix != ".":
-            from urllib.parse import quote
-
-            base += quote(prefix, safe="/") + "/"
-    return base
-
-
 def _change_name(new_since: str | None) -> str | None:
     """"this pull request" when, in GitHub Actions, --new-since is the base commit of the pull
     request the run is for (the Action's only-new mode): the markdown report then says what the
@@ -400,132 +281,7 @@ def _change_name(new_since: str | None) -> str | None:
 
 def _checked_rules(options: Any) -> list[str]:
     """The implemented rules this scan ran (for JUnit's passing test cases)."""
+    from sod_iac.pipeline.selection import is_selected
     from sod_iac.rules.registry import all_rules
-    from sod_iac.selection import is_selected
 
     return [r.id for r in all_rules() if r.implemented and is_selected(r.id, options.check, options.skip_check)]
-
-
-def write_report(content: str | Iterator[bytes], output: Path | None) -> None:
-    """Text, or UTF-8 pieces written one after the other, to the file or stdout. Text that
-    UTF-8 cannot hold (a lone surrogate from a file name that is not UTF-8) is written with
-    backslash escapes rather than failing the scan."""
-    pieces = [content.encode("utf-8", "backslashreplace")] if isinstance(content, str) else content
-    if output is None:
-        if getattr(sys.stdout, "buffer", None) is None:  # a text-only stdout
-            click.echo(b"".join(pieces).decode("utf-8", "backslashreplace"), nl=False)
-            return
-        sys.stdout.flush()  # whatever was written as text goes first
-        for piece in pieces:
-            sys.stdout.buffer.write(piece)
-        sys.stdout.buffer.flush()
-        return
-    try:
-        with output.open("wb") as handle:
-            for piece in pieces:
-                handle.write(piece)
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror or exc}")
-
-
-@contextmanager
-def progress_bar(no_color: bool = False) -> Iterator[Callable[[int, int], None] | None]:
-    """A transient progress bar on stderr when stderr is a terminal; otherwise no callback.
-    Coloured as the report is (use_color): with --no-color or NO_COLOR it has no colour or
-    style at all (rich's colour system None), only the cursor moves that redraw it."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    color = use_color(no_color, sys.stderr)
-    console = Console(stderr=True, color_system="auto" if color else None, no_color=not color)
-    bar = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(), console=console, transient=True)
-    task = bar.add_task("parsing", total=None)
-
-    def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
-
-    with bar:
-        yield update
-
-
-# --------------------------------------------------------------------------- rules, explain
-
-
-@cli.command(context_settings=CONTEXT_SETTINGS)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: an aligned table; json: a list of rule objects.")
-def rules(fmt: str) -> None:
-    """List every rule: id, family, default severity, status and title.
-
-    Status is `implemented` for rules that run in a scan and `planned` for catalogued rules
-    whose check is not written yet. `sod-iac explain ID` shows a rule in full.
-    """
-    with guarded():
-        from sod_iac.rules import all_rules
-
-        catalog = all_rules()
-        if fmt == "json":
-            rows = [{"id": r.id, "family": r.family, "severity": r.severity, "status": r.status,
-                     "title": r.title} for r in catalog]
-            click.echo(json.dumps(rows, indent=2))
-            return
-        table = [("ID", "FAMILY", "SEVERITY", "STATUS", "TITLE")]
-        table += [(r.id, r.family, r.severity, r.status, r.title) for r in catalog]
-        widths = [max(len(row[i]) for row in table) for i in range(4)]
-        for row in table:
-            click.echo("  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[4])
-
-
-@cli.command(context_settings=CONTEXT_SETTINGS, short_help="Explain a rule: rationale, example, fix, references.")
-@click.argument("rule_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True,
-              help="text for the terminal, markdown for docs and PRs, json for tools.")
-def explain(rule_id: str, fmt: str) -> None:
-    """Explain one rule: why it matters, a bad and a fixed example, the fix and references.
-
-    ID is a rule id such as SOD101 (case does not matter); `sod-iac rules` lists them all.
-    """
-    with guarded():
-        from sod_iac.report import rule_help
-        from sod_iac.rules import get_rule
-
-        try:
-            meta = get_rule(rule_id)
-        except KeyError:
-            fail(f"unknown rule {rule_id!r}; run 'sod-iac rules' to list the rules")
-        if fmt == "json":
-            click.echo(json.dumps(rule_help.as_dict(meta), indent=2, ensure_ascii=False))
-        elif fmt == "markdown":
-            click.echo(rule_help.markdown(meta), nl=False)
-        else:
-            click.echo(explanation(meta), nl=False)
-
-
-def explanation(meta: Any) -> str:
-    """The plain-text page `explain` prints (sod_iac.report.rule_help renders it)."""
-    from sod_iac.report import rule_help
-
-    return rule_help.text(meta)
-
-
-# --------------------------------------------------------------------------- entry point
-
-
-def main(prog_name: str = "sod-iac") -> None:
-    """Console-script entry: click handles usage errors; anything unexpected is one line."""
-    with guarded():
-        cli.main(prog_name=prog_name)
-
-
-# --------------------------------------------------------------------------- more commands
-# Imported last (E402): the command modules import `cli`'s helpers from this module.
-from sod_iac.commands.access import access  # noqa: E402
-from sod_iac.commands.matrix import matrix  # noqa: E402
-from sod_iac.commands.who_can import who_can  # noqa: E402
-
-cli.add_command(access)
-cli.add_command(who_can)
-cli.add_command(matrix)

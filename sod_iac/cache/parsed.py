@@ -30,17 +30,34 @@ from typing import Any, Callable
 
 import platformdirs
 
+from sod_iac.cache.signing import discard, sign, verify, write_atomic
+from sod_iac.cache.signing import secret_key as _secret
 from sod_iac.load.hcl_ast import (
-    Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
-    ObjectExpr, ParsedFile, Splat, TemplateExpr, TupleExpr, UnaryOp, Unsupported,
+    Attribute,
+    BinOp,
+    Block,
+    Body,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    ParsedFile,
+    Splat,
+    TemplateExpr,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
 )
-from sod_iac.signing import discard, secret_key as _secret, sign, verify, write_atomic
 
 FORMAT = 2
 MAX_DEPTH = 200
 """Entries nested deeper are refused (the parser's own limits keep real trees far below)."""
-_HERE = Path(__file__).resolve().parent
-_SOURCES = ("hcl.py", "hcl_ast.py", "templates.py", "cache.py")
+_HERE = Path(__file__).resolve().parent.parent
+_SOURCES = ("load/hcl.py", "load/hcl_ast.py", "load/templates.py", "cache/parsed.py")
 
 
 class CacheError(ValueError):

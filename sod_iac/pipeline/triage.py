@@ -15,12 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sod_iac import selection, suppress
-from sod_iac.model import Finding, LoadError, Notice, Project
+from sod_iac.core.model import Finding, LoadError, Notice, Project
+from sod_iac.pipeline import selection, suppress
 from sod_iac.rules.registry import finding_sort_key
 
 if TYPE_CHECKING:
-    from sod_iac.scan import ScanOptions
+    from sod_iac.pipeline.scan import ScanOptions
 
 
 @dataclass

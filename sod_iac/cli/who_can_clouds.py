@@ -19,8 +19,8 @@ from typing import Any
 
 from sod_iac.access.cloud_common import Grant
 from sod_iac.access.graph import HELD, best
-from sod_iac.commands.evidence import hop_data
-from sod_iac.model import Project
+from sod_iac.cli.evidence import hop_data
+from sod_iac.core.model import Project
 
 GCP_PERMISSION = re.compile(r"^[a-z][a-zA-Z0-9]*\.[a-zA-Z0-9*]+\.[a-zA-Z0-9*]+$")
 AZURE_OPERATION = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+/\S+$")

@@ -1,7 +1,7 @@
 """`sod-iac matrix PATH...`: the Separation-of-Duties matrix auditors ask for.
 
 Thin: options as `scan` reads them (sod_iac.cli.scan_options), the content from
-sod_iac.matrix, the formats from sod_iac/report/matrix_*.py, exit codes as `scan`.
+sod_iac.pipeline.matrix, the formats from sod_iac/report/matrix_*.py, exit codes as `scan`.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def matrix(paths: tuple[Path, ...], fmt: str, output: Path | None, principal: st
     Exit codes: 0 no highlighted conflict, 1 a highlighted conflict is held and its finding
     is not suppressed, 2 an input could not be analysed or a usage error.
     """
-    from sod_iac.cli import _common_parent, _link_base, fail, guarded, parse_cache_dir, scan_options, write_report
+    from sod_iac.cli.common import common_parent, fail, guarded, link_base, parse_cache_dir, scan_options, write_report
 
     inputs = list(paths) or [Path(".")]
     for path in inputs:
@@ -88,11 +88,11 @@ def matrix(paths: tuple[Path, ...], fmt: str, output: Path | None, principal: st
         if not var_file.is_file():
             fail(f"--var-file not found: {var_file}")
     with guarded():
-        from sod_iac.config import ConfigError
-        from sod_iac.matrix import MatrixFilters, build_matrix, exit_code
-        from sod_iac.suppress import BaselineError
+        from sod_iac.pipeline.config import ConfigError
+        from sod_iac.pipeline.matrix import MatrixFilters, build_matrix, exit_code
+        from sod_iac.pipeline.suppress import BaselineError
 
-        root = (repo_root or _common_parent(inputs)).absolute()
+        root = (repo_root or common_parent(inputs)).absolute()
         try:
             options, _ = scan_options(root, config_file, (), (), None, repo_root=repo_root,
                                       var_files=list(var_files), cache_dir=parse_cache_dir(cache_dir, no_cache),
@@ -102,7 +102,7 @@ def matrix(paths: tuple[Path, ...], fmt: str, output: Path | None, principal: st
                                                                  only_conflicts=only_conflicts))
         except (ConfigError, BaselineError) as exc:
             fail(str(exc))
-        write_report(render_matrix(result, fmt, link_base=_link_base(root)), output)
+        write_report(render_matrix(result, fmt, link_base=link_base(root)), output)
         for error in result.errors:
             where = f"{error.path}:{error.line}" if error.line else error.path
             click.echo(f"sod-iac: {where}: {error.message}", err=True)

@@ -62,7 +62,7 @@ class Resource(BaseModel):
     """One resource or data source instance of the future state.
 
     `values` holds the evaluated arguments in the shape of plan JSON: nested blocks are lists
-    of objects, unknown values are `Unknown`/`Ref`/`Template` objects (sod_iac.values).
+    of objects, unknown values are `Unknown`/`Ref`/`Template` objects (sod_iac.core.values).
     `references` maps an argument name to the addresses it refers to, so later layers can link
     resources whose values are only known after apply (e.g. a role policy's `role`).
     """
@@ -296,7 +296,7 @@ def fingerprint(rule_id: str, resource: str, duties: Iterable[str] = (), princip
 
     - `resource` (the anchor), `principal` and `duties`: what the verdict is about;
     - `root`: the root module of the anchor when the project is judged in several analysis
-      units (sod_iac.units: roots that reuse an address); empty for a single unit, so the
+      units (sod_iac.pipeline.units: roots that reuse an address); empty for a single unit, so the
       fingerprints of single-root projects, and their baselines, never carry it;
     - `qualifier`: what the rule adds to tell apart verdicts that share all of the above (a
       backend's module folder, a YAML document's key). It extends the principal slot, which

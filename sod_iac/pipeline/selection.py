@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sod_iac.model import Finding, LoadError
-from sod_iac.wildcard import path_matches, rule_matches
+from sod_iac.core.model import Finding, LoadError
+from sod_iac.util.wildcard import path_matches, rule_matches
 
 
 def is_selected(rule_id: str, check: Sequence[str], skip_check: Sequence[str]) -> bool:

@@ -21,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
-from sod_iac.wildcard import is_pattern, matches
+from sod_iac.util.wildcard import is_pattern, matches
 
 _PRODUCTION_READERS = ("SOD210", "SOD213", "SOD215")
 
@@ -107,7 +107,7 @@ def resolve(config: dict[str, Any], rule_id: str, name: str, address: str | None
 def resolve_resource(config: dict[str, Any], rule_id: str, name: str, address: str) -> tuple[bool, Any]:
     """(found, value) of `name` from the first (most specific) `resources` entry matching `address`."""
     if not _declared(rule_id, name).per_resource:
-        raise KeyError(f"{rule_id} reads {name!r} for the whole scan, not per resource (sod_iac/settings.py)")
+        raise KeyError(f"{rule_id} reads {name!r} for the whole scan, not per resource (sod_iac/core/settings.py)")
     for pattern, values in config.get("resources") or ():
         if name in values and matches(pattern, address):
             return True, values[name]
@@ -117,5 +117,5 @@ def resolve_resource(config: dict[str, Any], rule_id: str, name: str, address: s
 def _declared(rule_id: str, name: str) -> Setting:
     setting = SETTINGS.get(name)
     if setting is None or rule_id not in setting.rules:
-        raise KeyError(f"{rule_id} does not declare the setting {name!r} (sod_iac/settings.py)")
+        raise KeyError(f"{rule_id} does not declare the setting {name!r} (sod_iac/core/settings.py)")
     return setting

@@ -1,1 +1,0 @@
-"""CLI commands beyond `scan`, `rules` and `explain`, one module each, registered in cli.py."""

@@ -1,0 +1,2 @@
+"""Small helpers with no knowledge of Terraform or clouds: YAML with line numbers, wildcards,
+garbage-collector pauses."""
