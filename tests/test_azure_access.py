@@ -152,3 +152,52 @@ def test_assignment_on_the_resource_itself_certainly_applies(write_tree) -> None
     grants = azure.members_with_permission("Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
                                            "azurerm_user_assigned_identity.admin", data=False)
     assert [(g.principal, g.level) for g in grants] == [("33333333-3333-3333-3333-333333333333", "yes")]
+
+
+LOOKED_UP = """
+resource "azuread_user" "alice" {
+  user_principal_name = "alice@contoso.example"
+  display_name        = "Alice"
+}
+
+resource "azuread_user" "bob" {
+  user_principal_name = "bob@contoso.example"
+  display_name        = "Bob"
+}
+
+module "grants" {
+  source = "./grants"
+  upns   = ["alice@contoso.example", azuread_user.bob.user_principal_name, "carol@contoso.example"]
+}
+"""
+
+GRANTS = """
+variable "upns" {
+  type = list(string)
+}
+
+data "azuread_user" "by_upn" {
+  for_each            = toset(var.upns)
+  user_principal_name = each.value
+}
+
+resource "azurerm_role_assignment" "reader" {
+  for_each             = data.azuread_user.by_upn
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  role_definition_name = "Reader"
+  principal_id         = each.value.object_id
+}
+"""
+
+
+def test_a_principal_looked_up_by_a_stated_key_is_the_one_the_code_creates(write_tree) -> None:
+    """The azuread_user data source reads the user whose user_principal_name (unique in an Entra
+    ID tenant) it is given: alice@ and bob@ are the users the code creates, so their assignments
+    are theirs; carol@ is no user of the code and stays named by the data source."""
+    root = write_tree({"main.tf": LOOKED_UP, "grants/main.tf": GRANTS})
+    project = load_project([str(root)])
+    assert project.errors == []
+    azure = AzureAccess(project)
+    assert sorted(a.principal for a in azure.assignments) == [
+        "azuread_user.alice", "azuread_user.bob",
+        'module.grants.data.azuread_user.by_upn["carol@contoso.example"]']
