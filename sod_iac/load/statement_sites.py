@@ -162,7 +162,9 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         elif b in dynamic:
             share = extra if len(dynamic) == 1 else 0
             spans.extend([b] * max(share, 0))
-    if len(spans) != len(rendered):  # several dynamic blocks: their entries, the data block's lines
+    if len(spans) != len(rendered):  # several dynamic blocks: told apart by their literal sids
+        spans = _spans_by_sid(block, rendered)
+    if len(spans) != len(rendered):  # else their entries get the data block's lines
         spans = [b if b.type == "statement" else block for b in spans]
         spans += [block] * (len(rendered) - len(spans))
     out = []
@@ -176,6 +178,25 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         out.append(StatementSite(signature=signature, argument="statement", actions=written,
                                  location=Location(path=path, start_line=span.start_line, end_line=span.end_line)))
     return out
+
+
+def _spans_by_sid(block: Block, rendered: list[Any]) -> list[Block]:
+    """The block each rendered statement comes from, in block order: a `statement` block gives
+    one; a `dynamic "statement"` whose content states a literal `sid` gives the entries that
+    carry it (0 or more). Stops at a dynamic block without one (its count is unknowable)."""
+    spans: list[Block] = []
+    for b in block.body.blocks:
+        if b.type == "statement":
+            spans.append(b)
+        elif b.type == "dynamic" and b.labels[:1] == ("statement",):
+            content = next((c for c in b.body.blocks if c.type == "content"), None)
+            sid = content.body.attributes.get("sid") if content is not None else None
+            if sid is None or not isinstance(sid.expr, Lit) or not isinstance(sid.expr.value, str):
+                break
+            while len(spans) < len(rendered) and isinstance(rendered[len(spans)], dict) \
+                    and rendered[len(spans)].get("sid") == sid.expr.value:
+                spans.append(b)
+    return spans
 
 
 def _written(patterns: Any) -> tuple[str, ...]:
