@@ -162,11 +162,9 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         elif b in dynamic:
             share = extra if len(dynamic) == 1 else 0
             spans.extend([b] * max(share, 0))
-    if len(spans) != len(rendered):  # several dynamic blocks: told apart by their literal sids
-        spans = _spans_by_sid(block, rendered)
-    if len(spans) != len(rendered):  # else their entries get the data block's lines
-        spans = [b if b.type == "statement" else block for b in spans]
-        spans += [block] * (len(rendered) - len(spans))
+    if len(spans) != len(rendered):  # several dynamic blocks: told apart by their literal sids,
+        spans = _spans_by_sid(block, rendered)  # those after the first without one: the data block's lines
+        spans = spans[:len(rendered)] + [block] * (len(rendered) - len(spans))
     out = []
     for entry, span in zip(rendered, spans):
         if not isinstance(entry, dict):
@@ -183,10 +181,16 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
 def _spans_by_sid(block: Block, rendered: list[Any]) -> list[Block]:
     """The block each rendered statement comes from, in block order: a `statement` block gives
     one; a `dynamic "statement"` whose content states a literal `sid` gives the entries that
-    carry it (0 or more). Stops at a dynamic block without one (its count is unknowable)."""
+    carry it (0 or more). Stops at a dynamic block without one (its count is unknowable), or
+    at a `statement` block whose entry is not next (then the order is not what we assumed)."""
     spans: list[Block] = []
     for b in block.body.blocks:
         if b.type == "statement":
+            sid = b.body.attributes.get("sid")
+            entry = rendered[len(spans)] if len(spans) < len(rendered) else None
+            if sid is not None and isinstance(sid.expr, Lit) and isinstance(entry, dict) \
+                    and entry.get("sid") != sid.expr.value:
+                break
             spans.append(b)
         elif b.type == "dynamic" and b.labels[:1] == ("statement",):
             content = next((c for c in b.body.blocks if c.type == "content"), None)
