@@ -165,19 +165,33 @@ resource "azuread_user" "bob" {
   display_name        = "Bob"
 }
 
+data "azuread_domains" "initial" {
+  only_initial = true
+}
+
+resource "azuread_user" "dave" {
+  user_principal_name = "dave@${data.azuread_domains.initial.domains[0].domain_name}"
+  display_name        = "Dave"
+}
+
 module "grants" {
   source = "./grants"
-  upns   = ["alice@contoso.example", azuread_user.bob.user_principal_name, "carol@contoso.example"]
+  upns = {
+    alice = "alice@contoso.example"
+    bob   = azuread_user.bob.user_principal_name
+    carol = "carol@contoso.example"
+    dave  = azuread_user.dave.user_principal_name
+  }
 }
 """
 
 GRANTS = """
 variable "upns" {
-  type = list(string)
+  type = map(string)
 }
 
 data "azuread_user" "by_upn" {
-  for_each            = toset(var.upns)
+  for_each            = var.upns
   user_principal_name = each.value
 }
 
@@ -193,11 +207,12 @@ resource "azurerm_role_assignment" "reader" {
 def test_a_principal_looked_up_by_a_stated_key_is_the_one_the_code_creates(write_tree) -> None:
     """The azuread_user data source reads the user whose user_principal_name (unique in an Entra
     ID tenant) it is given: alice@ and bob@ are the users the code creates, so their assignments
-    are theirs; carol@ is no user of the code and stays named by the data source."""
+    are theirs; dave@ too, his domain unknown but the same expression as the user's own; carol@
+    is no user of the code and stays named by the data source."""
     root = write_tree({"main.tf": LOOKED_UP, "grants/main.tf": GRANTS})
     project = load_project([str(root)])
     assert project.errors == []
     azure = AzureAccess(project)
-    assert sorted(a.principal for a in azure.assignments) == [
-        "azuread_user.alice", "azuread_user.bob",
-        'module.grants.data.azuread_user.by_upn["carol@contoso.example"]']
+    principals = sorted(a.principal for a in azure.assignments)
+    assert principals[:3] == ["azuread_user.alice", "azuread_user.bob", "azuread_user.dave"]
+    assert principals[3:] == ['module.grants.data.azuread_user.by_upn["carol"]']

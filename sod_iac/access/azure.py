@@ -101,6 +101,15 @@ PRINCIPAL_TYPES = {"azurerm_user_assigned_identity": "managed-identity", "azurea
                    "azuread_group": "group", "azuread_user": "user", "azuread_application": "application"}
 
 
+def _stated(value: Any) -> bool:
+    """A value two resources can be known to share: text, or text and references to attributes
+    of the code (`"alice@${data.azuread_domains.d.domains[0].domain_name}"`: the same expression
+    gives the same value); never a bare unknown, whose equality says nothing."""
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, Template) and all(isinstance(p, (str, Ref)) for p in value.parts)
+
+
 LOOKUP_KEYS = {"azuread_user": ("user_principal_name", "object_id"),
                "azuread_service_principal": ("client_id", "application_id", "object_id"),
                "azuread_group": ("object_id",)}
@@ -396,9 +405,9 @@ class AzureAccess:
                 if target is not None and target.mode == "managed" and target.type == resource.type \
                         and ref.attribute == key:
                     return target.address
-            if isinstance(value, str) and value:
+            if _stated(value):
                 same = [r.address for r in self.project.by_type(resource.type)
-                        if r.mode == "managed" and text_of(r.values.get(key)) == value]
+                        if r.mode == "managed" and r.values.get(key) == value]
                 if len(same) == 1:
                     return same[0]
         return resource.address
