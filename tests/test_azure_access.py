@@ -152,3 +152,67 @@ def test_assignment_on_the_resource_itself_certainly_applies(write_tree) -> None
     grants = azure.members_with_permission("Microsoft.ManagedIdentity/userAssignedIdentities/assign/action",
                                            "azurerm_user_assigned_identity.admin", data=False)
     assert [(g.principal, g.level) for g in grants] == [("33333333-3333-3333-3333-333333333333", "yes")]
+
+
+LOOKED_UP = """
+resource "azuread_user" "alice" {
+  user_principal_name = "alice@contoso.example"
+  display_name        = "Alice"
+}
+
+resource "azuread_user" "bob" {
+  user_principal_name = "bob@contoso.example"
+  display_name        = "Bob"
+}
+
+data "azuread_domains" "initial" {
+  only_initial = true
+}
+
+resource "azuread_user" "dave" {
+  user_principal_name = "dave@${data.azuread_domains.initial.domains[0].domain_name}"
+  display_name        = "Dave"
+}
+
+module "grants" {
+  source = "./grants"
+  upns = {
+    alice = "alice@contoso.example"
+    bob   = azuread_user.bob.user_principal_name
+    carol = "carol@contoso.example"
+    dave  = azuread_user.dave.user_principal_name
+  }
+}
+"""
+
+GRANTS = """
+variable "upns" {
+  type = map(string)
+}
+
+data "azuread_user" "by_upn" {
+  for_each            = var.upns
+  user_principal_name = each.value
+}
+
+resource "azurerm_role_assignment" "reader" {
+  for_each             = data.azuread_user.by_upn
+  scope                = "/subscriptions/00000000-0000-0000-0000-000000000000"
+  role_definition_name = "Reader"
+  principal_id         = each.value.object_id
+}
+"""
+
+
+def test_a_principal_looked_up_by_a_stated_key_is_the_one_the_code_creates(write_tree) -> None:
+    """The azuread_user data source reads the user whose user_principal_name (unique in an Entra
+    ID tenant) it is given: alice@ and bob@ are the users the code creates, so their assignments
+    are theirs; dave@ too, his domain unknown but the same expression as the user's own; carol@
+    is no user of the code and stays named by the data source."""
+    root = write_tree({"main.tf": LOOKED_UP, "grants/main.tf": GRANTS})
+    project = load_project([str(root)])
+    assert project.errors == []
+    azure = AzureAccess(project)
+    principals = sorted(a.principal for a in azure.assignments)
+    assert principals[:3] == ["azuread_user.alice", "azuread_user.bob", "azuread_user.dave"]
+    assert principals[3:] == ['module.grants.data.azuread_user.by_upn["carol"]']

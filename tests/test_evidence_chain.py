@@ -235,3 +235,71 @@ def test_a_reader_hop_names_its_policy_once() -> None:
                    if f.rule_id == "SOD301")
     head = next(e for e in finding.evidence if e.address == "aws_iam_role.reporting")
     assert "(aws_iam_role_policy.reporting);" in head.detail
+
+
+KEY_PICKED = '''
+variable "policy" {
+  type    = string
+  default = null
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "this" {
+  description = "picked policy"
+  policy      = coalesce(var.policy, data.aws_iam_policy_document.this.json)
+}
+
+data "aws_iam_policy_document" "this" {
+  dynamic "statement" {
+    for_each = [data.aws_caller_identity.current.arn]
+    content {
+      sid       = "KeyOwner"
+      actions   = ["kms:*"]
+      resources = ["*"]
+      principals {
+        type        = "AWS"
+        identifiers = [statement.value]
+      }
+    }
+  }
+}
+'''
+
+
+def test_a_policy_picked_by_coalesce_is_quoted_at_the_statement_it_picks(write_tree) -> None:
+    """`policy = coalesce(var.policy, data.X.json)` returns one of its arguments unchanged:
+    with var.policy null, Terraform uses the document, so statement "KeyOwner" is written in its
+    `dynamic "statement"` block (lines 14-25), not at the key's `policy` line (10)."""
+    project = load_project([str(write_tree({"main.tf": KEY_PICKED}))])
+    assert project.errors == []
+    holding = Duties(build_access(project)).holdings("data.aws_caller_identity.current", "key-admin")[0]
+    [statement] = [h for h in holding.evidence if h.kind == "statement"]
+    assert "KeyOwner" in statement.detail
+    assert (statement.address, statement.location.start_line, statement.location.end_line) == \
+        ("data.aws_iam_policy_document.this", 14, 25)
+
+
+KEY_TWO_DYNAMIC = KEY_PICKED.replace('''data "aws_iam_policy_document" "this" {
+''', '''data "aws_iam_policy_document" "this" {
+  dynamic "statement" {
+    for_each = []
+    content {
+      sid       = "Default"
+      actions   = ["kms:*"]
+      resources = ["*"]
+    }
+  }
+''')
+
+
+def test_entries_of_several_dynamic_statements_are_told_apart_by_their_literal_sid(write_tree) -> None:
+    """Two `dynamic "statement"` blocks: how many entries each renders is known only after
+    evaluation, but each content states its sid, so "KeyOwner" is quoted at its own block
+    (lines 22-33), not at the whole data block (13-34)."""
+    project = load_project([str(write_tree({"main.tf": KEY_TWO_DYNAMIC}))])
+    assert project.errors == []
+    holding = Duties(build_access(project)).holdings("data.aws_caller_identity.current", "key-admin")[0]
+    [statement] = [h for h in holding.evidence if h.kind == "statement"]
+    assert "KeyOwner" in statement.detail
+    assert (statement.location.start_line, statement.location.end_line) == (22, 33)

@@ -148,3 +148,15 @@ def test_roles_data_and_state_changes() -> None:
     assert "secretmanager.versions.access" not in predefined_role("roles/editor")["permissions"]
     assert changes_state("storage.objects.create") and not changes_state("storage.objects.get")
     assert not changes_state("secretmanager.versions.access")
+
+
+def test_two_patterns_overlap_only_when_their_literal_ends_agree() -> None:
+    """A text matching both globs starts with both prefixes and ends with both suffixes: an
+    email of project acme-workloads is never one of acme-seed, whatever the account name."""
+    from sod_iac.access.cloud_common import globs_overlap
+
+    workloads = "projects/-/serviceAccounts/*@acme-workloads.iam.gserviceaccount.com"
+    assert not globs_overlap(workloads, "projects/-/serviceAccounts/*@acme-seed.iam.gserviceaccount.com")
+    assert globs_overlap(workloads, "projects/-/serviceAccounts/*@*.iam.gserviceaccount.com")
+    assert globs_overlap("projects/*/serviceAccounts/*", workloads)
+    assert not globs_overlap("projects/acme-workloads/serviceAccounts/*", "projects/acme-seed/serviceAccounts/*")

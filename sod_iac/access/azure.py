@@ -101,6 +101,22 @@ PRINCIPAL_TYPES = {"azurerm_user_assigned_identity": "managed-identity", "azurea
                    "azuread_group": "group", "azuread_user": "user", "azuread_application": "application"}
 
 
+def _stated(value: Any) -> bool:
+    """A value two resources can be known to share: text, or text and references to attributes
+    of the code (`"alice@${data.azuread_domains.d.domains[0].domain_name}"`: the same expression
+    gives the same value); never a bare unknown, whose equality says nothing."""
+    if isinstance(value, str):
+        return bool(value)
+    return isinstance(value, Template) and all(isinstance(p, (str, Ref)) for p in value.parts)
+
+
+LOOKUP_KEYS = {"azuread_user": ("user_principal_name", "object_id"),
+               "azuread_service_principal": ("client_id", "application_id", "object_id"),
+               "azuread_group": ("object_id",)}
+"""Arguments by which an Entra ID data source looks up one principal, each unique in a tenant
+(azuread provider docs: data sources azuread_user, azuread_service_principal, azuread_group)."""
+
+
 ESTATE_KINDS = frozenset({"root", "management-group", "subscription"})
 """Scopes an assignment at which reaches every resource of a subscription or more: the estate,
 as a GCP organization, folder or project is. A resource group is a container *inside* a
@@ -363,16 +379,38 @@ class AzureAccess:
         for ref in refs_in(value):
             resource = self.project.resource(ref.address)
             if resource is not None:
-                return ref.address, text
+                return self._looked_up(resource), text
         if isinstance(value, str):
             return value, text
         refs = [a for a in refs if self.project.resource(a) is not None]
         if len(refs) == 1:
-            return refs[0], text
+            return self._looked_up(self.project.resource(refs[0])), text
         unstated = unstated_principal(value, granted_by.address, "principal") if granted_by is not None else None
         if unstated is not None:
             return unstated, "a principal the code does not state"
         return text, text
+
+    def _looked_up(self, resource: Resource | None) -> str:
+        """The principal a data source looks up, when the code creates it: `data.azuread_user.x`
+        with `user_principal_name` stated and equal to that of one `azuread_user` of the code (or
+        a reference to its own attribute) reads that user, so both are one principal. A key
+        Entra ID keeps unique is required (UPN, object id, client id); else the data source's
+        own address."""
+        if resource is None or resource.mode != "data" or resource.type not in LOOKUP_KEYS:
+            return resource.address if resource is not None else ""
+        for key in LOOKUP_KEYS[resource.type]:
+            value = resource.values.get(key)
+            for ref in refs_in(value):
+                target = self.project.resource(ref.address)
+                if target is not None and target.mode == "managed" and target.type == resource.type \
+                        and ref.attribute == key:
+                    return target.address
+            if _stated(value):
+                same = [r.address for r in self.project.by_type(resource.type)
+                        if r.mode == "managed" and r.values.get(key) == value]
+                if len(same) == 1:
+                    return same[0]
+        return resource.address
 
     def _ref_to(self, value: Any, refs: Iterable[str], types: tuple[str, ...]) -> Resource | None:
         for ref in refs_in(value):

@@ -138,15 +138,17 @@ def glob(pattern: str, text: str, *, case: bool = True) -> bool:
 
 def globs_overlap(a: str, b: str, *, case: bool = True) -> bool:
     """Can some text match both patterns? Exact when one has no wildcard; otherwise a
-    conservative check on the literal prefixes (errs toward True)."""
+    conservative check on the literal prefixes and suffixes (errs toward True): a text matching
+    both starts with both prefixes and ends with both suffixes."""
     if "*" not in a and "?" not in a:
         return glob(b, a, case=case)
     if "*" not in b and "?" not in b:
         return glob(a, b, case=case)
-    pa, pb = re.split(r"[*?]", a, maxsplit=1)[0], re.split(r"[*?]", b, maxsplit=1)[0]
     if not case:
-        pa, pb = pa.lower(), pb.lower()
-    return pa.startswith(pb) or pb.startswith(pa)
+        a, b = a.lower(), b.lower()
+    pa, pb = re.split(r"[*?]", a, maxsplit=1)[0], re.split(r"[*?]", b, maxsplit=1)[0]
+    sa, sb = re.split(r"[*?]", a)[-1], re.split(r"[*?]", b)[-1]
+    return (pa.startswith(pb) or pb.startswith(pa)) and (sa.endswith(sb) or sb.endswith(sa))
 
 
 __all__ = ["Grant", "RoleHeld", "hop", "text_of", "as_list", "first_block", "refs_in", "is_unknown", "glob",

@@ -131,6 +131,7 @@ class Scope:
     label: str
     rtype: str | None = None
     project: str | None = None
+    pattern: str | None = None  # an unknown resource id's literal parts, `*` for the rest
 
 
 @dataclass(frozen=True)
@@ -354,12 +355,13 @@ class GcpAccess:
             return Scope("resource", target.address, target.address, target.type,
                          self._project_of(target))
         literal = text_of(value)
+        pattern = _template_glob(value) if literal is None else None
         project = None
-        if literal:
-            m = re.match(r"^(?:projects/)?([^/]+)/", literal)
-            project = f"projects/{m.group(1)}" if m and "@" not in literal else None
+        m = re.match(r"^(?:projects/)?([^/*]+)/", literal or pattern or "")
+        if m and "@" not in (literal or "") and m.group(1) != "-":
+            project = f"projects/{m.group(1)}"
         return Scope("resource", literal, literal or str(value), target_types[0] if target_types else None,
-                     project)
+                     project, pattern)
 
     def _project_key(self, value: Any) -> str | None:
         for ref in refs_in(value):
@@ -484,7 +486,12 @@ class GcpAccess:
         if scope.kind == "resource":
             if scope.key is None:
                 resource = self.project.resource(address)
-                return "possible" if resource is not None and resource.type == scope.rtype else "no"
+                if resource is None or resource.type != scope.rtype:
+                    return "no"
+                ids = _ids_of(resource, scope.pattern) if scope.pattern else ()
+                if scope.pattern and not any(globs_overlap(scope.pattern, name) for name in ids):
+                    return "no"  # the id's stated parts rule this resource out
+                return "possible"
             if scope.key in anc.resources:
                 return "yes"
             if scope.key.startswith("google_"):
@@ -722,6 +729,36 @@ class _BindingsHolding:
         for key in keys:
             found.extend(self.on_project.get(key, ()))
         return [self.held[i] for i in sorted(found)]
+
+
+def _template_glob(value: Any) -> str | None:
+    """`projects/acme/serviceAccounts/${var.x}` -> `projects/acme/serviceAccounts/*`: what the
+    code states of an id, to rule out the resources it cannot name. None unless partly known."""
+    if not isinstance(value, Template):
+        return None
+    pattern = "".join(p if isinstance(p, str) else "*" for p in value.parts)
+    return None if set(pattern) <= {"*"} else pattern
+
+
+_SA_DOMAIN = ".iam.gserviceaccount.com"
+
+
+def _ids_of(resource: Resource, pattern: str) -> list[str]:
+    """The ids (globs where the code leaves a part unknown) a resource IAM binding may name
+    `resource` by. A service account: `projects/{PROJECT|-}/serviceAccounts/{EMAIL}` or the bare
+    email, EMAIL = ACCOUNT_ID@PROJECT.iam.gserviceaccount.com; or, unless `pattern` states an
+    email (an `@`), `projects/{PROJECT|-}/serviceAccounts/{UNIQUE_ID}`. Other types: any id
+    ending in their name."""
+    if resource.type != "google_service_account":
+        name = text_of(resource.values.get("name") or resource.values.get("secret_id"))
+        return [f"*/{name}", name] if name else ["*"]
+    project = text_of(resource.values.get("project")) or "*"
+    account = text_of(resource.values.get("account_id")) or "*"
+    email = f"{account}@{project}{_SA_DOMAIN}"
+    ids = [email, f"projects/{project}/serviceAccounts/{email}", f"projects/-/serviceAccounts/{email}"]
+    if "@" not in pattern:
+        ids += [f"projects/{project}/serviceAccounts/*", "projects/-/serviceAccounts/*"]
+    return ids
 
 
 def _key_match(a: str | None, b: str | None) -> Level:

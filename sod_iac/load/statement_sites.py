@@ -6,8 +6,8 @@ must change (issue 17). The loader knows lines; the rendered policy does not kee
 - `policy = jsonencode({Statement = [{...}, ...]})`: one site per statement object, at its lines;
 - another argument written as a policy (a heredoc, `templatefile`, a statement list built by an
   expression): one site per statement of its value, at the argument's lines. An argument that
-  only refers to another resource's `.json` is not a site: the statements are written where it
-  points;
+  only refers to another resource's `.json` (or picks one of several references:
+  `coalesce(var.policy, data.x.json)`) is not a site: the statements are written where it points;
 - a policy or a statement written in a local value (`policy = local.trust`, `Statement =
   [local.send]`): the local is where it is written, so its lines (and file) are the site's;
 - a grant written as a nested block of another cloud (a `binding` of `data "google_iam_policy"`,
@@ -24,7 +24,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Lit, Name, ObjectExpr, TemplateExpr, TupleExpr
+from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Index, Lit, Name, ObjectExpr, Splat, TemplateExpr, \
+    TupleExpr
 from sod_iac.core.model import Location, StatementSite
 from sod_iac.core.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
     statement_signature
@@ -53,7 +54,7 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any],
         if attr is None:
             continue
         attr, where = _through_local(attr, path, local_values)
-        if isinstance(attr.expr, (Call, Lit, TemplateExpr)):
+        if isinstance(attr.expr, (Call, Lit, TemplateExpr)) and not _picks_a_reference(attr.expr):
             sites.extend(_argument_sites(attr, where, values.get(name), name, local_values))
     for inline, value in zip([b for b in block.body.blocks if b.type == "inline_policy"],
                              values.get("inline_policy") or []):  # aws_iam_role's inline_policy blocks
@@ -62,6 +63,23 @@ def statement_sites(block: Block, path: str, rtype: str, values: dict[str, Any],
             attr, where = _through_local(attr, path, local_values)
             sites.extend(_argument_sites(attr, where, value.get("policy"), "inline_policy", local_values))
     return sites
+
+
+_PICKING = ("coalesce", "try", "one")
+"""Functions that return one of their arguments unchanged."""
+
+
+def _picks_a_reference(expr: Any) -> bool:
+    """`coalesce(var.policy, data.aws_iam_policy_document.this[0].json)`: the value is one of
+    the references, so its statements are written where that one points, not here."""
+    return isinstance(expr, Call) and expr.name in _PICKING and bool(expr.args) \
+        and all(_is_reference(arg) for arg in expr.args)
+
+
+def _is_reference(expr: Any) -> bool:
+    while isinstance(expr, (GetAttr, Index, Splat)):
+        expr = expr.obj
+    return isinstance(expr, Name)
 
 
 def _local_name(expr: Any) -> str | None:
@@ -144,9 +162,9 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         elif b in dynamic:
             share = extra if len(dynamic) == 1 else 0
             spans.extend([b] * max(share, 0))
-    if len(spans) != len(rendered):  # several dynamic blocks: their entries, the data block's lines
-        spans = [b if b.type == "statement" else block for b in spans]
-        spans += [block] * (len(rendered) - len(spans))
+    if len(spans) != len(rendered):  # several dynamic blocks: told apart by their literal sids,
+        spans = _spans_by_sid(block, rendered)  # those after the first without one: the data block's lines
+        spans = spans[:len(rendered)] + [block] * (len(rendered) - len(spans))
     out = []
     for entry, span in zip(rendered, spans):
         if not isinstance(entry, dict):
@@ -158,6 +176,31 @@ def _document_sites(block: Block, path: str, values: dict[str, Any]) -> list[Sta
         out.append(StatementSite(signature=signature, argument="statement", actions=written,
                                  location=Location(path=path, start_line=span.start_line, end_line=span.end_line)))
     return out
+
+
+def _spans_by_sid(block: Block, rendered: list[Any]) -> list[Block]:
+    """The block each rendered statement comes from, in block order: a `statement` block gives
+    one; a `dynamic "statement"` whose content states a literal `sid` gives the entries that
+    carry it (0 or more). Stops at a dynamic block without one (its count is unknowable), or
+    at a `statement` block whose entry is not next (then the order is not what we assumed)."""
+    spans: list[Block] = []
+    for b in block.body.blocks:
+        if b.type == "statement":
+            sid = b.body.attributes.get("sid")
+            entry = rendered[len(spans)] if len(spans) < len(rendered) else None
+            if sid is not None and isinstance(sid.expr, Lit) and isinstance(entry, dict) \
+                    and entry.get("sid") != sid.expr.value:
+                break
+            spans.append(b)
+        elif b.type == "dynamic" and b.labels[:1] == ("statement",):
+            content = next((c for c in b.body.blocks if c.type == "content"), None)
+            sid = content.body.attributes.get("sid") if content is not None else None
+            if sid is None or not isinstance(sid.expr, Lit) or not isinstance(sid.expr.value, str):
+                break
+            while len(spans) < len(rendered) and isinstance(rendered[len(spans)], dict) \
+                    and rendered[len(spans)].get("sid") == sid.expr.value:
+                spans.append(b)
+    return spans
 
 
 def _written(patterns: Any) -> tuple[str, ...]:
