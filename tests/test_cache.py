@@ -236,7 +236,7 @@ def test_parser_id_covers_the_parser_source():
     digest = cache_mod.parser_id()
     assert len(digest) == 64
     for name in cache_mod._SOURCES:
-        assert (Path(cache_mod.__file__).parent / name).is_file()
+        assert (Path(cache_mod.__file__).parent.parent / name).is_file()
 
 
 def test_the_key_never_lives_in_the_cache_folder(tmp_path):
