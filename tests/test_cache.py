@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from sod_iac.cache import signing
 from sod_iac.cli import cli
 from sod_iac.cache import parsed as cache_mod
+from sod_iac.cache.location import default_dir
 from sod_iac.cache.parsed import CacheError, ParseCache, decode, encode
 from sod_iac.load.hcl import parse_hcl, parse_tf_json
 from sod_iac.report import json_report
@@ -240,7 +241,7 @@ def test_parser_id_covers_the_parser_source():
 
 def test_the_key_never_lives_in_the_cache_folder(tmp_path):
     folder, _, _ = _prime(tmp_path)
-    key_file = cache_mod.default_dir() / "cache.key"
+    key_file = default_dir() / "cache.key"
     assert key_file.is_file() and not key_file.is_relative_to(folder)
     assert key_file.stat().st_mode & 0o077 == 0
     assert not list(folder.rglob("*.key"))
@@ -249,7 +250,7 @@ def test_the_key_never_lives_in_the_cache_folder(tmp_path):
 def test_a_key_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv(signing.KEY_ENV, "ci secret")
     assert cache_mod._secret() == hashlib.sha256(b"ci secret").digest()
-    assert not (cache_mod.default_dir() / "cache.key").exists()
+    assert not (default_dir() / "cache.key").exists()
 
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root ignores permissions")
@@ -275,7 +276,7 @@ def test_a_cache_path_that_is_a_file_only_costs_speed(tmp_path):
 def test_cli_caches_in_the_user_cache_directory_by_default(tmp_path):
     result = CliRunner().invoke(cli, ["scan", str(DEMO), "--format", "json"])
     assert result.exit_code in (1, 2), result.output
-    assert entries(cache_mod.default_dir())
+    assert entries(default_dir())
 
 
 def test_cli_no_cache_writes_nothing(tmp_path):

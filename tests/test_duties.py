@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from sod_iac.access.aws_actions import expand_action, is_known
-from sod_iac.access.duties import Duties, RulesetError, load_ruleset
+from sod_iac.access.duties.catalog import RulesetError, load_ruleset
+from sod_iac.access.duties.service import Duties
 from sod_iac.access.gcp import predefined_role
 from sod_iac.cli import cli
 

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from sod_iac.access import build_access
-from sod_iac.access.secrets import secret_access, stated_limit
+from sod_iac.access.secret_model import stated_limit
+from sod_iac.access.secrets import secret_access
 from sod_iac.cli import cli
 from sod_iac.load import load_project
 from sod_iac.pipeline.scan import ScanOptions, run_scan

@@ -12,7 +12,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sod_iac.cli import cli
-from sod_iac.cache.parsed import default_dir
+from sod_iac.cache.location import default_dir
 
 REAL = Path(os.environ["SOD_IAC_TESTS_USER_CACHE"]) / "sod-iac"
 

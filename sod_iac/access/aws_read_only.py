@@ -16,7 +16,7 @@ The set is data, named by the duty catalog (`read_only.aws` in rulesets/default.
   (`redshift:GetClusterCredentials`, `cloudshell:GetFileUploadUrls`, `states:GetActivityTask`),
   and AWS's read-only policies leave exactly those out. A policy's grant wins over an exception.
 
-Only the *changing* use of a label is corrected (duties.py): a sensitive read such as
+Only the *changing* use of a label is corrected (duties/catalog.py): a sensitive read such as
 `secretsmanager:GetSecretValue` still counts for the read duties that name it.
 """
 

@@ -43,7 +43,7 @@ from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
     statement_action_match, judge_condition
 from sod_iac.access.graph import Decision, Level, best, weakest
-from sod_iac.access.secrets import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
+from sod_iac.access.secret_model import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.core.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.core.values import Ref, Template, Unknown
 from sod_iac.util.wildcard import glob_regex

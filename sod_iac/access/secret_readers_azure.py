@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from sod_iac.access.azure import covers_estate
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
+from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.core.model import Project
 
 GET_SECRET = "Microsoft.KeyVault/vaults/secrets/getSecret/action"

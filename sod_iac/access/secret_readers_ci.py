@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret
+from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sod_iac.access.cloud_common import first_block
 from sod_iac.access.graph import best
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret, stated_limit
+from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret, stated_limit
 from sod_iac.core.model import Project
 
 SECRET_TYPES = ("kubernetes_secret", "kubernetes_secret_v1")

@@ -32,7 +32,7 @@ from typing import Any
 
 from sod_iac.access.cloud_common import as_list, hop
 from sod_iac.access.graph import Level
-from sod_iac.access.secrets import Reader, ReaderSet, ReadsAll, Secret
+from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref, Template, Unknown
 

@@ -23,7 +23,7 @@ CHANGING_VERBS = ("Run", "Create", "Put", "Update", "Delete", "Modify", "Attach"
 
 @lru_cache(maxsize=1)
 def _named_by_rulesets() -> frozenset[str]:
-    from sod_iac.access.duties import load_ruleset
+    from sod_iac.access.duties.catalog import load_ruleset
     from sod_iac.access.escalation import escalation_paths
 
     named = {a for path in escalation_paths() for a in path.actions}

@@ -28,8 +28,6 @@ import os
 from pathlib import Path
 from typing import Any, Callable
 
-import platformdirs
-
 from sod_iac.cache.signing import discard, sign, verify, write_atomic
 from sod_iac.cache.signing import secret_key as _secret
 from sod_iac.load.hcl_ast import (
@@ -62,12 +60,6 @@ _SOURCES = ("load/hcl.py", "load/hcl_ast.py", "load/templates.py", "cache/parsed
 
 class CacheError(ValueError):
     """An entry that is not a valid tree: it is ignored and rebuilt."""
-
-
-def default_dir() -> Path:
-    """The user cache directory, per user and outside any scanned tree (platformdirs: on Linux
-    $XDG_CACHE_HOME/sod-iac, or ~/.cache/sod-iac when it is unset or relative)."""
-    return platformdirs.user_cache_path("sod-iac", appauthor=False)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -330,13 +322,26 @@ def _library_versions() -> str:
                 raise OSError(module)
             parts.append(hashlib.sha256(Path(origin).with_name(file).read_bytes()).hexdigest())
         except (OSError, ImportError, ValueError):
-            from sod_iac.load.hcl import PARSER_VERSION  # the library imported, for its version
-
-            parts.append(PARSER_VERSION)
+            parts.append(_installed_versions(module))
     return "|".join(parts)
 
 
 _LIBRARY_VERSION_FILES = (("hcl2", "version.py"), ("lark", "__init__.py"))
+
+
+def _installed_versions(module: str) -> str:
+    """The versions of the installed distributions providing `module` (from their metadata,
+    without importing it), for a library whose version file is not where it is expected."""
+    import importlib.metadata
+
+    dists = sorted(importlib.metadata.packages_distributions().get(module, []))
+    versions = []
+    for dist in dists:
+        try:
+            versions.append(f"{dist}-{importlib.metadata.version(dist)}")
+        except importlib.metadata.PackageNotFoundError:
+            versions.append(f"{dist}-?")
+    return ",".join(versions) or f"{module}-?"
 
 
 _PARSER_ID: str | None = None

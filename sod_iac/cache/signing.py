@@ -19,6 +19,8 @@ import tempfile
 from collections.abc import Iterable
 from typing import Any
 
+from sod_iac.cache.location import default_dir
+
 KEY_ENV = "SOD_IAC_CACHE_KEY"
 KEY_FILE = "cache.key"
 
@@ -29,8 +31,6 @@ change of SOD_IAC_CACHE_KEY or of the user cache directory gives that source's k
 
 def secret_key() -> bytes:
     """The signing key: SOD_IAC_CACHE_KEY, else the per-user random key (see the module)."""
-    from sod_iac.cache.parsed import default_dir  # the user cache directory, one definition
-
     env = os.environ.get(KEY_ENV) or ""
     file = "" if env else os.fspath(default_dir() / KEY_FILE)
     key = _KEYS.get((env, file))

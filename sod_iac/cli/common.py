@@ -80,7 +80,7 @@ def parse_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
         return None
     if cache_dir is not None:
         return cache_dir.absolute()
-    from sod_iac.cache.parsed import default_dir
+    from sod_iac.cache.location import default_dir
 
     return default_dir()
 

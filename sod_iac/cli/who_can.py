@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from sod_iac.access.secrets import COUNTED, ReaderSet
+from sod_iac.access.secret_model import COUNTED, ReaderSet
 from sod_iac.cli.evidence import exit_on_load_errors, hop_data, hop_lines, where
 from sod_iac.cli.options import CONTEXT_SETTINGS, query_options
 from sod_iac.cli.who_can_action import action_command

@@ -272,7 +272,7 @@ def _check_user_ruleset(data: dict[str, Any], source: str) -> None:
     """User duties and conflicts are checked where the config is read (lines from the YAML)."""
     if data.get("duties") is None and data.get("conflicts") is None:
         return
-    from sod_iac.access.duties import RulesetError, validate_user_ruleset
+    from sod_iac.access.duties.catalog import RulesetError, validate_user_ruleset
 
     try:
         validate_user_ruleset(data.get("duties"), data.get("conflicts"), source=source)

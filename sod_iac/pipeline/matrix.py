@@ -23,7 +23,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from sod_iac.access import aws_actions
-from sod_iac.access.duties import Duties, Holding, duties_for
+from sod_iac.access.duties.holding import Holding
+from sod_iac.access.duties.service import Duties, duties_for
 from sod_iac.access.graph import best
 from sod_iac.core.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.pipeline import triage

@@ -28,7 +28,7 @@ import re
 from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
-from sod_iac.access.duties import duties_for
+from sod_iac.access.duties.service import duties_for
 from sod_iac.core.model import Finding, Resource
 from sod_iac.rules.ci_azure_devops import azure_devops_trusts, protected_connections
 from sod_iac.rules.ci_cloudbuild import cloudbuild_trusts

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator
 
-from sod_iac.access.duties import ConflictHit, Duties, duties_for
+from sod_iac.access.duties.service import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.core.model import Evidence, Finding, Location, unique_evidence, worst_severity
 from sod_iac.rules.registry import Context
@@ -75,6 +75,6 @@ def _default_ids(duties: Duties, rule_id: str) -> set[str]:
 @lru_cache(maxsize=64)
 def _catalog_conflict_ids(rule_id: str) -> frozenset[str]:
     """The shipped catalog's conflicts of a rule (read once: it is asked per finding)."""
-    from sod_iac.access.duties import load_ruleset
+    from sod_iac.access.duties.catalog import load_ruleset
 
     return frozenset(c.id for c in load_ruleset().conflicts_of(rule_id))

@@ -22,7 +22,8 @@ import re
 from typing import Any, Callable, Iterator
 
 from sod_iac.access.cloud_common import text_of
-from sod_iac.access.duties import Holding, duties_for
+from sod_iac.access.duties.holding import Holding
+from sod_iac.access.duties.service import duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.core.model import Finding, Resource
 from sod_iac.rules.duty_conflicts import anchor

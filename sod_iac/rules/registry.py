@@ -185,7 +185,7 @@ class Context:
     @property
     def duties(self) -> Any:
         """The duty catalog service (sod_iac.access.duties), built once per scan."""
-        from sod_iac.access.duties import duties_for
+        from sod_iac.access.duties.service import duties_for
 
         return duties_for(self)
 

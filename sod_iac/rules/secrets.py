@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from sod_iac.access.secrets import Reader, ReaderSet, Secret, secret_access
+from sod_iac.access.secret_model import Reader, ReaderSet, Secret
+from sod_iac.access.secrets import secret_access
 from sod_iac.core.model import Evidence, Finding, unique_evidence
 from sod_iac.rules.registry import Context, rule
 from sod_iac.rules.unstated import possible_note, texts_of
