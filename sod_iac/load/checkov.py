@@ -948,7 +948,7 @@ def _module_dir(rel_file: str) -> str:
 
 def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
               read_plan: Callable[[str], Any] | None, sources: dict[str, tuple[Vertex, dict[str, Any]]]) -> None:
-    from sod_iac.load.plan import is_plan, load_plan
+    from sod_iac.load.plan import is_plan, load_plan, plan_providers
 
     rel = builder.rel(path)
     try:
@@ -966,7 +966,10 @@ def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
     def locate(address: str) -> Location | None:
         return located.get(address)
 
+    providers, provider_errors = plan_providers(data, rel)
     resources, variables, errors = load_plan(data, rel, locate)
+    builder.project.providers.extend(providers)
+    builder.project.errors.extend(provider_errors)
     for resource in resources:
         resource.root = rel  # as `sod-iac scan plan.json`: a plan is its own root
     builder.project.resources.extend(resources)
