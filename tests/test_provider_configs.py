@@ -163,6 +163,8 @@ def _config(**values) -> ProviderConfig:
     ({"allowed_account_ids": [Unknown("var.a")]}, None),
     ({"allowed_account_ids": Unknown("var.a")}, None),
     ({"assume_role": [{"role_arn": Unknown("var.role")}]}, None),
+    ({"allowed_account_ids": ["111111111111"], "assume_role": [{"role_arn": Unknown("var.role")}]},
+     "111111111111"),
     ({"allowed_account_ids": ["111111111111"], "assume_role": [{"role_arn": "arn:aws:iam::222222222222:role/t"}]},
      None),
     ({"allowed_account_ids": ["1111"]}, None),

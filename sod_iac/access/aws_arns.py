@@ -53,7 +53,8 @@ def stated_account(config: ProviderConfig | None) -> str | None:
     provider refuses to work in any account but `allowed_account_ids` (exactly one literal id
     here), and works in the account of the role it assumes (a literal `assume_role` or
     `assume_role_with_web_identity` `role_arn`; with several `assume_role` blocks, a chain,
-    the last). Two statements that disagree, several ids or unknown values: not stated."""
+    the last). The one allowed id decides even when the role is unknown (the provider stops
+    in any other account). Statements that disagree, several ids, unknown values: not stated."""
     if config is None:
         return None
     found: set[str] = set()
@@ -64,6 +65,7 @@ def stated_account(config: ProviderConfig | None) -> str | None:
         found.add(allowed[0])
     elif allowed is not None:
         return None  # unknown: may allow any
+    role_unknown = False
     for block in ("assume_role", "assume_role_with_web_identity"):
         blocks = config.values.get(block)
         if blocks is None or blocks == []:
@@ -72,9 +74,12 @@ def stated_account(config: ProviderConfig | None) -> str | None:
         role = last.get("role_arn") if isinstance(last, dict) else None
         account = _ACCOUNT_IN_ARN.match(role) if isinstance(role, str) else None
         if account is None:
-            return None  # assumes a role of an account the code does not state
-        found.add(account.group(1))
-    return found.pop() if len(found) == 1 else None
+            role_unknown = True  # a role of an account the code does not state
+        else:
+            found.add(account.group(1))
+    if len(found) != 1 or (role_unknown and allowed is None):
+        return None
+    return found.pop()
 
 
 def account_of(project: Project, resource: Resource) -> str | None:
