@@ -181,3 +181,60 @@ def test_caller_account_id_and_principal_arns_under_a_configuration(write_tree):
     assert aws.arn("module.aliased.aws_iam_role.r") == "arn:aws:iam::*:role/r"  # not stated
     assert aws.arn("data.aws_caller_identity.prod") == "arn:aws:*::222222222222:*"
     assert aws.resolver.value(Ref(address="data.aws_caller_identity.prod", attribute="account_id")) == ("222222222222", True)
+
+
+class _Graph:
+    """The networkx face of a Checkov graph (as tests/test_checkov.py's FakeGraph)."""
+
+    def __init__(self, vertices: dict) -> None:
+        self.vertices = vertices
+
+    def nodes(self, data: bool = False):  # noqa: ANN201
+        return list(self.vertices.items())
+
+    def edges(self, data: bool = False):  # noqa: ANN201
+        return []
+
+
+def test_checkov_graph_keeps_root_providers_and_resolved_provider_addresses(tmp_path):
+    """Shapes as Checkov 3.3 hands them over (dumped from its graph of
+    testdata/admin/provider-account-module-providers): a quoted account id read as a number,
+    `aws.default` for the default configuration, `__provider_address__` resolved through the
+    module call's `providers` map, a data source's own `provider` argument."""
+    from sod_iac.load.checkov import load_checkov_graph
+
+    main, child = str(tmp_path / "main.tf"), str(tmp_path / "deployer/main.tf")
+
+    def provider(name, conf, start):
+        return {"block_type_": "provider", "file_path_": main, "block_name_": name, "source_module_object_": None,
+                "config_": {"aws": {"__start_line__": start, "__end_line__": start + 2, **conf}}}
+
+    def block(kind, rtype, name, conf, path, module=None, **attrs):
+        return {"block_type_": kind, "file_path_": path, "block_name_": f"{rtype}.{name}",
+                "source_module_object_": module, **attrs,
+                "config_": {rtype: {name: {"__start_line__": 1, "__end_line__": 3, **conf}}}}
+
+    graph = _Graph({
+        "p1": provider("aws", {"__address__": "aws.default", "allowed_account_ids": [[111111111111]]}, 14),
+        "p2": provider("aws.prod", {"__address__": "aws.prod", "alias": ["prod"], "assume_role": [
+            {"role_arn": ["arn:aws:iam::222222222222:role/terraform"]}]}, 18),
+        "d": block("data", "aws_caller_identity", "prod", {"__address__": "aws_caller_identity.prod",
+                                                           "provider": ["aws.prod"]}, main, provider="aws.prod"),
+        "u": block("resource", "aws_iam_user", "deployer", {
+            "__address__": "module.prod.aws_iam_user.deployer", "__provider_address__": "aws.prod",
+            "name": ["deployer"]}, child, module={"path": main, "name": "prod", "nested_tf_module": None,
+                                                  "foreach_idx": None}),
+        "r": block("resource", "aws_iam_role", "admin", {"__address__": "aws_iam_role.admin",
+                                                         "__provider_address__": "aws.default", "name": ["admin"]},
+                   main),
+    })
+    project = load_checkov_graph(graph, root=tmp_path)
+    assert {r.address: r.provider for r in project.resources} == {
+        "data.aws_caller_identity.prod": "aws.prod", "module.prod.aws_iam_user.deployer": "aws.prod",
+        "aws_iam_role.admin": "aws"}
+    configs = {p.key: p for p in project.providers}
+    assert configs["aws"].values["allowed_account_ids"] == ["111111111111"]
+    assert configs["aws.prod"].alias == "prod" and configs["aws.prod"].root == "."
+    aws = AwsAccess(project)
+    assert aws.arn("aws_iam_role.admin") == "arn:aws:iam::111111111111:role/admin"
+    assert aws.arn("module.prod.aws_iam_user.deployer") == "arn:aws:iam::222222222222:user/deployer"
