@@ -238,3 +238,19 @@ def test_checkov_graph_keeps_root_providers_and_resolved_provider_addresses(tmp_
     aws = AwsAccess(project)
     assert aws.arn("aws_iam_role.admin") == "arn:aws:iam::111111111111:role/admin"
     assert aws.arn("module.prod.aws_iam_user.deployer") == "arn:aws:iam::222222222222:user/deployer"
+
+
+def test_access_shows_the_arn_with_the_stated_account():
+    """`sod-iac access` (text and JSON) shows the principal's ARN with the account its
+    provider configuration states (allowed_account_ids = ["111111111111"])."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from sod_iac.cli import cli
+
+    folder = str(Path(__file__).resolve().parent.parent / "testdata/admin/provider-account-cross-trust")
+    text = CliRunner().invoke(cli, ["access", "aws_iam_user.operator", folder])
+    assert text.output.splitlines()[0] == "aws_iam_user.operator (user, arn:aws:iam::111111111111:user/operator)"
+    shown = json.loads(CliRunner().invoke(cli, ["access", "aws_iam_role.ops", folder, "--format", "json"]).output)
+    assert shown["arn"] == "arn:aws:iam::111111111111:role/ops"
