@@ -22,7 +22,9 @@ from typing import Any, Iterable, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
-from sod_iac.access.aws_arns import CALLER_NAME, Resolver, arn_of, delegates_to_account, names_caller
+from sod_iac.access.aws_arns import (
+    CALLER_NAME, Resolver, account_of, arn_of, delegates_to_account, named_account, names_caller,
+)
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
@@ -85,7 +87,7 @@ class AwsAccess:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.model: AwsModel = build_model(project)
-        self.resolver = Resolver(project.resource)
+        self.resolver = Resolver(project.resource, lambda resource: account_of(project, resource))
         self._grants: dict[str, list[Grant]] = {}
         self._index: dict[str, dict[str, list[Grant]]] = {}
         self._chains: dict[str, list[tuple[str, Level, tuple[Evidence, ...]]]] = {}
@@ -387,17 +389,20 @@ class AwsAccess:
         account = False
         arn = self.arn(principal)
         caller = self.model.kinds.get(principal) == "caller"
+        own = self.model.accounts.get(principal)
         for item in entries:
             if isinstance(item, Ref) and item.address == principal and (not caller or names_caller(item)):
                 return "yes", False
             if isinstance(item, Ref) and item.attribute == "account_id":
-                account = True  # data.aws_caller_identity.X.account_id: this account
+                # data.aws_caller_identity.X.account_id: X's account (maybe not stated)
+                text, certain = self.resolver.value(item)
+                account = account or not _other_account(text, certain, own)
                 continue
             if names_caller(item) or (isinstance(item, Ref) and item.address in self.model.principals):
                 continue  # a reference names that principal of the code, not this one
             text, certain = self.resolver.value(item)
             if delegates_to_account(text, certain):
-                account = True
+                account = account or not _other_account(text, certain, own)
                 continue
             if caller:
                 continue  # not the caller's own ARN: someone else, or unknown (docstring)
@@ -607,6 +612,14 @@ class AwsAccess:
         return frozenset(allowed)
 
 
+def _other_account(text: str, certain: bool, own: str | None) -> bool:
+    """A principal entry that names, for certain, an account other than the principal's own
+    (both stated): it lets in that account's principals, never this one (IAM's evaluation).
+    Either side unknown: it may be the principal's account."""
+    named = named_account(text) if certain else None
+    return bool(own and named and named != own)
+
+
 def _trust_chain(st: Statement | None, hop: Evidence) -> tuple[Evidence, ...]:
     """The role's trust hop, after the trust statement that admits the principal when that
     statement is written somewhere else than the role (a policy document's block)."""
@@ -718,7 +731,7 @@ def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
     out = []
     for resource in project.resources:
         if resource.type in types and resource.mode == "managed":
-            arn = arn_of(resource)
+            arn = arn_of(resource, account_of(project, resource))
             if arn:
                 out.append(Target(arn, resource.address, resource.address))
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from sod_iac.core.model import Project, Resource
+from sod_iac.core.model import Project, ProviderConfig, Resource
 from sod_iac.core.values import Ref, Template, Unknown, make_template
 
 _IAM_KINDS = {"aws_iam_role": "role", "aws_iam_user": "user", "aws_iam_group": "group",
@@ -43,9 +43,64 @@ def _name_pattern(values: dict[str, Any], key: str = "name") -> str | None:
     return prefix + "*" if prefix else None
 
 
-def arn_of(resource: Resource) -> str | None:
+_ACCOUNT = re.compile(r"\d{12}")
+_ACCOUNT_IN_ARN = re.compile(r"arn:[^:]*:[^:]*:[^:]*:(\d{12}):")
+_PRINCIPAL_KINDS = ("aws_iam_role", "aws_iam_user", "aws_iam_group")
+
+
+def stated_account(config: ProviderConfig | None) -> str | None:
+    """The one account an AWS provider configuration states for certain, else None: the
+    provider refuses to work in any account but `allowed_account_ids` (exactly one literal id
+    here), and works in the account of the role it assumes (a literal `assume_role` or
+    `assume_role_with_web_identity` `role_arn`; with several `assume_role` blocks, a chain,
+    the last). The one allowed id decides even when the role is unknown (the provider stops
+    in any other account). Statements that disagree, several ids, unknown values: not stated."""
+    if config is None:
+        return None
+    found: set[str] = set()
+    allowed = config.values.get("allowed_account_ids")
+    if isinstance(allowed, list):
+        if len(allowed) != 1 or not isinstance(allowed[0], str) or not _ACCOUNT.fullmatch(allowed[0]):
+            return None
+        found.add(allowed[0])
+    elif allowed is not None:
+        return None  # unknown: may allow any
+    role_unknown = False
+    for block in ("assume_role", "assume_role_with_web_identity"):
+        blocks = config.values.get(block)
+        if blocks is None or blocks == []:
+            continue
+        last = blocks[-1] if isinstance(blocks, list) else None
+        role = last.get("role_arn") if isinstance(last, dict) else None
+        account = _ACCOUNT_IN_ARN.match(role) if isinstance(role, str) else None
+        if account is None:
+            role_unknown = True  # a role of an account the code does not state
+        else:
+            found.add(account.group(1))
+    if len(found) != 1 or (role_unknown and allowed is None):
+        return None
+    return found.pop()
+
+
+def account_of(project: Project, resource: Resource) -> str | None:
+    """The account a resource is created (or a data source read) in, when its provider
+    configuration states it (stated_account)."""
+    return stated_account(project.provider_of(resource))
+
+
+def named_account(text: str) -> str | None:
+    """The account a trust or resource-policy principal names by id (`111111111111`) or by its
+    root (`arn:aws:iam::111111111111:root`), else None."""
+    if _ACCOUNT.fullmatch(text):
+        return text
+    found = _ACCOUNT_IN_ARN.match(text)
+    return found.group(1) if found and text.endswith(":root") else None
+
+
+def arn_of(resource: Resource, account: str | None = None) -> str | None:
     """The ARN (a pattern where parts are unknown) of a resource, or None if we do not know
-    its ARN format."""
+    its ARN format. `account`: the account its provider configuration states (account_of),
+    in the ARN of an IAM principal; else `*`."""
     v = resource.values
     rtype = resource.type
     stated = _text(v.get("arn"))
@@ -53,7 +108,8 @@ def arn_of(resource: Resource) -> str | None:
         return stated  # known, e.g. from the state in a plan of existing resources
     if rtype in _IAM_KINDS:
         name = _name_pattern(v) or "*"
-        return f"arn:aws:iam::*:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"
+        owner = account if account and rtype in _PRINCIPAL_KINDS else "*"
+        return f"arn:aws:iam::{owner}:{_IAM_KINDS[rtype]}{_iam_path(v)}{name}"
     if rtype == "aws_s3_bucket":
         return f"arn:aws:s3:::{_text(v.get('bucket')) or '*'}"
     if rtype == "aws_kms_key":
@@ -158,11 +214,19 @@ def bucket_named(project: Project, name: str) -> Resource | None:
     return next((b for b in project.by_type("aws_s3_bucket") if b.values.get("bucket") == name), None)
 
 
+def caller_arn(account: str | None) -> str:
+    """The identity running Terraform: any user or role session (`*`), of its account when
+    its provider configuration states it."""
+    return f"arn:aws:*::{account}:*" if account else "*"
+
+
 class Resolver:
     """Turns policy values with references into ARN patterns, saying whether it guessed."""
 
-    def __init__(self, lookup: Callable[[str], Resource | None]) -> None:
+    def __init__(self, lookup: Callable[[str], Resource | None],
+                 account: Callable[[Resource], str | None] = lambda resource: None) -> None:
         self.lookup = lookup
+        self.account = account
 
     def value(self, value: Any) -> tuple[str, bool]:
         """(pattern, certain): a str as is; a Ref to a known resource's arn/id/name becomes
@@ -184,12 +248,15 @@ class Resolver:
         target = self.lookup(ref.address)
         if target is None:
             return "*", False
+        if ref.attribute == "account_id" and target.type == CALLER and target.mode == "data":
+            account = self.account(target)
+            return (account, True) if account else ("*", False)
         if ref.attribute == "arn":
-            arn = arn_of(target)
+            arn = arn_of(target, self.account(target))
             return (arn, "*" not in arn and "?" not in arn) if arn else ("*", False)
         if ref.attribute in ("id", "name", "bucket", "function_name", "key_id", "secret_id"):
             name = name_of(target) if target.type != "aws_secretsmanager_secret" else None
             if ref.attribute == "id" and target.type == "aws_secretsmanager_secret":
-                return arn_of(target) or "*", False
+                return arn_of(target, self.account(target)) or "*", False
             return (name, True) if name else ("*", False)
         return "*", False

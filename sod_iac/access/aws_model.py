@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
-from sod_iac.access.aws_arns import CALLER, arn_of, partition_free
+from sod_iac.access.aws_arns import CALLER, account_of, arn_of, caller_arn, partition_free
 from sod_iac.access.aws_managed import managed_policy
 from sod_iac.access.aws_policy import Statement, parse_policy
 from sod_iac.access.aws_policy.parse import in_written_order
@@ -66,6 +66,9 @@ class AwsModel:
     only per account, so modules and provider aliases may reuse one."""
     runs_as: dict[str, list[tuple[str, Evidence]]] = field(default_factory=lambda: defaultdict(list))
     """Compute resources (functions, instances, jobs, ...) -> the roles their code runs with."""
+    accounts: dict[str, str] = field(default_factory=dict)
+    """Principals of the code -> the account their provider configuration states (absent when
+    it states none: the account is then unknown, `*` in their ARN)."""
 
 
 # compute resources that run code with a role: type -> path to the argument naming the role
@@ -115,6 +118,8 @@ class ModelBuilder:
             if r.mode == "data" and r.type == CALLER:  # its own principal (DESIGN.md)
                 self.model.principals[r.address] = r
                 self.model.kinds[r.address] = "caller"
+            if r.address in self.model.principals and (account := account_of(self.project, r)):
+                self.model.accounts[r.address] = account
             if r.type == "aws_iam_instance_profile" and isinstance(r.values.get("name"), str):
                 self._by_name[("aws_iam_instance_profile", r.values["name"])].append(r.address)
             if r.type == "aws_iam_policy" and r.mode == "managed":
@@ -441,9 +446,9 @@ def principal_arn(model: AwsModel, address: str) -> str:
     """ARN pattern of a principal: built from the code, or as written for external ones."""
     resource = model.principals.get(address)
     if model.kinds.get(address) == "caller":
-        return "*"  # any user or role session of some account: only its own name is certain
+        return caller_arn(model.accounts.get(address))  # only its own name is certain
     if resource is not None:
-        return arn_of(resource) or "*"
+        return arn_of(resource, model.accounts.get(address)) or "*"
     if address.startswith("arn:"):
         return address
     kind = model.kinds.get(address, "role")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import traceback
 from pathlib import PurePath
 from typing import Any, Iterable, Literal, get_args
@@ -89,6 +90,10 @@ class Resource(BaseModel):
     call_site: Location | None = None
     """For a resource of a called module: the `module` block in the scanned root that makes it
     (through nested calls, the outermost one), where a reviewer of the root sees it (HCL only)."""
+    provider: str = ""
+    """The key of the provider configuration it is created or read with (ProviderConfig.key, in
+    its root): its `provider` meta-argument, else its provider's default configuration as its
+    module sees it (passed by a `providers` map, or inherited). Empty when not known."""
 
 
 class Backend(BaseModel):
@@ -104,6 +109,31 @@ class Backend(BaseModel):
     @property
     def address(self) -> str:
         return f"terraform.backend.{self.type}"
+
+
+class ProviderConfig(BaseModel):
+    """A `provider` block: one configuration per module path, provider name and alias, with its
+    arguments evaluated (plan-JSON shape, like Resource.values). Resources point at it by `key`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    key: str
+    """As plan JSON's `provider_config` keys it: `aws`, `aws.prod`, `module.net:aws` (module path
+    without instance keys, then `:`)."""
+    name: str
+    alias: str = ""
+    module: str = ""
+    root: str = ""
+    """The root module (folder, or plan file) it belongs to, as Resource.root."""
+    values: dict[str, Any] = Field(default_factory=dict)
+    location: Location | None = None
+
+
+def provider_key(module: str, address: str) -> str:
+    """The key of configuration `address` (`aws`, `aws.prod`) declared in module `module`
+    (`module.a[0].module.b` or without keys): Terraform's `provider_config` key."""
+    path = re.sub(r'\[(?:\d+|"(?:[^"\\]|\\.)*")\]', "", module)
+    return f"{path}:{address}" if path else address
 
 
 class Variable(BaseModel):
@@ -181,6 +211,8 @@ class Project(BaseModel):
     warnings: list[Notice] = Field(default_factory=list)
     """What the loaders could read but not wholly evaluate (the value became unknown)."""
     skipped_modules: list[SkippedModule] = Field(default_factory=list)
+    providers: list[ProviderConfig] = Field(default_factory=list)
+    """Provider configurations of every root (see Resource.provider)."""
     documents: list[Document] = Field(default_factory=list)
     """Non-Terraform configuration found under `root` (Atlantis YAML), already parsed: rules
     judge these, they never read files themselves."""
@@ -196,6 +228,17 @@ class Project(BaseModel):
 
     def resource(self, address: str) -> Resource | None:
         return self._index().get(address)
+
+    def provider_of(self, resource: Resource) -> ProviderConfig | None:
+        """The provider configuration a resource uses, when the loader found it."""
+        if not resource.provider:
+            return None
+        key = (id(self.providers), len(self.providers))
+        cache = self.__dict__.get("_provider_index")
+        if cache is None or cache[0] != key:
+            cache = (key, {(p.root, p.key): p for p in self.providers})
+            self.__dict__["_provider_index"] = cache
+        return cache[1].get((resource.root, resource.provider))
 
     def release_contents(self) -> None:
         """Let the resources, backends, variables and documents go (their indexes too), keeping

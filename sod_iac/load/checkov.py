@@ -45,7 +45,7 @@ from sod_iac.load.local_files import find_local_files
 from sod_iac.load.hcl_ast import META_ATTRIBUTES, META_BLOCKS, closing_brace, unquoted
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.templates import parse_template_text, templatefile
-from sod_iac.core.model import Backend, LoadError, Location, Project, Resource, Variable
+from sod_iac.core.model import Backend, LoadError, Location, Project, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Template, Unknown, encode_json, make_template
 
 # Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
@@ -840,7 +840,7 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
         resource = Resource(address=address, type=rtype, name=name, mode=mode, module=module,
                             index=index, location=builder.location(vertex, conf), source="hcl",
                             module_dir=_module_dir(builder.rel(vertex.file)),
-                            root=_module_dir(builder.rel(_root_file(vertex))))
+                            root=_module_dir(builder.rel(_root_file(vertex))), provider=_provider_of(vertex, conf))
         project.resources.append(resource)
     for resource in project.resources:
         resource.values = builder.values(resource.address)
@@ -857,6 +857,7 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
         _add_plan(builder, path, dict(located), read_plan, sources)
 
     _add_backends(builder, vertices)
+    _add_providers(builder, vertices)
     _add_variables(builder, vertices)
     project.files = sorted(f for f in builder.files if f)
     # Checkov reads no Atlantis YAML: found under the root as `sod-iac scan` finds them
@@ -948,7 +949,7 @@ def _module_dir(rel_file: str) -> str:
 
 def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
               read_plan: Callable[[str], Any] | None, sources: dict[str, tuple[Vertex, dict[str, Any]]]) -> None:
-    from sod_iac.load.plan import is_plan, load_plan
+    from sod_iac.load.plan import is_plan, load_plan, plan_providers
 
     rel = builder.rel(path)
     try:
@@ -966,7 +967,10 @@ def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
     def locate(address: str) -> Location | None:
         return located.get(address)
 
+    providers, provider_errors = plan_providers(data, rel)
     resources, variables, errors = load_plan(data, rel, locate)
+    builder.project.providers.extend(providers)
+    builder.project.errors.extend(provider_errors)
     for resource in resources:
         resource.root = rel  # as `sod-iac scan plan.json`: a plan is its own root
     builder.project.resources.extend(resources)
@@ -1015,6 +1019,43 @@ def _add_backends(builder: _Builder, vertices: list[Vertex]) -> None:
                     builder.project.backends.append(Backend(
                         type=btype, config=values, location=location,
                         module_dir=_module_dir(builder.rel(vertex.file))))
+
+
+def _add_providers(builder: _Builder, vertices: list[Vertex]) -> None:
+    """`provider` blocks of root modules, keyed as plan JSON keys them (`aws.default` is
+    Checkov's name for the default configuration `aws`). Checkov reads a quoted account id as
+    a number; `allowed_account_ids` is a set of strings to Terraform, so it is one again."""
+    for vertex in vertices:
+        if vertex.block_type != "provider" or vertex.attrs.get("source_module_object_"):
+            continue
+        conf = _inner_conf_of(vertex.config)
+        address = conf.get("__address__") if conf is not None else None
+        if conf is None or not isinstance(address, str):
+            continue
+        name, _, alias = address.partition(".")
+        alias = "" if alias == "default" else alias
+        values = builder.convert(unwrap_block(conf), "", set())
+        ids = values.get("allowed_account_ids")
+        if isinstance(ids, list):
+            values["allowed_account_ids"] = [str(i) if isinstance(i, int) and not isinstance(i, bool) else i
+                                             for i in ids]
+        builder.project.providers.append(ProviderConfig(
+            key=_provider_key(address), name=name, alias=alias, values=values,
+            root=_module_dir(builder.rel(vertex.file)), location=builder.location(vertex, conf)))
+
+
+def _provider_key(address: str) -> str:
+    """Checkov's provider address (`aws.default`, `aws.prod`) as plan JSON's key (`aws`, `aws.prod`)."""
+    return address.removesuffix(".default")
+
+
+def _provider_of(vertex: Vertex, conf: dict[str, Any]) -> str:
+    """The configuration a resource uses, as Checkov resolved it through module `providers`
+    maps (`__provider_address__`), else a root resource's own `provider` argument."""
+    address = conf.get("__provider_address__")
+    if not isinstance(address, str) and not vertex.attrs.get("source_module_object_"):
+        address = vertex.attrs.get("provider")
+    return _provider_key(address) if isinstance(address, str) else ""
 
 
 def _block_location(builder: _Builder, vertex: Vertex, kind: str, btype: str) -> Location | None:

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-from sod_iac.core.model import LoadError, Location, Resource, Variable
+from sod_iac.core.model import LoadError, Location, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Unknown
 
 MAX_DEPTH = 200
@@ -47,6 +47,41 @@ def load_plan(
     except Exception as exc:  # last line of defence: a loader must never raise
         loader.error(f"plan could not be read: {type(exc).__name__}: {exc}")
         return loader.resources, loader.variables, loader.errors
+
+
+def plan_providers(data: Any, rel_path: str) -> tuple[list[ProviderConfig], list[LoadError]]:
+    """The provider configurations of a plan (`configuration.provider_config`), keyed as the
+    resources' `provider_config_key` name them; arguments with references are unknown."""
+    loader = _PlanLoader(rel_path, None)
+    section = loader.section(data, "configuration", "provider_config") if isinstance(data, dict) else None
+    out: list[ProviderConfig] = []
+    for key, entry in (section or {}).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            loader.error(f"configuration.provider_config.{_short(key, 60)}: expected an object with a \"name\"")
+            continue
+        expressions, cut = loader.bounded(entry.get("expressions"))
+        if cut:
+            loader.error(f"configuration.provider_config.{_short(key, 60)}: nested deeper than {MAX_DEPTH} levels")
+        alias, module = entry.get("alias"), entry.get("module_address")
+        out.append(ProviderConfig(key=key, name=entry["name"], alias=alias if isinstance(alias, str) else "",
+                                  module=module if isinstance(module, str) else "", root=rel_path,
+                                  values=_expression_values(expressions) if isinstance(expressions, dict) else {}))
+    return out, loader.errors
+
+
+def _expression_values(node: Any) -> Any:
+    """Configuration `expressions` as values: a constant as is, an expression with references
+    unknown (named after what it refers to), nested blocks as lists of objects."""
+    if _is_expression(node):
+        if "constant_value" in node:
+            return node["constant_value"]
+        subjects, named = _subjects(node)
+        return Unknown(subjects[0][0] if subjects else named[0] if named else "known after apply")
+    if isinstance(node, dict):
+        return {k: _expression_values(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expression_values(v) for v in node]
+    return node
 
 
 # --- addresses -------------------------------------------------------------------------
@@ -427,11 +462,12 @@ class _PlanLoader:
         unknown, _ = self.bounded(change.get("after_unknown"))
         _fill({"": values}, "", unknown, [], lambda path, width: self.unknown_at(expressions, path, width, module), 0)
 
+        provider = config.get("provider_config_key")
         try:
             return Resource(
                 address=address, type=rtype, name=name, mode=mode, module=module, index=index,
                 values=values, references={k: sorted(v) for k, v in sorted(references.items())},
-                location=self.location(address), source="plan",
+                location=self.location(address), source="plan", provider=provider if isinstance(provider, str) else "",
             )
         except ValueError as exc:
             self.error(f"{address}: {exc}".splitlines()[0])

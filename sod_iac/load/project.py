@@ -18,7 +18,7 @@ from sod_iac.load.files import (
 )
 from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one
-from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan
+from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan, plan_providers
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
 from sod_iac.core.model import LoadError, Notice, Project, Resource
 
@@ -78,7 +78,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,
                       warnings=warnings + loader.warnings, backends=loader.backends, variables=loader.variables,
-                      skipped_modules=loader.skipped)
+                      skipped_modules=loader.skipped, providers=loader.providers)
     project.resources = _with_plans(loader.resources, plans, project, found, root, repo_root is not None)
     project.documents, document_errors = load_documents(root)
     project.errors.extend(document_errors)
@@ -153,6 +153,7 @@ def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, foun
         own = by_root.get(plan_root, [])
         kept.pop(plan_root, None)
         located = {r.address: r.location for r in own if r.location}
+        providers, provider_errors = plan_providers(plan.data, plan.rel)
         resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located), depth=plan.depth)
         plan.data = None  # handed over (load_plan may have changed it): not used again
         twins = _locator({r.address: r for r in own})
@@ -164,7 +165,8 @@ def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, foun
                 resource.call_site = resource.call_site or twin.call_site
         planned.extend(resources)
         project.variables.extend(variables)
-        project.errors.extend(plan_errors)
+        project.providers.extend(providers)
+        project.errors.extend(provider_errors + plan_errors)
     return [r for resources in kept.values() for r in resources] + planned
 
 

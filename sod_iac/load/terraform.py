@@ -18,13 +18,15 @@ from typing import Any, Callable, Iterator
 
 from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import (
-    META_ATTRIBUTES, META_BLOCKS, Attribute, Block, Body, Lit, ParsedFile, traversal_roots,
+    META_ATTRIBUTES, META_BLOCKS, Attribute, Block, Body, Lit, ObjectExpr, ParsedFile, traversal_roots,
 )
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.templates import TemplateScope, templatefile
 from sod_iac.load.types import convert
-from sod_iac.core.model import Backend, LoadError, Location, Notice, Resource, SkippedModule, Variable
+from sod_iac.core.model import (
+    Backend, LoadError, Location, Notice, ProviderConfig, Resource, SkippedModule, Variable, provider_key,
+)
 from sod_iac.core.values import Unknown
 
 NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
@@ -44,6 +46,8 @@ class ModuleSource:
     modules: dict[str, tuple[Block, str]] = field(default_factory=dict)
     outputs: dict[str, tuple[Block, str]] = field(default_factory=dict)
     backends: list[tuple[Block, str]] = field(default_factory=list)
+    providers: dict[str, tuple[Block, str]] = field(default_factory=dict)
+    """`provider` blocks by the address they configure (`aws`, `aws.prod`)."""
     tfvars: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
     """Declarations Terraform would reject (a name declared twice)."""
@@ -69,6 +73,10 @@ class ModuleSource:
                 self._declare(self.modules, labels[0], block, parsed.path, override, "module call")
             elif kind == "output" and labels:
                 self._declare(self.outputs, labels[0], block, parsed.path, override, "output")
+            elif kind == "provider" and labels:
+                alias = _literal(block.body.attributes.get("alias"))
+                address = f"{labels[0]}.{alias}" if isinstance(alias, str) and alias else labels[0]
+                self._declare(self.providers, address, block, parsed.path, override, "provider configuration")
             elif kind == "terraform":
                 for inner in block.body.blocks:
                     if inner.type == "backend" and inner.labels or inner.type == "cloud":
@@ -111,9 +119,22 @@ def _is_override(path: str) -> bool:
 
 
 def _literal_source(block: Block) -> str | None:
-    attr = block.body.attributes.get("source")
-    if attr is not None and isinstance(attr.expr, Lit) and isinstance(attr.expr.value, str):
-        return attr.expr.value
+    source = _literal(block.body.attributes.get("source"))
+    return source if isinstance(source, str) else None
+
+
+def _literal(attr: Attribute | None) -> Any:
+    return attr.expr.value if attr is not None and isinstance(attr.expr, Lit) else None
+
+
+def provider_address(expr: Any) -> str | None:
+    """The configuration a `provider` meta-argument or a `providers` map key or value names:
+    `aws` or `aws.prod` (a traversal in HCL, a string in `.tf.json`); None for anything else."""
+    if isinstance(expr, Lit) and isinstance(expr.value, str):
+        return expr.value
+    roots = traversal_roots(expr)
+    if len(roots) == 1 and 1 <= len(roots[0]) <= 2 and "[" not in "".join(roots[0]):
+        return ".".join(roots[0])
     return None
 
 
@@ -140,6 +161,7 @@ class Loader:
         self.backends: list[Backend] = []
         self.variables: list[Variable] = []
         self.skipped: list[SkippedModule] = []
+        self.providers: list[ProviderConfig] = []
         self.errors: list[LoadError] = []
         self.warnings: list[Notice] = []
         self._warned: set[tuple[str, int | None, str]] = set()
@@ -157,6 +179,11 @@ class Loader:
         if key not in self._warned:
             self._warned.add(key)
             self.warnings.append(notice)
+
+    def add_provider(self, config: ProviderConfig) -> None:
+        """Record a configuration once (a module's instances share their module's blocks)."""
+        if not any(p.key == config.key and p.root == config.root for p in self.providers):
+            self.providers.append(config)
 
     def roots(self) -> list[ModuleSource]:
         called = self.called | {p for src in self.sources.values() for p in src.local_calls()}
@@ -197,8 +224,11 @@ class ModuleInstance:
 
     def __init__(self, loader: Loader, source: ModuleSource, prefix: str,
                  inputs: dict[str, Callable[[], Any]], root_dir: Path, chain: tuple[Path, ...],
-                 call_site: Location | None = None) -> None:
+                 call_site: Location | None = None, passed: Callable[[str], str] | None = None) -> None:
         self.loader = loader
+        self.passed = passed
+        """The provider configuration keys the call hands this instance, by the address the
+        module uses (None for a root)."""
         self.call_site = call_site
         """The `module` block of the root that (directly or through other modules) makes this
         instance; None for a root."""
@@ -258,6 +288,36 @@ class ModuleInstance:
         from sod_iac.load.hcl import parse_template
 
         return templatefile(args, text, parse_template)
+
+    # --- provider configurations ------------------------------------------------------
+    def provider_key(self, address: str) -> str:
+        """The configuration `address` (`aws`, `aws.prod`) stands for in this module: its own
+        `provider` block; else what its call passes; else this module's implicit empty
+        default configuration (a root's, when it declares none)."""
+        if address in self.source.providers:
+            return provider_key(self.prefix.rstrip("."), address)
+        passed = self.passed(address) if self.passed is not None else ""
+        return passed or provider_key(self.prefix.rstrip("."), address)
+
+    def _passed_providers(self, block: Block) -> Callable[[str], str]:
+        """What a module call hands the child: exactly its `providers` map when it has one;
+        without, the caller's default configurations (Terraform's implicit inheritance,
+        never an aliased one)."""
+        attr = block.body.attributes.get("providers")
+        if attr is None:
+            return lambda address: "" if "." in address else self.provider_key(address)
+        mapping = {}
+        for key, value in attr.expr.items if isinstance(attr.expr, ObjectExpr) else ():
+            child, parent = provider_address(key), provider_address(value)
+            if child and parent:
+                mapping[child] = self.provider_key(parent)
+        return lambda address: mapping.get(address, "")
+
+    def _resource_provider(self, block: Block, rtype: str) -> str:
+        """A resource's `provider` meta-argument, else its type's provider (the type's prefix)."""
+        attr = block.body.attributes.get("provider")
+        address = provider_address(attr.expr) if attr is not None else rtype.split("_", 1)[0]
+        return self.provider_key(address) if address else ""
 
     # --- guarded, cached evaluation -------------------------------------------------------
     def eval_attr(self, attr: Attribute, path: str, evaluator: Evaluator | None = None) -> Any:
@@ -474,7 +534,8 @@ class ModuleInstance:
                 inputs = {arg: _bind(self._input, attr, path, names)
                           for arg, attr in block.body.attributes.items() if arg not in META_ATTRIBUTES}
                 out.append((index, ModuleInstance(self.loader, child_source, prefix, inputs,
-                                                  self.root_dir, self.chain + (folder,), self.call_site or location)))
+                                                  self.root_dir, self.chain + (folder,), self.call_site or location,
+                                                  self._passed_providers(block))))
             return out
 
         return self._cached(f"module:{name}", compute)
@@ -532,9 +593,17 @@ class ModuleInstance:
                     location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
         root = loader.rel(self.root_dir)
         module = self.prefix.rstrip(".")
+        for address, (block, path) in self.source.providers.items():
+            with self._block_guard(block, path, f"provider {address}"):
+                loader.add_provider(ProviderConfig(
+                    key=provider_key(module, address), name=block.labels[0], alias=address.partition(".")[2],
+                    module=provider_key(module, "").rstrip(":"), root=root,
+                    values=self.eval_body(block.body, self.evaluator(), path),
+                    location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
         for key, (block, path) in self.source.resources.items():
             mode = "data" if key.startswith("data.") else "managed"
             rtype, rname = block.labels
+            provider = self._resource_provider(block, rtype)
             references = self.references(block.body)
             location = Location(path=path, start_line=block.start_line, end_line=block.end_line)
             with self._block_guard(block, path, key):
@@ -544,7 +613,7 @@ class ModuleInstance:
                         address=self.prefix + address, type=rtype, name=rname, mode=mode,
                         module=module, index=index, values=values, references=references,
                         location=location, source="hcl", module_dir=self.source.rel, call_site=self.call_site,
-                        root=root, statement_sites=statement_sites(block, path, rtype, values,
+                        root=root, provider=provider, statement_sites=statement_sites(block, path, rtype, values,
                                                                  self.source.locals)))
         for name, (block, path) in self.source.modules.items():
             with self._block_guard(block, path, f"module.{name}"):
