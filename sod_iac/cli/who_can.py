@@ -144,7 +144,7 @@ def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> i
     from sod_iac.cli.common import fail
     from sod_iac.rules import all_rules
     from sod_iac.rules.registry import Context
-    from sod_iac.rules.secrets import allowed_readers
+    from sod_iac.rules.secret_readers.readers import allowed_readers
 
     config: dict[str, Any] = {}
     try:

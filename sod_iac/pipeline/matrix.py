@@ -29,8 +29,8 @@ from sod_iac.core.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.pipeline import triage
 from sod_iac.pipeline.scan import ScanOptions, judge_project
 from sod_iac.rules import registry
-from sod_iac.rules.ci import ci_identities
-from sod_iac.rules.environments import environments_changed
+from sod_iac.rules.combined_duties.ci_trusts import ci_identities
+from sod_iac.rules.combined_duties.environments import environments_changed
 from sod_iac.rules.registry import Context
 from sod_iac.util.gcpause import paused_gc
 from sod_iac.util.wildcard import matches
