@@ -65,13 +65,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.core.model import Evidence, Finding, Project
-from sod_iac.rules.approval.common import (
-    blocks, first, flag, hop, text, unstated,
-)
+from sod_iac.rules.approval.common import blocks, first, flag, hop, text, unstated
 from sod_iac.rules.registry import Context
-from sod_iac.rules.approval.state_backends import (
-    Bucket, attached, buckets, state_finding, RESOURCE_NAME,
-)
+from sod_iac.rules.approval.state_backends import Bucket, attached, buckets, state_finding, RESOURCE_NAME
 from sod_iac.rules.anchor_types import STATE_STORAGE
 
 

@@ -53,13 +53,9 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.core.model import Finding
-from sod_iac.rules.approval.common import (
-    flag, is_set, text, unstated,
-)
+from sod_iac.rules.approval.common import flag, is_set, text, unstated
 from sod_iac.rules.registry import Context
-from sod_iac.rules.approval.state_backends import (
-    state_finding,
-)
+from sod_iac.rules.approval.state_backends import state_finding
 
 
 ANCHORS = frozenset()

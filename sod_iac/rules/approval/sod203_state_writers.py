@@ -67,9 +67,7 @@ from pydantic import BaseModel, Field
 
 from sod_iac.rules.options import PER_RESOURCE
 from sod_iac.core.model import Evidence, Finding, Project, Resource, unique_evidence
-from sod_iac.rules.approval.common import (
-    flag, hop, is_set, managed, names_resource, text,
-)
+from sod_iac.rules.approval.common import flag, hop, is_set, managed, names_resource, text
 from sod_iac.rules.registry import Context
 from sod_iac.core.values import Ref, Template
 from sod_iac.core.wording import PRINCIPALS_NAMED, listing

@@ -54,13 +54,9 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sod_iac.core.model import Finding, Project
-from sod_iac.rules.approval.common import (
-    first,
-)
+from sod_iac.rules.approval.common import first
 from sod_iac.rules.registry import Context
-from sod_iac.rules.approval.state_backends import (
-    state_finding,
-)
+from sod_iac.rules.approval.state_backends import state_finding
 
 
 ANCHORS = frozenset({"terraform_remote_state"})

@@ -70,9 +70,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sod_iac.core.model import Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import (
-    blocks, first, flag, hop, is_set, managed, names_resource, unstated, worst,
-)
+from sod_iac.rules.approval.common import blocks, first, flag, hop, is_set, managed, names_resource, unstated, worst
 from sod_iac.rules.registry import Context
 from sod_iac.rules.approval.state_backends import (
     GCS_BUCKET_IAM, gcp_bindings,

@@ -59,9 +59,7 @@ from typing import Any, Iterator
 
 from sod_iac.rules.approval.common import ProductionOptions
 from sod_iac.core.model import Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import (
-    blocks, flag, hop, managed, production, refers_to, text,
-)
+from sod_iac.rules.approval.common import blocks, flag, hop, managed, production, refers_to, text
 from sod_iac.rules.registry import Context
 from sod_iac.core.values import Ref, as_list
 

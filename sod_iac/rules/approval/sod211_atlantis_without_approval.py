@@ -75,9 +75,7 @@ from typing import Any, Iterator
 
 from sod_iac.core.model import Finding, Location, Project, Resource
 from sod_iac.rules.approval import atlantis_servers
-from sod_iac.rules.approval.common import (
-    flag, hop, text, worst,
-)
+from sod_iac.rules.approval.common import flag, hop, text, worst
 from sod_iac.rules.registry import Context
 from sod_iac.core.values import Template, as_list, decode_json, decode_yaml
 

@@ -63,9 +63,7 @@ from pydantic import BaseModel, Field
 
 from sod_iac.rules.options import PER_RESOURCE
 from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.approval.common import (
-    blocks, first, flag, managed, number, text, not_on, worst,
-)
+from sod_iac.rules.approval.common import blocks, first, flag, managed, number, text, not_on, worst
 from sod_iac.rules.registry import Context
 from sod_iac.core.values import as_list
 from sod_iac.rules.approval.common import Weak

@@ -48,9 +48,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.approval.common import (
-    flag, managed, number, text, not_on, worst,
-)
+from sod_iac.rules.approval.common import flag, managed, number, text, not_on, worst
 from sod_iac.rules.registry import Context
 from sod_iac.rules.approval.common import Weak
 

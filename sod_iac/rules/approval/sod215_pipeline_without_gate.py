@@ -78,9 +78,7 @@ from typing import Any, Iterator
 
 from sod_iac.rules.approval.common import ProductionOptions
 from sod_iac.core.model import Evidence, Finding, Resource, unique_evidence
-from sod_iac.rules.approval.common import (
-    blocks, managed, number, production, text, worst,
-)
+from sod_iac.rules.approval.common import blocks, managed, number, production, text, worst
 from sod_iac.rules.registry import Context
 from sod_iac.rules.approval.common import Weak
 

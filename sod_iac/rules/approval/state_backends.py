@@ -22,9 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sod_iac.core.model import Backend, Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import (
-    blocks, is_set, managed, names_resource, text, where,
-)
+from sod_iac.rules.approval.common import blocks, is_set, managed, names_resource, text, where
 from sod_iac.rules.registry import Context
 from sod_iac.rules.approval.state_storage import BACKEND_OF, Recognised, recognise
 from sod_iac.core.values import Ref, as_list
