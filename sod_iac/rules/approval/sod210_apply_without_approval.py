@@ -72,7 +72,16 @@ class Options(ProductionOptions):
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """A workspace or stack that applies its own plans: nobody confirms what will change."""
+    """A workspace or stack that applies its own plans: nobody confirms what will change.
+
+    Vendor settings read, with the vendor's documented defaults: HCP Terraform / Terraform
+    Enterprise (`tfe_workspace.auto_apply`, default false; `auto_apply_run_trigger`;
+    `tfe_workspace_settings.auto_apply`), Spacelift (`spacelift_stack.autodeploy`, default
+    false, unless an APPROVAL policy is attached, by `spacelift_policy_attachment` or an
+    `autoattach:<label>` label), env0 (`env0_environment.approve_plan_automatically`; when
+    absent, the project's `env0_project_policy.requires_approval_default`; sub-environments
+    approve automatically unless they set it to false).
+    """
     project = ctx.project
     prod = production(ctx, "SOD210")
     for workspace in managed(project, "tfe_workspace"):

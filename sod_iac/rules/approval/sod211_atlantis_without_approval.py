@@ -90,7 +90,13 @@ _DEFAULT_SERVER = {"apply_requirements": [], "import_requirements": [], "workflo
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """Atlantis applies from a pull request comment: without `approved`, the author applies alone."""
+    """Atlantis applies from a pull request comment: without `approved`, the author applies alone.
+
+    Vendor settings read, with the vendor's documented defaults: Atlantis server-side repo
+    config (`repos.yaml`, `ATLANTIS_REPO_CONFIG_JSON`; every repo starts from
+    `apply_requirements: []`; when several entries match, later keys win) and repo-level
+    `atlantis.yaml`.
+    """
     for document in ctx.project.documents:  # read and parsed by the loader (sod_iac.load.documents)
         data = document.data
         if document.kind not in ("atlantis-repo", "atlantis-server") or not isinstance(data, dict):

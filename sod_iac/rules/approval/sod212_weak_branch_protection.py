@@ -80,7 +80,12 @@ class Options(BaseModel):
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """Branch protection is what makes review mandatory; each gap lets an author merge alone."""
+    """Branch protection is what makes review mandatory; each gap lets an author merge alone.
+
+    Vendor settings read, with the vendor's documented defaults: branch protection (GitHub
+    classic and v3 protections and rulesets, GitLab protected branches, Azure DevOps
+    minimum-reviewer policies).
+    """
     project = ctx.project
     checks = {
         "github_branch_protection": _github_protection,

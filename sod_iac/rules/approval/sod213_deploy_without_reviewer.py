@@ -72,7 +72,12 @@ class Options(ProductionOptions):
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """The last human gate before production credentials: it needs a reviewer who is not the deployer."""
+    """The last human gate before production credentials: it needs a reviewer who is not the deployer.
+
+    Vendor settings read, with the vendor's documented defaults: deployment environments (GitHub
+    `reviewers`, `prevent_self_review` default false, `can_admins_bypass` default true; GitLab
+    protected environment approval rules; Azure DevOps approval checks on environments).
+    """
     project = ctx.project
     prod = production(ctx, "SOD213")
     for environment in managed(project, "github_repository_environment"):

@@ -58,7 +58,11 @@ ANCHORS = frozenset({"gitlab_project_level_mr_approvals", "gitlab_group_level_mr
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """An approval from the author or a committer is no independent approval."""
+    """An approval from the author or a committer is no independent approval.
+
+    Vendor settings read, with the vendor's documented defaults: GitLab merge request approval
+    settings and rules.
+    """
     project = ctx.project
     for resource in managed(project, "gitlab_project_level_mr_approvals"):
         values = resource.values

@@ -94,7 +94,11 @@ _DEPLOY_WORDS = re.compile(r"(?i)(?<![a-z])(deploy|apply|release|promote)")
 
 
 def check(ctx: Context) -> Iterator[Finding]:
-    """A pipeline that reaches production with no manual approval, or whose approvers can remove it."""
+    """A pipeline that reaches production with no manual approval, or whose approvers can remove it.
+
+    Vendor settings read, with the vendor's documented defaults: AWS CodePipeline: a Deploy
+    action with no earlier Manual approval action.
+    """
     prod = production(ctx, "SOD215")
     for pipeline in managed(ctx.project, "aws_codepipeline"):
         name = pipeline.values.get("name")

@@ -76,7 +76,20 @@ BRANCH_PROTECTIONS = ("github_branch_protection", "github_branch_protection_v3")
 
 def check(ctx: Context) -> Iterator[Finding]:
     """An approval only adds assurance when the approver is not the one who wrote, merged or
-    ships the change; the same principal on both sides makes the four-eyes step a formality."""
+    ships the change; the same principal on both sides makes the four-eyes step a formality.
+
+    Two forms:
+    - cloud permissions (the `approve` and `deploy` duties of the catalog): e.g. an AWS role with
+      codepipeline:PutApprovalResult and codepipeline:StartPipelineExecution or codecommit:GitPush;
+      a GCP member with clouddeploy.rollouts.approve and clouddeploy.releases.create;
+    - GitHub: an identity that is a required reviewer of a deployment environment
+      (`github_repository_environment.reviewers`) and can also skip review on the same repository:
+      a bypasser of branch protection (`pull_request_bypassers`, `push_allowances`,
+      `force_push_bypassers` of `github_branch_protection[_v3]`) or of a ruleset
+      (`github_repository_ruleset.bypass_actors`). It can merge unreviewed code and then approve
+      its own deployment. Identities match when both lists refer to the same resource of the code
+      (`github_team.ops.id` and `github_team.ops.node_id`) or hold the same literal text.
+    """
     yield from conflict_findings(ctx, "SOD104", "can approve changes and also author, merge or deploy them")
     yield from _github_reviewers_who_bypass(ctx)
 
