@@ -6,7 +6,6 @@ import sys
 import textwrap
 
 import pytest
-import yaml
 from pydantic import BaseModel, Field
 
 from sod_iac.rules import rule_docs
