@@ -32,7 +32,8 @@ def main(argv: list[str]) -> int:
     from sod_iac.util.gcpause import paused_gc
     from sod_iac.load import load_project
     from sod_iac.rules import all_rules
-    from sod_iac.rules.registry import Context, run_rules
+    from sod_iac.rules.registry import run_rules
+    from sod_iac.rules.context import Context
 
     imported = time.perf_counter()
     project = load_project(args.paths, jobs=args.jobs, max_file_size=args.max_file_size,

@@ -88,15 +88,12 @@ from sod_iac.load.checkov import (  # noqa: E402
 )
 from sod_iac.core.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
 from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
-from sod_iac.rules.anchors import judges  # noqa: E402
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
               "medium": BcSeverities.MEDIUM, "low": BcSeverities.LOW}
 CATEGORIES = {"combined-duties": CheckCategories.IAM, "approval": CheckCategories.GENERAL_SECURITY,
               "secret-readers": CheckCategories.SECRETS}
 
-# Rules that judge backends (`terraform.backend.<type>`): PASSED on the folder's host provider.
-BACKEND_RULES = frozenset({"SOD202", "SOD203", "SOD204", "SOD205"})
 
 
 class ScanResult:
@@ -368,7 +365,7 @@ class _Answers:
         if not address:
             return None
         parts = split_address(address)
-        judged = parts is not None and judges(self.rule.id, parts[2])
+        judged = parts is not None and self.rule.judges(parts[2])
         return _Place(result.at(self.id, address, self._scanned_file), judged)
 
 
@@ -424,7 +421,7 @@ class SodIacProviderCheck(_Answers, BaseProviderCheck):
         folder = result.host(self._scanned_file, address, conf.get("__start_line__"))
         if folder is None:
             return None
-        judged = self.id in BACKEND_RULES and folder in result.backend_folders
+        judged = self.rule.backends and folder in result.backend_folders
         return _Place(result.on_hosts.get((self.id, folder), []), judged, lead=True)
 
     def scan_provider_conf(self, conf: dict[str, Any]) -> CheckResult:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.rules.ci import claim_text, subject_gap, subject_unreviewed
-from sod_iac.rules.ci_cloudbuild import literal_branches
-from sod_iac.rules.ci_systems import claim_pins
-from sod_iac.core.settings import SETTINGS
+from sod_iac.rules.combined_duties.ci_trusts import claim_text, subject_gap, subject_unreviewed
+from sod_iac.rules.combined_duties.ci_cloudbuild import literal_branches
+from sod_iac.rules.combined_duties.ci_systems import claim_pins
+from sod_iac.rules.options import settings
 from sod_iac.core.values import Ref, Template, Unknown
 
-REVIEWED = list(SETTINGS["reviewed_refs"].default)
+REVIEWED = list(settings()["reviewed_refs"].default)
 
 
 @pytest.mark.parametrize(("ci", "subject"), [

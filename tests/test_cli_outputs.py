@@ -151,9 +151,9 @@ def test_rule_help_fences_survive_backticks():
 
 def test_every_rule_has_a_bad_and_a_fixed_example_that_parse():
     hcl2 = pytest.importorskip("hcl2")
-    from sod_iac.rules.registry import load_catalog
+    from sod_iac.rules.registry import all_rules
 
-    for rule in load_catalog().values():
+    for rule in all_rules():
         assert rule.good_example, f"{rule.id} has no good_example"
         for code in (rule.example, rule.good_example):
             hcl2.loads(code + "\n")

@@ -12,7 +12,8 @@ from sod_iac.load import load_project
 from sod_iac.load.checkov import load_checkov_graph
 from sod_iac.load.documents import MAX_YAML_BYTES, load_documents
 from sod_iac.core.model import Document, Project
-from sod_iac.rules.registry import Context, get_rule, run_rules
+from sod_iac.rules.registry import get_rule, run_rules
+from sod_iac.rules.context import Context
 from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.pipeline.units import analysis_units
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from sod_iac.cli import cli
 from sod_iac.load import load_project
-from sod_iac.rules.registry import get_rule, rule, unregister
+from sod_iac.rules.registry import get_rule, register, unregister
 from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.pipeline.units import analysis_units
 
@@ -124,11 +124,11 @@ def failing_sod201():
         raise KeyError(f"{ctx.project.resources[0].root}/unexpected")
         yield  # a generator, as every check
 
-    rule("SOD201")(broken)
+    register("SOD201", broken)
     yield
     unregister("SOD201")
     if previous is not None:
-        rule("SOD201")(previous)
+        register("SOD201", previous)
 
 
 def test_a_rule_that_raises_is_one_error_line_and_the_report_is_complete(three_roots, failing_sod201):

@@ -8,13 +8,13 @@ import pytest
 
 from sod_iac.core.model import Evidence, Finding, Location, Project, Resource
 from sod_iac.rules import registry
+from sod_iac.rules.context import Context
 from sod_iac.rules.registry import (
     CatalogError,
-    Context,
     all_rules,
     get_rule,
     load_catalog,
-    rule,
+    register,
     run_rules,
     unregister,
 )
@@ -33,20 +33,20 @@ DESIGN_CATALOG = {
 
 @pytest.fixture
 def temporary_check():
-    """Attach test checks with the real decorator; restore whatever was attached before."""
+    """Attach test checks with the registry's hook; restore whatever was attached before."""
     saved: dict[str, object] = {}
 
     def attach(rule_id, check):
         if rule_id not in saved:
             saved[rule_id] = unregister(rule_id)
         unregister(rule_id)
-        return rule(rule_id)(check)
+        return register(rule_id, check)
 
     yield attach
     for rule_id, previous in saved.items():
         unregister(rule_id)
         if previous is not None:
-            rule(rule_id)(previous)
+            register(rule_id, previous)
 
 
 def test_catalog_has_exactly_the_design_ids_and_families():
@@ -92,7 +92,7 @@ def test_invalid_entry_names_file_and_line(tmp_path):
         "  - id: SOD101\n"
         "    family: not-a-family\n"
         "    severity: high\n"
-        "    title: t\n    rationale: r\n    remediation: f\n    example: e\n    references: []\n"
+        "    title: t\n"
     )
     with pytest.raises(CatalogError, match=rf"^{bad}:2: SOD101: unknown family 'not-a-family'"):
         load_catalog(bad)
@@ -105,7 +105,7 @@ def test_missing_fields_are_named(tmp_path):
         load_catalog(bad)
 
 
-def test_decorator_attaches_check_to_catalog_entry(temporary_check):
+def test_register_attaches_check_to_catalog_entry(temporary_check):
     def check(ctx):
         yield from ()
 
@@ -117,15 +117,15 @@ def test_decorator_attaches_check_to_catalog_entry(temporary_check):
     assert get_rule("SOD303").title == "Principal can read every secret"
 
 
-def test_decorator_rejects_unknown_id():
+def test_register_rejects_unknown_id():
     with pytest.raises(CatalogError, match="no rule SOD999"):
-        rule("SOD999")(lambda ctx: iter(()))
+        register("SOD999", lambda ctx: iter(()))
 
 
-def test_decorator_rejects_a_second_check_for_the_same_rule(temporary_check):
+def test_register_rejects_a_second_check_for_the_same_rule(temporary_check):
     temporary_check("SOD303", lambda ctx: iter(()))
     with pytest.raises(CatalogError, match="already has a check"):
-        rule("SOD303")(lambda ctx: iter(()))
+        register("SOD303", lambda ctx: iter(()))
 
 
 def _project() -> Project:

@@ -143,8 +143,8 @@ def _limit(project: Any, secret: Any, config_file: Path | None, root: Path) -> i
     """The SOD301 limit for the secret, from the config as `scan` reads it."""
     from sod_iac.cli.common import fail
     from sod_iac.rules import all_rules
-    from sod_iac.rules.registry import Context
-    from sod_iac.rules.secrets import allowed_readers
+    from sod_iac.rules.context import Context
+    from sod_iac.rules.secret_readers.readers import allowed_readers
 
     config: dict[str, Any] = {}
     try:

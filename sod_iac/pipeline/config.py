@@ -2,12 +2,13 @@
 
 Why one pydantic model: every key a user can write is validated here, so a typo is an error
 that names the file, the line and the key (with "did you mean"), never a silently ignored
-setting. The settings rules read come from one table (sod_iac/core/settings.py): a key under
+setting. The settings rules read come from one table (sod_iac/rules/options.py, built from the
+`Options` model beside each rule): a key under
 `rules.ID` must be read by a rule that ID selects, a key under `resources.ADDRESS` by a rule
 that reads it per resource. User duties and conflicts are checked here too, so a mistake is a
 config error, not five rule failures. Rules never see this model: `Config.rule_config()` lowers
 it into the plain dict that reaches them as `Context.config`, where
-`ctx.option(rule_id, name, address=...)` resolves a setting (sod_iac.core.settings.resolve).
+`ctx.option(rule_id, name, address=...)` resolves a setting (sod_iac.rules.options.resolve).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, field_validator
 
 from sod_iac.core.model import Severity
-from sod_iac.core.settings import SETTINGS, readers, specificity
+from sod_iac.rules.options import readers, specificity
+from sod_iac.rules.options import settings as rule_settings
 from sod_iac.util.wildcard import is_pattern, rule_matches
 from sod_iac.util.yaml_lines import LineMapping, LineSequence, TrackedLineLoader, load_yaml
 
@@ -35,18 +37,18 @@ class ConfigError(Exception):
 
 
 def _optional_fields(names: Iterable[str]) -> dict[str, Any]:
-    return {name: (SETTINGS[name].type | None, None) for name in names}
+    return {name: (rule_settings()[name].type | None, None) for name in names}
 
 
 _FORBID = ConfigDict(extra="forbid")
 _Settings: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "_Settings", __config__=_FORBID, **_optional_fields(SETTINGS))
-"""Settings that rules read (sod_iac/core/settings.py), typed: valid at the top level and per rule."""
+    "_Settings", __config__=_FORBID, **_optional_fields(rule_settings()))
+"""Settings that rules read (their Options, sod_iac/rules/options.py), typed: valid at the top level and per rule."""
 RuleSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "RuleSettings", __base__=_Settings, enabled=(bool | None, None), severity=(Severity | None, None))
 ResourceSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "ResourceSettings", __config__=_FORBID,
-    **_optional_fields(name for name, setting in SETTINGS.items() if setting.per_resource))
+    **_optional_fields(name for name, setting in rule_settings().items() if setting.per_resource))
 """Only the settings some rule reads per resource (for the address its finding anchors on)."""
 
 
@@ -83,7 +85,7 @@ class Config(_Settings):
     # ---------------------------------------------------------------- lowering for the scan
 
     def rule_config(self, rule_ids: Iterable[str]) -> dict[str, Any]:
-        """The dict rules see as `Context.config` (read with sod_iac.core.settings.resolve).
+        """The dict rules see as `Context.config` (read with sod_iac.rules.options.resolve).
 
         `rules[ID]` holds the settings rule ID reads: the top level overlaid by the sections
         whose key matches the id (wildcard keys first, in file order, then the exact id).
@@ -141,7 +143,7 @@ class Config(_Settings):
 def _set_fields(model: BaseModel) -> dict[str, Any]:
     """The rule settings a section sets (selection, severity and the like left out)."""
     data = model.model_dump(exclude_none=True)
-    return {name: value for name, value in data.items() if name in SETTINGS}
+    return {name: value for name, value in data.items() if name in rule_settings()}
 
 
 # --------------------------------------------------------------------------- finding a file
@@ -226,9 +228,9 @@ def _unknown_key(loc: tuple[Any, ...]) -> str:
     if len(loc) >= 3 and loc[0] in ("rules", "resources"):
         section = RuleSettings if loc[0] == "rules" else ResourceSettings
     message = "unknown key"
-    if name in SETTINGS and section is ResourceSettings:
+    if name in rule_settings() and section is ResourceSettings:
         message += (f" ({name} is read for the whole scan, not per resource: set it at the top level "
-                    f"or under rules.{SETTINGS[name].rules[0]})")
+                    f"or under rules.{rule_settings()[name].rules[0]})")
     return message + _did_you_mean(name, section.model_fields)
 
 

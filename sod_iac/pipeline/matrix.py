@@ -6,7 +6,7 @@ suppressions) and reporters only format (ARCHITECTURE.md). It is built on the ve
 `sod-iac scan` takes (sod_iac.pipeline.scan): the project's analysis units, one access graph and one
 Duties service per unit, the conflict rules run on that Context (so their holdings are
 computed once and every cell after them reuses them), SOD121's environments
-(rules.environments.environments_changed) and triage (suppress.py) for what is suppressed.
+(rules.combined_duties.environments.environments_changed) and triage (suppress.py) for what is suppressed.
 
 A conflict is *open* unless the finding the scan reports for it on that principal (its rule,
 or SOD110/SOD111 for a principal those rules report instead, DESIGN.md "Certain beats
@@ -30,9 +30,9 @@ from sod_iac.core.model import Evidence, Finding, LoadError, Notice, Project
 from sod_iac.pipeline import triage
 from sod_iac.pipeline.scan import ScanOptions, judge_project
 from sod_iac.rules import registry
-from sod_iac.rules.ci import ci_identities
-from sod_iac.rules.environments import environments_changed
-from sod_iac.rules.registry import Context
+from sod_iac.rules.combined_duties.ci_trusts import ci_identities
+from sod_iac.rules.combined_duties.environments import environments_changed
+from sod_iac.rules.context import Context
 from sod_iac.util.gcpause import paused_gc
 from sod_iac.util.wildcard import matches
 

@@ -1,34 +1,48 @@
-"""The rule registry: catalog metadata (data) joined with check functions (judgement).
+"""The rule registry: catalog metadata (data) joined with the rule modules (judgement).
 
-Every rule of DESIGN.md lives in `rulesets/catalog.yaml`, so `sod-iac rules` and
-`sod-iac explain` know all of them, implemented or planned. A rule module attaches its check
-with `@rule("SOD101")`; importing the module is registering it.
+Every rule of DESIGN.md has an entry in `rulesets/catalog.yaml` (id, family, severity, title),
+so `sod-iac rules` and `sod-iac explain` know all of them, implemented or planned. A rule is
+implemented by one module `sod_iac/rules/<family>/sodNNN_<slug>.py`, found by discovery (no
+list to keep): its `check(ctx)` judges, its docstring (rule_docs.py) is the text users read,
+its `ANCHORS` (and `BACKENDS`, `ATLANTIS_YAML`) say where it may anchor a finding, its `Options` model the
+settings it reads (rules/options.py).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import pkgutil
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import yaml
 
-from sod_iac.core.model import SEVERITY_ORDER, Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
+from sod_iac.core.model import SEVERITY_ORDER, Finding, LoadError
+from sod_iac.rules import rule_docs
+from sod_iac.util.wildcard import matches
 from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "catalog.yaml"
 FAMILIES = ("combined-duties", "approval", "secret-readers")
+RULES_PACKAGE = "sod_iac.rules"
+"""Rule modules live in one sub-package per family: `combined-duties` in `combined_duties/`."""
 _ID_PATTERN = re.compile(r"^SOD[1-3]\d\d$")
-_REQUIRED = ("id", "family", "severity", "title", "rationale", "remediation", "example", "references")
+_MODULE_NAME = re.compile(r"^sod(\d{3})_[a-z0-9_]+$")
+_REQUIRED = ("id", "family", "severity", "title")
+
+if TYPE_CHECKING:  # the context module imports this one
+    from sod_iac.rules.context import Context
 
 Check = Callable[["Context"], Iterator[Finding]]
 
 
 class CatalogError(Exception):
-    """The rule catalog cannot be used; the message names the file and line."""
+    """The rule catalog or a rule module cannot be used; the message names the file (and line)."""
 
 
 @dataclass(frozen=True)
@@ -39,19 +53,31 @@ class Reference:
 
 @dataclass(frozen=True)
 class Rule:
-    """One catalog entry, plus the check that implements it (None while it is only planned)."""
+    """One catalog entry, joined with the module that implements it (check None while planned)."""
 
     id: str
     family: str
     severity: str
     title: str
-    rationale: str
-    remediation: str
-    example: str
+    rationale: str = ""
+    remediation: str = ""
+    example: str = ""
     references: tuple[Reference, ...] = ()
     check: Check | None = None
     good_example: str = ""
     """Optional: the example fixed (HCL), shown by `explain` and in SARIF help."""
+    what_it_does: str = ""
+    """The module docstring's "What it does" (not shown yet)."""
+    anchors: frozenset[str] = frozenset()
+    """Resource types (`*`/`?` globs; a data source by its type) a finding may be anchored on."""
+    backends: bool = False
+    """Whether it also judges backends (`terraform.backend.<type>`), which are not resources."""
+    atlantis_yaml: bool = False
+    """Whether it also judges Atlantis YAML (`atlantis.*`), which is not a resource either."""
+    options: type | None = None
+    """The rule's pydantic `Options` model, None when it reads no setting."""
+    source: str = ""
+    """The module's file, for error messages."""
 
     @property
     def implemented(self) -> bool:
@@ -60,6 +86,10 @@ class Rule:
     @property
     def status(self) -> str:
         return "implemented" if self.implemented else "planned"
+
+    def judges(self, resource_type: str) -> bool:
+        """May this rule anchor a finding on a resource of this type?"""
+        return any(matches(pattern, resource_type) for pattern in self.anchors)
 
 
 # --------------------------------------------------------------------------- catalog loading
@@ -99,32 +129,79 @@ def _parse_entry(entry: Any, path: Path) -> Rule:
     rule_id = str(entry["id"])
     if not _ID_PATTERN.match(rule_id):
         raise CatalogError(f"{where}: rule id {rule_id!r} is not of the form SOD1xx/SOD2xx/SOD3xx")
+    extra = sorted(key for key in entry if key not in _REQUIRED and key != "__line__")
+    if extra:
+        raise CatalogError(f"{where}: {rule_id}: {', '.join(extra)} belong(s) in the rule module's docstring, "
+                           "not the catalog (id, family, severity, title)")
     if entry["family"] not in FAMILIES:
         raise CatalogError(f"{where}: {rule_id}: unknown family {entry['family']!r}")
     if entry["severity"] not in SEVERITY_ORDER:
         raise CatalogError(f"{where}: {rule_id}: unknown severity {entry['severity']!r}")
-    references = []
-    for ref in entry["references"] or ():
-        if not isinstance(ref, dict) or not ref.get("title"):
-            raise CatalogError(f"{where}: {rule_id}: every reference needs a title")
-        references.append(Reference(title=str(ref["title"]), url=ref.get("url")))
-    return Rule(
-        id=rule_id,
-        family=entry["family"],
-        severity=entry["severity"],
-        title=str(entry["title"]).strip(),
-        rationale=str(entry["rationale"]).strip(),
-        remediation=str(entry["remediation"]).strip(),
-        example=str(entry["example"]).rstrip(),
-        references=tuple(references),
-        good_example=str(entry.get("good_example") or "").rstrip(),
-    )
+    return Rule(id=rule_id, family=entry["family"], severity=entry["severity"], title=str(entry["title"]).strip())
+
+
+# --------------------------------------------------------------------------- rule modules
+
+
+def family_package(family: str) -> str:
+    """The sub-package of a family's rule modules: `combined-duties` -> `combined_duties`."""
+    return family.replace("-", "_")
+
+
+def discover(package: str = RULES_PACKAGE) -> list[tuple[str, ModuleType]]:
+    """(family, module) of every `<package>.<family>.sodNNN_*` module, imported, in name order."""
+    found = []
+    for family in FAMILIES:
+        try:
+            pkg = importlib.import_module(f"{package}.{family_package(family)}")
+        except ModuleNotFoundError:
+            continue
+        names = sorted(m.name for m in pkgutil.iter_modules(pkg.__path__) if _MODULE_NAME.match(m.name))
+        found += [(family, importlib.import_module(f"{pkg.__name__}.{name}")) for name in names]
+    return found
+
+
+def attach_modules(catalog: dict[str, Rule], modules: Iterable[tuple[str, ModuleType]]) -> dict[str, Rule]:
+    """The catalog with each rule module joined to its entry. A module the catalog does not
+    know, in another family's folder, without `check`, `ANCHORS` or a valid docstring, or a
+    second module for one id is a CatalogError naming the module's file."""
+    rules = dict(catalog)
+    for family, module in modules:
+        where = getattr(module, "__file__", None) or module.__name__
+        rule_id = "SOD" + _MODULE_NAME.match(module.__name__.rsplit(".", 1)[-1]).group(1)
+        entry = rules.get(rule_id)
+        if entry is None:
+            raise CatalogError(f"{where}: no rule {rule_id} in the catalog {CATALOG_PATH}")
+        if entry.family != family:
+            raise CatalogError(f"{where}: {rule_id} is of family {entry.family} in the catalog, "
+                               f"not {family}: move the module to {family_package(entry.family)}/")
+        if entry.check is not None:
+            raise CatalogError(f"{where}: rule {rule_id} already has a module: {entry.source}")
+        check = getattr(module, "check", None)
+        if not callable(check):
+            raise CatalogError(f"{where}: a rule module must define check(ctx)")
+        if not isinstance(getattr(module, "ANCHORS", None), (frozenset, set, tuple)):
+            raise CatalogError(f"{where}: a rule module must declare ANCHORS (resource types it anchors on)")
+        try:
+            doc = rule_docs.parse(module.__doc__)
+        except rule_docs.DocError as exc:
+            raise CatalogError(f"{where}: docstring: {exc}") from exc
+        if doc.summary != entry.title:
+            raise CatalogError(f"{where}: the docstring's summary line must be the title {entry.title!r}")
+        rules[rule_id] = dataclasses.replace(
+            entry, check=check, source=str(where), rationale=doc.rationale, remediation=doc.remediation,
+            example=doc.example, good_example=doc.good_example, what_it_does=doc.what_it_does,
+            references=tuple(Reference(title, url) for title, url in doc.references),
+            anchors=frozenset(module.ANCHORS), backends=bool(getattr(module, "BACKENDS", False)),
+            atlantis_yaml=bool(getattr(module, "ATLANTIS_YAML", False)),
+            options=getattr(module, "Options", None))
+    return rules
 
 
 @lru_cache(maxsize=1)
 def _rules() -> dict[str, Rule]:
-    """The process-wide registry, read from the catalog on first use."""
-    return load_catalog()
+    """The process-wide registry: the catalog joined with the discovered modules, on first use."""
+    return attach_modules(load_catalog(), discover())
 
 
 # --------------------------------------------------------------------------- registration
@@ -135,25 +212,26 @@ def all_rules() -> list[Rule]:
     return [_rules()[rule_id] for rule_id in sorted(_rules())]
 
 
+def rules_by_id() -> dict[str, Rule]:
+    """The registry itself, by id (what tests swap `all_rules` for does not change it)."""
+    return _rules()
+
+
 def get_rule(rule_id: str) -> Rule:
     """The rule with this id (case-insensitive); KeyError if the catalog has none."""
     return _rules()[rule_id.upper()]
 
 
-def rule(rule_id: str) -> Callable[[Check], Check]:
-    """Attach the decorated check to its catalog entry. Unknown ids and double claims fail loudly."""
-
-    def attach(check: Check) -> Check:
-        rules = _rules()
-        if rule_id not in rules:
-            raise CatalogError(f"{CATALOG_PATH}: no rule {rule_id} in the catalog (used by {check.__qualname__})")
-        current = rules[rule_id].check
-        if current is not None and current is not check:
-            raise CatalogError(f"rule {rule_id} already has a check: {current.__qualname__}")
-        rules[rule_id] = dataclasses.replace(rules[rule_id], check=check)
-        return check
-
-    return attach
+def register(rule_id: str, check: Check) -> Check:
+    """Attach `check` to a rule that has none (a test hook; modules are found by discovery)."""
+    rules = _rules()
+    if rule_id not in rules:
+        raise CatalogError(f"{CATALOG_PATH}: no rule {rule_id} in the catalog (used by {check.__qualname__})")
+    current = rules[rule_id].check
+    if current is not None and current is not check:
+        raise CatalogError(f"rule {rule_id} already has a check: {current.__qualname__}")
+    rules[rule_id] = dataclasses.replace(rules[rule_id], check=check)
+    return check
 
 
 def unregister(rule_id: str) -> Check | None:
@@ -165,137 +243,6 @@ def unregister(rule_id: str) -> Check | None:
 
 
 # --------------------------------------------------------------------------- running rules
-
-
-@dataclass
-class Context:
-    """What a check sees: the project, the access graph (once built) and rule settings.
-
-    `errors` collects rule failures so one broken rule never hides the others' findings.
-    """
-
-    project: Project
-    access: object | None = None
-    config: dict[str, Any] = field(default_factory=dict)
-    errors: list[LoadError] = field(default_factory=list)
-    unit: str = ""
-    """The analysis unit's key (sod_iac.pipeline.units) when the project is judged in several units,
-    else empty: then findings carry the root module of their anchor in their identity."""
-
-    @property
-    def duties(self) -> Any:
-        """The duty catalog service (sod_iac.access.duties), built once per scan."""
-        from sod_iac.access.duties.service import duties_for
-
-        return duties_for(self)
-
-    def option(self, rule_id: str, name: str, *, address: str | None = None) -> Any:
-        """Setting `name` of rule `rule_id` for the resource at `address` (the finding's anchor):
-        `resources` (exact address, then the most specific wildcard), then `rules.ID`, then the
-        top level, then the default rule and type declared in sod_iac/core/settings.py."""
-        from sod_iac.core.settings import resolve
-
-        return resolve(self.config, rule_id, name, address)
-
-    def resource_option(self, rule_id: str, name: str, address: str) -> Any:
-        """Only what `resources` sets for this address (None when no entry does): for a rule whose
-        resource carries its own value, ranked between per-resource and rule-wide settings."""
-        from sod_iac.core.settings import resolve_resource
-
-        return resolve_resource(self.config, rule_id, name, address)[1]
-
-    def finding(
-        self,
-        rule_id: str,
-        resource: str,
-        message: str,
-        *,
-        principal: str | None = None,
-        principals: Iterable[str] | None = None,
-        secret: str | None = None,
-        duties: Sequence[str] = (),
-        evidence: Iterable[Evidence] = (),
-        location: Location | None = None,
-        severity: str | None = None,
-        root: str | None = None,
-        qualifier: str = "",
-    ) -> Finding:
-        """Build a Finding whose family/severity/title come from the catalog, and its identity.
-
-        The location defaults to the anchor resource's; for a resource of a called module it is
-        the `module` block of the scanned root instead (with a hop naming the module's folder),
-        while `resource` and the identity stay the resource's; `severity` overrides the catalog
-        default for a worse variant of the same problem (e.g. a public state bucket). The
-        identity (model.fingerprint) is made here, never by the rule: `qualifier` is what the
-        rule adds to it (see there), `root` the anchor's root module when the anchor is not a
-        resource of the project (a backend's folder; "" for a file of the whole repository).
-        """
-        meta = get_rule(rule_id)
-        principals = sorted(set(principals)) if principals is not None else None
-        anchor = self.project.resource(resource)
-        if location is None:
-            location = anchor.location if anchor is not None else None
-        evidence = list(evidence)
-        if anchor is not None and anchor.call_site is not None and location == anchor.location:
-            location, evidence = anchor.call_site, [*evidence, *_module_hops(anchor)]
-        identity_root, qualifier = self._identity(anchor, root, qualifier)
-        return Finding(
-            rule_id=meta.id,
-            family=meta.family,
-            severity=severity or meta.severity,
-            title=meta.title,
-            message=message,
-            resource=resource,
-            principal=principal,
-            principals=principals,
-            secret=secret,
-            duties=list(duties),
-            location=location,
-            evidence=evidence,
-            fingerprint=fingerprint(meta.id, resource, duties, principal, root=identity_root, qualifier=qualifier),
-        )
-
-    def anchor(self, principal: str, evidence: Iterable[Evidence],
-               location: Location | None = None) -> tuple[str, Location | None]:
-        """Where a principal's finding is anchored: the principal's own resource when the code
-        creates it; else the grant a reviewer must change, i.e. the first resource of the code in
-        the evidence (a resource before a data source: `data "azurerm_client_config"` or a policy
-        document only reads or renders, the role assignment or policy grants); else the
-        principal as written. `location`: the principal's own, when known."""
-        own = self.project.resource(principal)
-        if own is not None and own.mode == "managed":
-            return principal, location or own.location
-        found = [r for e in evidence if (r := self.project.resource(e.address)) is not None]
-        for r in sorted(found, key=lambda r: r.mode != "managed"):
-            if r.mode == "managed" or own is None:
-                return r.address, r.location
-        return principal, location or (own.location if own is not None else None)
-
-    def _identity(self, anchor: Resource | None, root: str | None, qualifier: str) -> tuple[str, str]:
-        """The (root, qualifier) of a finding's identity. A project judged as one unit adds no
-        root, except the one a rule names for an anchor whose address does not tell its root
-        module (a backend: every root's is `terraform.backend.<type>`), as the qualifier
-        `@folder`. A project judged in several units adds the root module of the anchor: the
-        one the rule names, or the anchor resource's, or (an anchor that is no resource here,
-        an ARN or a member) the unit's, the only place it is known to come from."""
-        if not self.unit:
-            return "", (f"@{root}" if root not in (None, "", ".") else "") + qualifier
-        if root is None:
-            root = anchor.root if anchor is not None and anchor.root else self.unit
-        return root, qualifier
-
-
-_MODULE_CALL = re.compile(r'^module\.[^.\[]+(\[(?:"[^"]*"|[^\]]*)\])?')
-
-
-def _module_hops(anchor: Resource) -> list[Evidence]:
-    """Where a resource of a reusable module is, for a finding shown at the root's `module`
-    block: the resource's own block in the module's folder, then that `module` block."""
-    call = _MODULE_CALL.match(anchor.address)
-    return [Evidence(address=anchor.address, detail=f"declared in the module at {anchor.module_dir or '?'}",
-                     location=anchor.location),
-            Evidence(address=call.group(0) if call else anchor.module,
-                     detail=f"calls the module at {anchor.module_dir or '?'}", location=anchor.call_site)]
 
 
 def run_rules(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:

@@ -1,16 +1,60 @@
-"""SOD104: one principal can approve a change and also author, merge or deploy it.
+"""Principal can both approve a change and author, merge or deploy it
 
-Two forms:
-- cloud permissions (the `approve` and `deploy` duties of the catalog): e.g. an AWS role with
-  codepipeline:PutApprovalResult and codepipeline:StartPipelineExecution or codecommit:GitPush;
-  a GCP member with clouddeploy.rollouts.approve and clouddeploy.releases.create;
-- GitHub: an identity that is a required reviewer of a deployment environment
-  (`github_repository_environment.reviewers`) and can also skip review on the same repository:
-  a bypasser of branch protection (`pull_request_bypassers`, `push_allowances`,
-  `force_push_bypassers` of `github_branch_protection[_v3]`) or of a ruleset
-  (`github_repository_ruleset.bypass_actors`). It can merge unreviewed code and then approve
-  its own deployment. Identities match when both lists refer to the same resource of the code
-  (`github_team.ops.id` and `github_team.ops.node_id`) or hold the same literal text.
+## What it does
+Reports each principal that holds the approve and the deploy duties in the cloud (e.g.
+codepipeline:PutApprovalResult with StartPipelineExecution), and each GitHub identity that is a
+required reviewer of a deployment environment and can also bypass branch protection or a ruleset of
+the same repository.
+
+## Why is this bad?
+An approval step only adds assurance when the approver is someone other than the person who wrote,
+merged or ships the change. If one principal can push code or start a release and also record the
+approval (a pipeline approval action, a required review, an environment sign-off), the four-eyes
+control collapses into a formality that one person satisfies alone.
+
+## Example
+```hcl
+data "aws_iam_policy_document" "release" {
+  statement {
+    actions = [
+      "codecommit:GitPush",
+      "codepipeline:StartPipelineExecution",
+      "codepipeline:PutApprovalResult",  # the same role approves what it pushed
+    ]
+    resources = ["*"]
+  }
+}
+```
+
+## Use instead
+```hcl
+data "aws_iam_policy_document" "release" {
+  statement {
+    actions   = ["codecommit:GitPush", "codepipeline:StartPipelineExecution"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "approver" {  # attached to a different role
+  statement {
+    actions   = ["codepipeline:PutApprovalResult"]
+    resources = [aws_codepipeline.release.arn]
+  }
+}
+```
+
+## How to fix
+Give approval permissions (codepipeline:PutApprovalResult, environment reviewer rights,
+required-review membership) to a group that does not also hold push, merge or deploy rights on the
+same path, and make CI identities deploy only after an approval they cannot grant themselves.
+
+## Options
+None.
+
+## References
+- [NIST SP 800-53 Rev. 5 AC-5 Separation of Duties](https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final)
+- NIST SP 800-53 Rev. 5 CM-3 Configuration Change Control, CM-5 Access Restrictions for Change
+- [AWS CodePipeline, Manage approval actions in CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/approvals.html)
 """
 
 from __future__ import annotations
@@ -19,16 +63,33 @@ from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import as_list, first_block, hop, refs_in, text_of
 from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.duty_conflicts import conflict_findings
-from sod_iac.rules.registry import Context, rule
+from sod_iac.rules.combined_duties.duty_conflicts import conflict_findings
+from sod_iac.rules.context import Context
+from sod_iac.rules.anchor_types import PRINCIPALS
+
+
+ANCHORS = PRINCIPALS | {"github_repository_environment"}  # an environment its deployer approves
+
 
 BRANCH_PROTECTIONS = ("github_branch_protection", "github_branch_protection_v3")
 
 
-@rule("SOD104")
-def approver_and_deployer(ctx: Context) -> Iterator[Finding]:
+def check(ctx: Context) -> Iterator[Finding]:
     """An approval only adds assurance when the approver is not the one who wrote, merged or
-    ships the change; the same principal on both sides makes the four-eyes step a formality."""
+    ships the change; the same principal on both sides makes the four-eyes step a formality.
+
+    Two forms:
+    - cloud permissions (the `approve` and `deploy` duties of the catalog): e.g. an AWS role with
+      codepipeline:PutApprovalResult and codepipeline:StartPipelineExecution or codecommit:GitPush;
+      a GCP member with clouddeploy.rollouts.approve and clouddeploy.releases.create;
+    - GitHub: an identity that is a required reviewer of a deployment environment
+      (`github_repository_environment.reviewers`) and can also skip review on the same repository:
+      a bypasser of branch protection (`pull_request_bypassers`, `push_allowances`,
+      `force_push_bypassers` of `github_branch_protection[_v3]`) or of a ruleset
+      (`github_repository_ruleset.bypass_actors`). It can merge unreviewed code and then approve
+      its own deployment. Identities match when both lists refer to the same resource of the code
+      (`github_team.ops.id` and `github_team.ops.node_id`) or hold the same literal text.
+    """
     yield from conflict_findings(ctx, "SOD104", "can approve changes and also author, merge or deploy them")
     yield from _github_reviewers_who_bypass(ctx)
 

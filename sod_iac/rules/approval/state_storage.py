@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from sod_iac.core.model import Evidence, Project, Resource
-from sod_iac.rules.approval_util import hop, managed, names_resource, refers_to
+from sod_iac.rules.approval.common import hop, managed, names_resource, refers_to
 from sod_iac.core.values import Template
 
 STORAGE_NAME = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name", "azurerm_storage_account": "name"}

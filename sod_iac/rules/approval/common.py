@@ -1,4 +1,4 @@
-"""Small helpers shared by the approval-family rules (state.py, delivery.py).
+"""Small helpers shared by the approval-family rules (the sod2NN modules of this folder).
 
 They read Resource values in plan-JSON shape (nested blocks are lists of objects) and keep
 the "unknown means possible" convention explicit: a helper that cannot tell says so (None)
@@ -11,8 +11,11 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from pydantic import BaseModel, Field
+
 from sod_iac.core.model import Evidence, Location, Project, Resource, worst_severity
 from sod_iac.core.values import Ref, Template, Unknown, as_list
+from sod_iac.rules.options import PER_RESOURCE, Regex
 
 def flag(value: Any) -> bool | None:
     """A boolean argument: True/False when the code states it, None when absent or unknown."""
@@ -157,6 +160,16 @@ def _texts(values: Iterable[Any]) -> Iterator[Any]:
             yield str(value)
 
 
+class ProductionOptions(BaseModel):
+    """The option of every rule that judges production differently (SOD210, SOD213, SOD215):
+    one declaration, so the rules cannot disagree on its type or default."""
+
+    production: list[Regex] = Field(
+        default_factory=lambda: ["prod", "production", "prd", "live"],
+        description="whole-word regular expressions that mark production in names, tags, branches",
+        json_schema_extra=PER_RESOURCE)
+
+
 class ProductionSetting:
     """A rule's `production` setting, resolved for each resource it judges (`resources.ADDRESS`)."""
 
@@ -174,6 +187,10 @@ def _production(patterns: tuple[str, ...]) -> Production:
 
 def production(ctx: Any, rule_id: str) -> ProductionSetting:
     return ProductionSetting(ctx, rule_id)
+
+
+Weak = list[tuple[str, str]]
+"""What a gate lacks, with the severity each lack gives: (problem, severity)."""
 
 
 def worst(severities: Iterable[str]) -> str:

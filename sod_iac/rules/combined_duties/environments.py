@@ -10,7 +10,7 @@ An environment is recognised from what the code states about where a write lands
 - Azure: the subscription, resource group and resource names of the assignment's scope;
 - Kubernetes: the namespace of the binding.
 Words are matched as whole tokens (split on `-`, `_`, `.`, `/`, `:` and spaces) against the
-environment patterns (setting `environments`, default in sod_iac/core/settings.py; regular expressions
+environment patterns (setting `environments`, default in the Options of sod121_several_environments.py; regular expressions
 allowed).
 Writes whose environment the code does not state count for none: the rule needs evidence of
 two named environments (a wildcard `*` resource is not an environment).
@@ -25,35 +25,11 @@ from sod_iac.access.cloud_common import text_of
 from sod_iac.access.duties.holding import Holding
 from sod_iac.access.duties.service import duties_for
 from sod_iac.access.graph import Principal
-from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.duty_conflicts import anchor
-from sod_iac.rules.registry import Context, rule
+from sod_iac.core.model import Resource
+from sod_iac.rules.context import Context
+
 
 CHANGE_DUTIES = ("write", "permissions-admin")
-
-
-@rule("SOD121")
-def principal_in_several_environments(ctx: Context) -> Iterator[Finding]:
-    """A principal that can change both staging and production turns a staging credential into
-    a production credential and lets one identity skip the promotion step."""
-    duties = duties_for(ctx)
-    changed = environments_changed(ctx)
-    for principal in duties.principals():
-        per_env = changed(principal)
-        if len(per_env) < 2:
-            continue
-        evidence, seen = [], set()
-        for env, holding in sorted(per_env.items()):
-            for e in holding.evidence:  # a statement that reaches both environments is one hop
-                key = (e.address, e.detail, str(e.location))
-                if key not in seen:
-                    seen.add(key)
-                    evidence.append(e.model_copy(update={"duty": f"change {env}"}))
-        where = "; ".join(f"{env}: {h.explain()}" for env, h in sorted(per_env.items()))
-        message = f"{principal.id} can change {len(per_env)} environments ({', '.join(sorted(per_env))}) — {where}"
-        resource, location = anchor(ctx, principal, evidence)
-        yield ctx.finding("SOD121", resource, message, principal=principal.id,
-                          duties=[f"change-{env}" for env in sorted(per_env)], evidence=evidence, location=location)
 
 
 def environments_changed(ctx: Context) -> Callable[[Principal], dict[str, Holding]]:

@@ -17,8 +17,8 @@ from typing import Iterator
 
 from sod_iac.access.cloud_common import hop, refs_in, text_of
 from sod_iac.core.model import Resource
-from sod_iac.rules.ci_systems import Trust, ref_reviewed
-from sod_iac.rules.registry import Context
+from sod_iac.rules.combined_duties.ci_systems import Trust, ref_reviewed
+from sod_iac.rules.context import Context
 
 FEDERATED_CREDENTIALS = ("azurerm_federated_identity_credential", "azuread_application_federated_identity_credential")
 
@@ -31,10 +31,8 @@ def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         endpoint = _endpoint(ctx, fic)
         if endpoint is None:
             continue
-        from sod_iac.rules.ci import _azure_identities  # the identity a credential federates
-
         if endpoint.address in protected:  # a CI identity all the same, only reviewed runs get it
-            for identity in _azure_identities(ctx, fic):
+            for identity in azure_identities(ctx, fic):
                 yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", None,
                             [hop(fic, f"federated credential for {identity}"),
                              hop(endpoint, "service connection (workload identity federation)")])
@@ -42,7 +40,7 @@ def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         why = (f"the federated credential's subject is service connection {endpoint.address}, "
                "which no approval or branch control check of the code protects: every pipeline "
                "allowed to use it runs with it, from any branch")
-        for identity in _azure_identities(ctx, fic):
+        for identity in azure_identities(ctx, fic):
             yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", why,
                         [hop(fic, f"federated credential for {identity}: {why}"),
                          hop(endpoint, "service connection (workload identity federation) without approval "
@@ -92,3 +90,17 @@ def _project_name(ctx: Context, endpoint: Resource) -> str | None:
         if project is not None:
             return text_of(project.values.get("name"))
     return None
+
+
+def azure_identities(ctx: Context, fic: Resource) -> list[str]:
+    if fic.type == "azurerm_federated_identity_credential":
+        for ref in refs_in(fic.values.get("parent_id")) or []:
+            return [ref.address]
+        return [a for a in fic.references.get("parent_id", [])] or [str(fic.values.get("parent_id"))]
+    apps = [r.address for key in ("application_id", "application_object_id") for r in refs_in(fic.values.get(key))]
+    out = []
+    for sp in ctx.project.by_type("azuread_service_principal"):
+        linked = [r.address for key in ("client_id", "application_id") for r in refs_in(sp.values.get(key))]
+        if set(linked) & set(apps):
+            out.append(sp.address)
+    return out or apps

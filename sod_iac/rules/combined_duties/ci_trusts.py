@@ -28,44 +28,14 @@ import re
 from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
-from sod_iac.access.duties.service import duties_for
-from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.ci_azure_devops import azure_devops_trusts, protected_connections
-from sod_iac.rules.ci_cloudbuild import cloudbuild_trusts
-from sod_iac.rules.ci_systems import Trust, ci_system, claim_pins, judge_subject
-from sod_iac.rules.ci_systems import ref_reviewed as _ref_reviewed
-from sod_iac.rules.registry import Context, rule
+from sod_iac.core.model import Resource
+from sod_iac.rules.combined_duties.ci_azure_devops import azure_devops_trusts, protected_connections
+from sod_iac.rules.combined_duties.ci_cloudbuild import cloudbuild_trusts
+from sod_iac.rules.combined_duties.ci_systems import Trust, ci_system, claim_pins, judge_subject
+from sod_iac.rules.combined_duties.ci_systems import ref_reviewed as _ref_reviewed
+from sod_iac.rules.context import Context
 from sod_iac.core.values import Template, Unknown
-
-CHANGE_DUTIES = ("write", "deploy", "permissions-admin")
-
-
-@rule("SOD120")
-def ci_identity_from_unreviewed_refs(ctx: Context) -> Iterator[Finding]:
-    """If a CI identity that can change infrastructure is assumable from any branch or pull
-    request, whoever can push a branch deploys: author and deployer are the same person."""
-    duties = duties_for(ctx)
-    reported: set[str] = set()
-    for trust in ci_trusts(ctx):
-        if trust.why is None or trust.identity in reported:
-            continue
-        held = [(d, duties.holdings(trust.identity, d, until_yes=True)) for d in CHANGE_DUTIES]
-        held = [(d, [h for h in hs if h.held]) for d, hs in held]
-        held = [(d, hs) for d, hs in held if hs]
-        if not held:
-            continue
-        reported.add(trust.identity)
-        evidence = list(trust.evidence)
-        for _, hs in held:
-            evidence.extend(e for e in hs[0].evidence if e not in evidence)
-        first = held[0][1][0]
-        can = duties.ruleset.duties[held[0][0]].title.lower()
-        message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}. "
-                   f"It can {can}: {first.explain()}")
-        resource = ctx.project.resource(trust.identity)
-        anchor = trust.identity if resource is not None else trust.evidence[0].address
-        yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
-                          duties=["ci-unreviewed-refs", *[d for d, _ in held]], evidence=evidence)
+from sod_iac.rules.combined_duties.ci_azure_devops import azure_identities
 
 
 def ci_trusts(ctx: Context) -> list[Trust]:
@@ -325,23 +295,9 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         if ci is None:
             continue
         why = subject_gap(ci[0], fic.values.get("subject"), reviewed)
-        for identity in _azure_identities(ctx, fic):
+        for identity in azure_identities(ctx, fic):
             said = f"federated credential for {identity}" + (f": {why}" if why else "")
             yield Trust(identity, ci[0], issuer, why, [hop(fic, said)])
-
-
-def _azure_identities(ctx: Context, fic: Resource) -> list[str]:
-    if fic.type == "azurerm_federated_identity_credential":
-        for ref in refs_in(fic.values.get("parent_id")) or []:
-            return [ref.address]
-        return [a for a in fic.references.get("parent_id", [])] or [str(fic.values.get("parent_id"))]
-    apps = [r.address for key in ("application_id", "application_object_id") for r in refs_in(fic.values.get(key))]
-    out = []
-    for sp in ctx.project.by_type("azuread_service_principal"):
-        linked = [r.address for key in ("client_id", "application_id") for r in refs_in(sp.values.get(key))]
-        if set(linked) & set(apps):
-            out.append(sp.address)
-    return out or apps
 
 
 __all__ = ["ci_identities", "ci_trusts", "claim_text", "subject_unreviewed"]

@@ -19,8 +19,8 @@ import re
 from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
-from sod_iac.rules.ci_systems import Trust, ref_reviewed
-from sod_iac.rules.registry import Context
+from sod_iac.rules.combined_duties.ci_systems import Trust, ref_reviewed
+from sod_iac.rules.context import Context
 
 EVENT_BLOCKS = ("github", "repository_event_config", "bitbucket_server_trigger_config")
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from sod_iac.core.model import Project, Resource
-from sod_iac.rules.approval_util import blocks, first
+from sod_iac.rules.approval.common import blocks, first
 
 from sod_iac.core.values import Template, Unknown, as_list, decode_json, decode_yaml
 

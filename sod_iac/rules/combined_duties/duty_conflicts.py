@@ -19,7 +19,7 @@ from typing import Iterator
 from sod_iac.access.duties.service import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.core.model import Evidence, Finding, Location, unique_evidence, worst_severity
-from sod_iac.rules.registry import Context
+from sod_iac.rules.context import Context
 from sod_iac.rules.unstated import possible_note, texts_of
 
 
