@@ -37,7 +37,8 @@ def _cmd(c: dict) -> str:
 
 def write_results(report: dict, path: Path) -> None:
     lines: list[str] = ["# Benchmark results", ""]
-    lines += ["Produced by `python -m bench" + (" --quick" if report.get("quick") else "") + "` "
+    command = report.get("command") or "python -m bench" + (" --quick" if report.get("quick") else "")
+    lines += [f"Produced by `{command}` "
               f"({report.get('elapsed_min', '?')} min). Every figure is the median of "
               f"{report['rounds']} rounds; in each round every contender runs once, in a rotating "
               "order, each in a fresh process (bench/measure.py). Ratios are Checkov's median "

@@ -228,13 +228,33 @@ def _describe(value: Any) -> bytes:
     pydantic models reduced to their class and fields (their private caches and the set of
     fields they were given are not part of their value)."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler = _Describer(buffer, protocol=5)
     pickler.fast = True  # no memo: the bytes do not depend on how objects are shared
     try:
         pickler.dump(_plain(value))
     except (pickle.PicklingError, TypeError, AttributeError, ValueError) as exc:
         raise _Undescribed(str(exc)) from exc
     return buffer.getvalue()
+
+
+def _resource(address: str, collection: bool) -> None:
+    """Stands, in a description, for a whole resource used as a value (never called)."""
+
+
+class _Describer(pickle.Pickler):
+    """A whole resource used as a value (`module_depends_on = [github_team.t]`) is a
+    ResourceValue, which reads the resource's values on demand through a function: it is
+    written as its address and whether it stands for every instance. That describes it
+    exactly, because those values are the project's own resource at that address, which the
+    description holds too. Any other function (a module's outputs seen as a value, which the
+    project does not hold) stays undescribable: that project is judged, not cached."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        from sod_iac.load.evaluate import ResourceValue
+
+        if type(obj) is ResourceValue:
+            return _resource, (obj.address, obj.collection)
+        return NotImplemented
 
 
 def _plain(value: Any) -> Any:
