@@ -133,11 +133,12 @@ def compare(title: str, contenders: list[Contender], rounds: int) -> dict:
         order = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
         for c in order:
             res = measure(c)
-            print(f"  round {r + 1}: {c.label:<34} {res['wall']:8.2f} s  {res['maxrss_kb'] / 1024:7.0f} MiB",
+            print(f"  round {r + 1}: {c.label:<34} {res['wall']:8.2f} s  CPU {res['cpu']:8.2f} s  "
+                  f"{res['maxrss_kb'] / 1024:7.0f} MiB",
                   flush=True)
     return {"title": title, "rounds": rounds, "contenders": [
         {"label": c.label, "cmd": c.cmd, "cwd": str(c.cwd), "median_s": c.median(),
-         "runs_s": [round(x["wall"], 3) for x in c.runs],
+         "runs_s": [round(x["wall"], 3) for x in c.runs], "median_cpu_s": c.median("cpu"),
          "peak_rss_mib": max(x["maxrss_kb"] for x in c.runs) / 1024,
          "exit_codes": sorted({x["rc"] for x in c.runs})} for c in contenders]}
 
