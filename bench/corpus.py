@@ -930,3 +930,53 @@ def public_modules(out: Path, stacks: int, seed: int = SEED) -> tuple[Path, int]
             "extra_policy": ', "arn:aws:iam::aws:policy/IAMFullAccess"' if rng.random() < 0.05 else ""})
     marker.write_text(json.dumps(stamp))
     return tree, stacks + 3
+
+
+# --------------------------------------------------------------------------- real public repositories
+
+
+@dataclass
+class PublicRepo:
+    """One repository of the precision corpus as extracted for the benchmark."""
+
+    repo: str
+    root: Path
+    tf_files: int
+    tf_bytes: int
+
+
+def public(out: Path) -> tuple[Path, list[PublicRepo], list[str]]:
+    """The repositories of bench/precision_corpus.yaml extracted side by side under `out/tree`
+    (one folder each, at the pinned commit, from the snapshots under /work/.mirror): real code
+    nobody wrote for this benchmark. Returns the tree, the repositories extracted and a
+    sentence for each one that could not be (the others still run)."""
+    from bench import precision  # the snapshots and their extraction live there
+
+    tree = out / "tree"
+    entries = precision.load_corpus(precision.CORPUS)
+    stamp = {"repos": [[e.repo, e.commit] for e in entries], "v": 1}
+    marker = out / "corpus.json"
+    problems: list[str] = []
+    if not (marker.is_file() and json.loads(marker.read_text()) == stamp):
+        if out.exists():
+            shutil.rmtree(out)
+        tree.mkdir(parents=True)
+        for e in entries:
+            gdir = precision.git_dir(precision.DEFAULT_MIRROR, e.repo)
+            dest = tree / e.repo.replace("/", "+")
+            dest.mkdir()
+            problem = (f"no snapshot (fetch github:{e.repo})" if gdir is None
+                       else precision.extract(gdir, e.commit, dest))
+            if problem:
+                problems.append(f"{e.repo}: {problem}")
+                shutil.rmtree(dest)
+        marker.write_text(json.dumps(stamp))
+    repos = []
+    for e in entries:
+        root = tree / e.repo.replace("/", "+")
+        if root.is_dir():
+            files = [p for p in root.rglob("*.tf") if p.is_file()]
+            repos.append(PublicRepo(e.repo, root, len(files), sum(p.stat().st_size for p in files)))
+        elif not any(p.startswith(f"{e.repo}:") for p in problems):
+            problems.append(f"{e.repo}: not extracted (see an earlier run)")
+    return tree, repos, problems

@@ -37,7 +37,8 @@ def _cmd(c: dict) -> str:
 
 def write_results(report: dict, path: Path) -> None:
     lines: list[str] = ["# Benchmark results", ""]
-    lines += ["Produced by `python -m bench" + (" --quick" if report.get("quick") else "") + "` "
+    command = report.get("command") or "python -m bench" + (" --quick" if report.get("quick") else "")
+    lines += [f"Produced by `{command}` "
               f"({report.get('elapsed_min', '?')} min). Every figure is the median of "
               f"{report['rounds']} rounds; in each round every contender runs once, in a rotating "
               "order, each in a fresh process (bench/measure.py). Ratios are Checkov's median "
@@ -54,15 +55,25 @@ def write_results(report: dict, path: Path) -> None:
                      f"| {c.get('plan_mb', '')} | {c.get('principals', '')} | {c.get('secrets', '')} |")
     lines += ["", "## Side by side", ""]
     for comp in report["comparisons"]:
-        lines += [f"### {comp['title']}", "", "| contender | median s | runs (s) | peak RSS MiB | vs Checkov |",
-                  "|---|---:|---|---:|---:|"]
+        with_cpu = all("median_cpu_s" in c for c in comp["contenders"])
+        cpu_head, cpu_rule = (" CPU s | CPU vs Checkov |", "---:|---:|") if with_cpu else ("", "")
+        lines += [f"### {comp['title']}", "",
+                  f"| contender | median s | runs (s) | peak RSS MiB | vs Checkov |{cpu_head}",
+                  f"|---|---:|---|---:|---:|{cpu_rule}"]
         checkov = next((c["median_s"] for c in comp["contenders"] if c["label"].startswith("checkov -")), None)
+        checkov_cpu = next((c.get("median_cpu_s") for c in comp["contenders"] if c["label"].startswith("checkov -")),
+                           None)
         for c in comp["contenders"]:
             ratio = f"{checkov / c['median_s']:.1f}x faster" if checkov and c["label"].startswith("sod-iac") else ""
             if checkov and c["label"] == CHECKOV_WITH_CHECKS:
                 ratio = f"overhead {overhead(checkov, c['median_s'])}"
+            cpu = ""
+            if with_cpu:
+                cpu_ratio = (f"{checkov_cpu / c['median_cpu_s']:.1f}x less" if checkov_cpu
+                             and c["label"].startswith("sod-iac") else "")
+                cpu = f" {c['median_cpu_s']:.2f} | {cpu_ratio} |"
             lines.append(f"| {c['label']} | {c['median_s']:.2f} | {', '.join(f'{x:.2f}' for x in c['runs_s'])} "
-                         f"| {c['peak_rss_mib']:.0f} | {ratio} |")
+                         f"| {c['peak_rss_mib']:.0f} | {ratio} |{cpu}")
         lines += ["", "Commands (from the corpus folder):", "", "```"]
         lines += [_cmd(c) for c in comp["contenders"]]
         lines += ["```", ""]

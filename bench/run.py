@@ -2,6 +2,7 @@
 
     python -m bench                    # full: estates of 1k/10k/50k resources, 5 rounds
     python -m bench --quick            # the 1k estate and small corpora only (minutes)
+    python -m bench --public           # the public repositories of bench/precision_corpus.yaml only
     python -m bench --help
 
 It builds the corpora (bench/corpus.py, fixed seed), creates Checkov's own virtual environment
@@ -132,11 +133,12 @@ def compare(title: str, contenders: list[Contender], rounds: int) -> dict:
         order = contenders[r % len(contenders):] + contenders[:r % len(contenders)]
         for c in order:
             res = measure(c)
-            print(f"  round {r + 1}: {c.label:<34} {res['wall']:8.2f} s  {res['maxrss_kb'] / 1024:7.0f} MiB",
+            print(f"  round {r + 1}: {c.label:<34} {res['wall']:8.2f} s  CPU {res['cpu']:8.2f} s  "
+                  f"{res['maxrss_kb'] / 1024:7.0f} MiB",
                   flush=True)
     return {"title": title, "rounds": rounds, "contenders": [
         {"label": c.label, "cmd": c.cmd, "cwd": str(c.cwd), "median_s": c.median(),
-         "runs_s": [round(x["wall"], 3) for x in c.runs],
+         "runs_s": [round(x["wall"], 3) for x in c.runs], "median_cpu_s": c.median("cpu"),
          "peak_rss_mib": max(x["maxrss_kb"] for x in c.runs) / 1024,
          "exit_codes": sorted({x["rc"] for x in c.runs})} for c in contenders]}
 
@@ -231,6 +233,34 @@ def parser_costs(root: Path, out: Path) -> dict:
     return json.loads(proc.stdout)
 
 
+def public_run(report: dict, out: Path, checkov: Path, args: argparse.Namespace, started: float) -> int:
+    """Real code: the precision corpus's repositories side by side in one tree, scanned as one
+    (local module calls stay inside each repository), then the largest ones on their own."""
+    tree, repos, problems = corpus.public(out / "public")
+    report["command"] = "python -m bench --public"
+    report["notes"] = [f"not extracted: {p}" for p in problems]
+    report["corpora"]["public (all)"] = {"tf_files": sum(r.tf_files for r in repos),
+                                         "hcl_mb": round(sum(r.tf_bytes for r in repos) / 1e6, 2)}
+    largest = sorted(repos, key=lambda r: -r.tf_bytes)[:args.largest]
+    for r in largest:
+        report["corpora"][r.repo] = {"tf_files": r.tf_files, "hcl_mb": round(r.tf_bytes / 1e6, 2)}
+    external = not args.no_external
+    report["comparisons"].append(hcl_comparison("public", tree.parent, tree.name, out, checkov, args.rounds,
+                                                args.skip_check, external))
+    for r in largest:
+        name = "public-" + r.repo.split("/")[1]
+        report["comparisons"].append(hcl_comparison(name, tree, r.root.name, out, checkov, args.rounds,
+                                                    args.skip_check, False))
+    report["elapsed_min"] = round((time.time() - started) / 60, 1)
+    (out / "results-public.json").write_text(json.dumps(report, indent=2))
+    from bench.report import write_results
+
+    target = args.results if args.results != REPO / "bench" / "RESULTS.md" else out / "RESULTS-public.md"
+    write_results(report, target)
+    print(f"wrote {target} ({report['elapsed_min']} min)")
+    return 0
+
+
 def _sizes(text: str) -> list[int]:
     try:
         return [int(part) for part in text.split(",") if part.strip()]
@@ -248,6 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-check", action="append", default=[],
                         help="rules left out of every sod-iac run (reported in RESULTS.md)")
     parser.add_argument("--no-external", action="store_true", help="skip Checkov with sod-iac's checks")
+    parser.add_argument("--public", action="store_true",
+                        help="only the real public repositories (bench/precision_corpus.yaml, from /work/.mirror): "
+                        "all in one tree, then the largest ones separately; report to OUT/RESULTS-public.md")
+    parser.add_argument("--largest", type=int, default=3, help="with --public: repositories scanned separately")
     parser.add_argument("--estates", type=_sizes, help="estate sizes in resources, e.g. 1000,10000,50000 "
                         "(default: 1000 with --quick, else 1000,10000,50000); 50k and above: memory only")
     parser.add_argument("--scaling", type=_sizes, help="estate sizes for the scaling table, each double the "
@@ -261,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     skip = args.skip_check
     report: dict = {"machine": info, "versions": versions(checkov), "rounds": args.rounds, "skip": skip,
                     "quick": args.quick, "comparisons": [], "corpora": {}, "phases": {}, "scaling": []}
+    if args.public:
+        return public_run(report, out, checkov, args, started)
 
     sizes = args.estates or ([1000] if args.quick else [1000, 10000, 50000])
     estates = {n: corpus.estate(out / f"estate-{n // 1000}k", n) for n in sizes}

@@ -300,3 +300,30 @@ def test_a_cache_folder_inside_the_tree_is_not_scanned(tmp_path, write_tree):
     report = json.loads(scan_json([root], cache_dir=folder))
     report_again = json.loads(scan_json([root], cache_dir=folder))
     assert report["summary"]["files"] == report_again["summary"]["files"] == 1
+
+
+def test_templates_come_from_the_cache_on_a_rescan(tmp_path, write_tree, monkeypatch):
+    """templatefile() parsed its template again on every scan, importing the HCL parser on an
+    otherwise fully cached re-scan; the template is now a cache entry like any file."""
+    from sod_iac.load import hcl
+
+    root = write_tree({
+        "main.tf": 'resource "aws_iam_policy" "p" {\n'
+                   '  policy = templatefile("${path.module}/p.json.tpl", { action = "kms:Decrypt" })\n}\n',
+        "p.json.tpl": '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", '
+                      '"Action": "${action}", "Resource": "*"}]}\n'})
+    parses = []
+    real = hcl.parse_template
+    monkeypatch.setattr(hcl, "parse_template", lambda text, line=1: parses.append(text) or real(text, line))
+    folder = tmp_path / "cache"
+    plain = scan_json([root], jobs=1)
+    assert len(parses) == 1
+    assert scan_json([root], jobs=1, cache_dir=folder) == plain  # cold: parsed and stored
+    assert len(parses) == 2
+    assert scan_json([root], jobs=1, cache_dir=folder) == plain  # warm: from the cache
+    assert len(parses) == 2
+    from sod_iac.load import load_project
+
+    for cache_dir in (None, folder):  # the template's value, rendered from the cached expression too
+        policy = load_project([root], jobs=1, cache_dir=cache_dir).resources[0].values["policy"]
+        assert '"Action": "kms:Decrypt"' in policy

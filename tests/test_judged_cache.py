@@ -268,3 +268,37 @@ def test_a_value_the_key_cannot_describe_is_not_cached():
     looped.append(looped)
     for value in ((x for x in ()), looped, lambda: None):
         assert judgements.key(_project(value), {}, ["SOD101"]) is None
+
+
+def test_a_whole_resource_passed_to_a_module_is_cached(tmp_path, judged):
+    """`module_depends_on = [github_team.t]` (a whole resource as a value, common in public
+    modules) made the project undescribable, so such a project was judged again on every scan."""
+    code = tmp_path / "code"
+    (code / "m").mkdir(parents=True)
+    (code / "main.tf").write_text(ADMIN_AND_USE % ', "kms:Decrypt"' + '''
+module "m" {
+  source     = "./m"
+  depends_on_these = [aws_iam_user.u]
+}
+''')
+    (code / "m" / "main.tf").write_text('variable "depends_on_these" {}\n')
+    folder = tmp_path / "cache"
+    first = _json([code], jobs=1, cache_dir=folder)
+    again = _json([code], jobs=1, cache_dir=folder)
+    assert len(judged) == 1 and len(_entries(folder)) == 1
+    assert again == first == _json([code], jobs=1)
+    assert json.loads(first)["findings"]
+
+
+def test_a_whole_resource_value_is_described_by_what_it_names():
+    from sod_iac.load.evaluate import ResourceValue
+
+    def values() -> dict:
+        return {}
+
+    def key(address: str, collection: bool = False) -> str | None:
+        return judgements.key(_project([ResourceValue(address, values, collection)]), {}, ["SOD101"])
+
+    assert None not in (key("aws_iam_user.u"), key("aws_iam_user.v"), key("aws_iam_user.u", True))
+    assert len({key("aws_iam_user.u"), key("aws_iam_user.v"), key("aws_iam_user.u", True)}) == 3
+    assert key("aws_iam_user.u") == key("aws_iam_user.u")

@@ -226,21 +226,53 @@ def _describe(value: Any) -> bytes:
     """`value` as bytes that differ whenever values differ: pickled (only written here, never
     loaded) without its memo, so that shared and equal copies of an object read the same, with
     pydantic models reduced to their class and fields (their private caches and the set of
-    fields they were given are not part of their value)."""
+    fields they were given are not part of their value). The reduction happens inside the C
+    pickler (_Describer.reducer_override, asked only about objects of classes it does not know),
+    so lists, dicts and strings are never walked in Python."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler = _Describer(buffer, protocol=5)
     pickler.fast = True  # no memo: the bytes do not depend on how objects are shared
     try:
-        pickler.dump(_plain(value))
+        pickler.dump(value)
     except (pickle.PicklingError, TypeError, AttributeError, ValueError) as exc:
         raise _Undescribed(str(exc)) from exc
     return buffer.getvalue()
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        kind = type(value)
-        return (kind.__module__, kind.__qualname__, tuple(_plain(getattr(value, name)) for name in kind.model_fields))
-    if type(value) is list and value and isinstance(value[0], BaseModel):
-        return [_plain(v) for v in value]
-    return value
+def _model(kind: type, *values: Any) -> None:
+    """Stands, in a description, for a pydantic model: its class and its fields (never called)."""
+
+
+def _resource(address: str, collection: bool) -> None:
+    """Stands, in a description, for a whole resource used as a value (never called)."""
+
+
+class _Describer(pickle.Pickler):
+    """A pydantic model is written as its class and its fields' values, in declaration order.
+
+    A whole resource used as a value (`module_depends_on = [github_team.t]`) is a
+    ResourceValue, which reads the resource's values on demand through a function: it is
+    written as its address and whether it stands for every instance. That describes it
+    exactly, because those values are the project's own resource at that address, which the
+    description holds too. Any other function (a module's outputs seen as a value, which the
+    project does not hold) stays undescribable: that project is judged, not cached."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if isinstance(obj, BaseModel):
+            return _model, (kind, *(getattr(obj, name) for name in kind.model_fields))
+        if kind is _resource_value_type():
+            return _resource, (obj.address, obj.collection)
+        return NotImplemented
+
+
+_RESOURCE_VALUE: type | None = None
+
+
+def _resource_value_type() -> type:
+    global _RESOURCE_VALUE
+    if _RESOURCE_VALUE is None:
+        from sod_iac.load.evaluate import ResourceValue
+
+        _RESOURCE_VALUE = ResourceValue
+    return _RESOURCE_VALUE

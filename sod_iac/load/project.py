@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
+from sod_iac.cache.parsed import open_cache, template_parser
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
     FileSet, common_root, decode_head, discover, file_kind, module_files, size_limit, tree_reader,
@@ -73,7 +74,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
 
     loader = Loader(root, sources, _var_files(var_files, root, max_file_size, errors, warnings.append),
                     tree_reader(root, max_file_size), _dir_parser(root, max_file_size, errors, files_read, cache_dir),
-                    called)
+                    called, template_parser(open_cache(cache_dir)))
     loader.run()
 
     project = Project(root=str(root), files=sorted(set(files_read)), errors=errors + loader.errors,

@@ -148,15 +148,19 @@ class Loader:
 
     def __init__(self, root: Path, sources: dict[Path, ModuleSource],
                  var_files: list[dict[str, Any]], read_file: Callable[[Path], str | None],
-                 parse_dir: Callable[[Path], ModuleSource | None], called: frozenset[Path] = frozenset()) -> None:
+                 parse_dir: Callable[[Path], ModuleSource | None], called: frozenset[Path] = frozenset(),
+                 parse_template: Callable[[str], Any] | None = None) -> None:
         """`called`: folders known to be called modules (a plan's configuration says so), never
-        roots even when no scanned code calls them."""
+        roots even when no scanned code calls them. `parse_template`: templatefile()'s text to
+        its expression (default sod_iac.load.hcl.parse_template; the scan passes one through
+        the parse cache)."""
         self.root = root
         self.sources = sources
         self.called = called
         self.var_files = var_files
         self.read_file = read_file
         self.parse_dir = parse_dir
+        self.parse_template = parse_template
         self.resources: list[Resource] = []
         self.backends: list[Backend] = []
         self.variables: list[Variable] = []
@@ -285,9 +289,10 @@ class ModuleInstance:
             return Unknown(f"{name}({args[0]!r}): not readable inside the scanned tree")
         if name == "file":
             return text
-        from sod_iac.load.hcl import parse_template
-
-        return templatefile(args, text, parse_template)
+        parse = self.loader.parse_template
+        if parse is None:
+            from sod_iac.load.hcl import parse_template as parse
+        return templatefile(args, text, parse)
 
     # --- provider configurations ------------------------------------------------------
     def provider_key(self, address: str) -> str:
