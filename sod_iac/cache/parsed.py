@@ -429,19 +429,3 @@ def parse_cached(cache: ParseCache | None, kind: str, text: str, path: str,
         cache.put(kind, text, tree)
     return tree
 
-
-def template_parser(cache: ParseCache | None) -> Callable[[str], Any]:
-    """templatefile()'s text to its expression (sod_iac.load.hcl.parse_template), through the
-    cache when there is one: stored as a one-attribute file of kind "template", so a re-scan
-    neither parses templates again nor imports the parser for them. An invalid template
-    raises as the parser does (and is not stored)."""
-    def parse_file(text: str, path: str) -> ParsedFile:
-        from sod_iac.load.hcl import parse_template
-
-        return ParsedFile(path=path, body=Body(attributes={"template": Attribute("template", parse_template(text), 1, 1)}))
-
-    def parse(text: str) -> Any:
-        tree = parse_cached(cache, "template", text, "<template>", parse_file)
-        return tree.body.attributes["template"].expr  # type: ignore[union-attr]
-
-    return parse

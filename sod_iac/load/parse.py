@@ -10,9 +10,9 @@ from itertools import chain, compress
 from pathlib import Path
 from typing import Any, Callable
 
-from sod_iac.cache.parsed import content_hash, open_cache, parse_cached
+from sod_iac.cache.parsed import ParseCache, content_hash, open_cache, parse_cached
 from sod_iac.load.files import read_text
-from sod_iac.load.hcl_ast import ParsedFile
+from sod_iac.load.hcl_ast import Attribute, Body, ParsedFile
 from sod_iac.core.model import LoadError
 
 PARALLEL_MIN_FILES = 16
@@ -242,3 +242,20 @@ def _parse_text(job: tuple[str, str, str, str, str | None]) -> ParsedFile:
     if cache is not None:
         cache.put(kind, text, tree, digest)
     return tree
+
+
+def template_parser(cache: ParseCache | None) -> Callable[[str], Any]:
+    """templatefile()'s text to its expression (load.hcl.parse_template), through the
+    cache when there is one: stored as a one-attribute file of kind "template", so a re-scan
+    neither parses templates again nor imports the parser for them. An invalid template
+    raises as the parser does (and is not stored)."""
+    def parse_file(text: str, path: str) -> ParsedFile:
+        from sod_iac.load.hcl import parse_template
+
+        return ParsedFile(path=path, body=Body(attributes={"template": Attribute("template", parse_template(text), 1, 1)}))
+
+    def parse(text: str) -> Any:
+        tree = parse_cached(cache, "template", text, "<template>", parse_file)
+        return tree.body.attributes["template"].expr  # type: ignore[union-attr]
+
+    return parse
