@@ -134,8 +134,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         first = held[0][1][0]
         can = duties.ruleset.duties[held[0][0]].title.lower()
         message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}. "
-                   f"It can {can}: {first.explain()}")
+                   f"It can {can}: {first.explain()}" + (f" (possible: {trust.possible})" if trust.possible else ""))
         resource = ctx.project.resource(trust.identity)
-        anchor = trust.identity if resource is not None else trust.evidence[0].address
+        anchor = trust.identity if resource is not None else ctx.anchor(trust.identity, [
+            *(e for _, hs in held for e in hs[0].evidence), *trust.evidence])[0]  # else the grant naming it
         yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
                           duties=["ci-unreviewed-refs", *[d for d, _ in held]], evidence=evidence)
