@@ -12,8 +12,8 @@ are no longer separate. Forms:
   impersonate a service account (`roles/iam.workloadIdentityUser`, TokenCreator);
 - Azure: a federated identity credential (`subject`) on a user-assigned identity or an Entra
   application (an Azure DevOps service connection's: ci_azure_devops.py);
-- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account
-  (ci_cloudbuild.py).
+- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account,
+  or without one possibly as its project's default Cloud Build account (ci_cloudbuild.py).
 
 Reviewed refs: a subject pinned to a branch that is reviewed (option `reviewed_refs`, default
 `refs/heads/main` and `refs/heads/master`, plus the branch patterns of `github_branch_protection`
