@@ -363,6 +363,20 @@ class GcpAccess:
         return Scope("resource", literal, literal or str(value), target_types[0] if target_types else None,
                      project, pattern)
 
+    def project_key(self, value: Any) -> str | None:
+        """The key of the project a `project` argument names (`projects/ID`, or the address of
+        a project of the code whose id is not stated); None when not stated (provider default)."""
+        return self._project_key(value) if value is not None else None
+
+    @staticmethod
+    def same_project(a: str | None, b: str | None) -> Level:
+        """Whether two project keys name the same project: "yes", "no", or "possible" where
+        one is not stated or a project of the code is compared with an id (unknown: possible).
+        A `data "google_project"` whose id is not stated may read any project."""
+        if a != b and any(k is not None and k.startswith("data.") for k in (a, b)):
+            return "possible"
+        return _key_match(a, b)
+
     def _project_key(self, value: Any) -> str | None:
         for ref in refs_in(value):
             resource = self.project.resource(ref.address)

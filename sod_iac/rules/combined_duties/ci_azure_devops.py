@@ -2,8 +2,10 @@
 
 An Azure Pipelines service connection that uses workload identity federation gets an Entra
 token for the federated credential whose subject is `sc://ORG/PROJECT/CONNECTION` (issuer
-`https://vstoken.dev.azure.com/ORG-ID`); the provider exports both as the endpoint's
-`workload_identity_federation_subject` / `_issuer`. The token names the connection, never a
+`https://vstoken.dev.azure.com/ORG-ID`) or, for connections on the Microsoft Entra issuer
+(new ones since 2025, converted ones), `/eid1/c/pub/t/TENANT/a/APP/sc/ORG-ID/CONNECTION-ID`
+(issuer `https://login.microsoftonline.com/TENANT-ID/v2.0`); the provider exports both as the
+endpoint's `workload_identity_federation_subject` / `_issuer`. The token names the connection, never a
 branch: any pipeline allowed to use the connection gets it, from any branch, unless the
 connection itself is protected by an approval check (`azuredevops_check_approval`, the
 requester not allowed to approve) or a branch control check whose allowed branches are all
@@ -28,12 +30,14 @@ def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
     `sc://` subject is judged with the other subjects, through `protected_connections`)."""
     protected = _protected_endpoints(ctx, reviewed)
     for fic in ctx.project.by_type(*FEDERATED_CREDENTIALS):
-        endpoint = _endpoint(ctx, fic)
+        endpoint = service_connection(ctx, fic)
         if endpoint is None:
             continue
+        issuer = text_of(fic.values.get("issuer"))
+        issuer = issuer.removeprefix("https://").rstrip("/") if issuer else "the issuer the service connection exports"
         if endpoint.address in protected:  # a CI identity all the same, only reviewed runs get it
             for identity in azure_identities(ctx, fic):
-                yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", None,
+                yield Trust(identity, "Azure DevOps", issuer, None,
                             [hop(fic, f"federated credential for {identity}"),
                              hop(endpoint, "service connection (workload identity federation)")])
             continue
@@ -41,21 +45,25 @@ def azure_devops_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
                "which no approval or branch control check of the code protects: every pipeline "
                "allowed to use it runs with it, from any branch")
         for identity in azure_identities(ctx, fic):
-            yield Trust(identity, "Azure DevOps", "vstoken.dev.azure.com", why,
+            yield Trust(identity, "Azure DevOps", issuer, why,
                         [hop(fic, f"federated credential for {identity}: {why}"),
                          hop(endpoint, "service connection (workload identity federation) without approval "
                                        "or branch control check")])
 
 
 def protected_connections(ctx: Context, reviewed: list[str]) -> list[str]:
-    """`sc://*/PROJECT/NAME` of each service connection of the code that a check protects, for
-    subjects the code writes as text (the organisation is not in the endpoint's arguments)."""
+    """`sc://*/PROJECT/NAME` of each service connection of the code that a check protects, and
+    `sc-id://*/ID` when its id is known (a plan of a created endpoint), for subjects the code
+    writes as text (the organisation is not in the endpoint's arguments)."""
     out = []
     for address in _protected_endpoints(ctx, reviewed):
         endpoint = ctx.project.resource(address)
         name = text_of(endpoint.values.get("service_endpoint_name")) if endpoint else None
         if name:
             out.append(f"sc://*/{_project_name(ctx, endpoint) or '*'}/{name}")
+        known_id = text_of(endpoint.values.get("id")) if endpoint else None
+        if known_id:
+            out.append(f"sc-id://*/{known_id}")
     return out
 
 
@@ -75,7 +83,9 @@ def _protects(check: Resource, reviewed: list[str]) -> bool:
     return all(ref_reviewed(b.strip(), reviewed) for b in allowed.split(","))
 
 
-def _endpoint(ctx: Context, fic: Resource) -> Resource | None:
+def service_connection(ctx: Context, fic: Resource) -> Resource | None:
+    """The service connection of the code a federated credential names by reference (its
+    exported issuer or subject, or its id inside a subject), or None."""
     for key in ("subject", "issuer"):
         for ref in refs_in(fic.values.get(key)):
             resource = ctx.project.resource(ref.address)

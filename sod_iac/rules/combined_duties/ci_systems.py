@@ -13,12 +13,20 @@ pinned. Judges (what makes a value reviewed):
 - `workflow`: a reusable workflow `...@refs/heads/BRANCH` on a reviewed branch;
 - `connection`: an Azure DevOps service connection that an approval or branch control check
   of the code protects (entries `sc://ORG/PROJECT/NAME` among the reviewed refs);
+- `connection-id`: the same, named by organisation and connection id as the Entra issuer's
+  subjects name it (entries `sc-id://ORG-ID/CONNECTION-ID` among the reviewed refs);
 - `never`: nothing of this form is reviewed.
 Sources: GitHub "OpenID Connect reference"; GitLab "OIDC authentication using ID tokens"
 (`project_path:{group}/{project}:ref_type:{type}:ref:{branch_name}`, `ref` without `refs/heads/`);
 HCP Terraform "Workload identity" (`organization:O:project:P:workspace:W:run_phase:PHASE`);
 CircleCI "Using OpenID Connect tokens" (`org/O/project/P/user/U`, the V2 token adds
-`/vcs-origin/ORIGIN/vcs-ref/REF`); Azure DevOps workload identity federation (`sc://ORG/PROJECT/CONNECTION`).
+`/vcs-origin/ORIGIN/vcs-ref/REF`); Azure DevOps workload identity federation: the Azure DevOps
+issuer `vstoken.dev.azure.com/ORG-ID` with `sc://ORG/PROJECT/CONNECTION`, and the Microsoft Entra
+issuer that new service connections use ("Convert service connections to the Microsoft Entra
+issuer"), `login.microsoftonline.com/TENANT-ID/v2.0` with
+`/eid1/c/pub/t/TENANT/a/APP/sc/ORG-ID/CONNECTION-ID`. Entra issues tokens for many other
+federations too, so that issuer is Azure DevOps only with a subject of that `/sc/` shape
+(`shared_hosts`).
 """
 
 from __future__ import annotations
@@ -44,7 +52,12 @@ class CiSystem:
     claims: dict[str, str]            # claim -> judge ("sub" -> "subject": the forms below)
     forms: tuple[SubjectForm, ...]
     otherwise: str = "sub `{subject}` does not pin a reviewed ref"  # no form matched, with a wildcard
+    shared_hosts: tuple[str, ...] = ()  # issuers other federations use too: this CI only ...
+    shared_subject: str = ""            # ... when the subject matches this regex
 
+
+ENTRA_SERVICE_CONNECTION = r"^/eid1/c/pub/t/[^/]+/a/[^/]+/sc/(?P<value>[^/]+/[^/]+)$"
+"""An Azure DevOps service connection's subject under the Entra issuer (organisation id, connection id)."""
 
 SYSTEMS: tuple[CiSystem, ...] = (
     CiSystem("GitHub Actions", ("token.actions.githubusercontent.com",),
@@ -79,16 +92,23 @@ SYSTEMS: tuple[CiSystem, ...] = (
         SubjectForm(r"^sc://(?P<value>[^/]+/[^/]+/[^/]+)$", "connection",
                     "sub `{subject}` is the service connection `{value}`, which no approval or branch control "
                     "check of the code protects: every pipeline allowed to use it runs with it, from any branch"),
-    )),
+        SubjectForm(ENTRA_SERVICE_CONNECTION, "connection-id",
+                    "sub `{subject}` is the service connection `{value}` (organisation/connection id), which no "
+                    "approval or branch control check of the code protects: every pipeline allowed to use it runs "
+                    "with it, from any branch"),
+    ), shared_hosts=("login.microsoftonline.com",), shared_subject=ENTRA_SERVICE_CONNECTION),
 )
 
 
-def ci_system(issuer: str) -> CiSystem | None:
+def ci_system(issuer: str, subject: str | None = None) -> CiSystem | None:
     """The CI system whose OIDC issuer this is (host, or an instance named for it: a
-    self-managed GitLab), or None."""
+    self-managed GitLab), or None. An issuer other federations share (Entra) names a CI system
+    only together with a subject of that system's shape."""
     host = issuer.split("/", 1)[0]
     for system in SYSTEMS:
         if host in system.hosts:
+            return system
+        if host in system.shared_hosts and subject is not None and re.search(system.shared_subject, subject):
             return system
     return next((s for s in SYSTEMS for h in s.hosts if "." not in h and h in host), None)
 
@@ -136,6 +156,8 @@ def pins(judge: str, value: str, reviewed: list[str]) -> bool:
         return m is not None and ref_reviewed(m.group(1), reviewed)
     if judge == "connection":
         return ref_reviewed(f"sc://{value}", reviewed)
+    if judge == "connection-id":
+        return ref_reviewed(f"sc-id://{value}", reviewed)
     return False
 
 
@@ -154,3 +176,4 @@ class Trust:
     issuer: str
     why: str | None          # what admits unreviewed refs
     evidence: list[Evidence] = field(default_factory=list)
+    possible: str | None = None  # why the CI only possibly runs as this identity (None: it does)

@@ -12,8 +12,8 @@ are no longer separate. Forms:
   impersonate a service account (`roles/iam.workloadIdentityUser`, TokenCreator);
 - Azure: a federated identity credential (`subject`) on a user-assigned identity or an Entra
   application (an Azure DevOps service connection's: ci_azure_devops.py);
-- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account
-  (ci_cloudbuild.py).
+- Cloud Build: a trigger that runs pull requests or unreviewed branches as its service account,
+  or without one possibly as its project's default Cloud Build account (ci_cloudbuild.py).
 
 Reviewed refs: a subject pinned to a branch that is reviewed (option `reviewed_refs`, default
 `refs/heads/main` and `refs/heads/master`, plus the branch patterns of `github_branch_protection`
@@ -29,7 +29,7 @@ from typing import Any, Iterator
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.core.model import Resource
-from sod_iac.rules.combined_duties.ci_azure_devops import azure_devops_trusts, protected_connections
+from sod_iac.rules.combined_duties.ci_azure_devops import azure_devops_trusts, protected_connections, service_connection
 from sod_iac.rules.combined_duties.ci_cloudbuild import cloudbuild_trusts
 from sod_iac.rules.combined_duties.ci_systems import Trust, ci_system, claim_pins, judge_subject
 from sod_iac.rules.combined_duties.ci_systems import ref_reviewed as _ref_reviewed
@@ -290,11 +290,15 @@ def _azure_trusts(ctx: Context, reviewed: list[str]) -> Iterator[Trust]:
         return
     for fic in ctx.project.by_type("azurerm_federated_identity_credential",
                                    "azuread_application_federated_identity_credential"):
+        if service_connection(ctx, fic) is not None:
+            continue  # names a service connection of the code: azure_devops_trusts judges it
         issuer = re.sub(r"^https://", "", text_of(fic.values.get("issuer")) or "").rstrip("/")
-        ci = _ci(issuer)
-        if ci is None:
+        subject = fic.values.get("subject")
+        system = ci_system(issuer, str(subject) if isinstance(subject, (str, Template, Unknown)) else None)
+        if system is None:
             continue
-        why = subject_gap(ci[0], fic.values.get("subject"), reviewed)
+        ci = (system.name,)
+        why = subject_gap(ci[0], subject, reviewed)
         for identity in azure_identities(ctx, fic):
             said = f"federated credential for {identity}" + (f": {why}" if why else "")
             yield Trust(identity, ci[0], issuer, why, [hop(fic, said)])

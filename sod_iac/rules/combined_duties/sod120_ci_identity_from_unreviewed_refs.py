@@ -16,8 +16,17 @@ differently: GitLab's sub is `project_path:GROUP/PROJECT:ref_type:TYPE:ref:BRANC
 is the bare branch name); HCP Terraform's is `organization:O:project:P:workspace:W:run_phase:PHASE`
 (plans also run for pull requests); CircleCI's `org/O/project/P/user/U` never names the ref (only
 the `oidc.circleci.com/vcs-ref` claim or the V2 token's `/vcs-ref/REF` does); an Azure DevOps
-subject `sc://ORG/PROJECT/CONNECTION` names a service connection, which only its approvals and
-checks protect.
+subject names a service connection, which only its approvals and checks protect: on the Azure
+DevOps issuer (`vstoken.dev.azure.com/ORG-ID`) it is `sc://ORG/PROJECT/CONNECTION`, on the Microsoft
+Entra issuer that new service connections use (`login.microsoftonline.com/TENANT-ID/v2.0`)
+`/eid1/c/pub/t/TENANT/a/APP/sc/ORG-ID/CONNECTION-ID` (Entra issues tokens for other federations
+too: only that `/sc/` shape is Azure DevOps). A Cloud Build trigger without `service_account` runs
+as its project's default Cloud Build account, the legacy `PROJECT_NUMBER@cloudbuild.gserviceaccount.com`
+or, where the project's or organisation's settings make it the default (projects that started
+using Cloud Build after the 2024 change), the Compute Engine default
+`PROJECT_NUMBER-compute@developer.gserviceaccount.com`: the code does not say which, so each
+one the code grants roles to is reported as possible, anchored on that grant (what Google grants
+these accounts by itself is not in the code and is not judged).
 
 ## Example
 ```hcl
@@ -68,7 +77,9 @@ or the V2 subject with the ref, without a wildcard before `/vcs-ref/`; Azure Dev
 service connection with an `azuredevops_check_approval` (requester cannot approve) or an
 `azuredevops_check_branch_control` allowing only reviewed branches; Cloud Build: no `pull_request`
 event for a trigger whose service account changes infrastructure, an anchored branch regex of
-reviewed branches (`^main$`), or `approval_config { approval_required = true }`. Branches other than
+reviewed branches (`^main$`), or `approval_config { approval_required = true }`; name a
+`service_account` of its own for every trigger rather than the project's default account, and
+grant the default accounts nothing that changes infrastructure. Branches other than
 main and master count as reviewed when a github_branch_protection of the code requires reviews on
 them, or when listed in the rule option `reviewed_refs`. An identity for pull-request plans may stay
 open to unreviewed refs if it only reads: AWS's read-only job policies (ReadOnlyAccess,
@@ -86,6 +97,9 @@ ViewOnlyAccess, SecurityAudit) change nothing and are not reported.
 - [CircleCI Docs, Using OpenID Connect tokens in jobs](https://circleci.com/docs/openid-connect-tokens/)
 - [Azure DevOps, Define approvals and checks (service connections)](https://learn.microsoft.com/azure/devops/pipelines/process/approvals)
 - [Google Cloud Build, Create and manage build triggers](https://cloud.google.com/build/docs/automating-builds/create-manage-triggers)
+- [Google Cloud Build, Default Cloud Build service account](https://cloud.google.com/build/docs/cloud-build-service-account)
+- [Google Cloud Build, Cloud Build default service account change](https://cloud.google.com/build/docs/cloud-build-service-account-updates)
+- [Azure DevOps, Convert service connections to use the Microsoft Entra issuer](https://learn.microsoft.com/azure/devops/pipelines/release/convert-service-connections)
 - [NIST SP 800-53 Rev. 5 AC-5 Separation of Duties, CM-5 Access Restrictions for Change](https://csrc.nist.gov/pubs/sp/800/53/r5/upd1/final)
 """
 
@@ -134,8 +148,9 @@ def check(ctx: Context) -> Iterator[Finding]:
         first = held[0][1][0]
         can = duties.ruleset.duties[held[0][0]].title.lower()
         message = (f"{trust.identity} is assumable by {trust.ci} ({trust.issuer}) from unreviewed refs: {trust.why}. "
-                   f"It can {can}: {first.explain()}")
+                   f"It can {can}: {first.explain()}" + (f" (possible: {trust.possible})" if trust.possible else ""))
         resource = ctx.project.resource(trust.identity)
-        anchor = trust.identity if resource is not None else trust.evidence[0].address
+        anchor = trust.identity if resource is not None else ctx.anchor(trust.identity, [
+            *(e for _, hs in held for e in hs[0].evidence), *trust.evidence])[0]  # else the grant naming it
         yield ctx.finding("SOD120", anchor, message, principal=trust.identity,
                           duties=["ci-unreviewed-refs", *[d for d, _ in held]], evidence=evidence)
