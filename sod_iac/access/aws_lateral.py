@@ -24,6 +24,8 @@ conditions); the rule only words the answer.
   judged: cheap; it may miss such a grant, never reports a bounded one; PRECISION.md says so).
 - Adding a user to a group, or rewriting a role's trust, grants what the group or role holds:
   a grant only when it holds an action the principal lacks (`EscalationFinder.more_privileged`).
+- A principal that can assume a full administrator role grants with that role's power, which it
+  then holds: nothing it grants exceeds what it holds (SOD111 reports the role, SOD110 the way).
 - iam:PassRole and sts:AssumeRole give the principal itself the role's power: escalation, not
   a grant to another principal.
 """
@@ -76,6 +78,9 @@ class LateralFinder:
 
     def grants(self, principal: str) -> list[LateralGrant]:
         """The granting actions `principal` may perform on other principals, in GRANTING order."""
+        if any(level in HELD and self.aws.full_admin(role) is not None
+               for role, level, _ in self.aws.assumable(principal)):
+            return []  # it grants with an administrator's power: SOD111 reports the role, SOD110 the way
         reachable = self.aws.reachable_actions(principal)
         out = []
         for action, kind in GRANTING.items():
