@@ -3,7 +3,8 @@
 ## What it does
 Asks every cloud engine which escalation paths each principal holds and reports a principal that can
 grant itself more privileges, naming the first path and how many more it holds; full administrators
-are left to SOD111.
+are left to SOD111. A possible escalation through more powerful AWS roles it may assume also names the
+conflicts (SOD101-106) it would hold only through those roles: they are left to this finding.
 
 ## Why is this bad?
 Any separation of duties holds only as long as principals cannot grant themselves the duties they
