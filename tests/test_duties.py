@@ -266,3 +266,28 @@ def test_read_only_policy_must_be_bundled(tmp_path: Path) -> None:
                    "      - access_levels: [Write]\nconflicts: []\n")
     with pytest.raises(RulesetError, match=r"catalog\.yaml:3: read_only\.aws: ReadOnlyAcess not among"):
         load_ruleset(path=bad)
+
+
+# --------------------------------------------------------------------------- possible escalation chains (issue 16)
+
+CHAIN = Path(__file__).resolve().parent.parent / "testdata" / "duties" / "possible-escalation-chain-restated"
+
+
+def test_possible_sod110_names_the_conflicts_its_chain_would_give() -> None:
+    """A role that may (possibly) become an AdministratorAccess role holds, in that role's
+    session, every duty: SOD101-105 leave those conflicts to its SOD110, which names them; a
+    conflict it holds without that session (kms:* on a key of its own, or through a role that
+    gives no power) is not named there and keeps its own finding, with only that evidence."""
+    from sod_iac.pipeline.scan import ScanOptions, run_scan
+
+    report = run_scan([CHAIN], ScanOptions(repo_root=CHAIN, jobs=1))
+    sod110 = {f.resource: f.message for f in report.findings if f.rule_id == "SOD110"}
+    chain = ("identity-admin + identity-use (SOD102), audit-control + write (SOD103), approve + deploy (SOD104), "
+             "secret-admin + secret-read (SOD105)")
+    assert sod110["aws_iam_role.worker"].count(f"would also hold key-admin + key-use (SOD101), {chain}") == 1
+    for principal in ("aws_iam_role.keyholder", "aws_iam_role.hopper"):
+        assert f"would also hold {chain} (possible" in sod110[principal]
+    sod101 = next(f for f in report.findings if (f.rule_id, f.resource) == ("SOD101", "aws_iam_role.keyholder"))
+    assert sod101.message.endswith("which includes kms:Decrypt")  # certain: held without the chain
+    assert not [hop for hop in sod101.evidence if hop.address == "aws_iam_role.admin"
+                or (hop.location and hop.location.start_line == 86)]  # not the assume statement

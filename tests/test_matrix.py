@@ -142,6 +142,16 @@ def test_principal_reported_by_sod110_shows_its_conflict_as_reported_by_it() -> 
     assert [c.reported_by for c in operator] == ["SOD103"]
 
 
+def test_conflict_held_only_through_a_possible_escalation_is_reported_by_sod110() -> None:
+    # worker may possibly become an AdministratorAccess role: its conflicts are named by its SOD110;
+    # keyholder's kms:* on a key of its own is SOD101's (testdata/duties/possible-escalation-chain-restated).
+    matrix = build_matrix([DUTIES / "possible-escalation-chain-restated"])
+    worker = {c.rule_id: c.reported_by for c in _row(matrix, "aws_iam_role.worker").conflicts}
+    keyholder = {c.rule_id: c.reported_by for c in _row(matrix, "aws_iam_role.keyholder").conflicts}
+    assert worker == {f"SOD10{i}": "SOD110" for i in range(1, 6)}
+    assert keyholder == {"SOD101": "SOD101", **{f"SOD10{i}": "SOD110" for i in range(2, 6)}}
+
+
 # --------------------------------------------------------------------------- suppression, exit codes
 
 

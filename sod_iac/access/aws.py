@@ -193,12 +193,13 @@ class AwsAccess:
     # --- the decision ----------------------------------------------------------------
     def can(self, principal: str, action: str, target: Target = ANY, *,
             speculative: bool = False, chain: bool = True, context: Context | None = None,
-            identity: bool = True) -> Decision:
+            identity: bool = True, skip: frozenset[str] = frozenset()) -> Decision:
         """Can `principal` do `action` on `target`? With `chain`, through assumable roles too.
         `speculative` also counts documents the code does not state at all (unknown policies).
         `context` gives request values the question fixes (e.g. iam:PassedToService).
         `identity=False` leaves identity-policy Allows out (their Denies still apply): for a
-        KMS key whose key policy does not enable IAM policies, only the key policy grants."""
+        KMS key whose key policy does not enable IAM policies, only the key policy grants.
+        `skip`: roles whose sessions are not counted (what it holds outside an escalation chain)."""
         context = context or {}
         if not self.applies_to(action, target):
             return Decision("no")
@@ -209,6 +210,8 @@ class AwsAccess:
         allowed = self.allows.actors(action, target) if len(roles) > 1 else None
         named = self.allows.named_by_policy(target.policy_owner) if allowed is not None else None
         for role, level, hops in roles:
+            if role in skip:
+                continue
             if allowed is not None and role not in allowed and role not in named:
                 continue  # no Allow can reach the role (AllowIndex): asking would say "no"
             via = self._own(role, action, target, speculative, context, identity)

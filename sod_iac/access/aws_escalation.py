@@ -83,6 +83,18 @@ class EscalationFinder:
             self._by_kind[key] = hits
         return self._by_kind[key]
 
+    def chain_roles(self, principal: str) -> frozenset[str]:
+        """The stronger roles a held path reaches by becoming them (`stronger-role` targets the
+        principal may act on): what the principal holds through their sessions is the power its
+        SOD110 finding already reports, not a duty it holds itself."""
+        roles: set[str] = set()
+        for hit in self.held_paths(principal):
+            for need in hit.path.requires:
+                if need.on == STRONGER_ROLE:
+                    roles.update(t.address for t in self.targets(principal, need.on, need.action)
+                                 if self.aws.can(principal, need.action, t).held)
+        return frozenset(roles)
+
     def gives_power(self, role: str, principal: str) -> bool:
         """Would a session of `role` (exactly the role's permissions) raise the principal's
         power? Yes when the role is a full administrator, holds an escalation path of its own,

@@ -10,8 +10,9 @@ computed once and every cell after them reuses them), SOD121's environments
 
 A conflict is *open* unless the finding the scan reports for it on that principal (its rule,
 or SOD110/SOD111 for a principal those rules report instead, DESIGN.md "Certain beats
-possible") was found and then dropped by triage (inline ignore, baseline, excluded path, rule
-not selected). A conflict no finding stands for stays open: fail secure.
+possible", and SOD110 for a conflict held only through a possible escalation's roles) was
+found and then dropped by triage (inline ignore, baseline, excluded path, rule not selected).
+A conflict no finding stands for stays open: fail secure.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sod_iac.pipeline import triage
 from sod_iac.pipeline.scan import ScanOptions, judge_project
 from sod_iac.rules import registry
 from sod_iac.rules.combined_duties.ci_trusts import ci_identities
+from sod_iac.rules.combined_duties.duty_conflicts import judged_conflict
 from sod_iac.rules.combined_duties.environments import environments_changed
 from sod_iac.rules.context import Context
 from sod_iac.util.gcpause import paused_gc
@@ -198,7 +200,9 @@ def _unit_rows(ctx: Context, unit: str, found: list[Finding], open_prints: set[s
                 hit = duties.conflict(principal, conflict)
                 if hit is None:
                     continue
-                state, by = status(principal.id, reporting or [conflict.rule])
+                # held only with the help of a possible escalation's roles: SOD110 names it
+                restated = reporting is None and judged_conflict(duties, principal, conflict, hit)[1] is not None
+                state, by = status(principal.id, reporting or (["SOD110"] if restated else [conflict.rule]))
                 row.conflicts.append(MatrixConflict(
                     rule_id=conflict.rule, conflict=conflict.id, duties=conflict.duties,
                     level="possible" if hit.level == "possible" else "held", status=state, reported_by=by))

@@ -47,9 +47,9 @@ class AwsDuties(CloudDuties):
         self._written_sets: dict[frozenset[str], frozenset[str]] = {}
 
     def holdings(self, principal: str, spec: Duty, excluded: Duty | None, *,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         out: list[Holding] = []
-        for holding in self.each_holding(principal, spec, excluded):
+        for holding in self.each_holding(principal, spec, excluded, skip=skip):
             out.append(holding)
             if until_yes and holding.level == "yes":
                 break
@@ -68,24 +68,24 @@ class AwsDuties(CloudDuties):
         return any(True for _ in self._clauses(principal, spec, excluded))
 
     def each_holding(self, principal: str, spec: Duty, excluded: Duty | None,
-                     scope: str | None = None) -> Iterator[Holding]:
+                     scope: str | None = None, skip: frozenset[str] = frozenset()) -> Iterator[Holding]:
         """The principal's holdings of the duty, clause by clause and target by target, made
         as they are asked for. With `scope`, only those on that scope (targets grouped once
-        per clause: see _by_scope)."""
+        per clause: see _by_scope); `skip`: roles whose sessions do not count (AwsAccess.can)."""
         for clause, candidates in self._clauses(principal, spec, excluded):
             if clause.on == "any":
                 # any resource of the kind each action acts on, in the code or outside it (an
                 # action never acts on a bucket just because a statement grants `*` on it)
-                for held in self._any(principal, spec.name, tuple(candidates)):
+                for held in self._any(principal, spec.name, tuple(candidates), skip):
                     if scope is None or held.scope == scope:
                         yield held
                 continue
             universe = aws_clause_actions(clause, self.ruleset.read_only)
             if scope is None:
-                yield from self._tries(principal, spec.name, candidates, self._targets(clause.on), universe)
+                yield from self._tries(principal, spec.name, candidates, self._targets(clause.on), universe, skip=skip)
             else:
                 reached = self._by_scope(principal, universe, clause.on).get(scope, [])
-                yield from self._tries(principal, spec.name, candidates, reached, universe, reached=True)
+                yield from self._tries(principal, spec.name, candidates, reached, universe, reached=True, skip=skip)
 
     def first_on(self, principal: str, duty: str, targets: list[Target]) -> Holding | None:
         """The first way the principal holds `duty` on one of `targets`, or None: for questions
@@ -124,18 +124,19 @@ class AwsDuties(CloudDuties):
             if candidates[1]:
                 yield clause, candidates[1]
 
-    def _any(self, principal: str, duty: str, candidates: tuple[str, ...]) -> list[Holding]:
+    def _any(self, principal: str, duty: str, candidates: tuple[str, ...],
+             skip: frozenset[str] = frozenset()) -> list[Holding]:
         """An `on: any` clause: the first target reached by the first action that reaches one.
         Every candidate is asked, in order, until one answers: no cap, so the answer does not
         depend on how many actions sort before the one that holds (candidates come from
         AwsAccess.reachable_actions, which leaves out what can never answer)."""
         memo = self._per_principal(principal)
-        key = ("any", duty, candidates)
+        key = ("any", duty, candidates, skip)
         if key not in memo:
             memo[key] = []
             for action in candidates:
                 found = self._try(principal, duty, [action], self._any_targets(action), first=True,
-                                  universe=frozenset((action,)))
+                                  universe=frozenset((action,)), skip=skip)
                 if found:
                     memo[key] = found
                     break
@@ -175,19 +176,21 @@ class AwsDuties(CloudDuties):
         return inside + _outside_targets(action)
 
     def _try(self, principal: str, duty: str, actions: list[str], targets: list[Target], *,
-             first: bool = False, universe: frozenset[str] | None = None) -> list[Holding]:
+             first: bool = False, universe: frozenset[str] | None = None,
+             skip: frozenset[str] = frozenset()) -> list[Holding]:
         """One holding per target: the first action the principal may perform on it (with
         `first`, only the first target the principal reaches). `universe`, a superset of
         `actions` shared by every principal, lets the targets be narrowed once for all."""
         out: list[Holding] = []
-        for holding in self._tries(principal, duty, actions, targets, universe):
+        for holding in self._tries(principal, duty, actions, targets, universe, skip=skip):
             out.append(holding)
             if first:
                 break
         return out
 
     def _tries(self, principal: str, duty: str, actions: list[str], targets: list[Target],
-               universe: frozenset[str] | None, reached: bool = False) -> Iterator[Holding]:
+               universe: frozenset[str] | None, reached: bool = False,
+               skip: frozenset[str] = frozenset()) -> Iterator[Holding]:
         """_try's holdings, made one target at a time; `reached`: `targets` are already
         those the principal may reach (AllowIndex.reached)."""
         aws = self.engine
@@ -200,7 +203,7 @@ class AwsDuties(CloudDuties):
             service = arn_service(target.arn)
             pool = by_service.get(service, []) if service else actions
             for action in (a for a in pool if aws.applies_to(a, target)):  # every one: no cap
-                decision = aws.can(principal, action, target)
+                decision = aws.can(principal, action, target, skip=skip)
                 if decision.held:
                     granting = granting_statement(decision.evidence, aws.grants(principal))
                     head = Evidence(address=target.address or principal, duty=duty,

@@ -12,7 +12,7 @@ class AzureDuties(CloudDuties):
     cloud = "azure"
 
     def holdings(self, principal: str, spec: Duty, excluded: Duty | None, *,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         azure = self.engine
         if azure is None:
             return []

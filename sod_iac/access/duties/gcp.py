@@ -12,7 +12,7 @@ class GcpDuties(CloudDuties):
     cloud = "gcp"
 
     def holdings(self, principal: str, spec: Duty, excluded: Duty | None, *,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         gcp = self.engine
         if gcp is None:
             return []

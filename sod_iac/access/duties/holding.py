@@ -68,9 +68,11 @@ class CloudDuties:
         return engine_of(self.access, self.cloud)
 
     def holdings(self, principal: str, spec: Duty, excluded: Duty | None, *,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         """Every way the principal holds `spec` (not through `excluded`'s permissions), in a fixed
-        order; `until_yes` may stop after the first certain one."""
+        order; `until_yes` may stop after the first certain one. `skip`: principals whose
+        sessions do not count (AWS roles it can assume; no other cloud holds duties through
+        another principal, so they have nothing to skip)."""
         raise NotImplementedError
 
     def same_resource(self, a: Holding, b: Holding) -> Level:
@@ -82,7 +84,7 @@ class CloudDuties:
         return "no"
 
     def each_holding(self, principal: str, spec: Duty, excluded: Duty | None,
-                     scope: str | None = None) -> Iterator[Holding]:
+                     scope: str | None = None, skip: frozenset[str] = frozenset()) -> Iterator[Holding]:
         """(per_target clouds) The holdings made one by one; with `scope`, those on it only."""
         raise NotImplementedError
 

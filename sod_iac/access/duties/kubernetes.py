@@ -12,7 +12,7 @@ class KubernetesDuties(CloudDuties):
     cloud = "kubernetes"
 
     def holdings(self, principal: str, spec: Duty, excluded: Duty | None, *,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         k8s = self.engine
         if k8s is None:
             return []

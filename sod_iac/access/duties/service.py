@@ -56,8 +56,9 @@ class Duties:
         self.access = access
         self.ruleset = ruleset or load_ruleset()
         self._principals: dict[str, Principal] | None = None
-        self._cache: dict[tuple[str | None, ...], list[Holding]] = {}  # (principal, duty, outside[, cut])
+        self._cache: dict[tuple[Any, ...], list[Holding]] = {}  # (principal, duty, outside[, cut][, skip])
         self._over: dict[str, bool] = {}
+        self._chain_roles: dict[str, frozenset[str]] = {}
         self._clouds = {cloud: make(access, self.ruleset) for cloud, make in EVALUATORS.items()}
 
     # --- principals ----------------------------------------------------------------------
@@ -87,34 +88,35 @@ class Duties:
                                for e in h.evidence)
 
     def holdings(self, principal: Principal | str, duty: str, *, outside: str | None = None,
-                 until_yes: bool = False) -> list[Holding]:
+                 until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         """Every way the principal holds the duty, in a fixed order. `until_yes` may stop after
         the first certain holding: enough for whoever takes the first or the best one (the
         first with the best level), and per-target holdings (AWS) grow with principals x
-        resources."""
+        resources. `skip`: roles whose sessions do not count (see `escalation_roles`)."""
         p = self.principal(principal)
         if p is None:
             return []
         if duty not in self.ruleset.duties:
             raise KeyError(f"unknown duty {duty!r}")
-        key = (p.id, duty, outside)
+        skipped = (skip,) if skip else ()
+        key = (p.id, duty, outside, *skipped)
         cloud = self._clouds.get(p.cloud)
         if until_yes and key not in self._cache and cloud is not None and cloud.per_target:
-            short = (p.id, duty, outside, "until-yes")
+            short = (p.id, duty, outside, "until-yes", *skipped)
             if short not in self._cache:
-                self._cache[short] = self._ask(cloud, p.id, duty, outside, until_yes=True)
+                self._cache[short] = self._ask(cloud, p.id, duty, outside, until_yes=True, skip=skip)
             return self._cache[short]
         if key not in self._cache:
-            self._cache[key] = self._ask(cloud, p.id, duty, outside) if cloud is not None else []
+            self._cache[key] = self._ask(cloud, p.id, duty, outside, skip=skip) if cloud is not None else []
         return self._cache[key]
 
     def _ask(self, cloud: CloudDuties, principal: str, duty: str, outside: str | None, *,
-             until_yes: bool = False) -> list[Holding]:
+             until_yes: bool = False, skip: frozenset[str] = frozenset()) -> list[Holding]:
         spec = self.ruleset.duties[duty]
         if not getattr(spec, cloud.cloud):
             return []  # the catalog says nothing of this duty on the principal's cloud
         excluded = self.ruleset.duties[outside] if outside else None
-        return cloud.holdings(principal, spec, excluded, until_yes=until_yes)
+        return cloud.holdings(principal, spec, excluded, until_yes=until_yes, skip=skip)
 
     def aws_first_on(self, principal: str, duty: str, targets: list[Any]) -> Holding | None:
         """The first way an AWS principal holds `duty` on one of `targets` (aws.Target), or None:
@@ -144,19 +146,35 @@ class Duties:
             self._over[p.id] = over
         return self._over[p.id]
 
-    def conflict(self, principal: Principal | str, conflict: Conflict) -> ConflictHit | None:
-        """Does the principal hold every side of the conflict? The best way, or None."""
+    def escalation_roles(self, principal: Principal | str) -> frozenset[str]:
+        """The roles the principal's SOD110 escalation goes through by becoming them (AWS
+        `stronger-role` targets, EscalationFinder.chain_roles): a conflict it holds only with
+        their sessions' help restates that escalation. Empty on other clouds: their duties
+        never go through another principal's grants."""
+        p = self.principal(principal)
+        if p is None:
+            return frozenset()
+        if p.id not in self._chain_roles:
+            finder = getattr(self.engine(p.cloud), "escalation", None)
+            chain_roles = getattr(finder, "chain_roles", None)
+            self._chain_roles[p.id] = chain_roles(p.id) if chain_roles is not None else frozenset()
+        return self._chain_roles[p.id]
+
+    def conflict(self, principal: Principal | str, conflict: Conflict, *,
+                 skip: frozenset[str] = frozenset()) -> ConflictHit | None:
+        """Does the principal hold every side of the conflict? The best way, or None. With
+        `skip`, no session of those roles counts (see `escalation_roles`)."""
         p = self.principal(principal)
         if p is None:
             return None
         cloud = self._clouds.get(p.cloud)
         per_target = cloud is not None and cloud.per_target
         if conflict.same_resource and per_target:
-            return self._lazy_same_resource(cloud, p, conflict)
+            return self._lazy_same_resource(cloud, p, conflict, skip)
         sides: list[list[Holding]] = []
         for i, side in enumerate(conflict.sides):
             outside = conflict.outside if i > 0 else None
-            got = [h for duty in side for h in self.holdings(p, duty, outside=outside,
+            got = [h for duty in side for h in self.holdings(p, duty, outside=outside, skip=skip,
                                                               until_yes=not conflict.same_resource) if h.held]
             if not got:
                 return None
@@ -187,7 +205,8 @@ class Duties:
             return "no"
         return cloud.same_resource(a, b)
 
-    def _lazy_same_resource(self, cloud: CloudDuties, p: Principal, conflict: Conflict) -> ConflictHit | None:
+    def _lazy_same_resource(self, cloud: CloudDuties, p: Principal, conflict: Conflict,
+                            skip: frozenset[str]) -> ConflictHit | None:
         """conflict() for a per-target cloud's principal and a same-resource conflict, made
         lazily: the first side's holdings one by one, each side's other holdings on that
         holding's scope only (only the same scope can be the same resource), up to the first
@@ -200,9 +219,10 @@ class Duties:
             if not any(cloud.may_hold(p.id, spec, excluded) for spec, excluded in side):
                 return None  # a side the principal can hold nowhere
         best_hit: ConflictHit | None = None
-        firsts = (h for spec, excluded in specs[0] for h in cloud.each_holding(p.id, spec, excluded))
+        firsts = (h for spec, excluded in specs[0] for h in cloud.each_holding(p.id, spec, excluded, skip=skip))
         for a in firsts:
-            others = [[h for spec, excluded in side for h in cloud.each_holding(p.id, spec, excluded, scope=a.scope)]
+            others = [[h for spec, excluded in side
+                       for h in cloud.each_holding(p.id, spec, excluded, scope=a.scope, skip=skip)]
                       for side in specs[1:]]
             best_hit = self._better_hit(best_hit, conflict, p, a, others)
             if best_hit is not None and best_hit.level == "yes":

@@ -8,6 +8,12 @@ duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one find
   (DESIGN.md), so a conflict finding would only repeat it. An AWS `*` admin gets SOD111 and no
   SOD101-105. A merely possible escalation hides no conflict ("Certain beats possible"). See
   `Duties.over_privileged`.
+- A conflict the principal holds only with the help of the roles its own (possible) SOD110
+  escalation becomes (`Duties.escalation_roles`: AWS roles more powerful than it that it may
+  assume) restates that escalation: a session of such a role holds every side itself, so the
+  conflict is true exactly when the escalation is. SOD110's message names it
+  (`restated_conflicts`) and it is not reported here. A conflict held with every side outside
+  those roles is true whatever the escalation, and is reported with those holdings only.
 - A conflict held only "possibly" (values the code does not state) is reported, and says so.
 """
 
@@ -16,6 +22,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Iterator
 
+from sod_iac.access.duties.catalog import Conflict
 from sod_iac.access.duties.service import ConflictHit, Duties, duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.core.model import Evidence, Finding, Location, unique_evidence, worst_severity
@@ -30,9 +37,34 @@ def conflict_findings(ctx: Context, rule_id: str, summary: str) -> Iterator[Find
     if not conflicts:
         return
     for principal in duties.principals():
-        hits = [hit for c in conflicts if (hit := duties.conflict(principal, c)) is not None]
-        if hits and not duties.over_privileged(principal):  # else SOD110/SOD111 report it
+        held = [(c, hit) for c in conflicts if (hit := duties.conflict(principal, c)) is not None]
+        if not held or duties.over_privileged(principal):  # SOD110/SOD111 report it
+            continue
+        hits = [hit for c, found in held if (hit := judged_conflict(duties, principal, c, found)[0]) is not None]
+        if hits:
             yield principal_finding(ctx, duties, rule_id, principal, hits, summary)
+
+
+def judged_conflict(duties: Duties, principal: Principal, conflict: Conflict,
+                    hit: ConflictHit | None) -> tuple[ConflictHit | None, ConflictHit | None]:
+    """(the hit to report, the hit the principal's escalation chain restates), given its `hit`
+    of the conflict: the conflict held with no session of the chain's roles, else nothing to
+    report (SOD110 names it)."""
+    roles = duties.escalation_roles(principal) if hit is not None else frozenset()
+    if not roles:
+        return hit, None
+    outside = duties.conflict(principal, conflict, skip=roles)
+    return (outside, None) if outside is not None else (None, hit)
+
+
+def restated_conflicts(ctx: Context, principal_id: str) -> list[ConflictHit]:
+    """The conflicts the principal holds only through its escalation chain, catalog order."""
+    duties = duties_for(ctx)
+    principal = duties.principal(principal_id)
+    if principal is None or not duties.escalation_roles(principal):
+        return []
+    return [restated for c in duties.ruleset.conflicts
+            if (restated := judged_conflict(duties, principal, c, duties.conflict(principal, c))[1]) is not None]
 
 
 def principal_finding(ctx: Context, duties: Duties, rule_id: str, principal: Principal, hits: list[ConflictHit],

@@ -3,7 +3,8 @@
 ## What it does
 Asks every cloud engine which escalation paths each principal holds and reports a principal that can
 grant itself more privileges, naming the first path and how many more it holds; full administrators
-are left to SOD111.
+are left to SOD111. A possible escalation through more powerful AWS roles it may assume also names the
+conflicts (SOD101-106) it would hold only through those roles: they are left to this finding.
 
 ## Why is this bad?
 Any separation of duties holds only as long as principals cannot grant themselves the duties they
@@ -95,7 +96,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from sod_iac.access.duties.service import duties_for
 from sod_iac.core.model import Finding, unique_evidence
+from sod_iac.rules.combined_duties.duty_conflicts import restated_conflicts
 from sod_iac.rules.context import Context
 from sod_iac.rules.unstated import possible_note, texts_of
 from sod_iac.rules.anchor_types import PRINCIPALS
@@ -131,7 +134,20 @@ def _escalations(ctx: Context, engine) -> Iterator[Finding]:  # type: ignore[no-
         others = f" (and {len(hits) - 1} more: {', '.join(h.path.id for h in hits[1:])})" if len(hits) > 1 else ""
         possible = possible_note([*texts_of(first.evidence), *first.targets]) if first.level == "possible" else ""
         message = (f"{principal.id} can escalate its privileges: {first.path.title} "
-                   f"[{first.path.id}] via {how}{others}{possible}")
+                   f"[{first.path.id}] via {how}{others}{_chain_conflicts(ctx, principal.id)}{possible}")
         resource, location = ctx.anchor(principal.id, evidence, principal.location)
         yield ctx.finding("SOD110", resource, message, principal=principal.id,
                           duties=["permissions-admin"], evidence=evidence, location=location)
+
+
+def _chain_conflicts(ctx: Context, principal: str) -> str:
+    """The conflicts held only through the roles this escalation becomes: SOD101-106 leave
+    them to this finding (duty_conflicts), so it names them. A certain escalation hides every
+    conflict anyway (Duties.over_privileged)."""
+    if duties_for(ctx).over_privileged(principal):
+        return ""
+    hits = restated_conflicts(ctx, principal)
+    if not hits:
+        return ""
+    held = ", ".join(f"{' + '.join(hit.duties)} ({hit.conflict.rule})" for hit in hits)
+    return f"; through the stronger roles it may assume it would also hold {held}"
