@@ -663,7 +663,7 @@ class AzureAccess:
         """Owner-like (actions `*`, no not_actions: every control-plane operation, Azure's
         built-in Owner) assigned without a condition at the root, a management group or a
         subscription (covers_estate). Owner of one resource group is administrator of that
-        group only: its conflicts are reported as such (SOD101-105)."""
+        group only: its conflicts are reported as such (SOD101-106)."""
         for a in self._by_principal.get(principal, []):
             if "*" in a.role.actions and not a.role.not_actions and a.level == "yes" and covers_estate(a.scope):
                 return list(a.evidence)
