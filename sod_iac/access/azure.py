@@ -51,7 +51,7 @@ from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
                                          statement_hop, text_of, unstated_principal)
-from sod_iac.access.entra import DIRECTORY_ASSIGNMENTS, directory_role, role_text
+from sod_iac.access.entra import DIRECTORY_ASSIGNMENTS, directory_role, is_directory_operation, role_text
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref, Template, Unknown, grant_block_signature
@@ -541,11 +541,14 @@ class AzureAccess:
         wanted = {r.lower() for r in roles}
         out = []
         directory = self._directory_by_principal.get(principal, [])
+        rbac_actions = [op for op in actions if not is_directory_operation(op)]
+        directory_actions = [op for op in actions if is_directory_operation(op)]
         for a in [*self._by_principal.get(principal, []), *directory]:
             perm = None
             if a.role.name.lower() in wanted:
                 perm = a.role.name
-            perm = perm or next((op for op in actions if a.role.allows(op, data=False)), None)
+            ops = directory_actions if a in directory else rbac_actions  # two systems: neither grants the other's
+            perm = perm or next((op for op in ops if a.role.allows(op, data=False)), None)
             level = a.level
             if perm is None:
                 perm = next((op for op in data_actions if a.role.allows(op, data=True)), None)

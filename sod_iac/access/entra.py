@@ -30,6 +30,16 @@ DIRECTORY_ASSIGNMENTS = {"azuread_directory_role_assignment": ("role_id", "princ
 """Terraform types that assign a directory role: (role argument, principal argument)."""
 
 
+DIRECTORY_NAMESPACE = "microsoft.directory/"
+
+
+def is_directory_operation(operation: str) -> bool:
+    """A Microsoft Entra directory permission: only directory roles grant it. Azure RBAC roles
+    act on Azure resources, so even Owner's `*` never covers one (Microsoft: "Azure roles and
+    Microsoft Entra roles" are separate systems)."""
+    return operation.lower().startswith(DIRECTORY_NAMESPACE)
+
+
 def directory_role(text: str) -> tuple[str, tuple[str, ...]] | None:
     """(name, permissions as operation patterns) of a built-in directory role, by display name
     (case-insensitive) or template id; None for a role the data does not hold."""
