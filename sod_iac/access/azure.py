@@ -540,21 +540,22 @@ class AzureAccess:
         actions, data_actions, excluded = list(actions), list(data_actions), list(excluded)
         wanted = {r.lower() for r in roles}
         out = []
-        directory = self._directory_by_principal.get(principal, [])
         rbac_actions = [op for op in actions if not is_directory_operation(op)]
         directory_actions = [op for op in actions if is_directory_operation(op)]
-        for a in [*self._by_principal.get(principal, []), *directory]:
+        held = [(a, False) for a in self._by_principal.get(principal, [])]
+        held += [(a, True) for a in self._directory_by_principal.get(principal, [])]
+        for a, directory in held:
             perm = None
             if a.role.name.lower() in wanted:
                 perm = a.role.name
-            ops = directory_actions if a in directory else rbac_actions  # two systems: neither grants the other's
+            ops = directory_actions if directory else rbac_actions  # two systems: neither grants the other's
             perm = perm or next((op for op in ops if a.role.allows(op, data=False)), None)
             level = a.level
             if perm is None:
                 perm = next((op for op in data_actions if a.role.allows(op, data=True)), None)
                 if perm is not None:
                     level = weakest(level, self._rbac_data_level(a))
-            if perm is None and changes and a not in directory:  # directory roles change no Azure resource
+            if perm is None and changes and not directory:  # directory roles change no Azure resource
                 perm = a.role.first_change(excluded)
             if perm is None and not a.role.known and speculative:
                 perm, level = "unknown role", "possible"
