@@ -216,3 +216,35 @@ def test_a_principal_looked_up_by_a_stated_key_is_the_one_the_code_creates(write
     principals = sorted(a.principal for a in azure.assignments)
     assert principals[:3] == ["azuread_user.alice", "azuread_user.bob", "azuread_user.dave"]
     assert principals[3:] == ['module.grants.data.azuread_user.by_upn["carol"]']
+
+
+DIRECTORY = """
+resource "azuread_service_principal" "ga" {
+  client_id = "11111111-1111-1111-1111-111111111111"
+}
+
+resource "azuread_directory_role_assignment" "ga" {
+  role_id             = "62e90394-69f5-4237-9190-012177145e10"
+  principal_object_id = azuread_service_principal.ga.object_id
+}
+
+resource "azuread_directory_role_member" "legacy" {
+  role_object_id   = "00000000-0000-0000-0000-00000000dead"
+  member_object_id = azuread_service_principal.ga.object_id
+}
+"""
+
+
+def test_entra_directory_roles_by_template_id_and_all_tasks(write_tree) -> None:
+    """Microsoft Entra built-in roles: Global Administrator (template id 62e90394-...) holds
+    microsoft.directory/users/allProperties/allTasks, and `allTasks` is create, read, update and
+    delete, so it may create users. A role id the data does not know is an unknown role."""
+    azure = AzureAccess(load_project([str(write_tree({"main.tf": DIRECTORY}))]))
+    sp = "azuread_service_principal.ga"
+    held = azure.grants(sp, actions=["microsoft.directory/users/create"])
+    assert [(g.permission, g.level) for g in held] == [("microsoft.directory/users/create", "yes")]
+    assert [r.role for r in azure.roles_held(sp)] == ["Global Administrator", "00000000-0000-0000-0000-00000000dead"]
+    assert azure.grants(sp, speculative=True, actions=["microsoft.directory/groups/members/update"])[-1].level == "possible"
+    # a directory role acts on the directory, not on Azure resources
+    assert azure.grants(sp, changes=True) == []
+    assert azure.full_admin(sp) is None

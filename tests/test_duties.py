@@ -19,7 +19,7 @@ def test_default_catalog_loads_and_every_conflict_names_known_duties() -> None:
     ruleset = load_ruleset()
     assert {"key-admin", "key-use", "identity-admin", "identity-use", "audit-control", "write",
             "permissions-admin", "approve", "deploy", "secret-admin", "secret-read"} <= set(ruleset.duties)
-    assert [c.rule for c in ruleset.conflicts] == ["SOD101", "SOD102", "SOD103", "SOD104", "SOD105"]
+    assert [c.rule for c in ruleset.conflicts] == ["SOD101", "SOD102", "SOD103", "SOD104", "SOD105", "SOD106"]
     sod105 = ruleset.conflicts_of("SOD105")[0]
     assert sod105.same_resource and sod105.duties == ["secret-admin", "secret-read"]
 
@@ -53,7 +53,7 @@ def test_invalid_catalog_points_at_the_line(tmp_path: Path) -> None:
 def test_user_conflict_must_name_known_duties() -> None:
     with pytest.raises(RulesetError, match="unknown duty 'dns-admin'"):
         load_ruleset(None, [{"id": "x", "rule": "SOD104", "duties": ["dns-admin", "deploy"]}])
-    with pytest.raises(RulesetError, match="rule must be one of SOD101-SOD105"):
+    with pytest.raises(RulesetError, match="rule must be one of SOD101-SOD106"):
         load_ruleset(None, [{"rule": "SOD301", "duties": ["approve", "deploy"]}])
 
 

@@ -161,3 +161,71 @@ def test_readme_links_only_documents_inside_the_repository() -> None:
         resolved = (ROOT / target).resolve()
         assert resolved.is_relative_to(ROOT), f"README links outside the repository: {target}"
         assert resolved.exists(), f"README links a missing file: {target}"
+
+
+def test_readme_rule_table_is_the_catalog() -> None:
+    """The rule table between the `rules:start`/`rules:end` markers lists what `sod-iac rules`
+    lists: id, family, severity and title, in its order."""
+    import json
+
+    table = re.search(r"<!-- rules:start -->\n(.*?)<!-- rules:end -->", README, re.S)
+    assert table, "README has no rule table"
+    rows = [[cell.strip() for cell in line.strip("|").split("|")]
+            for line in table.group(1).splitlines()[2:] if line.startswith("|")]
+    listed = json.loads(subprocess.run([str(SOD_IAC), "rules", "--format", "json"], capture_output=True,
+                                       text=True, check=True).stdout)
+    assert rows == [[r["id"], r["family"], r["severity"], r["title"]] for r in listed]
+
+
+SPLITS_TF = """
+resource "aws_iam_role" "login_and_data" {
+  name               = "login-and-data"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "login_and_data" {
+  role   = aws_iam_role.login_and_data.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Resource = "*",
+    Action = ["cognito-idp:UpdateUserPool", "dynamodb:GetItem"] }] })
+}
+
+resource "aws_iam_role" "workflow" {
+  name               = "workflow"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "workflow" {
+  role   = aws_iam_role.workflow.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Resource = "*",
+    Action = ["states:StartExecution", "lambda:UpdateFunctionCode"] }] })
+}
+
+resource "aws_iam_role" "reader" {
+  name               = "reader"
+  assume_role_policy = "{}"
+}
+
+resource "aws_iam_role_policy" "reader" {
+  role   = aws_iam_role.reader.id
+  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Resource = "*",
+    Action = ["dynamodb:GetItem", "states:StartExecution"] }] })
+}
+"""
+
+
+def test_readme_duty_splits_example_switches_the_splits_on(tmp_path: Path) -> None:
+    """The README's user-defined conflicts are a valid config, and a scan with it reports a
+    role holding both sides of each split (and not one holding one side of each)."""
+    import json
+
+    block = re.search(r"<!-- example: duty-splits -->\n```yaml\n(.*?)```", README, re.S)
+    assert block, "README has no duty-splits example"
+    (tmp_path / ".sod-iac.yaml").write_text(block.group(1))
+    (tmp_path / "main.tf").write_text(SPLITS_TF)
+    done = subprocess.run([str(SOD_IAC), "scan", ".", "--format", "json"], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.returncode == 1, done.stderr
+    found = {(f["rule_id"], f["resource"], f["message"].rsplit("[conflict ", 1)[-1])
+             for f in json.loads(done.stdout)["findings"] if f["rule_id"] == "SOD106"}
+    assert found == {("SOD106", "aws_iam_role.login_and_data", "authentication-and-data]"),
+                     ("SOD106", "aws_iam_role.workflow", "orchestration-and-compute]")}

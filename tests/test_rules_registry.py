@@ -22,8 +22,9 @@ from sod_iac.rules.registry import (
 # Copied by hand from the DESIGN.md rule catalog.
 DESIGN_CATALOG = {
     "SOD101": "combined-duties", "SOD102": "combined-duties", "SOD103": "combined-duties",
-    "SOD104": "combined-duties", "SOD105": "combined-duties", "SOD110": "combined-duties",
-    "SOD111": "combined-duties", "SOD112": "combined-duties", "SOD120": "combined-duties", "SOD121": "combined-duties",
+    "SOD104": "combined-duties", "SOD105": "combined-duties", "SOD106": "combined-duties",
+    "SOD110": "combined-duties", "SOD111": "combined-duties", "SOD112": "combined-duties",
+    "SOD120": "combined-duties", "SOD121": "combined-duties",
     "SOD201": "approval", "SOD202": "approval", "SOD203": "approval", "SOD204": "approval",
     "SOD205": "approval", "SOD210": "approval", "SOD211": "approval", "SOD212": "approval",
     "SOD213": "approval", "SOD214": "approval", "SOD215": "approval",

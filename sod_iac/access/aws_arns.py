@@ -154,6 +154,8 @@ def arn_of(resource: Resource, account: str | None = None) -> str | None:
         return f"arn:aws:glue:*:*:devEndpoint/{_text(v.get('name')) or '*'}"
     if rtype == "aws_ecs_task_definition":
         return f"arn:aws:ecs:*:*:task-definition/{_text(v.get('family')) or '*'}:*"
+    if rtype == "aws_cognito_user_pool":
+        return "arn:aws:cognito-idp:*:*:userpool/*"  # the pool id is made by AWS
     if rtype == "aws_cloudformation_stack":
         return f"arn:aws:cloudformation:*:*:stack/{_text(v.get('name')) or '*'}/*"
     return None

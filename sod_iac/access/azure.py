@@ -51,6 +51,7 @@ from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
                                          statement_hop, text_of, unstated_principal)
+from sod_iac.access.entra import DIRECTORY_ASSIGNMENTS, directory_role, is_directory_operation, role_text
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref, Template, Unknown, grant_block_signature
@@ -269,6 +270,7 @@ class AzureAccess:
         self._custom: dict[str, RoleDef] = {}
         self._by_principal: dict[str, list[Assignment]] = defaultdict(list)
         self._policies_by_principal: dict[str, list[VaultPolicy]] = defaultdict(list)
+        self._directory_by_principal: dict[str, list[Assignment]] = defaultdict(list)
         self._escalation: Any = None
         self._build()
 
@@ -284,6 +286,8 @@ class AzureAccess:
                 continue
             if r.type == "azurerm_role_assignment":
                 self._assignment(r)
+            elif r.type in DIRECTORY_ASSIGNMENTS:
+                self._directory_assignment(r)
             elif r.type == "azurerm_key_vault":
                 for i, block in enumerate(as_list(r.values.get("access_policy"))):
                     if isinstance(block, dict):
@@ -350,6 +354,22 @@ class AzureAccess:
         a = Assignment(principal, text, role, scope, label, certain, level, (statement_hop(r, detail),), target)
         self.assignments.append(a)
         self._by_principal[principal].append(a)
+        self._kinds.setdefault(principal, "principal")
+
+    def _directory_assignment(self, r: Resource) -> None:
+        """A Microsoft Entra directory role assignment (access.entra): kept apart from RBAC
+        assignments, since it acts on the directory, not on Azure resources."""
+        role_arg, principal_arg = DIRECTORY_ASSIGNMENTS[r.type]
+        principal, text = self.principal_id(r.values.get(principal_arg), r.references.get(principal_arg, []), r)
+        named = role_text(r.values.get(role_arg), self.project)
+        found = directory_role(named) if named else None
+        role = RoleDef(name=found[0], actions=found[1]) if found else \
+            RoleDef(name=named or str(r.values.get(role_arg)), known=False)
+        scope = text_of(r.values.get("directory_scope_id")) or "/"
+        label = f"directory scope {scope}"
+        detail = f"assigns directory role {role.name} to {text} at {label}"
+        a = Assignment(principal, text, role, f"entra:{scope}", label, True, "yes", (statement_hop(r, detail),))
+        self._directory_by_principal[principal].append(a)
         self._kinds.setdefault(principal, "principal")
 
     def _vault_policy(self, r: Resource, block: dict, vault: str, refs: list[str],
@@ -520,17 +540,22 @@ class AzureAccess:
         actions, data_actions, excluded = list(actions), list(data_actions), list(excluded)
         wanted = {r.lower() for r in roles}
         out = []
-        for a in self._by_principal.get(principal, []):
+        rbac_actions = [op for op in actions if not is_directory_operation(op)]
+        directory_actions = [op for op in actions if is_directory_operation(op)]
+        held = [(a, False) for a in self._by_principal.get(principal, [])]
+        held += [(a, True) for a in self._directory_by_principal.get(principal, [])]
+        for a, directory in held:
             perm = None
             if a.role.name.lower() in wanted:
                 perm = a.role.name
-            perm = perm or next((op for op in actions if a.role.allows(op, data=False)), None)
+            ops = directory_actions if directory else rbac_actions  # two systems: neither grants the other's
+            perm = perm or next((op for op in ops if a.role.allows(op, data=False)), None)
             level = a.level
             if perm is None:
                 perm = next((op for op in data_actions if a.role.allows(op, data=True)), None)
                 if perm is not None:
                     level = weakest(level, self._rbac_data_level(a))
-            if perm is None and changes:
+            if perm is None and changes and not directory:  # directory roles change no Azure resource
                 perm = a.role.first_change(excluded)
             if perm is None and not a.role.known and speculative:
                 perm, level = "unknown role", "possible"
@@ -553,7 +578,7 @@ class AzureAccess:
     def roles_held(self, principal: str) -> list[RoleHeld]:
         """The principal's role assignments and Key Vault access policies, with evidence."""
         held = [RoleHeld(a.role.name, a.scope_label, a.level, (*a.evidence, *a.role.evidence))
-                for a in self._by_principal.get(principal, [])]
+                for a in [*self._by_principal.get(principal, []), *self._directory_by_principal.get(principal, [])]]
         held += [RoleHeld("access policy", p.vault, "yes", p.evidence)
                  for p in self._policies_by_principal.get(principal, [])]
         return held
@@ -642,7 +667,7 @@ class AzureAccess:
         """Owner-like (actions `*`, no not_actions: every control-plane operation, Azure's
         built-in Owner) assigned without a condition at the root, a management group or a
         subscription (covers_estate). Owner of one resource group is administrator of that
-        group only: its conflicts are reported as such (SOD101-105)."""
+        group only: its conflicts are reported as such (SOD101-106)."""
         for a in self._by_principal.get(principal, []):
             if "*" in a.role.actions and not a.role.not_actions and a.level == "yes" and covers_estate(a.scope):
                 return list(a.evidence)

@@ -28,7 +28,8 @@ PRINCIPALS = frozenset({
     *AWS_PRINCIPAL_TYPES, *NON_AWS_PRINCIPAL_TYPES, *AZURE_PRINCIPAL_TYPES, "aws_caller_identity",
     "aws_kms_key", "aws_kms_key_policy", "aws_s3_bucket_policy", "aws_secretsmanager_secret_policy",
     "google_*_iam_member", "google_*_iam_binding", "google_*_iam_policy",
-    "azurerm_role_assignment", "azurerm_key_vault_access_policy", *KUBERNETES_BINDING_TYPES,
+    "azurerm_role_assignment", "azurerm_key_vault_access_policy", "azuread_directory_role_assignment",
+    "azuread_directory_role_member", *KUBERNETES_BINDING_TYPES,
     "vault_*_auth_backend_role", "vault_*_auth_backend_group", "vault_*_auth_backend_user",
     "vault_identity_entity", "vault_identity_group", "vault_token",
 })

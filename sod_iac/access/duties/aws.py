@@ -238,6 +238,8 @@ class AwsDuties(CloudDuties):
         aws = self.engine
         if on == "audit-log-buckets":
             return _audit_buckets(aws)
+        if on == "role-mapped-user-pools":
+            return _role_mapped_pools(aws)
         targets = resource_targets(aws.project, on)
         for rtype in on:
             if rtype in AWS_OUTSIDE:
@@ -273,3 +275,23 @@ def _audit_buckets(aws: Any) -> list[Target]:
         elif isinstance(value, str):
             out += [Target(f"arn:aws:s3:::{value}", None, value), Target(f"arn:aws:s3:::{value}/*", None, value)]
     return out
+
+
+def _role_mapped_pools(aws: Any) -> list[Target]:
+    """The Cognito user pools of the code with a group that carries an IAM role
+    (`aws_cognito_user_group.role_arn`): adding a user to such a group hands it that role's
+    credentials through an identity pool. A pool given by literal id (not in the code) is
+    named by it."""
+    out: dict[str, Target] = {}
+    for group in aws.project.by_type("aws_cognito_user_group"):
+        if group.mode != "managed" or group.values.get("role_arn") is None:
+            continue
+        pools = [r for a in group.references.get("user_pool_id", [])
+                 if (r := aws.project.resource(a)) is not None and r.type == "aws_cognito_user_pool"]
+        literal = group.values.get("user_pool_id")
+        if pools:
+            pool = pools[0]
+            out[pool.address] = Target(arn_of(pool) or "arn:aws:cognito-idp:*:*:userpool/*", pool.address, pool.address)
+        elif isinstance(literal, str) and literal:
+            out[literal] = Target(f"arn:aws:cognito-idp:*:*:userpool/{literal}", None, literal)
+    return list(out.values())

@@ -22,6 +22,8 @@ from sod_iac.util.yaml_lines import LineLoader, load_yaml
 RULESET_PATH = Path(__file__).resolve().parent.parent.parent / "rulesets" / "default.yaml"
 CLOUDS = ("aws", "gcp", "azure", "kubernetes")
 AWS_ACCESS_LEVELS = ("Read", "Write", "List", "Tagging", "Permissions management")
+AWS_TARGET_SETS = ("any", "audit-log-buckets", "role-mapped-user-pools")
+"""Named sets an AWS clause's `on` may choose instead of a list of types (duties.aws)."""
 AWS_CHANGING_LEVELS = frozenset({"Write", "Tagging", "Permissions management"})
 """Access levels that change something: a clause choosing actions by one of them leaves out the
 catalog's read-only actions (`read_only`, see aws_read_only)."""
@@ -153,8 +155,8 @@ def _parse_duty(name: str, raw: Any, source: str) -> Duty:
         on = clause.get("on", "any")
         if isinstance(on, list):
             on = _strings(on, cwhere, f"duty {name!r} aws on")
-        elif on not in ("any", "audit-log-buckets"):
-            raise RulesetError(f"{cwhere}: duty {name!r}: `on` is any, audit-log-buckets or a list of types")
+        elif on not in AWS_TARGET_SETS:
+            raise RulesetError(f"{cwhere}: duty {name!r}: `on` is {', '.join(AWS_TARGET_SETS)} or a list of types")
         clauses.append(AwsClause(actions, levels, on, _strings(clause.get("not_actions"), cwhere, "not_actions")))
     specs: dict[str, dict[str, Any]] = {}
     allowed = {"gcp": {"permissions", "roles", "changes", "not_permissions"},
@@ -202,8 +204,8 @@ def _parse_conflict(raw: Any, source: str, duties: dict[str, Duty]) -> Conflict:
     if extra:
         raise RulesetError(f"{where}: conflict {raw.get('id', '?')}: unknown key(s) {', '.join(sorted(extra))}")
     rule = str(raw.get("rule") or "")
-    if not re.fullmatch(r"SOD10[1-5]", rule):
-        raise RulesetError(f"{where}: conflict {raw.get('id', '?')}: rule must be one of SOD101-SOD105, "
+    if not re.fullmatch(r"SOD10[1-6]", rule):
+        raise RulesetError(f"{where}: conflict {raw.get('id', '?')}: rule must be one of SOD101-SOD106, "
                            f"got {rule or 'nothing'!r}")
     sides = []
     for item in raw.get("duties") or []:

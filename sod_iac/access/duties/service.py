@@ -31,7 +31,7 @@ EVALUATORS: dict[str, type[CloudDuties]] = {
     e.cloud: e for e in (AwsDuties, GcpDuties, AzureDuties, KubernetesDuties)}
 SOD111_CLOUDS = frozenset({"aws", "gcp", "azure", "kubernetes"})
 """Clouds whose full administrators (SOD111) and escalating principals (SOD110) are reported by
-those rules; SOD101-105 leave such principals to them: a full administrator, or one that can
+those rules; SOD101-106 leave such principals to them: a full administrator, or one that can
 raise its own privileges, effectively holds every duty (DESIGN.md), and one finding saying so
 beats five conflict findings. SOD111 covers every cloud; SOD110 (escalation) only AWS so far."""
 
@@ -132,7 +132,7 @@ class Duties:
 
     def over_privileged(self, principal: Principal | str) -> bool:
         """Reported by SOD111 (full administrator) or by a *certain* SOD110 (can escalate): such
-        a principal effectively holds every duty (DESIGN.md), so SOD101-105 and SOD303 leave it
+        a principal effectively holds every duty (DESIGN.md), so SOD101-106 and SOD303 leave it
         to those rules. A merely possible escalation hides nothing ("Certain beats possible"):
         the conflict it would absorb may be certain."""
         p = self.principal(principal)

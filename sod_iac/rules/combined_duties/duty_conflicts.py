@@ -1,4 +1,4 @@
-"""Shared judgement of SOD101-105: a principal that holds every side of a conflict of the
+"""Shared judgement of SOD101-106: a principal that holds every side of a conflict of the
 duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one finding per rule.
 
 - One finding per principal and rule, whatever the number of conflicts, keys or secrets: the
@@ -6,7 +6,7 @@ duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one find
 - Principals that SOD111 (full administrator) or a *certain* SOD110 (can escalate its own
   privileges) report are left to those rules: such a principal effectively holds every duty
   (DESIGN.md), so a conflict finding would only repeat it. An AWS `*` admin gets SOD111 and no
-  SOD101-105. A merely possible escalation hides no conflict ("Certain beats possible"). See
+  SOD101-106. A merely possible escalation hides no conflict ("Certain beats possible"). See
   `Duties.over_privileged`.
 - A conflict the principal holds only with the help of the roles its own (possible) SOD110
   escalation becomes (`Duties.escalation_roles`: AWS roles more powerful than it that it may

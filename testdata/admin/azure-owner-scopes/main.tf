@@ -23,6 +23,8 @@
 # - The management-group Owner identity platform also holds Key Vault Secrets Officer at the
 #   subscription (set and read every secret of RBAC vaults): a certain SOD111 absorbs the
 #   SOD105 and SOD303 it would also get (DESIGN.md "Certain beats possible").
+# - Contributor's `*` is Azure RBAC: it grants no Microsoft Entra directory permission
+#   (creating users, assigning directory roles), so mg_contributor gets no SOD106.
 
 data "azurerm_subscription" "primary" {}
 

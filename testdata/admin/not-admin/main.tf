@@ -12,7 +12,7 @@
 # only possible (no role in use is in the code), and a possible escalation never hides a
 # certain conflict (DESIGN.md "Certain beats possible"): both hold kms:*, cloudtrail:* with
 # every other write, codepipeline:* and secretsmanager:* for certain, so SOD101, SOD103,
-# SOD104 and SOD105 are reported too.
+# SOD104 and SOD105 are reported too, and SOD106 (identitystore:* and sso:* are not iam:*).
 
 resource "aws_iam_user" "power_user" {
   name = "power-user"

@@ -12,7 +12,8 @@
 # The full administrators get SOD111 only (not SOD101-105, not SOD303 although they read
 # every secret: one finding says they hold every duty); the broad non-owner roles hold conflicting duties by their published definitions
 # (editor/Contributor/namespace admin manage service identities and act as them, change
-# logging and production), so SOD102-105 report them.
+# logging and production), so SOD102-105 report them. Contributor's `*` is Azure RBAC and
+# grants no Microsoft Entra directory permission: no SOD106.
 
 resource "google_project_iam_member" "owner" {
   project = "acme-prod"

@@ -8,6 +8,8 @@
 #     the code: a *possible* escalation (SOD110), which never hides a certain conflict
 #     (DESIGN.md "Certain beats possible"). It holds kms:*, cloudtrail:* and every other
 #     write, codepipeline:* and secretsmanager:* for certain: SOD101, SOD103, SOD104, SOD105.
+#     Its NotAction leaves out only iam:*, organizations:* and account:*, so identitystore:*
+#     and sso:* too: SOD106 (it can create Identity Center users and assign them accounts).
 #   - GCP roles/editor (per its published permissions: iam.serviceAccounts.create and actAs,
 #     logging.logs.delete and thousands of changes, clouddeploy.rollouts.approve and
 #     releases.create) gives SOD102, SOD103 and SOD104. It holds key administration
@@ -15,7 +17,8 @@
 #     no SOD101, no SOD105.
 #   - Azure Contributor (`*` minus authorization writes) gives SOD102 (identities: write and
 #     assign) and SOD103 (diagnostic settings and every other write); it has no data actions,
-#     so no key use or secret read: no SOD101, no SOD105.
+#     so no key use or secret read: no SOD101, no SOD105. RBAC grants no Entra directory
+#     permission (users, directory roles): no SOD106.
 #   - Kubernetes `edit` (per the default user-facing roles: read/write Secrets and
 #     ServiceAccounts, impersonate ServiceAccounts) gives SOD102 and SOD105.
 #   - Read-only roles (GCP roles/viewer, Azure Reader, Kubernetes view) give nothing.
