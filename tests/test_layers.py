@@ -149,3 +149,59 @@ def test_the_duty_service_and_the_secret_readers_are_no_circle():
     found = circles(import_graph(modules()))
     assert not [sorted(c) for c in found if any(m.startswith(("sod_iac.access.duties", "sod_iac.access.secret"))
                                                  for m in c)]
+
+
+# --- rules combine the engines' answers (issue 20) ------------------------------------------
+
+POLICY_INTERNALS_ALLOWED: set[str] = {
+    # SOD120 matches a trust statement's actions itself: not moved into the engine yet
+    "sod_iac.rules.combined_duties.ci_trusts",
+}
+"""Rule modules that still import an engine's policy internals; none may be a state rule."""
+
+
+def _policy_internals(path: Path) -> list[str]:
+    """What a module imports from the engines' policy internals: the AWS policy evaluator
+    (access.aws_policy, any access.*_policy module) and the non-table names of access.aws_model
+    (statement_evidence and the like; its PRINCIPAL_TYPES-style tables are data)."""
+    found = []
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        names = [a.name for a in node.names]
+        base = (node.module or "") if isinstance(node, ast.ImportFrom) else ""
+        targets = [base] if base else names
+        for target in targets:
+            parts = target.split(".")
+            if target.startswith("sod_iac.access.") and parts[2].endswith("_policy"):
+                found.append(target)
+            elif target == "sod_iac.access.aws_model":
+                found.extend(f"{target}.{n}" for n in names if not n.isupper())
+            elif target == "sod_iac.access" and any(n.endswith("_policy") for n in names):
+                found.append(target)
+    return found
+
+
+def _rule_modules() -> dict[str, Path]:
+    return {name: path for name, path in modules().items() if name.startswith("sod_iac.rules.")}
+
+
+def test_rules_do_not_import_policy_internals():
+    offenders = {name: found for name, path in _rule_modules().items()
+                 if (found := _policy_internals(path)) and name not in POLICY_INTERNALS_ALLOWED}
+    assert not offenders, f"rules evaluating policies themselves (ask the engine instead): {offenders}"
+
+
+def test_the_policy_internals_allow_list_holds_only_offenders():
+    known = _rule_modules()
+    assert not [m for m in POLICY_INTERNALS_ALLOWED if not _policy_internals(known[m])]
+
+
+def test_the_state_rules_ask_the_engines_only_the_storage_questions():
+    """SOD201-205 and their helpers reach the access layer only through access/storage*.py."""
+    state = {name: path for name, path in _rule_modules().items()
+             if name.startswith("sod_iac.rules.approval.") and name.rsplit(".", 1)[-1].startswith(
+                 ("sod201_", "sod202_", "sod203_", "sod204_", "sod205_", "state_", "common"))}
+    assert len(state) == 8
+    graph = import_graph(modules())
+    reached = {name: sorted(m for m in graph[name] if m.startswith("sod_iac.access")
+                            and not m.startswith("sod_iac.access.storage")) for name in state}
+    assert not {name: found for name, found in reached.items() if found}

@@ -204,3 +204,43 @@ resource "google_storage_bucket_iam_member" "other_bucket" {
     (finding,) = _found(report, "SOD203")
     assert finding.principals == ["group:devs@acme.example", "serviceAccount:ci@acme.iam.gserviceaccount.com"]
     assert _found(report, "SOD201") == [] and _found(report, "SOD205") == []
+
+
+def test_a_public_member_in_policy_json_with_references_makes_gcs_state_public(write_tree):
+    """google_storage_bucket_iam_policy's policy_data as jsonencode() with a reference: the GCP
+    engine's one parser reads it (the state rule once read policy JSON a second way, and missed
+    allUsers when the document held a reference). allUsers on a bucket without public access
+    prevention "enforced" makes its objects public (Cloud Storage IAM, public access prevention)."""
+    root = write_tree({"main.tf": '''
+terraform {
+  backend "gcs" {
+    bucket = "acme-tfstate"
+    prefix = "prod"
+  }
+}
+resource "google_service_account" "ci" {
+  account_id = "ci"
+}
+resource "google_storage_bucket" "state" {
+  name                     = "acme-tfstate"
+  location                 = "EU"
+  public_access_prevention = "inherited"
+  versioning {
+    enabled = true
+  }
+}
+resource "google_storage_bucket_iam_policy" "state" {
+  bucket = google_storage_bucket.state.name
+  policy_data = jsonencode({
+    bindings = [{
+      role    = "roles/storage.objectViewer"
+      members = ["allUsers", "serviceAccount:${google_service_account.ci.email}"]
+    }]
+  })
+}
+'''})
+    (finding,) = _found(_scan(root), "SOD205")
+    assert finding.severity == "critical"
+    assert "IAM grants it to allUsers/allAuthenticatedUsers: the state is public" in finding.message
+    assert any(e.address == "google_storage_bucket_iam_policy.state" and "allUsers" in e.detail
+               for e in finding.evidence)

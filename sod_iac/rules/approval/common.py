@@ -13,17 +13,13 @@ from typing import Any, Iterable, Iterator
 
 from pydantic import BaseModel, Field
 
-from sod_iac.core.model import Evidence, Location, Project, Resource, worst_severity
-from sod_iac.core.values import Ref, Template, Unknown, as_list
+from sod_iac.core.arguments import blocks, flag, managed, names_resource, refers_to
+from sod_iac.core.model import Evidence, Location, Resource, worst_severity
+from sod_iac.core.values import Template, Unknown
 from sod_iac.rules.options import PER_RESOURCE, Regex
 
-def flag(value: Any) -> bool | None:
-    """A boolean argument: True/False when the code states it, None when absent or unknown."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false"):
-        return value.lower() == "true"
-    return None
+# argument readers every layer shares (core/arguments.py), re-exported for the approval rules
+__all__ = ["blocks", "flag", "managed", "names_resource", "refers_to"]
 
 
 def unstated(value: Any) -> bool:
@@ -50,15 +46,6 @@ def number(value: Any) -> float | None:
     return None
 
 
-def blocks(value: Any) -> list[dict[str, Any]]:
-    """The objects of a nested block (a list of objects in plan-JSON shape, or one object)."""
-    if isinstance(value, dict):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [item for item in value if isinstance(item, dict)]
-    return []
-
-
 def first(value: Any) -> dict[str, Any]:
     found = blocks(value)
     return found[0] if found else {}
@@ -76,39 +63,6 @@ def text(value: Any) -> str:
     if isinstance(value, (Unknown, Template)):
         return str(value)
     return str(value)
-
-
-def refers_to(resource: Resource, argument: str, address: str) -> bool:
-    """Whether `resource.argument` references the resource at `address` (any attribute)."""
-    if address in resource.references.get(argument, []):
-        return True
-    for item in as_list(resource.values.get(argument)):
-        if isinstance(item, Ref) and item.address == address:
-            return True
-        if isinstance(item, Template) and any(ref.address == address for ref in item.refs):
-            return True
-    return False
-
-
-def names_resource(resource: Resource, argument: str, target: Resource, names: Iterable[Any]) -> bool:
-    """Whether `resource.argument` designates `target`: by reference, or by one of its
-    literal names (a bucket name, an id, an ARN ending in the name)."""
-    if refers_to(resource, argument, target.address):
-        return True
-    wanted = {n for n in names if isinstance(n, str) and n}
-    if not wanted:
-        return False
-    for item in as_list(resource.values.get(argument)):
-        if isinstance(item, str):
-            candidate = item
-            if candidate in wanted or candidate.rsplit("/", 1)[-1] in wanted \
-                    or candidate.rsplit(":", 1)[-1] in wanted:
-                return True
-    return False
-
-
-def managed(project: Project, *types: str) -> list[Resource]:
-    return [r for r in project.resources if r.type in types and r.mode == "managed"]
 
 
 def hop(resource: Resource, detail: str) -> Evidence:

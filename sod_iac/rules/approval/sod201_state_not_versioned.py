@@ -67,7 +67,8 @@ from typing import Iterator
 from sod_iac.core.model import Evidence, Finding, Project
 from sod_iac.rules.approval.common import blocks, first, flag, hop, text, unstated
 from sod_iac.rules.context import Context
-from sod_iac.rules.approval.state_backends import Bucket, attached, buckets, state_finding, RESOURCE_NAME
+from sod_iac.access.storage_model import STORAGE_NAME, attached
+from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding
 from sod_iac.rules.anchor_types import STATE_STORAGE
 
 
@@ -82,7 +83,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         if verdict is None:
             continue
         problem, hardening, evidence = verdict
-        name = text(bucket.resource.values.get(RESOURCE_NAME[bucket.resource.type]))
+        name = text(bucket.resource.values.get(STORAGE_NAME[bucket.resource.type]))
         message = (f"State storage {bucket.resource.address} ({name}),"
                    f" {bucket.usage()}, is not versioned: {problem}. A write or delete of the "
                    f"state leaves no earlier version to compare with or restore.{hardening}")

@@ -67,33 +67,30 @@ None.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
+from sod_iac.access.storage import public_access
+from sod_iac.access.storage_aws import is_public_acl
+from sod_iac.access.storage_model import PublicAccess, attached
 from sod_iac.core.model import Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import blocks, first, flag, hop, is_set, managed, names_resource, unstated, worst
+from sod_iac.rules.approval.common import blocks, first, flag, hop, is_set, managed, names_resource, worst
 from sod_iac.rules.context import Context
-from sod_iac.rules.approval.state_backends import (
-    GCS_BUCKET_IAM, gcp_bindings,
-    Bucket, attached, buckets, state_finding, stores,
-)
+from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding, stores
 from sod_iac.rules.anchor_types import STATE_STORAGE
 
 
 ANCHORS = STATE_STORAGE
 BACKENDS = True  # and backends (`terraform.backend.<type>`)
 
-
-_PUBLIC_ACLS = ("public-read", "public-read-write", "authenticated-read")
-_PUBLIC_GRANTEES = ("http://acs.amazonaws.com/groups/global/AllUsers",
-                    "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
-_PAB_SETTINGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+Weaknesses = tuple[list[tuple[str, str]], list[Evidence]]
+"""What a storage lacks (problem, severity), and the evidence of its public openings."""
 
 
 def check(ctx: Context) -> Iterator[Finding]:
     """State storage open to the public or encrypted only with keys nobody grants separately."""
     for bucket in buckets(ctx.project):
         check = {"s3": _s3_exposure, "gcs": _gcs_exposure, "azurerm": _azure_exposure}[bucket.kind]
-        weaknesses, evidence = check(ctx, bucket)
+        weaknesses, evidence = check(ctx.project, bucket, public_access(ctx.project, ctx.access, bucket.target))
         if not weaknesses:
             continue
         message = (f"State storage {bucket.resource.address}, {bucket.usage()}: "
@@ -106,11 +103,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         config = store.backend.config
         problems = []
         acl = config.get("acl")
-        ignored = False
-        if store.resource is not None:
-            _, settings = _public_access_blocks(ctx.project, store.resource)
-            ignored = settings["ignore_public_acls"] or settings["block_public_acls"]
-        if isinstance(acl, str) and acl in _PUBLIC_ACLS and not ignored:
+        if is_public_acl(acl) and not public_access(ctx.project, ctx.access, store.target).acls_ignored:
             problems.append((f"acl = \"{acl}\" gives every state object written by the backend a public ACL",
                              "high"))
         if store.resource is None and flag(config.get("encrypt")) is False and not is_set(config.get("kms_key_id")):
@@ -122,30 +115,27 @@ def check(ctx: Context) -> Iterator[Finding]:
                            + "; ".join(p for p, _ in problems) + ".", severity=worst(s for _, s in problems))
 
 
-def _s3_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], list[Evidence]]:
-    project, resource = ctx.project, bucket.resource
+def _s3_exposure(project: Project, bucket: Bucket, exposure: PublicAccess) -> Weaknesses:
+    resource = bucket.resource
     weaknesses: list[tuple[str, str]] = []
     evidence: list[Evidence] = []
-    blocks_found, settings = _public_access_blocks(project, resource)
     # public grants: a bucket policy for everyone, or a public canned ACL / grant
-    wildcard = _wildcard_policies(ctx, resource)
-    if wildcard and not (settings["restrict_public_buckets"] or settings["block_public_policy"]):
+    policies = exposure.effective("policy")
+    if policies:
         weaknesses.append(("its bucket policy allows everyone (Principal \"*\") and no public access block "
                            "restricts it: the state is public", "critical"))
-        evidence.extend(wildcard)
-    acls = _public_acls(project, resource)
-    if acls and not (settings["ignore_public_acls"] or settings["block_public_acls"]):
-        weaknesses.append(("a public ACL (" + ", ".join(a for a, _ in acls) + ") is not ignored by a public "
+        evidence.extend(e for o in policies for e in o.evidence)
+    acls = exposure.effective("acl")
+    if acls:
+        weaknesses.append(("a public ACL (" + ", ".join(o.what for o in acls) + ") is not ignored by a public "
                            "access block: the state is public", "critical"))
-        evidence.extend(e for _, e in acls)
-    if not blocks_found:
+        evidence.extend(e for o in acls for e in o.evidence)
+    if not exposure.guards:
         weaknesses.append(("no aws_s3_bucket_public_access_block closes it to the public", "medium"))
-    else:
-        open_settings = [name for name in _PAB_SETTINGS if not settings[name]]
-        if open_settings:
-            weaknesses.append(("its public access block leaves " + ", ".join(f"{n} = false" for n in open_settings),
-                               "medium"))
-            evidence.extend(hop(b, "public access block") for b in blocks_found)
+    elif exposure.open_guards:
+        weaknesses.append(("its public access block leaves " + ", ".join(f"{n} = false" for n in exposure.open_guards),
+                           "medium"))
+        evidence.extend(hop(b, "public access block") for b in exposure.guards)
     # encryption with a customer-managed KMS key, by default or requested by every backend
     if not _s3_kms_default(project, resource):
         without = [s.backend.address for s in bucket.stores if not is_set(s.backend.config.get("kms_key_id"))]
@@ -155,52 +145,6 @@ def _s3_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], l
                                "\"aws:kms\" and kms_master_key_id)" + _and_backends(without, "sets no kms_key_id"),
                                "medium"))
     return weaknesses, evidence
-
-
-def _public_access_blocks(project: Project, bucket: Resource) -> tuple[list[Resource], dict[str, bool]]:
-    """The bucket's and the account's public access blocks, and each setting's effect (a
-    setting is on when any block turns it on; a value the code does not state counts as on)."""
-    found = attached(project, bucket, "aws_s3_bucket_public_access_block") \
-        + managed(project, "aws_s3_account_public_access_block")
-    settings = {name: any(flag(b.values.get(name)) is not False and b.values.get(name) is not None
-                          for b in found) for name in _PAB_SETTINGS}
-    return found, settings
-
-
-def _wildcard_policies(ctx: Context, bucket: Resource) -> list[Evidence]:
-    from sod_iac.access.aws_policy import is_wildcard_principal, parse_policy
-
-    aws = ctx.access.aws if ctx.access is not None else None
-    sources: list[tuple[Any, list[Evidence]]] = []
-    if aws is not None:
-        sources = [(src.statements, list(src.evidence)) for src in aws.model.resource_policies.get(bucket.address, [])]
-    else:
-        for policy in attached(ctx.project, bucket, "aws_s3_bucket_policy"):
-            statements, _ = parse_policy(policy.values.get("policy"))
-            sources.append((statements, [hop(policy, "bucket policy")]))
-    found: list[Evidence] = []
-    for statements, evidence in sources:
-        if any(st.effect == "Allow" and not st.unknown and is_wildcard_principal(st) for st in statements):
-            found.extend(evidence)
-    return found
-
-
-def _public_acls(project: Project, bucket: Resource) -> list[tuple[str, Evidence]]:
-    found = []
-    legacy = bucket.values.get("acl")
-    if isinstance(legacy, str) and legacy in _PUBLIC_ACLS:
-        found.append((f"acl = \"{legacy}\"", hop(bucket, f"acl = \"{legacy}\"")))
-    for acl in attached(project, bucket, "aws_s3_bucket_acl"):
-        value = acl.values.get("acl")
-        if isinstance(value, str) and value in _PUBLIC_ACLS:
-            found.append((f"acl = \"{value}\"", hop(acl, f"acl = \"{value}\"")))
-        for policy in blocks(acl.values.get("access_control_policy")):
-            for grant in blocks(policy.get("grant")):
-                for grantee in blocks(grant.get("grantee")):
-                    if grantee.get("uri") in _PUBLIC_GRANTEES:
-                        found.append((f"grant to {grantee.get('uri').rsplit('/', 1)[-1]}",
-                                      hop(acl, f"grants {grant.get('permission')} to {grantee.get('uri')}")))
-    return found
 
 
 def _s3_kms_default(project: Project, bucket: Resource) -> bool:
@@ -219,23 +163,15 @@ def _s3_kms_default(project: Project, bucket: Resource) -> bool:
     return False
 
 
-def _gcs_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], list[Evidence]]:
-    project, resource = ctx.project, bucket.resource
+def _gcs_exposure(project: Project, bucket: Bucket, exposure: PublicAccess) -> Weaknesses:
+    resource = bucket.resource
     weaknesses: list[tuple[str, str]] = []
     evidence: list[Evidence] = []
-    prevention = resource.values.get("public_access_prevention")
-    public = []
-    for iam in managed(project, *GCS_BUCKET_IAM):
-        if not names_resource(iam, "bucket", resource, [resource.values.get("name")]):
-            continue
-        for role, members in gcp_bindings(project, iam):
-            for member in members:
-                if member in ("allUsers", "allAuthenticatedUsers"):
-                    public.append(hop(iam, f"grants {role} to {member}"))
-    if public and prevention != "enforced":
+    public = exposure.effective("member")
+    if public:
         weaknesses.append(("IAM grants it to allUsers/allAuthenticatedUsers: the state is public", "critical"))
-        evidence.extend(public)
-    if prevention != "enforced" and not unstated(prevention):
+        evidence.extend(e for o in public for e in o.evidence)
+    if exposure.open_guards:
         weaknesses.append(("public_access_prevention is not \"enforced\"", "medium"))
     kms = first(resource.values.get("encryption")).get("default_kms_key_name")
     if not is_set(kms):
@@ -255,21 +191,17 @@ def _and_backends(backends: list[str], what: str) -> str:
     return f" and {', '.join(sorted(set(backends)))} {what}" if backends else ""
 
 
-def _azure_exposure(ctx: Context, bucket: Bucket) -> tuple[list[tuple[str, str]], list[Evidence]]:
-    project, resource = ctx.project, bucket.resource
+def _azure_exposure(project: Project, bucket: Bucket, exposure: PublicAccess) -> Weaknesses:
+    resource = bucket.resource
     weaknesses: list[tuple[str, str]] = []
     evidence: list[Evidence] = []
     name = resource.values.get("name")
-    public = [c for c in managed(project, "azurerm_storage_container")
-              if (names_resource(c, "storage_account_name", resource, [name])
-                  or names_resource(c, "storage_account_id", resource, [name]))
-              and c.values.get("container_access_type") in ("blob", "container")]
-    nested = resource.values.get("allow_nested_items_to_be_public")
-    if public and flag(nested) is not False:
-        weaknesses.append(("container " + ", ".join(c.address for c in public) + " allows anonymous read "
+    public = exposure.effective("container")
+    if public:
+        weaknesses.append(("container " + ", ".join(o.what for o in public) + " allows anonymous read "
                            "(container_access_type): the state can be public", "critical"))
-        evidence.extend(hop(c, f"container_access_type = \"{c.values.get('container_access_type')}\"") for c in public)
-    if nested is None or flag(nested) is True:
+        evidence.extend(e for o in public for e in o.evidence)
+    if exposure.open_guards:
         weaknesses.append(("allow_nested_items_to_be_public is not false (the provider default is true): "
                            "containers can opt into anonymous access", "medium"))
     cmk = first(resource.values.get("customer_managed_key")) or [

@@ -21,16 +21,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sod_iac.access.storage_model import BACKEND_OF, STORAGE_NAME, StorageTarget
 from sod_iac.core.model import Backend, Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import blocks, is_set, managed, names_resource, text, where
+from sod_iac.rules.approval.common import is_set, managed, text, where
 from sod_iac.rules.context import Context
-from sod_iac.rules.approval.state_storage import BACKEND_OF, Recognised, recognise
-from sod_iac.core.values import Ref, as_list
+from sod_iac.rules.approval.state_storage import Recognised, recognise
 
 
 STORAGE_TYPES = {"s3": "aws_s3_bucket", "gcs": "google_storage_bucket", "azurerm": "azurerm_storage_account"}
 NAME_ARGUMENT = {"s3": "bucket", "gcs": "bucket", "azurerm": "storage_account_name"}
-RESOURCE_NAME = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name", "azurerm_storage_account": "name"}
 
 
 @dataclass
@@ -61,6 +60,11 @@ class Store:
             return f"{scheme}{text(self.name)}/{text(container)}/{text(self.key)}"
         return f"{scheme}{text(self.name)}/{text(self.key)}"
 
+    @property
+    def target(self) -> StorageTarget:
+        """The state objects, as the engines' storage questions take them (access/storage.py)."""
+        return StorageTarget(self.kind, self.name, self.key, self.resource, self.label)
+
 
 @dataclass
 class Bucket:
@@ -82,15 +86,17 @@ class Bucket:
                     + "; ".join(self.recognised.reasons))
         return "used by " + ", ".join(f"{s.backend.address}{where(s.backend.location)}" for s in self.stores)
 
+    @property
+    def target(self) -> StorageTarget:
+        """The whole storage, as the engines' storage questions take it (access/storage.py)."""
+        return StorageTarget(self.kind, self.resource.values.get(STORAGE_NAME[self.resource.type]),
+                             resource=self.resource, label=self.resource.address)
+
     def backend_hops(self) -> list[Evidence]:
         if self.recognised is not None:
             return list(self.recognised.evidence)
         return [Evidence(address=s.backend.address, detail=f"keeps state in {s.label}",
                          location=s.backend.location) for s in self.stores]
-
-
-GCS_BUCKET_IAM = ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding",
-                  "google_storage_bucket_iam_policy")
 
 
 def stores(project: Project) -> list[Store]:
@@ -109,7 +115,7 @@ def _storage_resource(project: Project, kind: str, name: Any) -> Resource | None
         return None
     rtype = STORAGE_TYPES[kind]
     for resource in managed(project, rtype):
-        if resource.values.get(RESOURCE_NAME[rtype]) == name:
+        if resource.values.get(STORAGE_NAME[rtype]) == name:
             return resource
     return None
 
@@ -136,12 +142,6 @@ def storage_not_defined(project: Project) -> list[str]:
     return out
 
 
-def attached(project: Project, bucket: Resource, *types: str, argument: str = "bucket") -> list[Resource]:
-    """Resources of `types` whose `argument` designates `bucket` (reference or literal name)."""
-    name = bucket.values.get(RESOURCE_NAME.get(bucket.type, "name"))
-    return [r for r in managed(project, *types) if names_resource(r, argument, bucket, [name])]
-
-
 def state_finding(ctx: Context, rule_id: str, anchor: Backend | Resource, message: str, **kwargs: Any) -> Finding:
     """A finding on a backend or a resource. Backends of different root modules share the
     address `terraform.backend.<type>`: naming the root module puts it in their identity."""
@@ -154,27 +154,3 @@ def state_finding(ctx: Context, rule_id: str, anchor: Backend | Resource, messag
 def backend_hop(backend: Backend, detail: str) -> Evidence:
     return Evidence(address=backend.address, detail=detail, location=backend.location)
 
-
-def gcp_bindings(project: Project, resource: Resource) -> list[tuple[Any, list[Any]]]:
-    values = resource.values
-    if resource.type.endswith("_iam_member"):
-        return [(values.get("role"), [values.get("member")])]
-    if resource.type.endswith("_iam_binding"):
-        return [(values.get("role"), as_list(values.get("members")))]
-    data = values.get("policy_data")
-    bindings: list[tuple[Any, list[Any]]] = []
-    if isinstance(data, Ref):
-        source = project.resource(data.address)
-        for binding in blocks(source.values.get("binding") if source else None):
-            bindings.append((binding.get("role"), as_list(binding.get("members"))))
-    elif isinstance(data, str):
-        import json
-
-        try:
-            parsed = json.loads(data)
-        except ValueError:
-            parsed = {}
-        for binding in parsed.get("bindings", []) if isinstance(parsed, dict) else []:
-            if isinstance(binding, dict):
-                bindings.append((binding.get("role"), as_list(binding.get("members"))))
-    return bindings

@@ -26,12 +26,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from sod_iac.access.storage_model import BACKEND_OF, STORAGE_NAME
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.rules.approval.common import hop, managed, names_resource, refers_to
 from sod_iac.core.values import Template
 
-STORAGE_NAME = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name", "azurerm_storage_account": "name"}
-BACKEND_OF = {"aws_s3_bucket": "s3", "google_storage_bucket": "gcs", "azurerm_storage_account": "azurerm"}
 _STATE_WORDS = re.compile(
     r"tf[-_.]?state|terraform[-_.]?state|tofu[-_.]?state|(?:tf|terraform|tofu)[-_.]?backend|state[-_.]?backend",
     re.IGNORECASE)
