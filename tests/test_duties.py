@@ -283,7 +283,7 @@ def test_possible_sod110_names_the_conflicts_its_chain_would_give() -> None:
     report = run_scan([CHAIN], ScanOptions(repo_root=CHAIN, jobs=1))
     sod110 = {f.resource: f.message for f in report.findings if f.rule_id == "SOD110"}
     chain = ("identity-admin + identity-use (SOD102), audit-control + write (SOD103), approve + deploy (SOD104), "
-             "secret-admin + secret-read (SOD105)")
+             "secret-admin + secret-read (SOD105), identity-provisioning + entitlement-assignment (SOD106)")
     assert sod110["aws_iam_role.worker"].count(f"would also hold key-admin + key-use (SOD101), {chain}") == 1
     for principal in ("aws_iam_role.keyholder", "aws_iam_role.hopper"):
         assert f"would also hold {chain} (possible" in sod110[principal]

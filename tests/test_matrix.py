@@ -148,8 +148,8 @@ def test_conflict_held_only_through_a_possible_escalation_is_reported_by_sod110(
     matrix = build_matrix([DUTIES / "possible-escalation-chain-restated"])
     worker = {c.rule_id: c.reported_by for c in _row(matrix, "aws_iam_role.worker").conflicts}
     keyholder = {c.rule_id: c.reported_by for c in _row(matrix, "aws_iam_role.keyholder").conflicts}
-    assert worker == {f"SOD10{i}": "SOD110" for i in range(1, 6)}
-    assert keyholder == {"SOD101": "SOD101", **{f"SOD10{i}": "SOD110" for i in range(2, 6)}}
+    assert worker == {f"SOD10{i}": "SOD110" for i in range(1, 7)}
+    assert keyholder == {"SOD101": "SOD101", **{f"SOD10{i}": "SOD110" for i in range(2, 7)}}
 
 
 # --------------------------------------------------------------------------- suppression, exit codes
