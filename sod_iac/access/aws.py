@@ -59,6 +59,10 @@ class Target:
     holder: str | None = None
     """The resource whose resource policy governs the target when it is not one itself:
     the bucket of an object (`arn:aws:s3:::b/key`)."""
+    not_under: tuple[str, ...] = ()
+    """ARN patterns the target is known to lie outside of (a path AWS reserves, such as the
+    service-linked roles' `role/aws-service-role/`): a Resource entry that covers only ARNs
+    under one of them does not reach the target, however `arn`'s wildcards could be filled."""
 
     @property
     def any(self) -> bool:
@@ -296,6 +300,8 @@ class AwsAccess:
         if variables and "${aws:username}" in pattern.lower():
             pattern = self._own_name(pattern, principal)
         result = fast_resource_match(pattern, target.arn, variables)
+        if result != "no" and any(fast_resource_match(outside, pattern) == "yes" for outside in target.not_under):
+            return "no"  # every ARN the entry covers lies where the target cannot be
         if result == "yes":
             return "yes" if certain else "possible"
         return "possible" if result == "possible" else "no"

@@ -10,7 +10,8 @@ conditions); the rule only words the answer.
   the code": `arn:aws:iam::ACCOUNT:user/*sod-iac-unnamed`, a name no literal ARN writes out, in the
   principal's own account when its provider states it (IAM has no resource policies: its writes
   act in the caller's account only). A wildcard reaches it (`user/*` for certain, `user/app/*`
-  possibly); a literal ARN naming one user or role (usually a principal of the code, or the
+  possibly; `role/aws-service-role/*` not at all: service-linked roles take no customer
+  policy, UNMODIFIABLE); a literal ARN naming one user or role (usually a principal of the code, or the
   principal itself) does not. What the principal can do to *itself* (its own user or role, a role it can assume, a
   group it is in, a policy attached to it) is escalation, SOD110's question, and is left out.
 - Writing or attaching a policy grants whatever the principal writes, so the grant is unbounded
@@ -51,6 +52,10 @@ CARRY_POLICY_ARN = frozenset({"iam:AttachUserPolicy", "iam:AttachRolePolicy", "i
 """Requests that carry iam:PolicyARN (Service Authorization Reference, IAM condition keys)."""
 GRANTS_WHAT_TARGET_HOLDS = frozenset({"iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy"})
 """Actions that give the target's own permissions rather than a policy the principal writes."""
+UNMODIFIABLE = {"role": ("arn:*:iam::*:role/aws-service-role/*",)}
+"""Where no customer can grant: a service-linked role (path `/aws-service-role/`, reserved to
+them) takes no policy, attachment or trust change from anyone (IAM User Guide, "Using
+service-linked roles": IAM answers UnmodifiableEntity), so a grant only there reaches nobody."""
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 UNNAMED = "sod-iac-unnamed"
 TYPES = {"user": "aws_iam_user", "role": "aws_iam_role", "group": "aws_iam_group", "policy": "aws_iam_policy"}
@@ -119,7 +124,8 @@ class LateralFinder:
     def _outside(self, principal: str, kind: str) -> Target:
         """Any resource of the kind that the code does not name (module docstring)."""
         account = self.aws.model.accounts.get(principal) or "*"
-        return Target(f"arn:aws:iam::{account}:{kind}/*{UNNAMED}", None, f"any {kind} outside the code")
+        return Target(f"arn:aws:iam::{account}:{kind}/*{UNNAMED}", None, f"any {kind} outside the code",
+                      not_under=UNMODIFIABLE.get(kind, ()))
 
     def _on_it(self, action: str, kind: str, target: str) -> str:
         """A target's hop: the action, and for a policy whom it reaches."""
