@@ -160,3 +160,75 @@ def test_two_patterns_overlap_only_when_their_literal_ends_agree() -> None:
     assert globs_overlap(workloads, "projects/-/serviceAccounts/*@*.iam.gserviceaccount.com")
     assert globs_overlap("projects/*/serviceAccounts/*", workloads)
     assert not globs_overlap("projects/acme-workloads/serviceAccounts/*", "projects/acme-seed/serviceAccounts/*")
+
+
+GROUPS = """
+resource "google_cloud_identity_group" "ops" {
+  parent               = "customers/C01abc234"
+  initial_group_config = "WITH_INITIAL_OWNER"
+  group_key {
+    id = "ops@example.com"
+  }
+  labels = { "cloudidentity.googleapis.com/groups.discussion_forum" = "" }
+}
+resource "google_project_iam_member" "ops" {
+  project = "acme-prod"
+  role    = "roles/editor"
+  member  = "group:ops@example.com"
+}
+resource "google_service_account" "ci" {
+  account_id = "ci"
+  project    = "acme-prod"
+}
+resource "google_cloud_identity_group_membership" "ci" {
+  group = google_cloud_identity_group.ops.id
+  preferred_member_key {
+    id = "ci@acme-prod.iam.gserviceaccount.com"
+  }
+  roles {
+    name = "MEMBER"
+  }
+  roles {
+    name = "MANAGER"
+  }
+}
+resource "google_project_iam_member" "alice" {
+  project = "acme-prod"
+  role    = "roles/viewer"
+  member  = "user:alice@example.com"
+}
+resource "google_cloud_identity_group_membership" "alice" {
+  group = google_cloud_identity_group.ops.id
+  member_key {
+    id = "alice@example.com"
+  }
+  roles {
+    name = "MEMBER"
+  }
+}
+variable "role" {}
+resource "google_cloud_identity_group_membership" "bob" {
+  group = "groups/0123abc"
+  preferred_member_key {
+    id = "bob@example.com"
+  }
+  roles {
+    name = var.role
+  }
+}
+"""
+
+
+def test_group_roles_from_cloud_identity_memberships(write_tree) -> None:
+    """Cloud Identity groups API: OWNER and MANAGER add members, MEMBER does not; the member key
+    is an email (a service account's is the account of the code); a role the code does not
+    state is possibly any role."""
+    gcp = _engine(write_tree, GROUPS)
+    ci = gcp.group_roles("google_service_account.ci", ["OWNER", "MANAGER"])
+    assert [(g.permission, g.level, g.scope) for g in ci] == [("MANAGER", "yes", "ops@example.com")]
+    assert ci[0].evidence[0].address == "google_cloud_identity_group_membership.ci"
+    assert "the group itself holds roles/editor on project acme-prod" in ci[0].evidence[0].detail
+    assert gcp.group_roles("user:alice@example.com", ["OWNER", "MANAGER"]) == []  # a MEMBER only
+    assert [g.permission for g in gcp.group_roles("user:alice@example.com", ["MEMBER"])] == ["MEMBER"]
+    bob = gcp.group_roles("user:bob@example.com", ["OWNER", "MANAGER"])
+    assert [(g.level, g.scope) for g in bob] == [("possible", "groups/0123abc")]

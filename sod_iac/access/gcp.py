@@ -36,6 +36,7 @@ API (for rules and other engines, e.g. secret reader sets)
     gcp.grants(member, ["cloudkms.cryptoKeyVersions.useTo*"])   # every binding giving it, any scope
     gcp.roles_held(member) -> [RoleHeld(role, scope, level, evidence)]   # its bindings
     gcp.full_admin(member) -> list[Evidence] | None
+    gcp.group_roles(member, ["OWNER", "MANAGER"]) -> [Grant]   # Cloud Identity group roles (gcp_groups.py)
 """
 
 from __future__ import annotations
@@ -182,6 +183,7 @@ class GcpAccess:
         self._ancestry: dict[str, _Ancestry] = {}
         self._holding: dict[tuple[str, bool], _BindingsHolding] = {}
         self._escalation: Any = None
+        self._group_roles: dict[str, list[Grant]] | None = None
         self._build()
 
     # --- building ------------------------------------------------------------------------
@@ -679,6 +681,16 @@ class GcpAccess:
                     held.append((b, level, perm))
             self._holding[key] = _BindingsHolding(held)
         return self._holding[key]
+
+    def group_roles(self, member: str, names: Iterable[str]) -> list[Grant]:
+        """The member's Cloud Identity group roles among `names` (OWNER, MANAGER, MEMBER), one
+        per membership and role (gcp_groups.py); a role the code does not state possibly is one."""
+        if self._group_roles is None:
+            from sod_iac.access.gcp_groups import group_roles
+
+            self._group_roles = group_roles(self)
+        wanted = {n.upper() for n in names}
+        return [g for g in self._group_roles.get(member, []) if g.permission in wanted or g.level == "possible"]
 
     @property
     def escalation(self) -> Any:

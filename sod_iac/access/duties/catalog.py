@@ -159,7 +159,7 @@ def _parse_duty(name: str, raw: Any, source: str) -> Duty:
             raise RulesetError(f"{cwhere}: duty {name!r}: `on` is {', '.join(AWS_TARGET_SETS)} or a list of types")
         clauses.append(AwsClause(actions, levels, on, _strings(clause.get("not_actions"), cwhere, "not_actions")))
     specs: dict[str, dict[str, Any]] = {}
-    allowed = {"gcp": {"permissions", "roles", "changes", "not_permissions"},
+    allowed = {"gcp": {"permissions", "roles", "changes", "not_permissions", "group_roles"},
                "azure": {"actions", "data_actions", "roles", "changes", "not_actions"},
                "kubernetes": {"rules", "changes", "not_resources"}}
     for cloud in ("gcp", "azure", "kubernetes"):

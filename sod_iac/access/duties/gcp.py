@@ -1,4 +1,5 @@
-"""GCP's answers about duties: the engine's `grants()` at any scope (IAM bindings)."""
+"""GCP's answers about duties: the engine's `grants()` at any scope (IAM bindings), and its
+Cloud Identity group roles (`group_roles`: who may add members to a group)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class GcpDuties(CloudDuties):
         not_perms = list(s.get("not_permissions", ())) + (list(excluded.gcp.get("permissions", ())) if excluded else [])
         grants = gcp.grants(principal, s.get("permissions", ()), roles=s.get("roles", ()),
                             changes=bool(s.get("changes")), excluded=not_perms)
+        grants += gcp.group_roles(principal, s.get("group_roles", ())) if s.get("group_roles") else []
         return [grant_holding(g, spec.name, "gcp") for g in grants]
 
     def overlap(self, x: str, y: str) -> Level:

@@ -3,10 +3,12 @@
 ## What it does
 Reports each principal that holds both the identity-provisioning and the entitlement-assignment
 duty of the duty catalog: it can create people or group memberships in the identity source
-(IAM Identity Center identity store, Cognito user pools, Microsoft Entra ID) and can also decide
-what access identities get (IAM Identity Center account assignments and permission sets, Cognito
-groups that carry an IAM role, Entra directory role assignments or consent to application
-permissions). One finding per principal, with the grant behind each duty in its evidence.
+(IAM Identity Center identity store, Cognito user pools, Microsoft Entra ID, Cloud Identity
+groups it is OWNER or MANAGER of) and can also decide what access identities get (IAM Identity
+Center account assignments and permission sets, Cognito groups that carry an IAM role, Entra
+directory role assignments or consent to application permissions, setIamPolicy on a Google
+Cloud resource). One finding per principal, with the grant behind each duty in its evidence
+(for a Cloud Identity group: the membership, and what the group itself is granted in IAM).
 
 ## Why is this bad?
 Creating an identity and granting it access are the two halves of joiner provisioning. A principal
@@ -51,8 +53,13 @@ on a pool whose groups carry IAM roles; Entra Privileged Role Administrator, App
 Application Administrator, Global Administrator) to different principals. Entra User Administrator
 alone is not reported: it can assign users to an application's own app roles
 (servicePrincipals/appRoleAssignedTo/update), which is access inside that application, not an
-assignment of directory roles or application permissions. GCP is not judged yet: Cloud Identity
-group administration is not in the code's IAM bindings.
+assignment of directory roles or application permissions. On Google Cloud, keep the OWNER and
+MANAGER roles of Cloud Identity groups (`google_cloud_identity_group_membership`) away from
+principals holding setIamPolicy (roles/storage.admin, secretmanager.admin, projectIamAdmin, ...).
+setIamPolicy on a project, folder or organization lets the principal grant itself anything:
+SOD110 reports it, and SOD106 does not repeat it. Not judged, because Terraform does not state
+them: Google Workspace admin roles (Groups Admin), and a group's creator (with
+`initial_group_config = "WITH_INITIAL_OWNER"` the owner is Terraform's own credential).
 
 ## Options
 None.
@@ -62,6 +69,8 @@ None.
 - [AWS IAM Identity Center, Manage access to AWS accounts](https://docs.aws.amazon.com/singlesignon/latest/userguide/manage-your-accounts.html)
 - [Amazon Cognito, Adding groups to a user pool (IAM roles for groups)](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-user-groups.html)
 - [Microsoft Entra built-in roles](https://learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference)
+- [Cloud Identity, Managing memberships for Google Groups (OWNER, MANAGER, MEMBER)](https://cloud.google.com/identity/docs/how-to/memberships-google-groups)
+- [Cloud Identity groups.create, InitialGroupConfig](https://cloud.google.com/identity/docs/reference/rest/v1/groups/create)
 """
 
 from __future__ import annotations
