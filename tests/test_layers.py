@@ -149,3 +149,21 @@ def test_the_duty_service_and_the_secret_readers_are_no_circle():
     found = circles(import_graph(modules()))
     assert not [sorted(c) for c in found if any(m.startswith(("sod_iac.access.duties", "sod_iac.access.secret"))
                                                  for m in c)]
+
+
+def _sod_iac_imports(path: Path) -> set[str]:
+    """The sod_iac modules a file outside the package imports (`from a import b` counts as a)."""
+    names: set[str] = set()
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.split(".")[0] == "sod_iac")
+        elif node.module and node.module.split(".")[0] == "sod_iac":
+            names.add(node.module)
+    return names
+
+
+def test_the_checkov_adapter_enters_through_one_module():
+    """checks/ imports the pipeline's Checkov entry and the model's types, nothing else of
+    sod_iac (not the CLI, not the engines): sod_iac's insides may move without touching it."""
+    adapter = PACKAGE.parent / "checks" / "sod_iac_checks.py"
+    assert _sod_iac_imports(adapter) == {"sod_iac.pipeline.checkov_entry", "sod_iac.core.model"}
