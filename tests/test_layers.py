@@ -17,14 +17,8 @@ import sod_iac
 
 PACKAGE = Path(sod_iac.__file__).resolve().parent
 
-ALLOWED: set[frozenset[str]] = {
-    frozenset({"sod_iac.load.hcl", "sod_iac.load.parse"}),
-    # each engine builds its escalation finder, which reads the engine's types: not broken yet
-    frozenset({"sod_iac.access.aws", "sod_iac.access.aws_escalation", "sod_iac.access.aws_trust_index"}),
-    frozenset({"sod_iac.access.gcp", "sod_iac.access.gcp_escalation"}),
-    frozenset({"sod_iac.access.azure", "sod_iac.access.azure_escalation"}),
-    frozenset({"sod_iac.access.kubernetes", "sod_iac.access.kubernetes_escalation"}),
-}
+ALLOWED: set[frozenset[str]] = set()
+"""Circles not broken yet: none (issue 20 broke the last ones)."""
 
 
 def modules(root: Path = PACKAGE) -> dict[str, Path]:

@@ -18,17 +18,18 @@ import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
 from sod_iac.access.aws_arns import (
-    CALLER_NAME, Resolver, account_of, arn_of, delegates_to_account, named_account, names_caller,
+    CALLER_NAME, Resolver, account_of, delegates_to_account, named_account, names_caller,
 )
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
+from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
 from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
 from sod_iac.core.model import Evidence, Project, unique_evidence
@@ -46,30 +47,6 @@ STEP_BUDGET = 200_000
 above what a real estate needs (an operator allowed `role/*` among 10,000 roles visits about
 40,000), a bound on a pathological chain. Past it the search stops and the principal is
 listed in `AwsAccess.incomplete` (reported as an error: exit 2, never "no finding")."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """A resource an action is asked about: `arn` is a pattern; `address` when in the code.
-    `arn=None` asks about any resource at all ("is the action allowed somewhere?")."""
-
-    arn: str | None
-    address: str | None = None
-    label: str = ""
-    holder: str | None = None
-    """The resource whose resource policy governs the target when it is not one itself:
-    the bucket of an object (`arn:aws:s3:::b/key`)."""
-
-    @property
-    def any(self) -> bool:
-        return self.arn is None
-
-    @property
-    def policy_owner(self) -> str | None:
-        return self.holder or self.address
-
-
-ANY = Target(None, None, "any resource")
 
 
 @dataclass(frozen=True)
@@ -724,17 +701,6 @@ def _services(st: Statement) -> Iterator[str]:
         if service not in seen:
             seen.add(service)
             yield service
-
-
-def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
-    """Targets for every resource of the given types that the code defines."""
-    out = []
-    for resource in project.resources:
-        if resource.type in types and resource.mode == "managed":
-            arn = arn_of(resource, account_of(project, resource))
-            if arn:
-                out.append(Target(arn, resource.address, resource.address))
-    return out
 
 
 __all__ = ["AwsAccess", "Target", "ANY", "Grant", "condition_level", "statement_actions",

@@ -8,11 +8,15 @@ access policies, whose writers can add one for themselves ("Azure RBAC vs. acces
 
 from __future__ import annotations
 
-from sod_iac.access.azure import AzureAccess
+from typing import TYPE_CHECKING
+
 from sod_iac.access.cloud_common import Grant, hop
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.graph import weakest
 from sod_iac.core.model import Resource
+
+if TYPE_CHECKING:
+    from sod_iac.access.azure import AzureAccess
 
 IDENTITY_TYPE = "azurerm_user_assigned_identity"
 VAULT_TYPE = "azurerm_key_vault"

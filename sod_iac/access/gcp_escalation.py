@@ -8,10 +8,15 @@ every service account of the project, and the most privileged of them is what it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
-from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
+from sod_iac.access.gcp_hierarchy import CONTAINER_KINDS
 from sod_iac.access.graph import Level, weakest
 from sod_iac.core.model import Evidence
+
+if TYPE_CHECKING:
+    from sod_iac.access.gcp import Binding, GcpAccess
 
 SA_TYPE = "google_service_account"
 ABOVE = {"project": ("resourcemanager.organizations.", "resourcemanager.folders."),
