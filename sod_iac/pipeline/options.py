@@ -6,13 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sod_iac.core.model import Severity
 from sod_iac.pipeline.config import Config, find_config, load_config, validate_patterns
 from sod_iac.pipeline.scan import ScanOptions
 from sod_iac.rules import all_rules
 
 
 def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
-                 fail_on: str | None, **fields: Any) -> tuple[ScanOptions, str]:
+                 fail_on: Severity | None, **fields: Any) -> tuple[ScanOptions, Severity]:
     """ScanOptions from the config file (`config_file`, else the one found from `root`) and the
     command line (the command line wins); also the effective fail-on severity."""
     rule_ids = [r.id for r in all_rules()]
