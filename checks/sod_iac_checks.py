@@ -271,7 +271,7 @@ class _Answers:
             reason = result.skip_reason(place.findings) if result is not None and place is not None else None
             if reason is not None:
                 skip_info = {"id": self.id, "suppress_comment": reason}
-        return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc]
+        return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc] - a mixin: Checkov's base class follows it
                            entity_type, skip_info)
 
     def _no_graph(self) -> CheckResult:

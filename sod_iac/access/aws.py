@@ -31,10 +31,12 @@ from sod_iac.access.aws_policy import (
 )
 from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
-from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
+from sod_iac.access.graph import HELD, Decision, Level, Principal, best, outside_listed, weakest
 from sod_iac.core.model import Evidence, Project, unique_evidence
 from sod_iac.core.values import Ref, Unknown
 
+_VERDICT_LEVEL: dict[str, Level] = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}
+"""The level a statement's conditions leave (conditions_verdict); an unknown verdict: "possible"."""
 ACTING_KINDS = ("role", "user", "permission-set", "caller")
 Context = dict[str, Any]
 """Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice): a
@@ -256,7 +258,7 @@ class AwsAccess:
         for item in items:
             level = best(level, self.match_resource(item, target, st.policy_variables, principal))
         if st.resources is None:  # NotResource: applies where nothing listed matches
-            return {"yes": "no", "possible": "possible"}.get(level, "yes")  # type: ignore[return-value]
+            return outside_listed(level)
         return level
 
     def match_resource(self, item: Any, target: Target, variables: bool = True, principal: str = "") -> Level:
@@ -396,7 +398,7 @@ class AwsAccess:
         if principal in self._chains:
             return self._chains[principal]
         found: dict[str, tuple[Level, tuple[Evidence, ...]]] = {}
-        queue = deque([(principal, "yes", ())])
+        queue: deque[tuple[str, Level, tuple[Evidence, ...]]] = deque([(principal, "yes", ())])
         steps = 0
         while queue:
             current, level, hops = queue.popleft()
@@ -413,7 +415,7 @@ class AwsAccess:
                 step, step_hops = self._assume_step(current, role, self.model.trust[role])
                 if step == "no":
                     continue
-                total = weakest(level, step)  # type: ignore[arg-type]
+                total = weakest(level, step)
                 found[role] = (total, (*hops, *step_hops))
                 queue.append((role, total, (*hops, *step_hops)))
         # shortest chains first: evidence should show the most direct way to a role
@@ -633,8 +635,7 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
     level: Level = "yes"
     if remaining:
         verdict, _ = conditions_verdict(tuple(remaining))
-        level = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
-            verdict, "possible")  # type: ignore[assignment]
+        level = _VERDICT_LEVEL.get(verdict, "possible")
     return weakest(level, "possible") if unsure else level
 
 

@@ -39,7 +39,7 @@ def _any(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
 
 def _held_on(azure: AzureAccess, principal: str, operation: str, rtype: str) -> list[tuple[Resource, Grant]]:
     """(resource of the code of that type, grant) for each one the principal may `operation`."""
-    def grants():  # type: ignore[no-untyped-def]
+    def grants():
         for r in azure.project.by_type(rtype):
             if r.mode == "managed":
                 for g in azure.members_with_permission(operation, r.address, data=False):

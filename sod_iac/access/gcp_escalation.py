@@ -54,7 +54,7 @@ def _any(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
 def _on_accounts(gcp: GcpAccess, member: str, permission: str) -> list[tuple[str, Level, list[Evidence]]]:
     """(service account of the code, level, hops) for each account the member holds the
     permission on, through a binding on the account or on a container above it."""
-    def grants():  # type: ignore[no-untyped-def]
+    def grants():
         for sa in gcp.project.by_type(SA_TYPE):
             if sa.mode == "managed":
                 for g in gcp.members_with_permission(permission, sa.address):

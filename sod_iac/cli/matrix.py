@@ -15,7 +15,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 MATRIX_FORMATS = ("markdown", "csv", "html", "json")
 
 
-def render_matrix(matrix, fmt: str, link_base: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def render_matrix(matrix, fmt: str, link_base: str | None = None) -> str:
     """One matrix in one format (the Action uses it for the job summary too)."""
     if fmt == "csv":
         from sod_iac.report import matrix_csv
