@@ -13,8 +13,13 @@ string), a JSON field, or a line of a file command written with a random delimit
 `$(touch pwned)` harmless. And a script can be run by the tests with a simulated GitHub
 environment (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, `GITHUB_EVENT_PATH`, ...).
 
-This file uses the standard library only and calls the `sod-iac` command line as a
-subprocess, so it works with whichever sod-iac version the `version` input installs.
+It calls the `sod-iac` command line as a subprocess, so it works with whichever sod-iac
+version the `version` input installs. Of sod-iac's code it imports only two modules of the
+standard library alone, from the `sod_iac` package beside it in the action's own checkout (the
+same commit as this file, whatever `version` installs): the workflow commands' escaping
+(sod_iac.util.workflow_commands, as `--format github` escapes) and git run offline
+(sod_iac.util.git, as `--new-since` runs it). So the `install` phase runs them on a bare
+Python, before anything is installed.
 
 The order of the steps is the point of `scan` not failing: it always succeeds and leaves
 the scan's exit code in the `exit-code` output, so the SARIF upload and the step summary
@@ -37,13 +42,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+# sod_iac from this checkout (action/run.py's parent folder), not an installed release: the
+# modules imported below use the standard library only (tests/test_action.py checks it).
+_CHECKOUT = str(Path(__file__).resolve().parent.parent)
+if _CHECKOUT not in sys.path:
+    sys.path.insert(0, _CHECKOUT)
+
+from sod_iac.util.git import GitError, GitFailed, commit_of, is_shallow, toplevel  # noqa: E402 - needs the checkout on sys.path
+from sod_iac.util.workflow_commands import workflow_command  # noqa: E402 - needs the checkout on sys.path
+
 SEVERITIES = ("critical", "high", "medium", "low")
 COMMENT_MARKER = "<!-- sod-iac:pull-request-report -->"
 """Hidden first line of the one PR comment this action keeps up to date."""
 COMMENT_MAX_CHARS = 65_000
 """GitHub refuses comment bodies over 65,536 characters; keep a margin."""
 _VERSION = re.compile(r"^[0-9][0-9A-Za-z.+!-]*$")
-_GIT_TIMEOUT = 60
 _SCAN_TIMEOUT = 3600
 
 Transport = Callable[[str, str, Mapping[str, str], bytes | None], tuple[int, Mapping[str, str], bytes]]
@@ -57,17 +70,9 @@ class ActionError(Exception):
 # --------------------------------------------------------------------------- workflow commands
 
 
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def command(level: str, message: str, title: str = "sod-iac") -> str:
     """`::notice title=...::message`, escaped so a message can never start another command."""
-    return f"::{level} title={escape_property(title)}::{escape_data(message)}"
+    return workflow_command(level, message, [("title", title)])
 
 
 class Log:
@@ -222,33 +227,26 @@ class Context:
 # --------------------------------------------------------------------------- git and the scan
 
 
-def git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1"}
-    return subprocess.run(["git", "-c", "protocol.allow=never", "-C", str(repo), *args], capture_output=True,
-                          text=True, env=env, timeout=_GIT_TIMEOUT, check=False)
-
-
 def repository_root(paths: list[Path], workspace: Path) -> Path:
     """The git repository holding the scanned paths (report paths are relative to it, as code
     scanning wants); the workspace when they are not in a repository."""
     first = paths[0] if paths[0].is_dir() else paths[0].parent
     try:
-        proc = git(first if first.is_dir() else workspace, "rev-parse", "--show-toplevel")
-    except (OSError, subprocess.TimeoutExpired):
+        return toplevel(first if first.is_dir() else workspace)
+    except GitError:
         return workspace
-    if proc.returncode == 0 and proc.stdout.strip():
-        return Path(proc.stdout.strip())
-    return workspace
 
 
 def missing_history(repo: Path, sha: str) -> str | None:
     """None when `sha` is in the clone; else why not, in words for the workflow log."""
     try:
-        if git(repo, "cat-file", "-e", f"{sha}^{{commit}}").returncode == 0:
+        if commit_of(repo, sha) is not None:
             return None
-        shallow = git(repo, "rev-parse", "--is-shallow-repository").stdout.strip() == "true"
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"git could not be run ({exc})"
+        shallow = is_shallow(repo)
+    except GitFailed:  # not a repository at all: the commit is not there either
+        shallow = False
+    except GitError as exc:
+        return str(exc)
     if shallow:
         return "this clone is shallow (actions/checkout fetches one commit by default)"
     return "the base commit is not in this clone"

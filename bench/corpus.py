@@ -65,6 +65,8 @@ class Res:
     meta: str = ""  # extra HCL lines: for_each, count
     instances: list[tuple[Any, dict[str, Any]]] | None = None  # (index, values) for count/for_each
     file: str = "iam.tf"
+    plan_extra: dict[str, Any] = field(default_factory=dict)
+    """Planned values the plan JSON has beyond `body` (e.g. a policy's rendered `json`)."""
 
     @property
     def address(self) -> str:
@@ -254,7 +256,10 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
         team.partner = rng.choice([i for i in range(total) if i != index] or [index])
     p = team.prefix
     R: list[Res] = team.resources
-    name = lambda suffix: X(f'"${{local.prefix}}-{suffix}"', f"{p}-{suffix}")  # noqa: E731
+
+    def name(suffix: str) -> X:
+        return X(f'"${{local.prefix}}-{suffix}"', f"{p}-{suffix}")
+
     bucket_arn = f"arn:aws:s3:::{p}-data"
     secret_arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{p}-db-AbCdEf"
     api_secret_arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{p}-api-AbCdEf"
@@ -297,7 +302,7 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
                                   "values": [X('"repo:acme/${local.team}:ref:refs/heads/main"',
                                                f"repo:acme/{team.key}:ref:refs/heads/main")]}),
             ]})}))
-    R[-1].plan_extra = {"json": _json(trust_doc)}  # type: ignore[attr-defined]
+    R[-1].plan_extra = {"json": _json(trust_doc)}
     R.append(Res("managed", "aws_iam_role", "deploy", {
         "name": name("deploy"),
         "assume_role_policy": X("data.aws_iam_policy_document.deploy_trust.json", _json(trust_doc),
@@ -323,7 +328,7 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
         {"Sid": b.body["sid"], "Effect": "Allow", "Action": b.body["actions"],
          "Resource": _plan_value(b.body["resources"])} for b in app_statements]}
     R.append(Res("data", "aws_iam_policy_document", "app", {"statement": app_statements}))
-    R[-1].plan_extra = {"json": _json(app_doc)}  # type: ignore[attr-defined]
+    R[-1].plan_extra = {"json": _json(app_doc)}
     R.append(Res("managed", "aws_iam_policy", "app", {
         "name": name("app"),
         "policy": X("data.aws_iam_policy_document.app.json", _json(app_doc), ("data.aws_iam_policy_document.app.json",)),
@@ -344,8 +349,13 @@ def _team(index: int, total: int, rng: random.Random) -> Team:
     ]
     R.append(Res("managed", "aws_iam_policy", "deploy", {"name": name("deploy"),
                                                           "policy": _policy(deploy_statements), "tags": tags}))
-    policy_arn = lambda n: X(f"aws_iam_policy.{n}.arn", _arn("policy", f"{p}-{n}"), (f"aws_iam_policy.{n}.arn",))  # noqa: E731
-    role_name = lambda n: X(f"aws_iam_role.{n}.name", f"{p}-{n}", (f"aws_iam_role.{n}.name",))  # noqa: E731
+
+    def policy_arn(n: str) -> X:
+        return X(f"aws_iam_policy.{n}.arn", _arn("policy", f"{p}-{n}"), (f"aws_iam_policy.{n}.arn",))
+
+    def role_name(n: str) -> X:
+        return X(f"aws_iam_role.{n}.name", f"{p}-{n}", (f"aws_iam_role.{n}.name",))
+
     R.append(Res("managed", "aws_iam_role_policy_attachment", "app",
                  {"role": role_name("app"), "policy_arn": policy_arn("app")}))
     R.append(Res("managed", "aws_iam_role_policy_attachment", "deploy",
@@ -582,7 +592,7 @@ def write_plan(teams: list[Team], path: Path) -> int:
         state = _state_attributes(team)
         for res in team.resources:
             values = _plan_values(res.body)
-            values.update(getattr(res, "plan_extra", {}))
+            values.update(res.plan_extra)
             for attr, value in state.get(res.address, {}).items():
                 values.setdefault(attr, value)
             instances = res.instances or [(None, values)]

@@ -131,7 +131,8 @@ def extract(gdir: Path, commit: str, dest: Path) -> str | None:
     archive = subprocess.Popen(["git", "--git-dir", str(gdir), "archive", "--format=tar", commit],
                                stdout=subprocess.PIPE)
     untar = subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, capture_output=True)
-    archive.stdout.close()  # type: ignore[union-attr]
+    if archive.stdout is not None:  # always, with stdout=PIPE
+        archive.stdout.close()
     if archive.wait() != 0 or untar.returncode != 0:
         return f"could not extract {commit} from {gdir}: {untar.stderr.decode(errors='replace').strip()}"
     # The config search stops at a folder with `.git`: a .sod-iac.yaml above the temporary

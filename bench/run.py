@@ -91,7 +91,7 @@ def versions(checkov: Path) -> dict[str, str]:
         from importlib.metadata import version
 
         out["python-hcl2"] = version("python-hcl2")
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 - a version for the record, not worth failing the benchmark for
         pass
     return out
 

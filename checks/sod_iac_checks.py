@@ -5,8 +5,9 @@ generated from sod-iac's rule registry: a rule implemented tomorrow is a check t
 without touching this file. Each check is registered on every resource type (`*`) because a
 rule may anchor its findings on any of them; the judgement is not repeated here:
 
-1. on the first call for a Checkov graph, `sod_iac.load.checkov` turns the graph into a sod-iac
-   Project and every implemented rule runs once (the result is cached by graph identity, so
+1. on the first call for a Checkov graph, `sod_iac.pipeline.checkov_entry` (the one module of
+   sod-iac imported here) turns the graph into a sod-iac Project and judges it as `sod-iac scan`
+   does, every implemented rule once (the result is cached by graph identity, so
    the N checks x M resources calls that follow are lookups);
 2. each call then answers for one resource: FAILED with the finding's message, principal(s)
    and evidence in `details` when a finding of that rule is anchored there; PASSED when the
@@ -39,7 +40,6 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from checkov.common.bridgecrew.severities import BcSeverities, Severities
@@ -68,9 +68,7 @@ def _import_sod_iac() -> None:
                     del sys.modules["sod_iac"]
                     raise
     try:
-        import sod_iac.access
-        import sod_iac.load.checkov
-        import sod_iac.rules  # noqa: F401 - a probe: do these import in Checkov's environment?
+        importlib.import_module("sod_iac.pipeline.checkov_entry")  # does it import in Checkov's environment?
     except ImportError as exc:
         raise ImportError(
             f"sod-iac's Checkov checks cannot import sod_iac ({exc}). Point --external-checks-dir at "
@@ -80,14 +78,12 @@ def _import_sod_iac() -> None:
 
 
 _import_sod_iac()
-# The imports below (E402) need sod_iac on sys.path, which _import_sod_iac() just arranged.
+# The imports below (E402) need sod_iac importable, which _import_sod_iac() just arranged.
 
-from sod_iac.access import build_access  # noqa: E402
-from sod_iac.load.checkov import (  # noqa: E402
-    data_address, load_checkov_graph, provider_hosts, root_for, split_address,
+from sod_iac.core.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402 - needs _import_sod_iac()
+from sod_iac.pipeline.checkov_entry import (  # noqa: E402 - needs _import_sod_iac()
+    GraphJudgement, Rule, checkov_rules, data_address, judge_graph, judges_address,
 )
-from sod_iac.core.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402
-from sod_iac.rules import Context, Rule, all_rules, run_rules  # noqa: E402
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,
               "medium": BcSeverities.MEDIUM, "low": BcSeverities.LOW}
@@ -101,20 +97,18 @@ class ScanResult:
     findings by (rule id, folder) for the folder's host provider block; and the lines to log
     for findings Checkov has no entity to show (a backend without a provider, Atlantis YAML)."""
 
-    def __init__(self, project: Project, findings: list[Finding], errors: list[str],
-                 hosts: dict[str, tuple[str, Location]] | None = None,
-                 silenced: list[Any] = ()) -> None:
-        self.project = project
-        self.hosts = hosts or {}
-        self.backend_folders = {_folder(b.location.path) for b in project.backends}
+    def __init__(self, judged: GraphJudgement) -> None:
+        self.project: Project = judged.project
+        self.hosts: dict[str, tuple[str, Location]] = judged.hosts
+        self.backend_folders = {_folder(b.location.path) for b in judged.project.backends}
         self.findings: dict[tuple[str, str], list[Finding]] = {}
         self.on_hosts: dict[tuple[str, str], list[Finding]] = {}
         self.unreported: dict[str, list[str]] = {}
         # findings an inline ignore silenced (by fingerprint): placed like the others, so the
         # check there is SKIPPED with the reason; never logged as unreported
-        self.reasons: dict[str, str] = {s.finding.fingerprint: s.reason for s in silenced}
+        self.reasons: dict[str, str] = {s.finding.fingerprint: s.reason for s in judged.silenced}
         self._told: set[str] = set()
-        for finding in [*findings, *(s.finding for s in silenced)]:
+        for finding in [*judged.findings, *(s.finding for s in judged.silenced)]:
             if finding.resource.startswith(("terraform.", "atlantis.")):
                 folder = _folder(finding.location.path) if finding.location else None
                 if finding.resource.startswith("terraform.") and folder in self.hosts:
@@ -123,7 +117,7 @@ class ScanResult:
                     self.unreported.setdefault(finding.rule_id, []).append(_unreported(finding))
                 continue
             self.findings.setdefault((finding.rule_id, finding.resource), []).append(finding)
-        self.errors = errors
+        self.errors = judged.errors
 
     def live(self, findings: list[Finding]) -> list[Finding]:
         """The findings no inline ignore silenced."""
@@ -196,59 +190,22 @@ def scan_graph(graph: Any, scanned_file: str | None) -> ScanResult:
 
 
 def _scan(graph: Any, scanned_file: str | None) -> ScanResult:
-    """What `sod-iac scan` does, on the Project read from Checkov's graph: the config file found
-    from the scanned root (rule settings, selection, severities, excluded paths), root modules
-    that reuse addresses judged apart, and inline `# sod-iac:ignore` comments."""
+    """What `sod-iac scan` does, on the Project read from Checkov's graph (the config file found
+    from the scanned root, root modules that reuse addresses judged apart, inline
+    `# sod-iac:ignore` comments); what Checkov has no channel for goes to its log."""
     started = time.perf_counter()
-    project = load_checkov_graph(graph, root=root_for(graph, scanned_file))
-    options = _options(project.root)
-    findings, errors = _judge(project, options)
-    silenced: list[Any] = []
-    if options is not None:
-        from sod_iac.pipeline import triage
-
-        triaged = triage.apply(findings, errors, project, options)
-        findings, errors = triaged.findings, triaged.errors
-        silenced = list(getattr(triaged, "silenced", ()))
-        for warning in triaged.warnings:  # e.g. an ignore without a reason, which silences nothing
-            _LOG.warning("sod-iac: %s%s: %s", warning.path, f":{warning.line}" if warning.line else "",
-                         warning.message)
-    messages = [f"{e.path}{f':{e.line}' if e.line else ''}: {e.message}" for e in errors]
-    for message in messages:
+    judged = judge_graph(graph, scanned_file)
+    if judged.config_error is not None:  # a broken config file must be visible, not fatal
+        _LOG.error("sod-iac: configuration could not be read: %s", judged.config_error)
+    for warning in judged.warnings:  # e.g. an ignore without a reason, which silences nothing
+        _LOG.warning("sod-iac: %s%s: %s", warning.path, f":{warning.line}" if warning.line else "",
+                     warning.message)
+    for message in judged.errors:
         # Checkov has no channel for "this input could not be fully analysed": say it loudly.
         _LOG.error("sod-iac: %s", message)
-    result = ScanResult(project, findings, messages, provider_hosts(graph, project.root), silenced)
     _LOG.debug("sod-iac: scanned a Checkov graph (%d resources, root %s) in %.2f s",
-               len(project.resources), project.root, time.perf_counter() - started)
-    return result
-
-
-def _judge(project: Project, options: Any) -> tuple[list[Finding], list[Any]]:
-    """The rules on the project, through `sod-iac scan`'s own step when this sod-iac has it."""
-    from sod_iac.pipeline import scan
-
-    judge = getattr(scan, "judge_project", None)
-    if options is not None and judge is not None:
-        findings, rule_errors, _ = judge(project, options, all_rules())
-        return findings, [*project.errors, *rule_errors]
-    ctx = Context(project=project, access=build_access(project),
-                  config=dict(getattr(options, "config", None) or {}))
-    return run_rules(ctx), [*project.errors, *ctx.errors]
-
-
-def _options(root: str) -> Any:
-    """`sod-iac scan`'s options for this root (its config file, if any), or None if the
-    installed sod-iac has no such step."""
-    try:
-        from sod_iac.cli.common import scan_options
-    except ImportError:
-        return None
-    try:
-        options, _ = scan_options(Path(root), None, (), (), None)
-    except Exception as exc:  # noqa: BLE001 - a broken config file must be visible, not fatal
-        _LOG.error("sod-iac: configuration could not be read: %s", exc)
-        return None
-    return options
+               len(judged.project.resources), judged.project.root, time.perf_counter() - started)
+    return ScanResult(judged)
 
 
 def _details(finding: Finding) -> list[str]:
@@ -314,7 +271,7 @@ class _Answers:
             reason = result.skip_reason(place.findings) if result is not None and place is not None else None
             if reason is not None:
                 skip_info = {"id": self.id, "suppress_comment": reason}
-        return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc]
+        return super().run(scanned_file, entity_configuration, entity_name,  # type: ignore[misc] - a mixin: Checkov's base class follows it
                            entity_type, skip_info)
 
     def _no_graph(self) -> CheckResult:
@@ -364,9 +321,7 @@ class _Answers:
         """A resource's or data source's place: the findings anchored at its address."""
         if not address:
             return None
-        parts = split_address(address)
-        judged = parts is not None and self.rule.judges(parts[2])
-        return _Place(result.at(self.id, address, self._scanned_file), judged)
+        return _Place(result.at(self.id, address, self._scanned_file), judges_address(self.rule, address))
 
 
 def _init_args(rule: Rule) -> dict[str, Any]:
@@ -433,10 +388,9 @@ _KINDS = {SodIacResourceCheck: "", SodIacDataCheck: "Data", SodIacProviderCheck:
 
 def _register() -> list[Any]:
     checks: list[Any] = []
-    for rule in all_rules():
-        if rule.implemented:
-            for base, kind in _KINDS.items():
-                checks.append(type(f"{rule.id}{kind}Check", (base,), {"rule": rule, "__module__": __name__})())
+    for rule in checkov_rules():
+        for base, kind in _KINDS.items():
+            checks.append(type(f"{rule.id}{kind}Check", (base,), {"rule": rule, "__module__": __name__})())
     return checks
 
 

@@ -865,10 +865,29 @@ def test_finish_phase(raw: str, code: int) -> None:
     assert action.finish_phase({"SOD_IAC_EXIT_CODE": raw}, io.StringIO()) == code
 
 
-def test_run_py_uses_only_the_standard_library() -> None:
-    """It runs with whatever sod-iac version `version` installs, so it imports nothing of ours."""
+def test_run_py_takes_escaping_and_git_from_sod_iac_not_copies() -> None:
+    """One escaping for `--format github` and the action's own commands, one offline git runner
+    for `--new-since` and the action: run.py imports them from the checkout's sod_iac."""
     imported = set(re.findall(r"^(?:from|import) ([\w.]+)", RUN_PY.read_text(encoding="utf-8"), re.M))
-    assert {m.split(".")[0] for m in imported} <= set(sys.stdlib_module_names) | {"__future__"}
+    assert {m for m in imported if m.split(".")[0] == "sod_iac"} == {"sod_iac.util.git",
+                                                                     "sod_iac.util.workflow_commands"}
+    assert {m.split(".")[0] for m in imported} <= set(sys.stdlib_module_names) | {"__future__", "sod_iac"}
+
+
+def test_run_py_runs_on_a_bare_python(tmp_path: Path) -> None:
+    """The install phase runs on setup-python's interpreter, before anything is installed: run.py
+    and the sod_iac modules it imports need the standard library only (`-S`: no site-packages,
+    so neither the installed sod_iac nor its dependencies can be found)."""
+    code = f"import runpy, sys; sys.argv = ['run.py', 'finish']; runpy.run_path({str(RUN_PY)!r}, run_name='__main__')"
+    proc = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={"PATH": os.environ.get("PATH", ""), "SOD_IAC_EXIT_CODE": "1"}, check=False)
+    assert proc.returncode == 1, proc.stderr
+
+
+def test_run_py_commands_escape_as_the_github_report() -> None:
+    from sod_iac.report import github
+    for message, title in [("50% done\n::error::x", "a: b, c"), ("\r\n%0A", "x,y:z=1")]:
+        assert action.command("warning", message, title) == github.command("warning", message, title=title)
 
 
 # --------------------------------------------------------------------------- self-test workflow

@@ -162,7 +162,7 @@ def k8s_estates(draw) -> str:
 def _k8s_plain(k8s: KubernetesAccess, verb: str, address: str, speculative: bool) -> list[Grant]:
     """members_with_permission asking every binding, skipping only those of another namespace
     (the loop before the index: a RoleBinding grants in its own namespace only)."""
-    k8s._bindings_reaching = lambda namespace, *_: [  # type: ignore[method-assign]
+    k8s._bindings_reaching = lambda namespace, *_: [  # type: ignore[method-assign] - the old loop, for comparison
         b for b in k8s.bindings if b.namespace is None or namespace is None or b.namespace == namespace]
     try:
         return k8s.members_with_permission(verb, address, speculative=speculative)

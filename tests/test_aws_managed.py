@@ -193,7 +193,7 @@ def test_not_in_dataset_or_not_aws_managed_is_none() -> None:
     assert managed_policy("arn:aws:iam::123456789012:policy/AdministratorAccess") is None
     assert managed_policy("AdministratorAccess") is None
     assert managed_policy("") is None
-    assert managed_policy(None) is None  # type: ignore[arg-type]
+    assert managed_policy(None) is None  # type: ignore[arg-type] - None on purpose: a caller may hold no ARN
 
 
 def test_callers_get_a_copy() -> None:

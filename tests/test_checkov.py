@@ -39,9 +39,9 @@ from sod_iac.load.checkov import (
 )
 from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.core.values import Ref, Template, Unknown, expand_alternatives
+from scenarios import SCENARIOS, TESTDATA  # tests/ is on sys.path (rootdir-relative test modules)
 
 REPO = Path(__file__).resolve().parent.parent
-from scenarios import SCENARIOS, TESTDATA  # noqa: E402
 CHECKS = REPO / "checks"
 CHECKOV_SPEC = "checkov>=3.3,<3.4"
 CHECKOV_SERIES = "3.3"
@@ -60,10 +60,10 @@ class FakeGraph:
         self._vertices = vertices
         self._edges = list(edges)
 
-    def nodes(self, data: bool = False):  # noqa: ANN201
+    def nodes(self, data: bool = False):
         return list(self._vertices.items())
 
-    def edges(self, data: bool = False):  # noqa: ANN201
+    def edges(self, data: bool = False):
         return [(s, t, {"label": label}) for s, t, label in self._edges]
 
 
@@ -320,7 +320,7 @@ def _runtime_requirements() -> list[str]:
     try:
         import tomllib
     except ImportError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+        import tomli as tomllib  # type: ignore[no-redef] - the same module before Python 3.11
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     return [r for r in project.get("dependencies", []) if not r.replace("_", "-").lower().startswith("python-hcl2")]
@@ -400,7 +400,7 @@ FORKING_DRIVER = r"""
 import json, os, sys, warnings
 jobs = json.load(open(sys.argv[1]))
 parallel = int(sys.argv[2])
-from checkov.main import Checkov  # noqa: E402  (imported once, before forking)
+from checkov.main import Checkov  # noqa: E402 - imported once, before forking
 try:  # warm what every scan loads (the checks use this same checkout's sod_iac)
     sys.path.insert(0, os.environ["SOD_IAC_REPO"])
     import sod_iac.rules, sod_iac.access, sod_iac.load.checkov

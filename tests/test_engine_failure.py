@@ -44,13 +44,13 @@ def _broken(monkeypatch: pytest.MonkeyPatch, module: str, engine: str) -> None:
     """The engine's constructor raises, as a bug in it would on some input."""
     import importlib
 
-    def explode(self, project):  # noqa: ANN001
+    def explode(self, project):
         raise KeyError("unexpected shape")
 
     monkeypatch.setattr(getattr(importlib.import_module(f"sod_iac.access.{module}"), engine), "__init__", explode)
 
 
-def _scan(root) -> tuple[int, dict, str]:  # noqa: ANN001
+def _scan(root) -> tuple[int, dict, str]:
     result = CliRunner().invoke(cli, ["scan", str(root), "--format", "json", "--no-cache"])
     return result.exit_code, json.loads(result.stdout), result.output
 

@@ -81,7 +81,9 @@ def test_policy_parser_never_raises(document):
 
 
 def _project(policy: Any, trust: Any) -> Project:
-    text = lambda doc: json.dumps(doc) if not isinstance(doc, str) else doc  # noqa: E731
+    def text(doc: Any) -> str:
+        return json.dumps(doc) if not isinstance(doc, str) else doc
+
     return Project(resources=[
         Resource(address="aws_iam_role.r", type="aws_iam_role", name="r",
                  values={"name": "r", "assume_role_policy": text(trust)}),

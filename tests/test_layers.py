@@ -17,14 +17,8 @@ import sod_iac
 
 PACKAGE = Path(sod_iac.__file__).resolve().parent
 
-ALLOWED: set[frozenset[str]] = {
-    frozenset({"sod_iac.load.hcl", "sod_iac.load.parse"}),
-    # each engine builds its escalation finder, which reads the engine's types: not broken yet
-    frozenset({"sod_iac.access.aws", "sod_iac.access.aws_escalation", "sod_iac.access.aws_trust_index"}),
-    frozenset({"sod_iac.access.gcp", "sod_iac.access.gcp_escalation"}),
-    frozenset({"sod_iac.access.azure", "sod_iac.access.azure_escalation"}),
-    frozenset({"sod_iac.access.kubernetes", "sod_iac.access.kubernetes_escalation"}),
-}
+ALLOWED: set[frozenset[str]] = set()
+"""Circles not broken yet: none (issue 20 broke the last ones)."""
 
 
 def modules(root: Path = PACKAGE) -> dict[str, Path]:
@@ -205,3 +199,21 @@ def test_the_state_rules_ask_the_engines_only_the_storage_questions():
     reached = {name: sorted(m for m in graph[name] if m.startswith("sod_iac.access")
                             and not m.startswith("sod_iac.access.storage")) for name in state}
     assert not {name: found for name, found in reached.items() if found}
+
+
+def _sod_iac_imports(path: Path) -> set[str]:
+    """The sod_iac modules a file outside the package imports (`from a import b` counts as a)."""
+    names: set[str] = set()
+    for node in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.split(".")[0] == "sod_iac")
+        elif node.module and node.module.split(".")[0] == "sod_iac":
+            names.add(node.module)
+    return names
+
+
+def test_the_checkov_adapter_enters_through_one_module():
+    """checks/ imports the pipeline's Checkov entry and the model's types, nothing else of
+    sod_iac (not the CLI, not the engines): sod_iac's insides may move without touching it."""
+    adapter = PACKAGE.parent / "checks" / "sod_iac_checks.py"
+    assert _sod_iac_imports(adapter) == {"sod_iac.pipeline.checkov_entry", "sod_iac.core.model"}

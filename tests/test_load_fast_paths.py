@@ -86,8 +86,11 @@ def test_a_warm_scan_imports_no_parser(tmp_path, write_tree):
         "print(len(p.resources), len(p.errors), 'hcl2' in sys.modules or 'lark' in sys.modules)\n"
     )
     env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), "PATH": "/usr/bin:/bin"}
-    run = lambda: subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,  # noqa: E731
-                                 env=env, cwd=REPO, check=True).stdout.split()
+
+    def run() -> list[str]:
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env=env, cwd=REPO, check=True).stdout.split()
+
     assert run() == ["1", "0", "True"]   # cold: parses
     assert run() == ["1", "0", "False"]  # warm: every file from the cache
 

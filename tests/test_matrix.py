@@ -34,18 +34,18 @@ def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str
 
 
 @pytest.fixture(scope="module")
-def key_policy():  # type: ignore[no-untyped-def]
+def key_policy():
     return build_matrix([KEY_POLICY])
 
 
-def _row(matrix, principal):  # type: ignore[no-untyped-def]
+def _row(matrix, principal):
     return next(r for r in matrix.rows if r.principal == principal)
 
 
 # --------------------------------------------------------------------------- content
 
 
-def test_key_admin_and_user_is_highlighted_and_one_sided_principals_are_not(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_key_admin_and_user_is_highlighted_and_one_sided_principals_are_not(key_policy) -> None:
     # main.tf: `ops` is in the key policy's administration and use statements; `admins` only
     # in administration, `workload` only in use (AWS: a key policy grants whom it names).
     ops, admins, workload = (_row(key_policy, p) for p in
@@ -182,7 +182,7 @@ def test_exit_codes(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- filters
 
 
-def test_filters(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_filters(key_policy) -> None:
     only = filter_matrix(key_policy, MatrixFilters(only_conflicts=True))
     assert [r.principal for r in only.rows] == ["aws_iam_role.ops"]
     named = filter_matrix(key_policy, MatrixFilters(principal="*.w*"))
@@ -212,7 +212,7 @@ def test_environment_filter() -> None:
 # --------------------------------------------------------------------------- formats
 
 
-def test_csv_opens_as_a_table(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_csv_opens_as_a_table(key_policy) -> None:
     text = matrix_csv.render(key_policy)
     assert text == matrix_csv.render(build_matrix([KEY_POLICY]))  # stable order
     table = list(csv.reader(io.StringIO(text)))
@@ -226,7 +226,7 @@ def test_csv_opens_as_a_table(key_policy) -> None:  # type: ignore[no-untyped-de
     assert by_principal["aws_iam_role.workload"]["open_conflicts"] == "0"
 
 
-def test_json_matches_its_schema(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_json_matches_its_schema(key_policy) -> None:
     report = json.loads((SCHEMAS / "report.schema.json").read_text())
     schema = json.loads((SCHEMAS / "matrix.schema.json").read_text())
     registry = Registry().with_resources([(report["$id"], Resource.from_contents(report)),
@@ -240,7 +240,7 @@ def test_json_matches_its_schema(key_policy) -> None:  # type: ignore[no-untyped
     assert list(validator.iter_errors(data))
 
 
-def test_markdown_marks_the_conflict_row(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_marks_the_conflict_row(key_policy) -> None:
     lines = matrix_markdown.render(key_policy).splitlines()
     ops = next(line for line in lines if "`aws_iam_role.ops`" in line)
     workload = next(line for line in lines if "`aws_iam_role.workload`" in line)
@@ -267,7 +267,7 @@ def _dom(browser: str, page: Path, fragment: str = "") -> str:
     return proc.stdout
 
 
-def test_html_in_a_headless_browser(key_policy, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_html_in_a_headless_browser(key_policy, tmp_path: Path) -> None:
     browser = _chromium()
     page = tmp_path / "matrix.html"
     html = matrix_html.render(key_policy)
@@ -311,7 +311,7 @@ def test_html_in_a_headless_browser(key_policy, tmp_path: Path) -> None:  # type
     assert [p for p, hidden in ordered.rows if not hidden] == ["aws_iam_role.workload"]
 
 
-def test_markdown_stays_under_its_size_limit(key_policy) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_stays_under_its_size_limit(key_policy) -> None:
     full = matrix_markdown.render(key_policy)
     small = matrix_markdown.render(key_policy, max_bytes=len(full.encode("utf-8")) - 1)
     assert len(small.encode("utf-8")) < len(full.encode("utf-8"))

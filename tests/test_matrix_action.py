@@ -9,7 +9,7 @@ from typing import Any
 from test_action import github_env, pull_request, run_action  # noqa: F401 - pull_request is a fixture
 
 
-def test_matrix_input_appends_the_matrix_to_the_job_summary(pull_request: dict[str, Any]) -> None:  # noqa: F811
+def test_matrix_input_appends_the_matrix_to_the_job_summary(pull_request: dict[str, Any]) -> None:  # noqa: F811 - the fixture imported above
     repo, tmp = pull_request["repo"], pull_request["tmp"]
     env = github_env(repo, tmp, None, event_name="push")
     run_action({"path": "infra"}, env, repo, tmp)

@@ -24,8 +24,8 @@ def fixture(name: str) -> dict:
     return json.loads((FIXTURES / name).read_text())
 
 
-def load(data: object, locate=None):
-    return load_plan(data, "plan.json", locate)  # type: ignore[arg-type]
+def load(data: dict, locate=None):
+    return load_plan(data, "plan.json", locate)
 
 
 def by_address(resources):

@@ -189,10 +189,10 @@ class _Graph:
     def __init__(self, vertices: dict) -> None:
         self.vertices = vertices
 
-    def nodes(self, data: bool = False):  # noqa: ANN201
+    def nodes(self, data: bool = False):
         return list(self.vertices.items())
 
-    def edges(self, data: bool = False):  # noqa: ANN201
+    def edges(self, data: bool = False):
         return []
 
 

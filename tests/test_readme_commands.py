@@ -33,6 +33,7 @@ NOT_RUN = {
     ".venv/bin/pip": "installs sod-iac: .ci/run runs this very line on every CI run",
     ".venv/bin/python": "runs the test suite: this is the suite (and .ci/run's command)",
     ".venv/bin/ruff": "lints the sources: .ci/run runs this very line on every CI run",
+    ".venv/bin/mypy": "type-checks the core packages ([tool.mypy]): .ci/run runs this very line on every CI run",
     "~/.checkov/bin/pip": "installs Checkov in its own virtualenv: tests/test_checkov.py does the same",
     "~/.checkov/bin/checkov": "Checkov with sod-iac's checks: tests/test_checkov.py runs it (own virtualenv)",
 }

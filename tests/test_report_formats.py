@@ -18,6 +18,7 @@ from sod_iac import __version__
 from sod_iac.core.model import Evidence, Finding, Location, Notice, Report, Summary
 from sod_iac.report import github, json_report, junit, markdown, sarif, text
 from sod_iac.rules import registry
+from sod_iac.util import workflow_commands
 from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
 from golden.render import rendered
 
@@ -178,8 +179,8 @@ def test_github_escapes_data_and_properties_as_documented():
     ("ü ::x=y", "ü ::x=y", "ü %3A%3Ax=y"),
 ])
 def test_github_escape_table(raw, data, prop):
-    assert github.escape_data(raw) == data
-    assert github.escape_property(raw) == prop
+    assert workflow_commands.escape_data(raw) == data
+    assert workflow_commands.escape_property(raw) == prop
 
 
 def test_sarif_uri_encoding_and_message_kept_verbatim():

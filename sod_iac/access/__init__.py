@@ -72,29 +72,29 @@ class LazyAccessGraph(AccessGraph):
             return None
 
     @cached_property
-    def aws(self):  # type: ignore[override]
+    def aws(self):
         return self._engine("aws", ("aws_",), _aws)
 
     @cached_property
-    def gcp(self):  # type: ignore[no-untyped-def]
+    def gcp(self):
         return self._engine("gcp", ("google_",), _gcp)
 
     @cached_property
-    def azure(self):  # type: ignore[no-untyped-def]
+    def azure(self):
         return self._engine("azure", ("azurerm_", "azuread_"), _azure)
 
     @cached_property
-    def kubernetes(self):  # type: ignore[no-untyped-def]
+    def kubernetes(self):
         return self._engine("kubernetes", ("kubernetes_",), _kubernetes)
 
-    def engines(self) -> list[object]:
+    def engines(self) -> list[Any]:
         """The engines built for this project, AWS first (each has principals())."""
         return [e for e in (self.aws, self.gcp, self.azure, self.kubernetes) if e is not None]
 
     def principals(self) -> list[Principal]:
         found: list[Principal] = []
         for engine in self.engines():
-            found.extend(engine.principals())  # type: ignore[attr-defined]
+            found.extend(engine.principals())
         return found
 
     def incomplete(self) -> list[LoadError]:

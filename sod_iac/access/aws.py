@@ -18,22 +18,25 @@ import re
 from collections import defaultdict, deque
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
 from sod_iac.access.aws_arns import (
-    CALLER_NAME, Resolver, account_of, arn_of, delegates_to_account, named_account, names_caller,
+    CALLER_NAME, Resolver, account_of, delegates_to_account, named_account, names_caller,
 )
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
     Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
 )
+from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.aws_trust_index import ASSUME, TrustIndex
-from sod_iac.access.graph import HELD, Decision, Level, Principal, best, weakest
+from sod_iac.access.graph import HELD, Decision, Level, Principal, best, outside_listed, weakest
 from sod_iac.core.model import Evidence, Project, unique_evidence
 from sod_iac.core.values import Ref, Unknown
 
+_VERDICT_LEVEL: dict[str, Level] = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}
+"""The level a statement's conditions leave (conditions_verdict); an unknown verdict: "possible"."""
 ACTING_KINDS = ("role", "user", "permission-set", "caller")
 Context = dict[str, Any]
 """Request values a question fixes, by lowercase condition key (e.g. iam:passedtoservice): a
@@ -46,34 +49,6 @@ STEP_BUDGET = 200_000
 above what a real estate needs (an operator allowed `role/*` among 10,000 roles visits about
 40,000), a bound on a pathological chain. Past it the search stops and the principal is
 listed in `AwsAccess.incomplete` (reported as an error: exit 2, never "no finding")."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """A resource an action is asked about: `arn` is a pattern; `address` when in the code.
-    `arn=None` asks about any resource at all ("is the action allowed somewhere?")."""
-
-    arn: str | None
-    address: str | None = None
-    label: str = ""
-    holder: str | None = None
-    """The resource whose resource policy governs the target when it is not one itself:
-    the bucket of an object (`arn:aws:s3:::b/key`)."""
-    not_under: tuple[str, ...] = ()
-    """ARN patterns the target is known to lie outside of (a path AWS reserves, such as the
-    service-linked roles' `role/aws-service-role/`): a Resource entry that covers only ARNs
-    under one of them does not reach the target, however `arn`'s wildcards could be filled."""
-
-    @property
-    def any(self) -> bool:
-        return self.arn is None
-
-    @property
-    def policy_owner(self) -> str | None:
-        return self.holder or self.address
-
-
-ANY = Target(None, None, "any resource")
 
 
 @dataclass(frozen=True)
@@ -286,7 +261,7 @@ class AwsAccess:
         for item in items:
             level = best(level, self.match_resource(item, target, st.policy_variables, principal))
         if st.resources is None:  # NotResource: applies where nothing listed matches
-            return {"yes": "no", "possible": "possible"}.get(level, "yes")  # type: ignore[return-value]
+            return outside_listed(level)
         return level
 
     def match_resource(self, item: Any, target: Target, variables: bool = True, principal: str = "") -> Level:
@@ -428,7 +403,7 @@ class AwsAccess:
         if principal in self._chains:
             return self._chains[principal]
         found: dict[str, tuple[Level, tuple[Evidence, ...]]] = {}
-        queue = deque([(principal, "yes", ())])
+        queue: deque[tuple[str, Level, tuple[Evidence, ...]]] = deque([(principal, "yes", ())])
         steps = 0
         while queue:
             current, level, hops = queue.popleft()
@@ -445,7 +420,7 @@ class AwsAccess:
                 step, step_hops = self._assume_step(current, role, self.model.trust[role])
                 if step == "no":
                     continue
-                total = weakest(level, step)  # type: ignore[arg-type]
+                total = weakest(level, step)
                 found[role] = (total, (*hops, *step_hops))
                 queue.append((role, total, (*hops, *step_hops)))
         # shortest chains first: evidence should show the most direct way to a role
@@ -665,8 +640,7 @@ def condition_level(st: Statement, context: Context | None = None) -> Level:
     level: Level = "yes"
     if remaining:
         verdict, _ = conditions_verdict(tuple(remaining))
-        level = {"blocks": "no", "restricts": "restricted", "self-satisfiable": "conditional"}.get(
-            verdict, "possible")  # type: ignore[assignment]
+        level = _VERDICT_LEVEL.get(verdict, "possible")
     return weakest(level, "possible") if unsure else level
 
 
@@ -733,17 +707,6 @@ def _services(st: Statement) -> Iterator[str]:
         if service not in seen:
             seen.add(service)
             yield service
-
-
-def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
-    """Targets for every resource of the given types that the code defines."""
-    out = []
-    for resource in project.resources:
-        if resource.type in types and resource.mode == "managed":
-            arn = arn_of(resource, account_of(project, resource))
-            if arn:
-                out.append(Target(arn, resource.address, resource.address))
-    return out
 
 
 __all__ = ["AwsAccess", "Target", "ANY", "Grant", "condition_level", "statement_actions",

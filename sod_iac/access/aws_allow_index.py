@@ -330,7 +330,7 @@ class Actors:
             return self.wild | self.own == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]  # equal to sets, which are not hashable either
+    __hash__ = None  # type: ignore[assignment] - equal to sets, which are not hashable either
 
 
 def _buckets(actions: str | frozenset[str]) -> list[str]:

@@ -10,12 +10,15 @@ policy attached to nobody, are not exploitable and do not count.
 from __future__ import annotations
 
 from itertools import chain
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-from sod_iac.access.aws import ANY, AwsAccess, Target, resource_targets
+from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, PathHit, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.core.model import Evidence, unique_evidence
+
+if TYPE_CHECKING:
+    from sod_iac.access.aws import AwsAccess
 
 ROLE_IN_USE = {service: tuple(rtype for rtype, _ in entries)
                for service, entries in ROLE_IN_USE_RESOURCES.items()}

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sod_iac.access.aws_allow_index import TargetSide, head_key, heads_fitting
 from sod_iac.access.aws_arns import delegates_to_account, names_caller
 from sod_iac.access.aws_policy import statement_action_match
+from sod_iac.access.aws_targets import Target
 from sod_iac.core.values import Ref
 
 if TYPE_CHECKING:
@@ -34,8 +35,6 @@ class TrustIndex:
     """Trust statements of every role of one AwsAccess, by what their principals may match."""
 
     def __init__(self, aws: AwsAccess) -> None:
-        from sod_iac.access.aws import Target
-
         self.aws = aws
         self.order = {role: i for i, role in enumerate(aws.model.trust)}
         self.by_ref: dict[str, set[str]] = defaultdict(set)

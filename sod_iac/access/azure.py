@@ -302,7 +302,10 @@ class AzureAccess:
     def _custom_role(self, r: Resource) -> RoleDef:
         block = r.values.get("permissions")
         blocks = [b for b in as_list(block) if isinstance(b, dict)]
-        get = lambda key: tuple(str(a) for b in blocks for a in as_list(b.get(key)) if isinstance(a, str))  # noqa: E731
+
+        def get(key: str) -> tuple[str, ...]:
+            return tuple(str(a) for b in blocks for a in as_list(b.get(key)) if isinstance(a, str))
+
         name = text_of(r.values.get("name")) or r.address
         known = bool(blocks) and all(isinstance(b.get("actions", []), (list, tuple)) for b in blocks)
         return RoleDef(name=name, actions=get("actions"), not_actions=get("not_actions"),

@@ -8,11 +8,15 @@ access policies, whose writers can add one for themselves ("Azure RBAC vs. acces
 
 from __future__ import annotations
 
-from sod_iac.access.azure import AzureAccess
+from typing import TYPE_CHECKING
+
 from sod_iac.access.cloud_common import Grant, hop
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
 from sod_iac.access.graph import weakest
 from sod_iac.core.model import Resource
+
+if TYPE_CHECKING:
+    from sod_iac.access.azure import AzureAccess
 
 IDENTITY_TYPE = "azurerm_user_assigned_identity"
 VAULT_TYPE = "azurerm_key_vault"
@@ -35,7 +39,7 @@ def _any(azure: AzureAccess, principal: str, operation: str) -> list[Reach]:
 
 def _held_on(azure: AzureAccess, principal: str, operation: str, rtype: str) -> list[tuple[Resource, Grant]]:
     """(resource of the code of that type, grant) for each one the principal may `operation`."""
-    def grants():  # type: ignore[no-untyped-def]
+    def grants():
         for r in azure.project.by_type(rtype):
             if r.mode == "managed":
                 for g in azure.members_with_permission(operation, r.address, data=False):

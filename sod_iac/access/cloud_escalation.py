@@ -121,7 +121,7 @@ def load_cloud_escalation_catalog(path: Path | str | None = None) -> CloudEscala
 
 @lru_cache(maxsize=8)
 def _load(path: Path) -> CloudEscalationCatalog:
-    return load_catalog(path, CloudEscalationCatalog)  # type: ignore[arg-type]
+    return load_catalog(path, CloudEscalationCatalog)
 
 
 # --------------------------------------------------------------------------- judging

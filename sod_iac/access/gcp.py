@@ -48,6 +48,7 @@ from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
                                          statement_hop, text_of, unstated_principal)
+from sod_iac.access.gcp_hierarchy import CONTAINER_KINDS
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.access.telling import rank_permissions
 from sod_iac.core.model import Evidence, Project, Resource
@@ -66,8 +67,6 @@ IAM_RESOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "google_storage_bucket_iam": ("resource", "bucket", ("google_storage_bucket",)),
 }
 FORMS = ("member", "binding", "policy")
-CONTAINER_KINDS = ("organization", "folder", "project")
-"""Scopes whose bindings reach every resource inside them (the resource hierarchy)."""
 RESOURCE_PERMISSIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "google_service_account": ("iam.serviceAccounts.", ("iam.serviceAccountKeys.",)),
     "google_secret_manager_secret": ("secretmanager.secrets.", ("secretmanager.versions.",)),

@@ -8,10 +8,15 @@ every service account of the project, and the most privileged of them is what it
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach, by_principal
-from sod_iac.access.gcp import CONTAINER_KINDS, Binding, GcpAccess
+from sod_iac.access.gcp_hierarchy import CONTAINER_KINDS
 from sod_iac.access.graph import Level, weakest
 from sod_iac.core.model import Evidence
+
+if TYPE_CHECKING:
+    from sod_iac.access.gcp import Binding, GcpAccess
 
 SA_TYPE = "google_service_account"
 ABOVE = {"project": ("resourcemanager.organizations.", "resourcemanager.folders."),
@@ -49,7 +54,7 @@ def _any(gcp: GcpAccess, member: str, permission: str) -> list[Reach]:
 def _on_accounts(gcp: GcpAccess, member: str, permission: str) -> list[tuple[str, Level, list[Evidence]]]:
     """(service account of the code, level, hops) for each account the member holds the
     permission on, through a binding on the account or on a container above it."""
-    def grants():  # type: ignore[no-untyped-def]
+    def grants():
         for sa in gcp.project.by_type(SA_TYPE):
             if sa.mode == "managed":
                 for g in gcp.members_with_permission(permission, sa.address):

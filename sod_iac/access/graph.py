@@ -23,6 +23,15 @@ Level = Literal["yes", "conditional", "possible", "restricted", "no"]
 HELD: frozenset[str] = frozenset({"yes", "conditional", "possible"})
 """Levels that count as holding a duty (escalation, combined duties)."""
 
+_OUTSIDE: dict[str, Level] = {"yes": "no", "possible": "possible"}
+
+
+def outside_listed(level: Level) -> Level:
+    """NotResource: a statement applies where none of its listed resources matches; `level` is
+    how a listed one matches (not where one surely does, perhaps where one may, else surely)."""
+    return _OUTSIDE.get(level, "yes")
+
+
 _RANK = {"no": 0, "restricted": 1, "possible": 2, "conditional": 3, "yes": 4}
 
 
@@ -71,7 +80,7 @@ class AccessGraph:
     the project has no AWS resources)."""
 
     @property
-    def aws(self):  # type: ignore[no-untyped-def]
+    def aws(self):
         return None
 
     def principals(self) -> list[Principal]:

@@ -42,15 +42,10 @@ from typing import Any, Iterable
 
 from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, statement_hop, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest
+from sod_iac.access.kubernetes_types import BINDING_TYPES, ROLE_TYPES, SA_TYPES
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import grant_block_signature
 
-ROLE_TYPES = {"kubernetes_role": False, "kubernetes_role_v1": False,
-              "kubernetes_cluster_role": True, "kubernetes_cluster_role_v1": True}
-BINDING_TYPES = {"kubernetes_role_binding": False, "kubernetes_role_binding_v1": False,
-                 "kubernetes_cluster_role_binding": True, "kubernetes_cluster_role_binding_v1": True}
-SA_TYPES = ("kubernetes_service_account", "kubernetes_service_account_v1")
-SECRET_TYPES = ("kubernetes_secret", "kubernetes_secret_v1")
 CHANGE_VERBS = ("create", "update", "patch", "delete", "deletecollection", "escalate", "bind", "impersonate")
 READ = ["get", "list", "watch"]
 WRITE = ["create", "update", "patch", "delete", "deletecollection"]

@@ -12,10 +12,14 @@ of them that is stronger (cluster-admin, or an escalation path of its own) can e
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from sod_iac.access.cloud_common import first_block, text_of
 from sod_iac.access.cloud_escalation import CloudEscalation, Reach
-from sod_iac.access.kubernetes import SA_TYPES, KubernetesAccess
+from sod_iac.access.kubernetes_types import SA_TYPES
+
+if TYPE_CHECKING:
+    from sod_iac.access.kubernetes import KubernetesAccess
 
 SA_PREFIX = "ServiceAccount:"
 

@@ -42,7 +42,7 @@ from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
 from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
     statement_action_match, judge_condition
-from sod_iac.access.graph import Decision, Level, best, weakest
+from sod_iac.access.graph import Decision, Level, best, outside_listed, weakest
 from sod_iac.access.secret_model import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.core.model import Evidence, Project, Resource, unique_evidence
 from sod_iac.core.values import Ref, Template, Unknown
@@ -388,7 +388,7 @@ class AwsSecretReaders:
         for item in items:
             level = best(level, self.aws.match_resource(item, target, st.policy_variables, principal))
         if st.resources is None:
-            return {"yes": "no", "possible": "possible"}.get(level, "yes")  # type: ignore[return-value]
+            return outside_listed(level)
         return level
 
     # --- KMS -------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.access.graph import Level
 from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref
@@ -141,7 +142,7 @@ def _gitlab(resource: Resource) -> list[Reader]:
                         f"{who}, on any branch, may read it")]
 
 
-def _population(resource: Resource, principal: str, level: str, setting: str, who: str) -> Reader:
+def _population(resource: Resource, principal: str, level: Level, setting: str, who: str) -> Reader:
     """A reader that stands for a population; its one hop is the setting a reviewer changes."""
     hop = Evidence(address=resource.address, detail=setting, location=resource.location, kind="statement")
-    return Reader(principal, level, [hop], who, scope="organisation")  # type: ignore[arg-type]
+    return Reader(principal, level, [hop], who, scope="organisation")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sod_iac.access.gcp import CONTAINER_KINDS
+from sod_iac.access.gcp_hierarchy import CONTAINER_KINDS
 from sod_iac.access.secret_model import Reader, ReaderSet, ReadsAll, Secret, reader_level, stated_limit
 from sod_iac.core.model import Project
 

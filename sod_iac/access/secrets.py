@@ -46,18 +46,22 @@ class SecretAccess:
             self._backends = list(_build_backends(self.project, self.graph, self.near_misses))
         return self._backends
 
-    def secrets(self) -> list[Secret]:
+    def _owners(self) -> dict[str, tuple[Secret, Backend]]:
+        """Each secret with the backend that found it first, made once."""
         if self._owner is None:
             self._owner = {}
             for backend in self.backends:
                 for secret in backend.secrets():
                     self._owner.setdefault(secret.address, (secret, backend))
             self._sorted = sorted((s for s, _ in self._owner.values()), key=lambda s: s.address)
+        return self._owner
+
+    def secrets(self) -> list[Secret]:
+        self._owners()
         return list(self._sorted)
 
     def secret(self, address: str) -> Secret | None:
-        self.secrets()
-        found = self._owner.get(address) if self._owner is not None else None
+        found = self._owners().get(address)
         return found[0] if found is not None else None
 
     def readers(self, secret: Secret | str) -> ReaderSet:
@@ -67,8 +71,7 @@ class SecretAccess:
                 raise KeyError(secret)
             secret = found
         if secret.address not in self._readers:
-            self.secrets()
-            _, backend = self._owner[secret.address]  # type: ignore[index]
+            _, backend = self._owners()[secret.address]
             result = backend.readers(secret)
             result.readers.sort(key=lambda r: (r.principal != "*", r.principal))
             self._readers[secret.address] = result

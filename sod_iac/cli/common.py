@@ -1,5 +1,6 @@
 """What every command shares: one-line failures and the guard, output files, cache folder,
-scan options from config and flags, colour and progress. Commands import from here, never from main."""
+colour and progress. Commands import from here, never from main; scan options from config and
+flags are built in sod_iac.pipeline.options (the Checkov checks build them too)."""
 
 from __future__ import annotations
 
@@ -83,27 +84,6 @@ def parse_cache_dir(cache_dir: Path | None, no_cache: bool) -> Path | None:
     from sod_iac.cache.location import default_dir
 
     return default_dir()
-
-
-def scan_options(root: Path, config_file: Path | None, checks: tuple[str, ...], skip_checks: tuple[str, ...],
-                 fail_on: str | None, **fields: Any) -> tuple[Any, str]:
-    """ScanOptions from the config file and the command line (the command line wins)."""
-    from sod_iac.pipeline.config import Config, find_config, load_config, validate_patterns
-    from sod_iac.pipeline.scan import ScanOptions
-    from sod_iac.rules import all_rules
-
-    rule_ids = [r.id for r in all_rules()]
-    path = config_file or find_config(root)
-    config = load_config(path, rule_ids) if path is not None else Config()
-    check = validate_patterns(checks, rule_ids, "--check") if checks else list(config.check)
-    if check:
-        check += [r for r in config.enabled(rule_ids) if r not in check]
-    skip = validate_patterns(skip_checks, rule_ids, "--skip-check") if skip_checks else list(config.skip_check)
-    skip += [r for r in config.disabled(rule_ids) if r not in skip]
-    options = ScanOptions(config=config.rule_config(rule_ids), check=check, skip_check=skip,
-                          severity=config.severities(rule_ids), exclude_paths=list(config.exclude_paths),
-                          fail_on=fail_on or config.fail_on or "low", **fields)
-    return options, options.fail_on
 
 
 def common_parent(paths: list[Path]) -> Path:

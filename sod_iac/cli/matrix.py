@@ -1,6 +1,6 @@
 """`sod-iac matrix PATH...`: the Separation-of-Duties matrix auditors ask for.
 
-Thin: options as `scan` reads them (sod_iac.cli.scan_options), the content from
+Thin: options as `scan` reads them (sod_iac.pipeline.options), the content from
 sod_iac.pipeline.matrix, the formats from sod_iac/report/matrix_*.py, exit codes as `scan`.
 """
 
@@ -15,7 +15,7 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 MATRIX_FORMATS = ("markdown", "csv", "html", "json")
 
 
-def render_matrix(matrix, fmt: str, link_base: str | None = None) -> str:  # type: ignore[no-untyped-def]
+def render_matrix(matrix, fmt: str, link_base: str | None = None) -> str:
     """One matrix in one format (the Action uses it for the job summary too)."""
     if fmt == "csv":
         from sod_iac.report import matrix_csv
@@ -75,7 +75,8 @@ def matrix(paths: tuple[Path, ...], fmt: str, output: Path | None, principal: st
     Exit codes: 0 no highlighted conflict, 1 a highlighted conflict is held and its finding
     is not suppressed, 2 an input could not be analysed or a usage error.
     """
-    from sod_iac.cli.common import common_parent, fail, guarded, link_base, parse_cache_dir, scan_options, write_report
+    from sod_iac.cli.common import common_parent, fail, guarded, link_base, parse_cache_dir, write_report
+    from sod_iac.pipeline.options import scan_options
 
     inputs = list(paths) or [Path(".")]
     for path in inputs:

@@ -19,7 +19,6 @@ from sod_iac.cli.common import (
     link_base,
     parse_cache_dir,
     progress_bar,
-    scan_options,
     use_color,
     write_report,
 )
@@ -122,6 +121,7 @@ def scan(paths: tuple[Path, ...], formats: tuple[str, ...], outputs: tuple[str, 
     with guarded():
         from sod_iac.pipeline.config import ConfigError
         from sod_iac.pipeline.history import HistoryError
+        from sod_iac.pipeline.options import scan_options
         from sod_iac.pipeline.scan import exit_code, run_scan
         from sod_iac.pipeline.suppress import BaselineError
         from sod_iac.pipeline.suppress import write_baseline as save_baseline

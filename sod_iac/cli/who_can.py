@@ -69,7 +69,7 @@ def render_text(data: dict[str, Any]) -> str:
 class _WhoCanGroup(click.Group):
     """`who-can read SECRET ...`, or `who-can ACTION [RESOURCE] ...` for any IAM action."""
 
-    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[override]
+    def resolve_command(self, ctx: click.Context, args: list[str]):
         if args and args[0] not in self.commands:
             return "action", self.commands["action"], args
         return super().resolve_command(ctx, args)

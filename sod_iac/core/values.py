@@ -88,7 +88,7 @@ def alternatives(value: Any) -> tuple[Any, ...]:
     return value.options if isinstance(value, OneOf) else (value,)
 
 
-class SetValue(list):  # type: ignore[type-arg]
+class SetValue(list):
     """A Terraform set (toset(), set functions, a `set(...)` variable): a plain list everywhere,
     except that `for` and `dynamic` iterate it with each element as its own key, as Terraform
     does, where a list gives its index."""

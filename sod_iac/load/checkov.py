@@ -461,7 +461,8 @@ class _Builder:
         path = args[0] if args else None
         if isinstance(path, Template):  # `${path.module}/x.tpl`: Checkov leaves path.* as text
             pieces = [p if isinstance(p, str) else _path_name(p, module_dir, root_dir) for p in path.parts]
-            path = "".join(pieces) if all(isinstance(p, str) for p in pieces) else None  # type: ignore[arg-type]
+            texts = [p for p in pieces if isinstance(p, str)]
+            path = "".join(texts) if len(texts) == len(pieces) else None
         if not isinstance(path, str) or not root_dir:
             self.unrendered(expr)
             return Unknown(_short(expr))
@@ -836,7 +837,7 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     # HCL resources: resolve expressions (a reference may reach any other resource)
     for address in list(builder.raw):
         vertex, conf = sources[address]
-        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
+        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc] - sources holds only addresses that split
         resource = Resource(address=address, type=rtype, name=name, mode=mode, module=module,
                             index=index, location=builder.location(vertex, conf), source="hcl",
                             module_dir=_module_dir(builder.rel(vertex.file)),
@@ -985,7 +986,7 @@ def _add_plan_from_conf(builder: _Builder, located: dict[str, Location | None],
         if address not in sources:
             continue
         _, conf = sources[address]
-        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc]
+        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc] - sources holds only addresses that split
         builder.raw[address] = (unwrap_block(conf, resource=True), module)
         builder.project.resources.append(Resource(
             address=address, type=rtype, name=name, mode=mode, module=module, index=index,

@@ -87,7 +87,7 @@ class ResourceValue:
         return value
 
 
-class BlockObject(dict):  # type: ignore[type-arg]
+class BlockObject(dict):
     """A nested block of a resource seen from an expression: the arguments the code sets, and a
     Ref for what it leaves to the provider (`aws_eks_cluster.c.vpc_config[0].cluster_security_group_id`)."""
 

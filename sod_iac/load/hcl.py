@@ -17,10 +17,9 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from sod_iac.load.hcl_ast import (
-    Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
+    CANNOT_PARSE_HCL, Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
     ObjectExpr, ParsedFile, Splat, TupleExpr, UnaryOp, Unsupported,
 )
-from sod_iac.load.parse import CANNOT_PARSE_HCL
 from sod_iac.load.templates import HclSyntaxError, Mark as _Mark, build_template as _build_template
 from sod_iac.load.templates import matching_brace as _matching_brace, parse_template_text
 

@@ -152,6 +152,11 @@ class ParsedFile:
     error_line: int | None = None
 
 
+CANNOT_PARSE_HCL = "sod-iac cannot parse HCL here: "
+"""How every HCL file's error starts when this environment cannot parse HCL at all
+(parse.hcl_unusable, hcl.UNUSABLE): here, below both, so neither imports the other for it."""
+
+
 def traversal_roots(expr: Any) -> list[list[str]]:
     """Every static reference in an expression as a list of names: `aws_iam_role.app.arn` ->
     ["aws_iam_role", "app", "arn"]. Indexes stop the path; used for `references`."""

@@ -12,13 +12,11 @@ from typing import Any, Callable
 
 from sod_iac.cache.parsed import ParseCache, content_hash, open_cache, parse_cached
 from sod_iac.load.files import read_text
-from sod_iac.load.hcl_ast import Attribute, Body, ParsedFile
+from sod_iac.load.hcl_ast import CANNOT_PARSE_HCL, Attribute, Body, ParsedFile
 from sod_iac.core.model import LoadError
 
 PARALLEL_MIN_FILES = 16
 MAX_JSON_DEPTH = 500
-CANNOT_PARSE_HCL = "sod-iac cannot parse HCL here: "
-"""How every HCL file's error starts when this environment cannot parse HCL at all (hcl_unusable)."""
 
 
 @dataclass

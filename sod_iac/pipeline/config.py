@@ -17,7 +17,7 @@ import difflib
 import re
 import sys
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, create_model, field_validator
@@ -41,15 +41,19 @@ def _optional_fields(names: Iterable[str]) -> dict[str, Any]:
 
 
 _FORBID = ConfigDict(extra="forbid")
-_Settings: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "_Settings", __config__=_FORBID, **_optional_fields(rule_settings()))
-"""Settings that rules read (their Options, sod_iac/rules/options.py), typed: valid at the top level and per rule."""
-RuleSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "RuleSettings", __base__=_Settings, enabled=(bool | None, None), severity=(Severity | None, None))
-ResourceSettings: type[BaseModel] = create_model(  # type: ignore[call-overload]
-    "ResourceSettings", __config__=_FORBID,
-    **_optional_fields(name for name, setting in rule_settings().items() if setting.per_resource))
-"""Only the settings some rule reads per resource (for the address its finding anchors on)."""
+if TYPE_CHECKING:  # built from the rules' Options at run time; a type checker sees their base
+    _Settings = BaseModel
+    RuleSettings = BaseModel
+    ResourceSettings = BaseModel
+else:
+    _Settings = create_model("_Settings", __config__=_FORBID, **_optional_fields(rule_settings()))
+    """Settings that rules read (their Options, sod_iac/rules/options.py), typed: valid at the top level and per rule."""
+    RuleSettings = create_model(
+        "RuleSettings", __base__=_Settings, enabled=(bool | None, None), severity=(Severity | None, None))
+    ResourceSettings = create_model(
+        "ResourceSettings", __config__=_FORBID,
+        **_optional_fields(name for name, setting in rule_settings().items() if setting.per_resource))
+    """Only the settings some rule reads per resource (for the address its finding anchors on)."""
 
 
 class Config(_Settings):
@@ -123,7 +127,7 @@ class Config(_Settings):
     def enabled(self, rule_ids: Iterable[str]) -> list[str]:
         return [r for r in rule_ids if self._last(r, "enabled") is True]
 
-    def severities(self, rule_ids: Iterable[str]) -> dict[str, str]:
+    def severities(self, rule_ids: Iterable[str]) -> dict[str, Severity]:
         return {r: sev for r in rule_ids if (sev := self._last(r, "severity")) is not None}
 
     def _keys_for(self, rule_id: str) -> list[str]:

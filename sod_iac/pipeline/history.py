@@ -9,16 +9,13 @@ working tree is never checked out or touched, and git is told it may use no tran
 
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from sod_iac.load.files import SKIP_DIRS, file_kind, size_limit
-
-_GIT_TIMEOUT = 120
+from sod_iac.util import git as util_git
 
 
 class HistoryError(Exception):
@@ -35,28 +32,20 @@ class Entry:
 
 
 def git(repo: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    """Run git offline: no prompts, no lazy fetches, no transport protocols at all."""
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1", "GIT_OPTIONAL_LOCKS": "0"}
-    command = ["git", "-c", "protocol.allow=never", "-C", str(repo), *args]
+    """sod_iac.util.git.git, its failures as HistoryError (what `sod-iac scan` reports)."""
     try:
-        proc = subprocess.run(command, input=input_bytes, capture_output=True, env=env, timeout=_GIT_TIMEOUT,
-                              check=False)
-    except FileNotFoundError as exc:
-        raise HistoryError("--new-since needs git, which is not installed") from exc
-    except subprocess.TimeoutExpired as exc:
-        raise HistoryError(f"git {args[0]} took longer than {_GIT_TIMEOUT}s") from exc
-    if proc.returncode != 0:
-        message = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise HistoryError(message[-1] if message else f"git {args[0]} failed")
-    return proc.stdout
+        return util_git.git(repo, *args, input_bytes=input_bytes)
+    except util_git.GitFailed as exc:
+        raise HistoryError(str(exc)) from exc
+    except util_git.GitError as exc:
+        raise HistoryError(f"--new-since: {exc}") from exc
 
 
 def toplevel(folder: Path) -> Path:
     try:
-        out = git(folder, "rev-parse", "--show-toplevel")
-    except HistoryError as exc:
+        return util_git.toplevel(folder)
+    except util_git.GitError as exc:
         raise HistoryError(f"--new-since: {folder} is not inside a git repository ({exc})") from exc
-    return Path(out.decode().strip())
 
 
 def resolve(repo: Path, ref: str) -> str:
@@ -64,12 +53,15 @@ def resolve(repo: Path, ref: str) -> str:
     if not ref or ref.startswith("-"):
         raise HistoryError(f"--new-since: {ref!r} is not a revision")
     try:
-        return git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
-    except HistoryError:
-        shallow = git(repo, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
+        commit = util_git.commit_of(repo, ref)
+        shallow = commit is None and util_git.is_shallow(repo)
+    except util_git.GitError as exc:
+        raise HistoryError(f"--new-since: {exc}") from exc
+    if commit is None:
         hint = (" This clone is shallow: fetch the history first (actions/checkout with fetch-depth: 0)."
                 if shallow else "")
-        raise HistoryError(f"--new-since: unknown revision {ref!r}.{hint}") from None
+        raise HistoryError(f"--new-since: unknown revision {ref!r}.{hint}")
+    return commit
 
 
 def list_tree(repo: Path, commit: str, prefix: str) -> list[Entry]:

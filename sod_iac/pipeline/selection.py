@@ -7,9 +7,9 @@ they are applied once, to the finding list, after all rules ran.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from sod_iac.core.model import Finding, LoadError
+from sod_iac.core.model import Finding, LoadError, Severity
 from sod_iac.util.wildcard import path_matches, rule_matches
 
 
@@ -24,7 +24,7 @@ def select(findings: Iterable[Finding], check: Sequence[str], skip_check: Sequen
     return [f for f in findings if is_selected(f.rule_id, check, skip_check)]
 
 
-def override_severity(findings: Iterable[Finding], severities: dict[str, str]) -> list[Finding]:
+def override_severity(findings: Iterable[Finding], severities: Mapping[str, Severity]) -> list[Finding]:
     """Replace the severity of findings of the named rules; the fingerprint does not change."""
     out = []
     for f in findings:
@@ -34,7 +34,9 @@ def override_severity(findings: Iterable[Finding], severities: dict[str, str]) -
 
 
 def is_excluded(path: str | None, patterns: Sequence[str]) -> bool:
-    return bool(path) and any(path_matches(p, path) for p in patterns)
+    if not path:
+        return False
+    return any(path_matches(p, path) for p in patterns)
 
 
 def exclude(findings: Iterable[Finding], patterns: Sequence[str]) -> list[Finding]:

@@ -1,26 +1,16 @@
 """`--format github`: GitHub Actions workflow commands that annotate the pull request.
 
-One line per finding: `::error file=iam.tf,line=12,endLine=30,title=SOD110 ...::message`.
-Why the escaping is exactly this: GitHub's runner splits a command on `::` and its
-properties on `,` and `=`, and reads `%XX` escapes. As GitHub's toolkit does, data escapes
-`%`, CR and LF; property values also escape `:` and `,`. Anything else (non-ASCII, spaces,
-`=`) passes through unchanged.
+One line per finding: `::error file=iam.tf,line=12,endLine=30,title=SOD110 ...::message`,
+escaped by sod_iac.util.workflow_commands (which says why the escaping is exactly this).
 """
 
 from __future__ import annotations
 
 from sod_iac.core.model import Finding, Location, Report
 from sod_iac.report.chain import Repeat, Shown, hop_text, repeat_text
+from sod_iac.util.workflow_commands import workflow_command
 
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
-
-
-def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def command(level: str, message: str, *, title: str | None = None, location: Location | None = None,
@@ -36,8 +26,7 @@ def command(level: str, message: str, *, title: str | None = None, location: Loc
             props.append(("line", str(line)))
     if title:
         props.append(("title", title))
-    rendered = ",".join(f"{key}={escape_property(value)}" for key, value in props)
-    return f"::{level}{' ' + rendered if rendered else ''}::{escape_data(message)}"
+    return workflow_command(level, message, props)
 
 
 def render(report: Report) -> str:

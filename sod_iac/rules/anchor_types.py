@@ -16,8 +16,8 @@ from __future__ import annotations
 from sod_iac.access import NON_AWS_PRINCIPAL_TYPES
 from sod_iac.access.aws_model import PRINCIPAL_TYPES as AWS_PRINCIPAL_TYPES
 from sod_iac.access.azure import PRINCIPAL_TYPES as AZURE_PRINCIPAL_TYPES
-from sod_iac.access.kubernetes import BINDING_TYPES as KUBERNETES_BINDING_TYPES
-from sod_iac.access.kubernetes import SECRET_TYPES as KUBERNETES_SECRET_TYPES
+from sod_iac.access.kubernetes_types import BINDING_TYPES as KUBERNETES_BINDING_TYPES
+from sod_iac.access.kubernetes_types import SECRET_TYPES as KUBERNETES_SECRET_TYPES
 from sod_iac.access.secret_readers_ci import SECRET_TYPES as CI_SECRET_TYPES
 from sod_iac.access.secret_readers_vault import SECRET_TYPES as VAULT_SECRET_TYPES
 

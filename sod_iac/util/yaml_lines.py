@@ -28,14 +28,14 @@ _FAST_BASE: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BOOL = "tag:yaml.org,2002:bool"
 
 
-class LineMapping(dict):  # type: ignore[type-arg]
+class LineMapping(dict):
     """A YAML mapping that remembers its own line and the line of each key."""
 
     line: int
     key_lines: dict[Any, int]
 
 
-class LineSequence(list):  # type: ignore[type-arg]
+class LineSequence(list):
     """A YAML sequence that remembers its own line and the line of each item."""
 
     line: int
@@ -51,13 +51,13 @@ def _strict_bools(loader: Any) -> None:
 
 
 def _build(base: Any) -> tuple[Any, Any]:
-    class Keyed(base):  # type: ignore[misc,valid-type]
+    class Keyed(base):
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
             mapping = super().construct_mapping(node, deep=deep)
             mapping["__line__"] = node.start_mark.line + 1
             return mapping
 
-    class Tracked(base):  # type: ignore[misc,valid-type]
+    class Tracked(base):
         def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineMapping:
             mapping = LineMapping()
             mapping.line = node.start_mark.line + 1

@@ -95,11 +95,11 @@ def _parse_date(value: Any) -> datetime | None:
 def _time_verdict(op: _Operator, info: _Key, name: str, values: tuple[Any, ...],
                   now: datetime) -> tuple[str, str]:
     """Date (or epoch-numeric) tests against the clock: time only moves forward."""
-    dates = [_parse_date(v) for v in values]
-    if any(d is None for d in dates) or op.base[:4] not in ("date", "nume"):
+    dates = [d for d in map(_parse_date, values) if d is not None]
+    if len(dates) != len(values) or op.base[:4] not in ("date", "nume"):
         return "unknown", f"{name}: cannot read {list(values)} as dates"
     kind = op.base.removeprefix("date").removeprefix("numeric")
-    latest, earliest = max(dates), min(dates)  # type: ignore[type-var]
+    latest, earliest = max(dates), min(dates)
     if kind.startswith("lessthan"):
         cutoff = latest if info.kind == "time" else latest + LONGEST_SESSION
         if cutoff > now:

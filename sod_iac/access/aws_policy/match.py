@@ -22,9 +22,12 @@ def best(*results: Match) -> Match:
     return max(results, key=_RANK.__getitem__, default="no")
 
 
+_NEGATED: dict[str, Match] = {"yes": "no", "no": "yes"}
+
+
 def negate(result: Match) -> Match:
     """NOT for Match: used by NotResource and NotPrincipal."""
-    return {"yes": "no", "no": "yes"}.get(result, "possible")  # type: ignore[return-value]
+    return _NEGATED.get(result, "possible")
 
 
 def _unknown(value: Any) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Iterator
 
-from sod_iac.access.aws import Target, resource_targets
+from sod_iac.access.aws_targets import Target, resource_targets
 from sod_iac.access.aws_actions import resource_arns
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_arns import arn_of, bucket_named

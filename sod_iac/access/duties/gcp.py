@@ -28,7 +28,10 @@ class GcpDuties(CloudDuties):
         """Can a GCP grant at scope `x` and one at scope `y` reach one and the same resource?"""
         gcp = self.engine
         kx, ky = _kind(x), _kind(y)
-        in_code = lambda s: gcp is not None and gcp.project.resource(s) is not None  # noqa: E731
+
+        def in_code(scope: str) -> bool:
+            return gcp is not None and gcp.project.resource(scope) is not None
+
         if kx is None and ky is None:
             return "no" if in_code(x) and in_code(y) else "possible"
         if kx is not None and ky is not None:

@@ -21,12 +21,12 @@ fails in Terraform. An exception out of a call is a defect of ours (see registry
 
 from __future__ import annotations
 
-from sod_iac.load.functions.registry import (  # noqa: F401  (FunctionError stays importable here)
+from sod_iac.load.functions.registry import (  # noqa: F401 - the package's interface: evaluate.py imports these from here
     FUNCTIONS, CallError, FunctionError, call_function,
 )
 
 # Function modules, one per theme: importing one registers its functions in FUNCTIONS.
-from sod_iac.load.functions import (  # noqa: F401
+from sod_iac.load.functions import (  # noqa: F401 - imported to register their functions, not used by name
     strings, regex, format, collections, sets, conversions, numbers, encoding, paths, network,
 )
 

@@ -107,7 +107,7 @@ def _outside_roles_by_env(ctx: Context, principal: str, classify: Any,
 _PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_iam_policy")
 
 
-def _classifier(patterns: dict[str, list[str]]):  # type: ignore[no-untyped-def]
+def _classifier(patterns: dict[str, list[str]]):
     compiled = []
     for env, words in patterns.items():
         for word in words or ():

@@ -120,7 +120,7 @@ def check(ctx: Context) -> Iterator[Finding]:
         yield from _escalations(ctx, engine)
 
 
-def _escalations(ctx: Context, engine) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
+def _escalations(ctx: Context, engine) -> Iterator[Finding]:
     finder = engine.escalation
     for principal in engine.principals():
         if engine.full_admin(principal.id) is not None:
