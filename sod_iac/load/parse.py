@@ -253,7 +253,8 @@ def template_parser(cache: ParseCache | None) -> Callable[[str], Any]:
         return ParsedFile(path=path, body=Body(attributes={"template": Attribute("template", parse_template(text), 1, 1)}))
 
     def parse(text: str) -> Any:
-        tree = parse_cached(cache, "template", text, "<template>", parse_file)
-        return tree.body.attributes["template"].expr  # type: ignore[union-attr]
+        body = parse_cached(cache, "template", text, "<template>", parse_file).body
+        assert body is not None, "parse_file either returns a body or raises"
+        return body.attributes["template"].expr
 
     return parse
