@@ -175,3 +175,38 @@ def test_reached_targets_are_those_a_principal_or_its_roles_may_be_allowed():
                                 allowed += 1
                                 assert target in got, (folder.name, principal, action, target)
     assert allowed > 50
+
+
+SELF_SERVICE = '''
+resource "aws_iam_user" "alice" { name = "alice" }
+resource "aws_iam_user" "bob" { name = "bob" }
+resource "aws_iam_group" "devs" { name = "devs" }
+resource "aws_iam_group_membership" "devs" {
+  name  = "devs"
+  group = aws_iam_group.devs.name
+  users = [aws_iam_user.alice.name, aws_iam_user.bob.name]
+}
+resource "aws_iam_group_policy" "devs" {
+  group  = aws_iam_group.devs.name
+  policy = ''' + _policy({"Effect": "Allow", "Action": "iam:ChangePassword",
+               "Resource": "arn:aws:iam::111122223333:user/${aws:username}"}) + "\n}\n"
+
+
+def test_a_username_variable_reaches_only_the_users_own_arn(write_tree):
+    """`${aws:username}` is the requesting user's own name (IAM User Guide, "IAM policy
+    elements: Variables and tags"): the group's self-service statement lets each member change
+    its own password, not the other member's, so the index keys it per user. A pattern that
+    could be any user (the outside `user/*`) still finds both."""
+    aws = _engine(write_tree, SELF_SERVICE)
+    alice = Target("arn:aws:iam::111122223333:user/alice", "aws_iam_user.alice", "aws_iam_user.alice")
+    bob = Target("arn:aws:iam::111122223333:user/bob", "aws_iam_user.bob", "aws_iam_user.bob")
+    anyone = Target("arn:aws:iam::*:user/*", None, "any user")
+    change = frozenset({"iam:ChangePassword"})
+    assert aws.allows.reached("aws_iam_user.bob", change, [alice, bob, anyone]) == [bob, anyone]
+    assert aws.allows.reached("aws_iam_user.alice", change, [alice, bob, anyone]) == [alice, anyone]
+    users = {"aws_iam_user.alice", "aws_iam_user.bob"}
+    assert users & set(aws.allows.actors("iam:ChangePassword", alice)) == {"aws_iam_user.alice"}
+    assert users <= set(aws.allows.actors("iam:ChangePassword", anyone))
+    # and the engine agrees
+    assert aws.can("aws_iam_user.bob", "iam:ChangePassword", bob).held
+    assert not aws.can("aws_iam_user.bob", "iam:ChangePassword", alice).held

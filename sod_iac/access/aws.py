@@ -272,8 +272,8 @@ class AwsAccess:
             # a reference names one resource of the code: it is the target or it is not
             return "yes" if item.address == target.address else "no"
         pattern, certain = self.resolver.value(item)
-        if variables and "${aws:username}" in pattern.lower():
-            pattern = self._own_name(pattern, principal)
+        if variables:
+            pattern = self.own_name(pattern, principal)
         result = fast_resource_match(pattern, target.arn, variables)
         if result != "no" and any(fast_resource_match(outside, pattern) == "yes" for outside in target.not_under):
             return "no"  # every ARN the entry covers lies where the target cannot be
@@ -281,7 +281,11 @@ class AwsAccess:
             return "yes" if certain else "possible"
         return "possible" if result == "possible" else "no"
 
-    def _own_name(self, pattern: str, principal: str) -> str:
+    def own_name(self, pattern: str, principal: str) -> str:
+        """`pattern` with `${aws:username}` replaced by the principal's name when it is a user
+        whose name the code states (else as it is): the user's own resources."""
+        if "${" not in pattern or "${aws:username}" not in pattern.lower():
+            return pattern
         resource = self.model.principals.get(principal)
         name = resource.values.get("name") if resource is not None else None
         if self.model.kinds.get(principal) == "user" and isinstance(name, str):

@@ -64,6 +64,8 @@ class AllowIndex:
                 _enter(self._by_address[service][item.address], identity, st)
                 continue
             pattern, _ = self.aws.resolver.value(item)
+            if st.policy_variables:  # `user/${aws:username}` is the user's own ARN (AwsAccess.match_resource)
+                pattern = self.aws.own_name(pattern, identity)
             key = head_key(pattern)
             if key is None:
                 _enter(self._wild[service], identity, st)
@@ -98,13 +100,16 @@ class AllowIndex:
     def _actors(self, actions: str | frozenset[str], target: Target) -> set[str]:
         """The identities of the other statements (those naming resources) that fit `target`."""
         out: set[str] = set()
-        seen: set[int] = set()
+        covers: dict[int, bool] = {}
         for bucket in _buckets(actions):
             for st, identities in self._candidates(bucket, target, wild=False):
-                if id(st) not in seen:
-                    seen.add(id(st))
-                    if st.unknown or self._covers(st, actions):
-                        out.update(identities)
+                # one statement may sit under several keys, each with its own identities
+                # (a `${aws:username}` resource is keyed per user): every entry counts
+                hit = covers.get(id(st))
+                if hit is None:
+                    hit = covers[id(st)] = st.unknown or self._covers(st, actions)
+                if hit:
+                    out.update(identities)
         return out
 
     def _covers(self, st: Statement, actions: str | frozenset[str]) -> bool:
