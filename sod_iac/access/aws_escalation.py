@@ -59,6 +59,7 @@ class EscalationFinder:
         self._service_roles: dict[str, list[Target]] = {}
         self._open: list[tuple[str, bool]] = []  # _paths keys being computed, outermost first
         self._cut = _NO_CUT  # lowest depth in _open a cycle was cut at, since the last reset
+        self._provisional: dict[tuple[str, bool], tuple[list[PathHit], int]] = {}  # (hits, cut depth)
 
     def held_paths(self, principal: str) -> list[PathHit]:
         if principal not in self._held:
@@ -73,13 +74,17 @@ class EscalationFinder:
         own paths: no cycle when roles may assume each other. Passable roles are asked
         `gives_power` too, and roles may pass each other: a key met again while it is being
         computed counts as holding nothing (power cannot come from the cycle itself), and an
-        answer that relied on that is not cached until the key it relied on is done."""
+        answer that relied on that is kept only until the key it relied on is done."""
         key = (principal, own)
         if key in self._by_kind:
             return self._by_kind[key]
         if key in self._open:  # roles that may pass each other: power must start somewhere else
             self._cut = min(self._cut, self._open.index(key))
             return []
+        if key in self._provisional:  # computed while a key below is open: valid until it closes
+            hits, cut = self._provisional[key]
+            self._cut = min(self._cut, cut)
+            return hits
         depth, outer_cut = len(self._open), self._cut
         self._open.append(key)
         self._cut = _NO_CUT
@@ -96,10 +101,13 @@ class EscalationFinder:
                     hits.append(hit)
         finally:
             self._open.pop()
+        # answers that assumed a key at this depth or deeper had no path are stale now it is done
+        self._provisional = {k: v for k, v in self._provisional.items() if v[1] < depth}
         if self._cut >= depth:  # no cycle cut above this key: the answer is final
             self._by_kind[key] = hits
             self._cut = outer_cut
         else:  # it assumed an open key had no path: provisional until that key is done
+            self._provisional[key] = (hits, self._cut)
             self._cut = min(outer_cut, self._cut)
         return hits
 
