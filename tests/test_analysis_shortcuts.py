@@ -125,10 +125,10 @@ def _eager_targets(aws: AwsAccess, finder: EscalationFinder, principal: str, on:
         return found + [Target(OUTSIDE.get(arg, "*"), None, f"any {arg} resource outside the code")]
     assert kind == "passable-role", on
     # roles (address order) whose trust admits the service, that the principal may pass, other
-    # than itself and more privileged than it, then any role outside the code
+    # than itself and giving it power (gives_power), then any role outside the code
     roles = [Target(aws.arn(r), r, r) for r in sorted(aws.model.trust) if _trusts_service(aws, r, arg)]
     found = [t for t in roles if t.address != principal and _may_reach(aws, principal, action, t)
-             and finder.more_privileged(t.address, principal)]
+             and finder.gives_power(t.address, principal)]
     return found + [outside("role")]
 
 
@@ -596,7 +596,7 @@ def _reader_and_deployer(write_tree) -> AwsAccess:
         "assume": _policy({"Effect": "Allow", "Action": "sts:AssumeRole",
                            "Resource": "arn:aws:iam::111122223333:role/deployer"}),
         "lambda_trust": _trust("lambda.amazonaws.com"),
-        "admin": _policy({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}),
+        "admin": _policy({"Effect": "Allow", "Action": "*", "Resource": "*"}),
     }))
 
 
@@ -616,7 +616,7 @@ def test_a_user_that_may_only_read_objects_reaches_no_escalation_action(write_tr
 def test_the_actions_of_a_role_the_user_may_assume_are_reachable(write_tree):
     """dev may assume deployer (deployer's trust names dev, dev may call sts:AssumeRole on it).
     Through deployer it may pass the data role, which Lambda may assume and which can do
-    everything on DynamoDB (more than dev), to a new function and invoke it: the
+    everything (an administrator: greater power than dev), to a new function and invoke it: the
     lambda-create-function-invoke path, although dev's own policy names none of its actions."""
     aws = _reader_and_deployer(write_tree)
     own = set().union(*(aws.actions_in(g.statement) for g in aws.grants("aws_iam_user.dev")))
@@ -687,7 +687,7 @@ resource "aws_iam_role" "a_fn" {
 }
 resource "aws_iam_role_policy" "a_fn" {
   role   = aws_iam_role.a_fn.id
-  policy = %(dynamodb)s
+  policy = %(everything)s
 }
 resource "aws_iam_role" "b_fn" {
   name               = "b-fn"
@@ -695,7 +695,7 @@ resource "aws_iam_role" "b_fn" {
 }
 resource "aws_iam_role_policy" "b_fn" {
   role   = aws_iam_role.b_fn.id
-  policy = %(s3)s
+  policy = %(put_role_policy)s
 }
 resource "aws_iam_role" "c_fn" {
   name               = "c-fn"
@@ -734,7 +734,8 @@ resource "aws_iam_user_policy" "dev" {
 
 def test_the_best_passable_role_is_the_certain_one_after_a_possible_one(write_tree):
     """dev may pass a role whose ARN the code does not know (possibly a-fn, possibly any role)
-    and certainly b-fn. Both trust Lambda and hold what dev lacks (DynamoDB, S3), so both are
+    and certainly b-fn. Both trust Lambda and give power dev lacks (a-fn is an administrator,
+    b-fn may write inline policies on any role: IAM permission administration), so both are
     passable, in address order, then any role outside the code; c-fn trusts Lambda too but
     may only invoke functions, which dev may already do: passing it gains nothing. Creating
     and invoking a function with b-fn is certain: the path is held "yes" through b-fn, not
@@ -743,8 +744,8 @@ def test_the_best_passable_role_is_the_certain_one_after_a_possible_one(write_tr
     lambda_trust = _trust("lambda.amazonaws.com")
     aws = AwsAccess(_tree(write_tree, PASS_HCL % {
         "lambda_trust": lambda_trust,
-        "dynamodb": _policy({"Effect": "Allow", "Action": "dynamodb:*", "Resource": "*"}),
-        "s3": _policy({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}),
+        "everything": _policy({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+        "put_role_policy": _policy({"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*"}),
         "invoke": _policy({"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "*"})}))
     finder, dev = aws.escalation, "aws_iam_user.dev"
     passable = list(finder.targets(dev, "passable-role:lambda.amazonaws.com", "iam:PassRole"))

@@ -37,6 +37,7 @@ PERMISSION_ADMIN = frozenset({
 attach its policies, lift its boundary, change who may assume it, add it to a group). A role
 that holds one of them is worth reaching; one that does not is a peer (lateral access)."""
 STRONGER_ROLE = "stronger-role"
+_NO_CUT = 1 << 30  # EscalationFinder._cut when no cycle was cut
 WILDCARD_ARN = {"role": "arn:aws:iam::*:role/*", "user": "arn:aws:iam::*:user/*",
                 "group": "arn:aws:iam::*:group/*", "policy": "arn:aws:iam::*:policy/*"}
 
@@ -59,6 +60,9 @@ class EscalationFinder:
         self._typed: dict[tuple[str, ...], list[Target]] = {}
         self._policy_types: set[str] | None = None
         self._service_roles: dict[str, list[Target]] = {}
+        self._open: list[tuple[str, bool]] = []  # _paths keys being computed, outermost first
+        self._cut = _NO_CUT  # lowest depth in _open a cycle was cut at, since the last reset
+        self._provisional: dict[tuple[str, bool], tuple[list[PathHit], int]] = {}  # (hits, cut depth)
 
     def held_paths(self, principal: str) -> list[PathHit]:
         if principal not in self._held:
@@ -70,9 +74,24 @@ class EscalationFinder:
     def _paths(self, principal: str, own: bool) -> list[PathHit]:
         """The held paths that do (`own=False`) or do not need a stronger role. Those that do
         ask `gives_power` of the roles the principal can assume, which asks only for their
-        own paths: no cycle when roles may assume each other."""
+        own paths: no cycle when roles may assume each other. Passable roles are asked
+        `gives_power` too, and roles may pass each other: a key met again while it is being
+        computed counts as holding nothing (power cannot come from the cycle itself), and an
+        answer that relied on that is kept only until the key it relied on is done."""
         key = (principal, own)
-        if key not in self._by_kind:
+        if key in self._by_kind:
+            return self._by_kind[key]
+        if key in self._open:  # roles that may pass each other: power must start somewhere else
+            self._cut = min(self._cut, self._open.index(key))
+            return []
+        if key in self._provisional:  # computed while a key below is open: valid until it closes
+            hits, cut = self._provisional[key]
+            self._cut = min(self._cut, cut)
+            return hits
+        depth, outer_cut = len(self._open), self._cut
+        self._open.append(key)
+        self._cut = _NO_CUT
+        try:
             hits = []
             reachable = self.aws.reachable_actions(principal)
             for path in load_escalation_catalog().paths:
@@ -83,8 +102,17 @@ class EscalationFinder:
                 hit = self.path_held(principal, path)
                 if hit is not None:
                     hits.append(hit)
+        finally:
+            self._open.pop()
+        # answers that assumed a key at this depth or deeper had no path are stale now it is done
+        self._provisional = {k: v for k, v in self._provisional.items() if v[1] < depth}
+        if self._cut >= depth:  # no cycle cut above this key: the answer is final
             self._by_kind[key] = hits
-        return self._by_kind[key]
+            self._cut = outer_cut
+        else:  # it assumed an open key had no path: provisional until that key is done
+            self._provisional[key] = (hits, self._cut)
+            self._cut = min(outer_cut, self._cut)
+        return hits
 
     def chain_roles(self, principal: str) -> frozenset[str]:
         """The stronger roles a held path reaches by becoming them (`stronger-role` targets the
@@ -258,8 +286,10 @@ class EscalationFinder:
         return self._privileges[key]
 
     def _passable_roles(self, principal: str, service: str, action: str) -> Iterator[Target]:
+        """Roles the principal may pass to the service whose sessions would raise its power
+        (`gives_power`, as for roles it assumes: a passed role is a session it runs code in)."""
         targets = self.aws.allows.reached(principal, frozenset((action,)), self._trusting_service(service))
-        return (t for t in targets if t.address != principal and self.more_privileged(t.address, principal))
+        return (t for t in targets if t.address != principal and self.gives_power(t.address, principal))
 
     def _trusting_service(self, service: str) -> list[Target]:
         """Roles whose trust policy allows the service, in address order (once per service:

@@ -73,7 +73,7 @@ resource "aws_iam_role_policy_attachment" "app_control" {
 
 # ------------------------------------------------------------------ a user and its group
 
-# The privileged Lambda execution role: controls every DynamoDB table.
+# The privileged Lambda execution role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "lambda_data" {
   name = "lambda-data"
   assume_role_policy = jsonencode({
@@ -93,7 +93,7 @@ resource "aws_iam_role_policy" "lambda_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -7,9 +7,9 @@
 # service that already has one, runs its code with that role. The catalog path each principal
 # demonstrates is named above it.
 #
-# The two roles escalate nothing themselves: quiet.
+# The two roles are full administrators: SOD111, not SOD110 (nothing to escalate to).
 
-# The privileged App Runner instance role: controls every DynamoDB table.
+# The privileged App Runner instance role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "apprunner_data" {
   name = "apprunner-data"
   assume_role_policy = jsonencode({
@@ -29,7 +29,7 @@ resource "aws_iam_role_policy" "apprunner_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })
@@ -55,7 +55,7 @@ resource "aws_apprunner_service" "web" {
   }
 }
 
-# The privileged pipeline role: controls every DynamoDB table.
+# The privileged pipeline role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "pipeline_data" {
   name = "pipeline-data"
   assume_role_policy = jsonencode({
@@ -75,7 +75,7 @@ resource "aws_iam_role_policy" "pipeline_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

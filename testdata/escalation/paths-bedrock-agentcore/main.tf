@@ -7,7 +7,7 @@
 # demonstrates is named above it.
 #
 # Needs hashicorp/aws >= 6.18 (first release with aws_bedrockagentcore_code_interpreter).
-# The execution role escalates nothing itself: quiet.
+# The execution role is a full administrator: SOD111, not SOD110 (nothing to escalate to).
 
 terraform {
   required_providers {
@@ -18,7 +18,7 @@ terraform {
   }
 }
 
-# The privileged execution role: controls every DynamoDB table.
+# The privileged execution role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "agentcore_data" {
   name = "agentcore-data"
   assume_role_policy = jsonencode({
@@ -38,7 +38,7 @@ resource "aws_iam_role_policy" "agentcore_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -7,13 +7,13 @@
 # each principal demonstrates is named above it.
 #
 # `self_deployer` may create stacks but pass no role, so its stacks run with its own
-# permissions: quiet. The service role escalates nothing itself: quiet.
+# permissions: quiet. The service role is a full administrator: SOD111, not SOD110.
 
 locals {
   account_id = "111122223333"
 }
 
-# The privileged service role: controls every DynamoDB table.
+# The privileged service role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "cfn_service" {
   name = "cfn-service"
   assume_role_policy = jsonencode({
@@ -33,7 +33,7 @@ resource "aws_iam_role_policy" "cfn_service" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -6,9 +6,9 @@
 # of a project that already has one, runs its commands with that role. The catalog path each
 # principal demonstrates is named above it.
 #
-# `build_watcher` may only read builds: quiet. The service role escalates nothing itself: quiet.
+# `build_watcher` may only read builds: quiet. The service role is an administrator: SOD111.
 
-# The privileged service role: controls every DynamoDB table.
+# The privileged service role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "codebuild_data" {
   name = "codebuild-data"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "codebuild_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

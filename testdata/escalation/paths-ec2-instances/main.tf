@@ -7,13 +7,13 @@
 # that role. The catalog path each principal demonstrates is named above it.
 #
 # `plain_operator` may run commands and open sessions only on `aws_instance.plain`, which has
-# no instance profile: quiet. The instance role escalates nothing itself: quiet.
+# no instance profile: quiet. The instance role is a full administrator: SOD111, not SOD110.
 
 locals {
   account_id = "111122223333"
 }
 
-# The privileged instance role: EC2 may assume it; it controls every DynamoDB table.
+# The privileged instance role: EC2 may assume it; it is a full administrator (Action "*" on "*").
 resource "aws_iam_role" "worker" {
   name = "worker"
   assume_role_policy = jsonencode({
@@ -33,7 +33,7 @@ resource "aws_iam_role_policy" "worker" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -6,9 +6,9 @@
 # acts with that role. The catalog path each principal demonstrates is named above it.
 #
 # `task_registrar` may register task definitions and pass the role, but may not run them:
-# quiet. The task role escalates nothing itself: quiet.
+# quiet. The task role is a full administrator: SOD111, not SOD110 (nothing to escalate to).
 
-# The privileged task role: controls every DynamoDB table.
+# The privileged task role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "ecs_task_data" {
   name = "ecs-task-data"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "ecs_task_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

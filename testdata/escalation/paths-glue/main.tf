@@ -6,9 +6,9 @@
 # or may add its SSH key to an endpoint that already has such a role, acts with that role. The
 # catalog path each principal demonstrates is named above it.
 #
-# The Glue role escalates nothing itself: quiet.
+# The Glue role is a full administrator: SOD111, not SOD110 (nothing to escalate to).
 
-# The privileged Glue role: controls every DynamoDB table.
+# The privileged Glue role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "glue_data" {
   name = "glue-data"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "glue_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -8,10 +8,10 @@
 # named above it.
 #
 # `deployer_without_pass` may create and invoke functions but pass no role: its functions can
-# only run with a role it cannot choose, so it stays quiet. The execution role escalates
-# nothing itself: quiet.
+# only run with a role it cannot choose, so it stays quiet. The execution role is a full
+# administrator: SOD111, not SOD110 (nothing to escalate to).
 
-# The privileged execution role: Lambda may assume it; it controls every DynamoDB table.
+# The privileged execution role: Lambda may assume it; it is a full administrator (Action "*" on "*").
 resource "aws_iam_role" "lambda_data" {
   name = "lambda-data"
   assume_role_policy = jsonencode({
@@ -31,7 +31,7 @@ resource "aws_iam_role_policy" "lambda_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -6,9 +6,9 @@
 # that already has one, acts with that role. The catalog path each principal demonstrates is
 # named above it.
 #
-# The execution role escalates nothing itself: quiet.
+# The execution role is a full administrator: SOD111, not SOD110 (nothing to escalate to).
 
-# The privileged execution role: controls every DynamoDB table.
+# The privileged execution role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "sagemaker_data" {
   name = "sagemaker-data"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "sagemaker_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

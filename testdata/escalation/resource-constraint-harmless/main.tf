@@ -72,7 +72,7 @@ resource "aws_iam_user_policy" "log_deployer" {
   })
 }
 
-# The privileged Lambda role: controls every DynamoDB table.
+# The privileged Lambda role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "lambda_data" {
   name               = "lambda-data"
   assume_role_policy = local.lambda_trust
@@ -85,7 +85,7 @@ resource "aws_iam_role_policy" "lambda_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

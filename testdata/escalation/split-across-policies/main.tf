@@ -8,7 +8,7 @@
 #
 # `half_builder` has only the managed policy: it can pass the role to nothing. Quiet.
 
-# The privileged Lambda role: controls every DynamoDB table.
+# The privileged Lambda role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "lambda_data" {
   name = "lambda-data"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "lambda_data" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })

@@ -8,7 +8,7 @@
 # `viewer` is in the same group without RunInstances: quiet. The group alone holds only
 # PassRole: quiet.
 
-# The privileged instance role: controls every DynamoDB table.
+# The privileged instance role: a full administrator (Action "*" on "*").
 resource "aws_iam_role" "worker" {
   name = "worker"
   assume_role_policy = jsonencode({
@@ -28,7 +28,7 @@ resource "aws_iam_role_policy" "worker" {
     Version = "2012-10-17"
     Statement = [{
       Effect   = "Allow"
-      Action   = "dynamodb:*"
+      Action   = "*" # AdministratorAccess: greater power, not just different (DESIGN)
       Resource = "*"
     }]
   })
