@@ -29,11 +29,11 @@ def main(argv: list[str]) -> int:
     start = time.perf_counter()
     import sod_iac.rules  # noqa: F401 - registers the rules
     from sod_iac.access import build_access, principal_addresses
-    from sod_iac.util.gcpause import paused_gc
     from sod_iac.load import load_project
     from sod_iac.rules import all_rules
-    from sod_iac.rules.registry import run_rules
     from sod_iac.rules.context import Context
+    from sod_iac.rules.registry import run_rules
+    from sod_iac.util.gcpause import paused_gc
 
     imported = time.perf_counter()
     project = load_project(args.paths, jobs=args.jobs, max_file_size=args.max_file_size,

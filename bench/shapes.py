@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ACCOUNT = "111122223333"
 

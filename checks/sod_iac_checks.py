@@ -82,7 +82,12 @@ _import_sod_iac()
 
 from sod_iac.core.model import SEVERITY_ORDER, Finding, Location, Project  # noqa: E402 - needs _import_sod_iac()
 from sod_iac.pipeline.checkov_entry import (  # noqa: E402 - needs _import_sod_iac()
-    GraphJudgement, Rule, checkov_rules, data_address, judge_graph, judges_address,
+    GraphJudgement,
+    Rule,
+    checkov_rules,
+    data_address,
+    judge_graph,
+    judges_address,
 )
 
 SEVERITIES = {"critical": BcSeverities.CRITICAL, "high": BcSeverities.HIGH,

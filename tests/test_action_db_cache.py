@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.cache import signing
 from sod_iac.access import aws_actions as A
 from sod_iac.cache import parsed as parse_cache
+from sod_iac.cache import signing
 
 SMALL = {
     "policy_sentry_schema_version": "v2",

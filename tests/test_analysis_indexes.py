@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 from bench.shapes import hcl_policy
 from sod_iac.access.aws import AwsAccess
+from sod_iac.access.cloud_common import Grant
 from sod_iac.access.gcp import GcpAccess
 from sod_iac.access.kubernetes import KubernetesAccess
-from sod_iac.access.cloud_common import Grant
 from sod_iac.cli import cli  # noqa: F401 - the loader's registrations, as a scan has them
 from sod_iac.load import load_project
 

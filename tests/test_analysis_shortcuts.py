@@ -33,12 +33,13 @@ from sod_iac.access.aws_escalation import OUTSIDE, EscalationFinder, outside
 from sod_iac.access.cloud_common import Grant
 from sod_iac.access.duties.catalog import load_ruleset
 from sod_iac.access.duties.holding import Holding
-from sod_iac.access.duties.service import Duties, best_holding as _best
+from sod_iac.access.duties.service import Duties
+from sod_iac.access.duties.service import best_holding as _best
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, load_escalation_catalog
 from sod_iac.access.gcp import GcpAccess
 from sod_iac.access.graph import HELD, Level, best, weakest
-from sod_iac.load import load_project
 from sod_iac.core.model import Project
+from sod_iac.load import load_project
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

@@ -11,7 +11,6 @@ import pytest
 
 from sod_iac.access import aws_actions as A
 
-
 # --- access levels (Service Authorization Reference, "Access level" column) ----------------
 
 @pytest.mark.parametrize("action, level", [

@@ -18,6 +18,7 @@ from sod_iac.access.aws import AwsAccess, Target, condition_level
 from sod_iac.access.aws_policy import parse_policy
 from sod_iac.load import load_project
 
+
 def _role(name: str, *statements: dict) -> str:
     policy = json.dumps({"Version": "2012-10-17", "Statement": list(statements)}).replace("${", "$${")
     return f'''

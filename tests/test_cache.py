@@ -13,14 +13,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sod_iac.cache import signing
-from sod_iac.cli import cli
 from sod_iac.cache import parsed as cache_mod
+from sod_iac.cache import signing
 from sod_iac.cache.location import default_dir
 from sod_iac.cache.parsed import CacheError, ParseCache, decode, encode
+from sod_iac.cli import cli
 from sod_iac.load.hcl import parse_hcl, parse_tf_json
-from sod_iac.report import json_report
 from sod_iac.pipeline.scan import ScanOptions, run_scan
+from sod_iac.report import json_report
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "testdata" / "demo"

@@ -33,13 +33,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
+from scenarios import SCENARIOS, TESTDATA  # tests/ is on sys.path (rootdir-relative test modules)
 
+from sod_iac.core.values import Ref, Template, Unknown, expand_alternatives
 from sod_iac.load.checkov import (
-    data_address, heredocs, load_checkov_graph, provider_hosts, split_address, split_template, unwrap,
+    data_address,
+    heredocs,
+    load_checkov_graph,
+    provider_hosts,
+    split_address,
+    split_template,
+    unwrap,
 )
 from sod_iac.rules.registry import all_rules, get_rule
-from sod_iac.core.values import Ref, Template, Unknown, expand_alternatives
-from scenarios import SCENARIOS, TESTDATA  # tests/ is on sys.path (rootdir-relative test modules)
 
 REPO = Path(__file__).resolve().parent.parent
 CHECKS = REPO / "checks"

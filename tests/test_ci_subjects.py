@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.rules.combined_duties.ci_trusts import claim_text, subject_gap, subject_unreviewed
+from sod_iac.core.values import Ref, Template, Unknown
 from sod_iac.rules.combined_duties.ci_cloudbuild import literal_branches
 from sod_iac.rules.combined_duties.ci_systems import claim_pins
+from sod_iac.rules.combined_duties.ci_trusts import claim_text, subject_gap, subject_unreviewed
 from sod_iac.rules.options import settings
-from sod_iac.core.values import Ref, Template, Unknown
 
 REVIEWED = list(settings()["reviewed_refs"].default)
 

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 import sod_iac.load
 from sod_iac.cli import cli
 from sod_iac.core.model import Finding, LoadError, Location, Report
+from sod_iac.pipeline.scan import ScanOptions, exit_code, run_scan
 from sod_iac.rules import registry
 from sod_iac.rules.registry import get_rule
-from sod_iac.pipeline.scan import ScanOptions, exit_code, run_scan
 
 
 def run_module(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_report_formats import validate_json, validate_sarif  # tests/ is on sys.path
 
 from sod_iac.cli import cli
 from sod_iac.cli.scan import FORMATS
-from test_report_formats import validate_json, validate_sarif  # tests/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "testdata" / "demo"

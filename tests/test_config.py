@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_duties import TF as USER_DUTY_TF  # tests/ is on sys.path; dns_ops: DNS + certificates
 
 from sod_iac.cli import cli
-from sod_iac.pipeline.config import Config, ConfigError, find_config, load_config, parse_config
 from sod_iac.core.model import Finding, Location, Project
-from sod_iac.rules.registry import all_rules
+from sod_iac.pipeline.config import Config, ConfigError, find_config, load_config, parse_config
 from sod_iac.rules.context import Context
-from test_duties import TF as USER_DUTY_TF  # tests/ is on sys.path; dns_ops: DNS + certificates
+from sod_iac.rules.registry import all_rules
 
 RULE_IDS = [r.id for r in all_rules()]
 

@@ -8,14 +8,14 @@ import os
 
 import pytest
 
+from sod_iac.core.model import Document, Project
 from sod_iac.load import load_project
 from sod_iac.load.checkov import load_checkov_graph
 from sod_iac.load.documents import MAX_YAML_BYTES, load_documents
-from sod_iac.core.model import Document, Project
-from sod_iac.rules.registry import get_rule, run_rules
-from sod_iac.rules.context import Context
 from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.pipeline.units import analysis_units
+from sod_iac.rules.context import Context
+from sod_iac.rules.registry import get_rule, run_rules
 
 REPO_CONFIG = "version: 3\nprojects:\n  - dir: app\n    apply_requirements: []\n"
 SERVER_CONFIG = "repos:\n  - id: /.*/\n    apply_requirements: [mergeable]\n"

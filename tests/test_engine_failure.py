@@ -15,9 +15,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from scenarios import TESTDATA
 
 from sod_iac.cli import cli
-from scenarios import TESTDATA
 
 AWS = (TESTDATA / "duties" / "sod101-aws-identity-policy" / "main.tf").read_text()
 GCP = (TESTDATA / "duties" / "sod101-gcp" / "main.tf").read_text()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sod_iac.access.cloud_escalation import load_cloud_escalation_catalog
 from sod_iac.access.escalation import (
     CATALOG_PATH,
     CATEGORIES,
@@ -17,8 +18,6 @@ from sod_iac.access.escalation import (
     load_escalation_catalog,
     parse_target,
 )
-
-from sod_iac.access.cloud_escalation import load_cloud_escalation_catalog
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata" / "escalation"
 # A principal demonstrating a catalog path: `# path: <id>` directly above its resource block.

@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 import sod_iac.load.evaluate as evaluate
 from sod_iac.cli import cli
-from sod_iac.load import load_project
 from sod_iac.core.values import Ref, Unknown
+from sod_iac.load import load_project
 
 ADMIN_POLICY = 'jsonencode({ Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }] })'
 TRUST = ('jsonencode({ Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", '

@@ -8,11 +8,11 @@ AWS's documented semantics (`ec2:*` allows every EC2 action, RunInstances among 
 
 from __future__ import annotations
 
+from scenarios import TESTDATA
+
 from sod_iac.access import build_access
 from sod_iac.access.duties.service import Duties
 from sod_iac.load import load_project
-
-from scenarios import TESTDATA
 
 CI = '''
 resource "aws_iam_role" "ci" {

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from sod_iac.cli import cli
 from sod_iac.load import load_project
-from sod_iac.rules.registry import get_rule, register, unregister
 from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.pipeline.units import analysis_units
+from sod_iac.rules.registry import get_rule, register, unregister
 
 # Terraform's S3 backend locks state only with `use_lockfile = true` (S3 lock file) or a
 # `dynamodb_table`; `use_lockfile = false` and no table means no lock at all: SOD202.

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from sod_iac.load.functions import FUNCTIONS, CallError, call_function
 from sod_iac.core.values import Ref, Template, Unknown, is_known
+from sod_iac.load.functions import FUNCTIONS, CallError, call_function
 
 BUCKET_ARN = Ref("aws_s3_bucket.data.arn", "aws_s3_bucket.data", "arn")
 ROLE_ARN = Ref("aws_iam_role.app.arn", "aws_iam_role.app", "arn")

@@ -21,15 +21,19 @@ from hypothesis import strategies as st
 from sod_iac.access.aws import ANY, AwsAccess
 from sod_iac.access.aws_escalation import EscalationFinder
 from sod_iac.access.aws_policy import (
-    fast_resource_match, parse_policy, resource_match, statement_action_match, statement_action_match_reference,
+    fast_resource_match,
+    parse_policy,
+    resource_match,
+    statement_action_match,
+    statement_action_match_reference,
 )
-from sod_iac.load import load_project
 from sod_iac.cache.parsed import CacheError, decode
+from sod_iac.core.model import LoadError, Project, Resource
+from sod_iac.core.values import OneOf, Ref, SetValue, Template, Unknown
+from sod_iac.load import load_project
 from sod_iac.load.evaluate import BlockObject, Lazy, ModuleValue, ResourceValue, get_attr, index
 from sod_iac.load.functions import FUNCTIONS, CallError, call_function
 from sod_iac.load.plan import load_plan
-from sod_iac.core.model import LoadError, Project, Resource
-from sod_iac.core.values import OneOf, Ref, SetValue, Template, Unknown
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "plan"
 FUZZ = settings(derandomize=True, deadline=None, max_examples=60, database=None,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sod_iac.access.gcp import GcpAccess, Scope, changes_state, predefined_role
-from sod_iac.load import load_project
 from sod_iac.core.model import Project, Resource
 from sod_iac.core.values import Unknown
+from sod_iac.load import load_project
 
 HIERARCHY = """
 resource "google_folder" "prod" {

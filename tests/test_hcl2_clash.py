@@ -16,9 +16,9 @@ import types
 
 import pytest
 from click.testing import CliRunner
+from scenarios import TESTDATA
 
 import sod_iac.load.hcl as hcl
-from scenarios import TESTDATA
 from sod_iac.cli import cli
 
 

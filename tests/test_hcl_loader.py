@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from sod_iac.load import load_project
 from sod_iac.core.values import Ref, Template, Unknown, decode_json
+from sod_iac.load import load_project
 
 
 def _res(project, address):

@@ -24,9 +24,9 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
+from test_config import USER_DUTY_CONFIG
 
 from sod_iac.cli import cli
-from test_config import USER_DUTY_CONFIG
 
 TESTDATA = Path(__file__).resolve().parent.parent / "testdata"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from sod_iac.cache import judgements, signing
-from sod_iac.pipeline import scan
 from sod_iac.core.model import LoadError, Project, Resource
-from sod_iac.report import json_report, sarif
-from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.core.values import Ref, SetValue
+from sod_iac.pipeline import scan
+from sod_iac.pipeline.scan import ScanOptions, run_scan
+from sod_iac.report import json_report, sarif
 
 ROOT = Path(__file__).resolve().parent.parent / "testdata"
 

@@ -9,9 +9,9 @@ valid Terraform whose text is known after apply), so `try()` must not skip it.
 
 from __future__ import annotations
 
+from sod_iac.core.values import OneOf, Ref, alternatives, expand_alternatives, is_known
 from sod_iac.load import load_project
 from sod_iac.load.functions import CallError
-from sod_iac.core.values import OneOf, Ref, alternatives, expand_alternatives, is_known
 
 MODULE = {
     "m/main.tf": '''

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 
-from sod_iac.load import load_project
 from sod_iac.core.values import Ref, Unknown
+from sod_iac.load import load_project
 
 
 def _res(project, address):

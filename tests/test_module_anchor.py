@@ -5,10 +5,10 @@ an ignore written in the module's block still holds. Lines read from the scenari
 
 from __future__ import annotations
 
+from scenarios import TESTDATA
+
 from sod_iac.core.model import fingerprint
 from sod_iac.pipeline.scan import ScanOptions, run_scan
-
-from scenarios import TESTDATA
 
 CASE = TESTDATA / "admin/module-output-whole-object"
 

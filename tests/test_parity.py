@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sod_iac.load import load_project
 from sod_iac.core.values import Ref
+from sod_iac.load import load_project
 
 FIXTURE = Path(__file__).parent / "fixtures" / "parity"
 KEYS = {"aws_iam_role": ["name", "assume_role_policy"], "aws_iam_role_policy": ["name", "policy", "role"],

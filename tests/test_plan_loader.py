@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sod_iac.load.plan import MAX_DEPTH, is_plan, load_plan
 from sod_iac.core.model import Location
 from sod_iac.core.values import Ref, Unknown
+from sod_iac.load.plan import MAX_DEPTH, is_plan, load_plan
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plan"
 AFTER_APPLY = Unknown("known after apply")

@@ -13,12 +13,12 @@ import zlib
 
 import pytest
 
+from sod_iac.core.values import Ref, Template, Unknown, decode_json, encode_json
 from sod_iac.load.policy_document import (
     has_unknown_sources,
     render_policy_document,
     render_policy_json,
 )
-from sod_iac.core.values import Ref, Template, Unknown, decode_json, encode_json
 
 
 def stmt(**fields):

@@ -4,9 +4,9 @@ whose member the code cannot evaluate."""
 
 from __future__ import annotations
 
-from sod_iac.pipeline.scan import ScanOptions, run_scan
-
 from scenarios import TESTDATA
+
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 
 def _message(case: str, rule_id: str) -> str:

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
+from golden.render import rendered
 
 from sod_iac import __version__
 from sod_iac.core.model import Evidence, Finding, Location, Notice, Report, Summary
 from sod_iac.report import github, json_report, junit, markdown, sarif, text
 from sod_iac.rules import registry
 from sod_iac.util import workflow_commands
-from golden import scenario  # tests/ is on sys.path (rootdir-relative test modules)
-from golden.render import rendered
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SCHEMAS = Path(__file__).resolve().parent / "schemas"

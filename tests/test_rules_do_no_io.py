@@ -20,14 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from scenarios import SCENARIOS
 
 import sod_iac
 from sod_iac.access import aws_actions
 from sod_iac.load import load_project
-from sod_iac.rules import registry
 from sod_iac.pipeline.scan import ScanOptions, judge_project
-
-from scenarios import SCENARIOS
+from sod_iac.rules import registry
 
 _ALLOWED = tuple(sorted({os.path.abspath(p) + os.sep for p in (
     os.path.dirname(sod_iac.__file__), os.path.realpath(os.path.dirname(sod_iac.__file__)),

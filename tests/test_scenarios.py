@@ -20,12 +20,11 @@ import json
 from pathlib import Path
 
 import pytest
+from scenarios import SCENARIOS, TESTDATA
 
 from sod_iac.load.checkov import split_address
-from sod_iac.rules.registry import all_rules, get_rule
 from sod_iac.pipeline.scan import ScanOptions, run_scan
-
-from scenarios import SCENARIOS, TESTDATA
+from sod_iac.rules.registry import all_rules, get_rule
 
 EVIDENCE_KEYS = ("principal", "evidence_line")
 

@@ -9,9 +9,9 @@ same-account identity-policy Allow suffices (AWS "Policy evaluation logic").
 
 from __future__ import annotations
 
-from sod_iac.pipeline.scan import ScanOptions, run_scan
-
 from test_aws_engine_secrets import _role as role_with_policy
+
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 ROLES = [f"r{i:02d}" for i in range(8)]
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 
 from sod_iac.load import load_project
+from sod_iac.pipeline.scan import ScanOptions, run_scan
 from sod_iac.report.json_report import render as render_json
 from sod_iac.rules.approval.state_backends import storage_not_defined
-from sod_iac.pipeline.scan import ScanOptions, run_scan
 
 UNLOCKED = '''
 terraform {

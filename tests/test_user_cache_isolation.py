@@ -11,8 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sod_iac.cli import cli
 from sod_iac.cache.location import default_dir
+from sod_iac.cli import cli
 
 REAL = Path(os.environ["SOD_IAC_TESTS_USER_CACHE"]) / "sod-iac"
 

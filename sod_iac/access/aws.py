@@ -16,18 +16,28 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
-from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_actions import all_actions, expand_action, resource_arns
+from sod_iac.access.aws_allow_index import AllowIndex, may_match
 from sod_iac.access.aws_arns import (
-    CALLER_NAME, Resolver, account_of, delegates_to_account, named_account, names_caller,
+    CALLER_NAME,
+    Resolver,
+    account_of,
+    delegates_to_account,
+    named_account,
+    names_caller,
 )
 from sod_iac.access.aws_model import AwsModel, PolicySource, build_model, principal_arn, statement_evidence
 from sod_iac.access.aws_policy import (
-    Statement, condition_holds, conditions_verdict, fast_resource_match, statement_action_match,
+    Statement,
+    condition_holds,
+    conditions_verdict,
+    fast_resource_match,
+    statement_action_match,
 )
 from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.aws_trust_index import ASSUME, TrustIndex

@@ -8,7 +8,8 @@ region and account are usually unknown), so matching errs toward "possible", nev
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sod_iac.core.model import Project, ProviderConfig, Resource
 from sod_iac.core.values import Ref, Template, Unknown, make_template

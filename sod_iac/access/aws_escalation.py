@@ -9,8 +9,9 @@ policy attached to nobody, are not exploitable and do not count.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from itertools import chain
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from sod_iac.access.aws_targets import ANY, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, PathHit, load_escalation_catalog

@@ -8,8 +8,9 @@ Every policy that reaches a principal carries its evidence chain (file:line of e
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any
 
 from sod_iac.access.aws_arns import CALLER, account_of, arn_of, caller_arn, partition_free
 from sod_iac.access.aws_managed import managed_policy

@@ -7,8 +7,8 @@ ask about targets; kept below them, none of those needs to import another to nam
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from sod_iac.access.aws_arns import account_of, arn_of
 from sod_iac.core.model import Project

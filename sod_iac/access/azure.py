@@ -46,16 +46,27 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
-                                         statement_hop, text_of, unstated_principal)
+from sod_iac.access.cloud_common import (
+    Grant,
+    RoleHeld,
+    as_list,
+    glob,
+    globs_overlap,
+    hop,
+    refs_in,
+    role_data,
+    statement_hop,
+    text_of,
+    unstated_principal,
+)
 from sod_iac.access.entra import DIRECTORY_ASSIGNMENTS, directory_role, is_directory_operation, role_text
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref, Template, Unknown, grant_block_signature
-
 
 KV = "Microsoft.KeyVault/vaults/"
 _KEY = {"get": ["keys/read"], "list": ["keys/read"], "update": ["keys/update/action"],

@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sod_iac.access.aws_policy import Statement, action_pattern_matches
 from sod_iac.core.model import Evidence

@@ -30,9 +30,9 @@ default would turn it into True). Any problem raises `EscalationCatalogError` na
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import yaml
@@ -40,7 +40,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from sod_iac.access.graph import Level
 from sod_iac.core.model import Evidence
-from sod_iac.util.yaml_lines import LineMapping as _Mapping, LineSequence as _Sequence, TrackedLineLoader, load_yaml
+from sod_iac.util.yaml_lines import LineMapping as _Mapping
+from sod_iac.util.yaml_lines import LineSequence as _Sequence
+from sod_iac.util.yaml_lines import TrackedLineLoader, load_yaml
 
 CATALOG_PATH = Path(__file__).resolve().parent.parent / "rulesets" / "aws_escalation.yaml"
 

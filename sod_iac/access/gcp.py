@@ -43,17 +43,28 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
-from sod_iac.access.cloud_common import (Grant, RoleHeld, role_data, as_list, glob, globs_overlap, hop, refs_in,
-                                         statement_hop, text_of, unstated_principal)
+from sod_iac.access.cloud_common import (
+    Grant,
+    RoleHeld,
+    as_list,
+    glob,
+    globs_overlap,
+    hop,
+    refs_in,
+    role_data,
+    statement_hop,
+    text_of,
+    unstated_principal,
+)
 from sod_iac.access.gcp_hierarchy import CONTAINER_KINDS
 from sod_iac.access.graph import Level, Principal, best, weakest
 from sod_iac.access.telling import rank_permissions
 from sod_iac.core.model import Evidence, Project, Resource
 from sod_iac.core.values import Ref, Template, Unknown, decode_json, grant_block_signature
-
 
 # resource type prefix -> (scope kind, argument naming the scope, types the argument refers to)
 IAM_RESOURCES: dict[str, tuple[str, str, tuple[str, ...]]] = {

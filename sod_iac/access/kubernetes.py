@@ -37,8 +37,9 @@ API (for rules and other engines, e.g. secret reader sets)
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sod_iac.access.cloud_common import Grant, RoleHeld, as_list, first_block, hop, statement_hop, text_of
 from sod_iac.access.graph import Level, Principal, best, weakest

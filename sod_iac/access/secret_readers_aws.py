@@ -33,15 +33,22 @@ them); a user that reads only through a group is listed among the group's member
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sod_iac.access.aws import AwsAccess, Target
-from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_allow_index import may_match
 from sod_iac.access.aws_arns import CALLER, arn_of, data_source_type
-from sod_iac.access.aws_policy import Condition, Statement, is_wildcard_principal, resource_match, \
-    statement_action_match, judge_condition
+from sod_iac.access.aws_model import statement_evidence
+from sod_iac.access.aws_policy import (
+    Condition,
+    Statement,
+    is_wildcard_principal,
+    judge_condition,
+    resource_match,
+    statement_action_match,
+)
 from sod_iac.access.graph import Decision, Level, best, outside_listed, weakest
 from sod_iac.access.secret_model import NonReader, Reader, ReaderSet, ReadsAll, Secret, merge_reader, stated_limit
 from sod_iac.core.model import Evidence, Project, Resource, unique_evidence

@@ -20,7 +20,8 @@ as written (an ARN, `user:alice@example.com`, `ServiceAccount:ns/name`), or `*` 
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sod_iac.access.secret_model import Backend, ReaderSet, ReadsAll, Secret
 from sod_iac.core.model import Project

@@ -17,12 +17,18 @@ value the code does not state counts as on.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sod_iac.access.aws import ACTING_KINDS, AwsAccess, Target
 from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_policy import (
-    conditions_verdict, is_wildcard_principal, judge_condition, parse_policy, resource_match, statement_action_match,
+    conditions_verdict,
+    is_wildcard_principal,
+    judge_condition,
+    parse_policy,
+    resource_match,
+    statement_action_match,
 )
 from sod_iac.access.cloud_common import hop
 from sod_iac.access.storage_model import Opening, PublicAccess, StorageTarget, Writers, attached

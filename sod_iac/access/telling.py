@@ -13,8 +13,8 @@ Ranked, then alphabetical within a rank:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache, lru_cache
-from typing import Iterable
 
 CHANGING_VERBS = ("Run", "Create", "Put", "Update", "Delete", "Modify", "Attach", "Start", "Terminate",
                   "Replace", "Set", "Add", "Remove", "Associate", "Register", "Invoke", "Schedule",

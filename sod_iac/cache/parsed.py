@@ -25,8 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sod_iac.cache.signing import discard, sign, verify, write_atomic
 from sod_iac.cache.signing import secret_key as _secret

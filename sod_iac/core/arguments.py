@@ -8,7 +8,8 @@ Here, below the access layer and the rules, so that the engines' storage questio
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sod_iac.core.model import Project, Resource
 from sod_iac.core.values import Ref, Template, as_list

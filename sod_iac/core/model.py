@@ -10,8 +10,9 @@ import hashlib
 import posixpath
 import re
 import traceback
+from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any, Iterable, Literal, get_args
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 

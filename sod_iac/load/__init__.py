@@ -6,12 +6,13 @@ Checkov's environment, where the module `hcl2` is a different package.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from sod_iac.util.gcpause import paused_gc
-from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
 from sod_iac.core.model import LoadError, Location, Project
+from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
+from sod_iac.util.gcpause import paused_gc
 
 
 def load_project(paths: Sequence[str | Path], *, repo_root: str | Path | None = None,

@@ -35,18 +35,30 @@ import ast
 import json
 import os
 import re
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
-from sod_iac.load.documents import load_documents
-from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE, tree_reader
-from sod_iac.load.hcl_ast import BinOp, GetAttr, Index, Lit, Name, UnaryOp, Unsupported
-from sod_iac.load.local_files import find_local_files
-from sod_iac.load.hcl_ast import META_ATTRIBUTES, META_BLOCKS, closing_brace, unquoted
-from sod_iac.load.policy_document import render_policy_json
-from sod_iac.load.templates import parse_template_text, templatefile
 from sod_iac.core.model import Backend, LoadError, Location, Project, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Template, Unknown, encode_json, make_template
+from sod_iac.load.documents import load_documents
+from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE, tree_reader
+from sod_iac.load.hcl_ast import (
+    META_ATTRIBUTES,
+    META_BLOCKS,
+    BinOp,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    UnaryOp,
+    Unsupported,
+    closing_brace,
+    unquoted,
+)
+from sod_iac.load.local_files import find_local_files
+from sod_iac.load.policy_document import render_policy_json
+from sod_iac.load.templates import parse_template_text, templatefile
 
 # Keys Checkov adds to a conf (HCL and plan); never arguments of the resource.
 CHECKOV_KEYS = frozenset({

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import yaml
 
-from sod_iac.load.files import SKIP_DIRS
 from sod_iac.core.model import Document, DocumentKind, LoadError
+from sod_iac.load.files import SKIP_DIRS
 from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
 ATLANTIS_REPO_FILES = ("atlantis.yaml", "atlantis.yml")

@@ -14,16 +14,38 @@ from __future__ import annotations
 import itertools
 import json
 import math
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
+from sod_iac.core.values import (
+    MAX_OPTIONS,
+    OneOf,
+    Ref,
+    SetValue,
+    Template,
+    Unknown,
+    alternatives,
+    describe_unknown,
+    is_known,
+    make_template,
+    one_of,
+)
 from sod_iac.load.functions import CallError, call_function
 from sod_iac.load.hcl_ast import (
-    BinOp, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name, ObjectExpr, Splat,
-    TemplateExpr, TupleExpr, UnaryOp, Unsupported,
-)
-from sod_iac.core.values import (
-    MAX_OPTIONS, OneOf, Ref, SetValue, Template, Unknown, alternatives, describe_unknown, is_known,
-    make_template, one_of,
+    BinOp,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Splat,
+    TemplateExpr,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
 )
 
 MAX_DEPTH = 200

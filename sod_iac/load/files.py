@@ -6,9 +6,9 @@ Every problem becomes a one-line LoadError naming the file; nothing is skipped s
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from sod_iac.core.model import LoadError
 

@@ -17,11 +17,29 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from sod_iac.load.hcl_ast import (
-    CANNOT_PARSE_HCL, Attribute, BinOp, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Lit, Name,
-    ObjectExpr, ParsedFile, Splat, TupleExpr, UnaryOp, Unsupported,
+    CANNOT_PARSE_HCL,
+    Attribute,
+    BinOp,
+    Block,
+    Body,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    ParsedFile,
+    Splat,
+    TupleExpr,
+    UnaryOp,
+    Unsupported,
 )
-from sod_iac.load.templates import HclSyntaxError, Mark as _Mark, build_template as _build_template
-from sod_iac.load.templates import matching_brace as _matching_brace, parse_template_text
+from sod_iac.load.templates import HclSyntaxError, parse_template_text
+from sod_iac.load.templates import Mark as _Mark
+from sod_iac.load.templates import build_template as _build_template
+from sod_iac.load.templates import matching_brace as _matching_brace
 
 PARSER_VERSION = f"hcl2-{getattr(hcl2, '__version__', '?')}-ast2"  # ast2: error messages reworded (cached errors too)
 

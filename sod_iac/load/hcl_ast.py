@@ -7,8 +7,9 @@ content hash and keeps `hcl2` imports in one module (Checkov ships a clashing `h
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 # Terraform's meta-arguments and meta-blocks of a resource: the language's, not the
 # provider's values (read by the HCL loader and the Checkov adapter alike).

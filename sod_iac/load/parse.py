@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, compress
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sod_iac.cache.parsed import ParseCache, content_hash, open_cache, parse_cached
+from sod_iac.core.model import LoadError
 from sod_iac.load.files import read_text
 from sod_iac.load.hcl_ast import CANNOT_PARSE_HCL, Attribute, Body, ParsedFile
-from sod_iac.core.model import LoadError
 
 PARALLEL_MIN_FILES = 16
 MAX_JSON_DEPTH = 500

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from sod_iac.core.model import LoadError, Location, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Unknown

@@ -14,7 +14,8 @@ we raise ValueError, so the loader can report the file instead of guessing.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from sod_iac.core.values import Template, Unknown, as_list, decode_json, encode_json, make_template
 

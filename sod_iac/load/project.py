@@ -9,19 +9,28 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from sod_iac.cache.parsed import open_cache
+from sod_iac.core.model import LoadError, Notice, Project, Resource
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
-    FileSet, common_root, decode_head, discover, file_kind, module_files, size_limit, tree_reader,
+    FileSet,
+    common_root,
+    decode_head,
+    discover,
+    file_kind,
+    module_files,
+    size_limit,
+    tree_reader,
 )
 from sod_iac.load.local_files import find_local_files
 from sod_iac.load.parse import Parsed, one_hcl_error, parse_all, parse_one, template_parser
-from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH, is_plan, load_plan, plan_providers
+from sod_iac.load.plan import MAX_DEPTH as MAX_PLAN_DEPTH
+from sod_iac.load.plan import is_plan, load_plan, plan_providers
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
-from sod_iac.core.model import LoadError, Notice, Project, Resource
 
 T = TypeVar("T")
 

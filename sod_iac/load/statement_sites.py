@@ -24,11 +24,21 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sod_iac.load.hcl_ast import Attribute, Block, Call, GetAttr, Index, Lit, Name, ObjectExpr, Splat, TemplateExpr, \
-    TupleExpr
 from sod_iac.core.model import Location, StatementSite
-from sod_iac.core.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, \
-    statement_signature
+from sod_iac.core.values import UNREAD_STATEMENTS, Template, Unknown, decode_json, grant_block_signature, statement_signature
+from sod_iac.load.hcl_ast import (
+    Attribute,
+    Block,
+    Call,
+    GetAttr,
+    Index,
+    Lit,
+    Name,
+    ObjectExpr,
+    Splat,
+    TemplateExpr,
+    TupleExpr,
+)
 
 POLICY_ARGUMENTS = ("policy", "assume_role_policy", "content", "inline_policy")
 """Arguments of AWS resources that hold a policy document (IAM, resource and SCP policies)."""

@@ -12,10 +12,11 @@ sod-iac runs.
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from sod_iac.load.hcl_ast import Call, Conditional, ForExpr, Lit, TemplateExpr, closing_brace
 from sod_iac.core.values import Unknown
+from sod_iac.load.hcl_ast import Call, Conditional, ForExpr, Lit, TemplateExpr, closing_brace
 
 ExpressionParser = Callable[[str, int], Any]
 

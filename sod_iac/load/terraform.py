@@ -11,23 +11,40 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
+from sod_iac.core.model import (
+    Backend,
+    LoadError,
+    Location,
+    Notice,
+    ProviderConfig,
+    Resource,
+    SkippedModule,
+    Variable,
+    provider_key,
+)
+from sod_iac.core.values import Unknown
 from sod_iac.load.evaluate import Evaluator, Lazy, ModuleValue, ResourceValue, iteration_pairs
 from sod_iac.load.hcl_ast import (
-    META_ATTRIBUTES, META_BLOCKS, Attribute, Block, Body, Lit, ObjectExpr, ParsedFile, traversal_roots,
+    META_ATTRIBUTES,
+    META_BLOCKS,
+    Attribute,
+    Block,
+    Body,
+    Lit,
+    ObjectExpr,
+    ParsedFile,
+    traversal_roots,
 )
 from sod_iac.load.policy_document import render_policy_json
 from sod_iac.load.statement_sites import statement_sites
 from sod_iac.load.templates import TemplateScope, templatefile
 from sod_iac.load.types import convert
-from sod_iac.core.model import (
-    Backend, LoadError, Location, Notice, ProviderConfig, Resource, SkippedModule, Variable, provider_key,
-)
-from sod_iac.core.values import Unknown
 
 NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self", "module", "data"}
 MAX_MODULE_DEPTH = 16

@@ -11,11 +11,12 @@ the configuration; we keep analysing), and unknown values pass through untouched
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from sod_iac.core.values import SetValue, Unknown
 from sod_iac.load.functions import FUNCTIONS
 from sod_iac.load.hcl_ast import Call, Lit, Name, ObjectExpr, TupleExpr
-from sod_iac.core.values import SetValue, Unknown
 
 _PRIMITIVES = {"string": "tostring", "number": "tonumber", "bool": "tobool"}
 

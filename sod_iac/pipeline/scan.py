@@ -17,8 +17,8 @@ from sod_iac.pipeline import triage
 from sod_iac.pipeline.selection import is_selected
 from sod_iac.pipeline.units import analysis_units
 from sod_iac.rules import registry
-from sod_iac.rules.registry import finding_sort_key, run_rules
 from sod_iac.rules.context import Context
+from sod_iac.rules.registry import finding_sort_key, run_rules
 from sod_iac.util.gcpause import paused_gc
 
 Progress = Callable[[int, int], None]

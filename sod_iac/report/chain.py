@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sod_iac.core.model import Evidence, Finding
 
+
 @dataclass(frozen=True)
 class Repeat:
     """Consecutive hops already shown in full: named (address and location) in one line."""

@@ -7,8 +7,9 @@ every report against it).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sod_iac.core.model import Report
 

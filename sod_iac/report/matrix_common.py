@@ -3,8 +3,8 @@ a cell's evidence is, the duties a row's open conflicts highlight. Formatting on
 
 from __future__ import annotations
 
-from sod_iac.pipeline.matrix import MatrixCell, MatrixConflict, MatrixRow
 from sod_iac.core.model import Location
+from sod_iac.pipeline.matrix import MatrixCell, MatrixConflict, MatrixRow
 
 LEVEL_WORDS = {"held": "held", "possible": "possible", "not-held": "not held"}
 LEVEL_MARKS = {"held": "●", "possible": "◐", "not-held": ""}

@@ -9,8 +9,15 @@ from __future__ import annotations
 from html import escape
 
 from sod_iac.pipeline.matrix import Matrix, MatrixRow
-from sod_iac.report.matrix_common import LEVEL_MARKS, LEVEL_WORDS, ci_label, conflict_label, evidence_location, highlighted
-from sod_iac.report.matrix_common import location_text
+from sod_iac.report.matrix_common import (
+    LEVEL_MARKS,
+    LEVEL_WORDS,
+    ci_label,
+    conflict_label,
+    evidence_location,
+    highlighted,
+    location_text,
+)
 
 _STYLE = """
 body{font:13px/1.4 system-ui,sans-serif;margin:16px;color:#111}

@@ -8,8 +8,9 @@ the settings they declare (rules/options.py builds its table from the registry).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from sod_iac.core.model import Evidence, Finding, LoadError, Location, Project, Resource, fingerprint
 from sod_iac.rules.options import resolve, resolve_resource

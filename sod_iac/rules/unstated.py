@@ -5,7 +5,7 @@ so that a reviewer knows which value to look up; the generic sentence only when 
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from sod_iac.core.model import Evidence
 

@@ -10,8 +10,8 @@ collector runs as usual once the phase is over.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 _OPERATORS = frozenset({
     "stringequals", "stringnotequals", "stringequalsignorecase", "stringnotequalsignorecase",
     "stringlike", "stringnotlike", "numericequals", "numericnotequals", "numericlessthan",

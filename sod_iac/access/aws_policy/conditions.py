@@ -53,8 +53,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from sod_iac.access.aws_policy.actions import _glob_regex
 from sod_iac.access.aws_policy.condition_keys import _Key, _key_info

@@ -10,7 +10,6 @@ from typing import Any, Literal
 
 from sod_iac.core.values import Ref, Template, Unknown
 
-
 Match = Literal["yes", "possible", "no"]
 
 

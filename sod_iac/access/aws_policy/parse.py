@@ -5,15 +5,12 @@ or what cannot be known (an unknown statement might allow anything to anyone).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sod_iac.access.aws_policy.match import _unknown, _why
-from dataclasses import replace
-
 from sod_iac.core.model import Evidence
 from sod_iac.core.values import OneOf, Template, Unknown, decode_json, expand_alternatives, statement_signature
-
 
 PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 VARIABLES_VERSION = "2012-10-17"

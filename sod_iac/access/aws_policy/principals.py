@@ -13,7 +13,6 @@ from sod_iac.access.aws_policy.match import Match, _unknown, best, negate
 from sod_iac.access.aws_policy.parse import Statement
 from sod_iac.core.values import Template, Unknown, make_template
 
-
 _ACCOUNT_ID = re.compile(r"\d{12}")
 _SESSION = re.compile(r"arn:([^:]+):sts::(\d{12}):assumed-role/([^/]+)/.+")
 _ROLE = re.compile(r"arn:([^:]+):iam::(\d{12}):role/(?:.*/)?([^/]+)")

@@ -12,12 +12,13 @@ is kept for one principal (`_per_principal`) is dropped when the next is asked a
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from sod_iac.access.aws_targets import Target, resource_targets
 from sod_iac.access.aws_actions import resource_arns
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_arns import arn_of, bucket_named
+from sod_iac.access.aws_targets import Target, resource_targets
 from sod_iac.access.duties.catalog import AwsClause, Duty, Ruleset, aws_clause_actions
 from sod_iac.access.duties.holding import CloudDuties, Holding, tag_hops
 from sod_iac.access.duty_sentence import duty_sentence, granting_statement

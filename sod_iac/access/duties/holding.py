@@ -8,8 +8,9 @@ service (duties.service) picks the evaluator from a table and combines their ans
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from sod_iac.access.duties.catalog import Duty, Ruleset
 from sod_iac.access.graph import HELD, Level

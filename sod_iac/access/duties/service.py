@@ -15,8 +15,9 @@ itself (that is SOD110), and unknown values make a holding "possible", never abs
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from sod_iac.access.duties.aws import AwsDuties
 from sod_iac.access.duties.azure import AzureDuties

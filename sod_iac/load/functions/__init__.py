@@ -21,13 +21,24 @@ fails in Terraform. An exception out of a call is a defect of ours (see registry
 
 from __future__ import annotations
 
-from sod_iac.load.functions.registry import (  # noqa: F401 - the package's interface: evaluate.py imports these from here
-    FUNCTIONS, CallError, FunctionError, call_function,
-)
-
 # Function modules, one per theme: importing one registers its functions in FUNCTIONS.
 from sod_iac.load.functions import (  # noqa: F401 - imported to register their functions, not used by name
-    strings, regex, format, collections, sets, conversions, numbers, encoding, paths, network,
+    collections,
+    conversions,
+    encoding,
+    format,
+    network,
+    numbers,
+    paths,
+    regex,
+    sets,
+    strings,
+)
+from sod_iac.load.functions.registry import (  # noqa: F401 - the package's interface: evaluate.py imports these from here
+    FUNCTIONS,
+    CallError,
+    FunctionError,
+    call_function,
 )
 
 __all__ = ["FUNCTIONS", "CallError", "call_function"]

@@ -11,8 +11,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _Unknowable
 from sod_iac.core.values import Template, Unknown
+from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _Unknowable
 
 
 def _is_num(value: Any) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-
 # Characters Go's unicode.IsSpace accepts (strings.TrimSpace), not Python's wider set.
 _GO_SPACE = (
     "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"

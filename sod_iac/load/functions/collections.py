@@ -5,14 +5,25 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from sod_iac.core.values import Template, Unknown
 from sod_iac.load.functions.arguments import (
-    _bool, _decimal, _first_unknown, _from_decimal, _int, _known, _mapping, _num, _seq, _str,
-    _str_keys, _type_name, _unify,
+    _bool,
+    _decimal,
+    _first_unknown,
+    _from_decimal,
+    _int,
+    _known,
+    _mapping,
+    _num,
+    _seq,
+    _str,
+    _str_keys,
+    _type_name,
+    _unify,
 )
 from sod_iac.load.functions.characters import _graphemes
 from sod_iac.load.functions.equality import _member, _same
 from sod_iac.load.functions.registry import _MISSING, FunctionError, _register, _Unknowable
-from sod_iac.core.values import Template, Unknown
 
 
 @_register("length")

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.core.values import Template, Unknown
 from sod_iac.load.functions.arguments import (
-    _bool, _mapping, _num, _num_out, _str, _type_name, _unify,
+    _bool,
+    _mapping,
+    _num,
+    _num_out,
+    _str,
+    _type_name,
+    _unify,
 )
 from sod_iac.load.functions.registry import FunctionError, _register
 from sod_iac.load.functions.sets import _set_arg
-from sod_iac.core.values import Template, Unknown
 
 
 @_register("tostring")

@@ -14,11 +14,12 @@ import math
 import re
 import urllib.parse
 import uuid as _uuid
-from typing import Any, Callable, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
+from sod_iac.core.values import Template, Unknown, decode_json, encode_json, make_template
 from sod_iac.load.functions.arguments import _is_num, _num_out, _str, _str_keys, _type_name, _utf8
 from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
-from sod_iac.core.values import Template, Unknown, decode_json, encode_json, make_template
 
 
 def _json_prepare(value: Any) -> Any:

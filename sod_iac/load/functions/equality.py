@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sod_iac.load.functions.arguments import _is_num
 from sod_iac.core.values import Ref, Template, Unknown
+from sod_iac.load.functions.arguments import _is_num
 
 
 def _literal_prefix(template: Template) -> str:

@@ -6,12 +6,11 @@ import math
 import re
 from typing import Any
 
+from sod_iac.core.values import Template, Unknown, describe_unknown, make_template
 from sod_iac.load.functions.arguments import _bool, _decimal, _first_unknown, _is_num, _num, _str
 from sod_iac.load.functions.characters import _graphemes
 from sod_iac.load.functions.encoding import _jsonencode
 from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
-from sod_iac.core.values import Template, Unknown, describe_unknown, make_template
-
 
 _VERB_RE = re.compile(
     r"%(?P<flags>[-+# 0]*)(?:\[(?P<index>[1-9][0-9]*)\])?(?P<width>[1-9][0-9]*)?"

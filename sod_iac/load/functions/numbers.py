@@ -7,7 +7,13 @@ from decimal import Decimal
 from typing import Any
 
 from sod_iac.load.functions.arguments import (
-    _decimal, _from_decimal, _int, _num, _num_out, _seq, _str,
+    _decimal,
+    _from_decimal,
+    _int,
+    _num,
+    _num_out,
+    _seq,
+    _str,
 )
 from sod_iac.load.functions.registry import FunctionError, _register
 

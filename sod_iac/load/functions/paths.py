@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.core.values import Template
 from sod_iac.load.functions.arguments import _str
 from sod_iac.load.functions.equality import _literal_prefix, _literal_suffix
 from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _register, _Unknowable
-from sod_iac.core.values import Template
 
 
 def _go_clean(path: str) -> str:

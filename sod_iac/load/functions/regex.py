@@ -14,7 +14,6 @@ from typing import Any
 from sod_iac.load.functions.arguments import _str
 from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _register
 
-
 # RE2's character classes are ASCII-only; Python's are Unicode, so they are spelled out.
 _ASCII_CLASSES = {"d": "0-9", "s": "\\t\\n\\f\\r ", "w": "0-9A-Za-z_"}
 _POSIX_CLASSES = {

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sod_iac.core.values import Template, Unknown, describe_unknown
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sod_iac.core.values import Unknown, is_known
 from sod_iac.load.functions.arguments import _first_unknown, _seq, _unify
 from sod_iac.load.functions.equality import _member
 from sod_iac.load.functions.registry import FunctionError, _register, _Unknowable
-from sod_iac.core.values import Unknown, is_known
 
 
 def _as_set(items: list) -> list:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from sod_iac.core.values import Template, make_template
 from sod_iac.load.functions.arguments import _int, _seq, _str, _str_part
 from sod_iac.load.functions.characters import _GO_SPACE, _graphemes
 from sod_iac.load.functions.equality import _literal_prefix, _literal_suffix
 from sod_iac.load.functions.regex import _compile_re2, _go_replace_all
 from sod_iac.load.functions.registry import FunctionError, _CannotKnow, _register, _Unknowable
-from sod_iac.core.values import Template, make_template
 
 
 def _simple_case(text: str, convert: Callable[[str], str]) -> str:

@@ -23,13 +23,13 @@ are not literal) makes the server's configuration unknown: it is not judged.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from sod_iac.core.model import Project, Resource
-from sod_iac.rules.approval.common import blocks, first
-
 from sod_iac.core.values import Template, Unknown, as_list, decode_json, decode_yaml
+from sod_iac.rules.approval.common import blocks, first
 
 _IMAGE = re.compile(r"(?:^|/)atlantis(?::|@|$)", re.IGNORECASE)
 _ECS = ("aws_ecs_task_definition",)

@@ -8,8 +8,9 @@ instead of guessing, and each rule decides what an unknown means for its own que
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from pydantic import BaseModel, Field
 

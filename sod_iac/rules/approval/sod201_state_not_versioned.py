@@ -62,15 +62,14 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from sod_iac.core.model import Evidence, Finding, Project
-from sod_iac.rules.approval.common import blocks, first, flag, hop, text, unstated
-from sod_iac.rules.context import Context
 from sod_iac.access.storage_model import STORAGE_NAME, attached
-from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding
+from sod_iac.core.model import Evidence, Finding, Project
 from sod_iac.rules.anchor_types import STATE_STORAGE
-
+from sod_iac.rules.approval.common import blocks, first, flag, hop, text, unstated
+from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding
+from sod_iac.rules.context import Context
 
 ANCHORS = STATE_STORAGE
 

@@ -50,13 +50,12 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding
 from sod_iac.rules.approval.common import flag, is_set, text, unstated
-from sod_iac.rules.context import Context
 from sod_iac.rules.approval.state_backends import state_finding
-
+from sod_iac.rules.context import Context
 
 ANCHORS = frozenset()
 BACKENDS = True  # backends only (`terraform.backend.<type>`)

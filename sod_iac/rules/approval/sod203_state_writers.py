@@ -59,18 +59,18 @@ declared in the sod-iac config (rules.SOD203.allowed_writers, or max_writers).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Iterator
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
 from sod_iac.access.storage import writers as storage_writers
-from sod_iac.rules.options import PER_RESOURCE
 from sod_iac.core.model import Finding, unique_evidence
-from sod_iac.rules.approval.common import is_set
-from sod_iac.rules.context import Context
 from sod_iac.core.wording import PRINCIPALS_NAMED, listing
+from sod_iac.rules.approval.common import is_set
 from sod_iac.rules.approval.state_backends import backend_hop, state_finding, stores
-
+from sod_iac.rules.context import Context
+from sod_iac.rules.options import PER_RESOURCE
 
 ANCHORS = frozenset()
 BACKENDS = True  # backends only (`terraform.backend.<type>`)

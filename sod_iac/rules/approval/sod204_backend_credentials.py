@@ -51,13 +51,13 @@ None.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sod_iac.core.model import Finding, Project
 from sod_iac.rules.approval.common import first
-from sod_iac.rules.context import Context
 from sod_iac.rules.approval.state_backends import state_finding
-
+from sod_iac.rules.context import Context
 
 ANCHORS = frozenset({"terraform_remote_state"})
 BACKENDS = True  # and backends (`terraform.backend.<type>`)

@@ -67,17 +67,16 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.access.storage import public_access
 from sod_iac.access.storage_aws import is_public_acl
 from sod_iac.access.storage_model import PublicAccess, attached
 from sod_iac.core.model import Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import blocks, first, flag, hop, is_set, managed, names_resource, worst
-from sod_iac.rules.context import Context
-from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding, stores
 from sod_iac.rules.anchor_types import STATE_STORAGE
-
+from sod_iac.rules.approval.common import blocks, first, flag, hop, is_set, managed, names_resource, worst
+from sod_iac.rules.approval.state_backends import Bucket, buckets, state_finding, stores
+from sod_iac.rules.context import Context
 
 ANCHORS = STATE_STORAGE
 BACKENDS = True  # and backends (`terraform.backend.<type>`)

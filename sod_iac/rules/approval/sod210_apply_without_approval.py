@@ -55,14 +55,13 @@ plus a required review of the plan) runs before it. Which names count as product
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from sod_iac.rules.approval.common import ProductionOptions
 from sod_iac.core.model import Evidence, Finding, Project, Resource
-from sod_iac.rules.approval.common import blocks, flag, hop, managed, production, refers_to, text
-from sod_iac.rules.context import Context
 from sod_iac.core.values import Ref, as_list
-
+from sod_iac.rules.approval.common import ProductionOptions, blocks, flag, hop, managed, production, refers_to, text
+from sod_iac.rules.context import Context
 
 ANCHORS = frozenset({"tfe_workspace", "tfe_workspace_settings", "spacelift_stack", "env0_environment"})
 

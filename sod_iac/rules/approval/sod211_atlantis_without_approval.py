@@ -71,14 +71,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sod_iac.core.model import Finding, Location, Project, Resource
+from sod_iac.core.values import Template, as_list, decode_json, decode_yaml
 from sod_iac.rules.approval import atlantis_servers
 from sod_iac.rules.approval.common import flag, hop, text, worst
 from sod_iac.rules.context import Context
-from sod_iac.core.values import Template, as_list, decode_json, decode_yaml
-
 
 ANCHORS = frozenset(atlantis_servers.SERVER_TYPES)  # an Atlantis server the code deploys
 ATLANTIS_YAML = True  # and Atlantis YAML: repos.yaml, atlantis.yaml (`atlantis.*`)

@@ -55,19 +55,16 @@ set enforce_admins = true so administrators cannot bypass it.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
-
-from typing import Annotated
+from collections.abc import Iterator
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from sod_iac.rules.options import PER_RESOURCE
 from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.approval.common import blocks, first, flag, managed, number, text, not_on, worst
-from sod_iac.rules.context import Context
 from sod_iac.core.values import as_list
-from sod_iac.rules.approval.common import Weak
-
+from sod_iac.rules.approval.common import Weak, blocks, first, flag, managed, not_on, number, text, worst
+from sod_iac.rules.context import Context
+from sod_iac.rules.options import PER_RESOURCE
 
 ANCHORS = frozenset({"github_branch_protection", "github_branch_protection_v3", "github_repository_ruleset",
                      "github_organization_ruleset", "gitlab_branch_protection",

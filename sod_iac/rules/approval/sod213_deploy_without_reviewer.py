@@ -51,17 +51,27 @@ Environments are judged when their name looks like production (setting `producti
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from sod_iac.rules.approval.common import ProductionOptions
 from sod_iac.core.model import Evidence, Finding, Resource
+from sod_iac.core.values import as_list
 from sod_iac.rules.approval.common import (
-    blocks, flag, hop, managed, number, production, refers_to, text, not_on, unstated, worst,
+    ProductionOptions,
+    Weak,
+    blocks,
+    flag,
+    hop,
+    managed,
+    not_on,
+    number,
+    production,
+    refers_to,
+    text,
+    unstated,
+    worst,
 )
 from sod_iac.rules.context import Context
-from sod_iac.core.values import as_list
-from sod_iac.rules.approval.common import Weak
-
 
 ANCHORS = frozenset({"github_repository_environment", "gitlab_project_protected_environment",
                      "azuredevops_environment"})

@@ -45,13 +45,11 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding, Resource
-from sod_iac.rules.approval.common import flag, managed, number, text, not_on, worst
+from sod_iac.rules.approval.common import Weak, flag, managed, not_on, number, text, worst
 from sod_iac.rules.context import Context
-from sod_iac.rules.approval.common import Weak
-
 
 ANCHORS = frozenset({"gitlab_project_level_mr_approvals", "gitlab_group_level_mr_approvals",
                      "gitlab_project_approval_rule"})

@@ -74,14 +74,12 @@ and restrict who may approve it to people who do not author the changes.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from sod_iac.rules.approval.common import ProductionOptions
 from sod_iac.core.model import Evidence, Finding, Resource, unique_evidence
-from sod_iac.rules.approval.common import blocks, managed, number, production, text, worst
+from sod_iac.rules.approval.common import ProductionOptions, Weak, blocks, managed, number, production, text, worst
 from sod_iac.rules.context import Context
-from sod_iac.rules.approval.common import Weak
-
 
 ANCHORS = frozenset({"aws_codepipeline"})
 

@@ -24,9 +24,8 @@ from typing import Any
 from sod_iac.access.storage_model import BACKEND_OF, STORAGE_NAME, StorageTarget
 from sod_iac.core.model import Backend, Evidence, Finding, Project, Resource
 from sod_iac.rules.approval.common import is_set, managed, text, where
-from sod_iac.rules.context import Context
 from sod_iac.rules.approval.state_storage import Recognised, recognise
-
+from sod_iac.rules.context import Context
 
 STORAGE_TYPES = {"s3": "aws_s3_bucket", "gcs": "google_storage_bucket", "azurerm": "azurerm_storage_account"}
 NAME_ARGUMENT = {"s3": "bucket", "gcs": "bucket", "azurerm": "storage_account_name"}

@@ -23,13 +23,14 @@ module's access-log bucket holds logs, not state.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sod_iac.access.storage_model import BACKEND_OF, STORAGE_NAME
 from sod_iac.core.model import Evidence, Project, Resource
-from sod_iac.rules.approval.common import hop, managed, names_resource, refers_to
 from sod_iac.core.values import Template
+from sod_iac.rules.approval.common import hop, managed, names_resource, refers_to
 
 _STATE_WORDS = re.compile(
     r"tf[-_.]?state|terraform[-_.]?state|tofu[-_.]?state|(?:tf|terraform|tofu)[-_.]?backend|state[-_.]?backend",

@@ -15,7 +15,7 @@ reviewed (`azuredevops_check_branch_control`). Azure DevOps docs: "Define approv
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.access.cloud_common import hop, refs_in, text_of
 from sod_iac.core.model import Resource

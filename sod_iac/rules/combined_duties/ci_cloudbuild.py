@@ -27,7 +27,8 @@ the code and is not judged: only the code's own bindings count.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.rules.combined_duties.ci_systems import Trust, ref_reviewed

@@ -25,17 +25,22 @@ identity never fires.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sod_iac.access.cloud_common import first_block, hop, refs_in, text_of
 from sod_iac.core.model import Resource
-from sod_iac.rules.combined_duties.ci_azure_devops import azure_devops_trusts, protected_connections, service_connection
+from sod_iac.core.values import Template, Unknown
+from sod_iac.rules.combined_duties.ci_azure_devops import (
+    azure_devops_trusts,
+    azure_identities,
+    protected_connections,
+    service_connection,
+)
 from sod_iac.rules.combined_duties.ci_cloudbuild import cloudbuild_trusts
 from sod_iac.rules.combined_duties.ci_systems import Trust, ci_system, claim_pins, judge_subject
 from sod_iac.rules.combined_duties.ci_systems import ref_reviewed as _ref_reviewed
 from sod_iac.rules.context import Context
-from sod_iac.core.values import Template, Unknown
-from sod_iac.rules.combined_duties.ci_azure_devops import azure_identities
 
 
 def ci_trusts(ctx: Context) -> list[Trust]:

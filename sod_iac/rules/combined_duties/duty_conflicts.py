@@ -19,8 +19,8 @@ duty catalog (`rulesets/default.yaml` plus the user's `conflicts`) gets one find
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from sod_iac.access.duties.catalog import Conflict
 from sod_iac.access.duties.service import ConflictHit, Duties, duties_for

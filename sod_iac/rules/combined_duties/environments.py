@@ -19,7 +19,8 @@ two named environments (a wildcard `*` resource is not an environment).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from sod_iac.access.cloud_common import text_of
 from sod_iac.access.duties.holding import Holding
@@ -27,7 +28,6 @@ from sod_iac.access.duties.service import duties_for
 from sod_iac.access.graph import Principal
 from sod_iac.core.model import Resource
 from sod_iac.rules.context import Context
-
 
 CHANGE_DUTIES = ("write", "permissions-admin")
 

@@ -57,13 +57,12 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding
+from sod_iac.rules.anchor_types import PRINCIPALS
 from sod_iac.rules.combined_duties.duty_conflicts import conflict_findings
 from sod_iac.rules.context import Context
-from sod_iac.rules.anchor_types import PRINCIPALS
-
 
 ANCHORS = PRINCIPALS
 

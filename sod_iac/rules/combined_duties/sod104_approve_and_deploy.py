@@ -59,14 +59,14 @@ None.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from sod_iac.access.cloud_common import as_list, first_block, hop, refs_in, text_of
 from sod_iac.core.model import Finding, Resource
+from sod_iac.rules.anchor_types import PRINCIPALS
 from sod_iac.rules.combined_duties.duty_conflicts import conflict_findings
 from sod_iac.rules.context import Context
-from sod_iac.rules.anchor_types import PRINCIPALS
-
 
 ANCHORS = PRINCIPALS | {"github_repository_environment"}  # an environment its deployer approves
 

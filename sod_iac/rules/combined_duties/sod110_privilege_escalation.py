@@ -94,15 +94,14 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.access.duties.service import duties_for
 from sod_iac.core.model import Finding, unique_evidence
+from sod_iac.rules.anchor_types import PRINCIPALS
 from sod_iac.rules.combined_duties.duty_conflicts import restated_conflicts
 from sod_iac.rules.context import Context
 from sod_iac.rules.unstated import possible_note, texts_of
-from sod_iac.rules.anchor_types import PRINCIPALS
-
 
 ANCHORS = PRINCIPALS
 

@@ -43,12 +43,11 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding
-from sod_iac.rules.context import Context
 from sod_iac.rules.anchor_types import PRINCIPALS
-
+from sod_iac.rules.context import Context
 
 ANCHORS = PRINCIPALS
 

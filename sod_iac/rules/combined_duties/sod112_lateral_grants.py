@@ -78,7 +78,7 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.access.aws_lateral import LateralFinder, LateralGrant
 from sod_iac.core.model import Finding, unique_evidence
@@ -86,7 +86,6 @@ from sod_iac.core.wording import PRINCIPALS_NAMED, listing
 from sod_iac.rules.anchor_types import PRINCIPALS
 from sod_iac.rules.context import Context
 from sod_iac.rules.unstated import possible_note, texts_of
-
 
 ANCHORS = PRINCIPALS
 

@@ -105,16 +105,15 @@ ViewOnlyAccess, SecurityAudit) change nothing and are not reported.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
 from sod_iac.access.duties.service import duties_for
 from sod_iac.core.model import Finding
-from sod_iac.rules.context import Context
-from sod_iac.rules.combined_duties.ci_trusts import ci_trusts
 from sod_iac.rules.anchor_types import PRINCIPALS
-
+from sod_iac.rules.combined_duties.ci_trusts import ci_trusts
+from sod_iac.rules.context import Context
 
 ANCHORS = PRINCIPALS
 

@@ -63,17 +63,16 @@ from AWS account ids (option `accounts`).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from pydantic import BaseModel, Field
 
 from sod_iac.access.duties.service import duties_for
 from sod_iac.core.model import Finding
-from sod_iac.rules.combined_duties.duty_conflicts import anchor
-from sod_iac.rules.context import Context
-from sod_iac.rules.combined_duties.environments import environments_changed
 from sod_iac.rules.anchor_types import PRINCIPALS
-
+from sod_iac.rules.combined_duties.duty_conflicts import anchor
+from sod_iac.rules.combined_duties.environments import environments_changed
+from sod_iac.rules.context import Context
 
 ANCHORS = PRINCIPALS
 

@@ -65,21 +65,19 @@ credential, give each its own secret, or state the intended number: a tag, label
 
 from __future__ import annotations
 
-from typing import Iterator
-
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from sod_iac.rules.options import PER_RESOURCE
 from sod_iac.access.secret_model import ReaderSet
 from sod_iac.core.model import Finding
-from sod_iac.rules.context import Context
-from sod_iac.rules.unstated import possible_note, texts_of
 from sod_iac.core.wording import PRINCIPALS_NAMED, listing
-from sod_iac.rules.secret_readers.readers import access_of, allowed_readers, evidence_of
 from sod_iac.rules.anchor_types import SECRETS
-
+from sod_iac.rules.context import Context
+from sod_iac.rules.options import PER_RESOURCE
+from sod_iac.rules.secret_readers.readers import access_of, allowed_readers, evidence_of
+from sod_iac.rules.unstated import possible_note, texts_of
 
 ANCHORS = SECRETS
 

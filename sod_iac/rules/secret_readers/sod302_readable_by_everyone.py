@@ -58,15 +58,14 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding
-from sod_iac.rules.context import Context
-from sod_iac.rules.unstated import possible_note, texts_of
 from sod_iac.core.wording import PRINCIPALS_NAMED, listing
-from sod_iac.rules.secret_readers.readers import access_of, evidence_of
 from sod_iac.rules.anchor_types import SECRETS
-
+from sod_iac.rules.context import Context
+from sod_iac.rules.secret_readers.readers import access_of, evidence_of
+from sod_iac.rules.unstated import possible_note, texts_of
 
 ANCHORS = SECRETS
 

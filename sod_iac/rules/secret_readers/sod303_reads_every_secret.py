@@ -50,13 +50,12 @@ None.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from sod_iac.core.model import Finding, unique_evidence
+from sod_iac.rules.anchor_types import PRINCIPALS
 from sod_iac.rules.context import Context
 from sod_iac.rules.secret_readers.readers import access_of
-from sod_iac.rules.anchor_types import PRINCIPALS
-
 
 ANCHORS = PRINCIPALS  # the principal that reads every secret
 
