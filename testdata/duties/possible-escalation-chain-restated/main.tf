@@ -3,9 +3,11 @@
 # AWS: sts:AssumeRole into a role whose trust policy trusts an account (`:root`) needs an Allow
 # in the caller's own policies for that role's ARN; a role session then holds exactly the
 # role's permissions (IAM User Guide, "Switching to an IAM role"). The Lambda roles below are
-# allowed sts:AssumeRole on `arn:aws:iam::${var.account_id}:role/admin`, an account the code
-# does not state: that ARN is `admin` only if the account is this one, so each may *possibly*
-# become `admin` (AdministratorAccess), as AFT's roles may become AWSAFTAdmin.
+# allowed sts:AssumeRole on `arn:aws:iam::${var.account_id}:role/admin` (account 111122223333 by
+# the variable's default), while the account the roles themselves live in is not stated (no
+# provider names one): that ARN is `admin` only if `admin` lives in 111122223333, so each may
+# *possibly* become `admin` (AdministratorAccess), as AFT's roles may become AWSAFTAdmin. (A
+# default, not an unset variable: Checkov renders defaults, so both entry points read the same.)
 #
 # Proves:
 #   - `worker` holds nothing itself but sts:AssumeRole on `admin`: SOD110 (possible: the
@@ -23,7 +25,8 @@
 #     statement as evidence); its other conflicts need `admin`: SOD102-105 absent.
 #   - `admin` (end of the chain) keeps its own finding: SOD111; `key_ops` its SOD101.
 variable "account_id" {
-  type = string
+  type    = string
+  default = "111122223333"
 }
 
 locals {
