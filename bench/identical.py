@@ -14,7 +14,6 @@ so what is compared is exactly what a user sees.
 from __future__ import annotations
 
 import argparse
-import filecmp
 import os
 import shutil
 import subprocess
@@ -101,25 +100,13 @@ def record(out: Path, jobs: int) -> int:
 
 
 def compare(old: Path, new: Path) -> int:
-    differ: list[str] = []
-
-    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
-        for name in cmp.left_only + cmp.right_only + cmp.diff_files + cmp.funny_files:
-            differ.append(f"{prefix}{name}")
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(old, new, ignore=[]), "")
-    # dircmp compares by os.stat signature first; compare the bytes of what it called equal too
-    for path in old.rglob("*"):
-        rel = path.relative_to(old)
-        if path.is_file() and (new / rel).is_file() and str(rel) not in differ \
-                and path.read_bytes() != (new / rel).read_bytes():
-            differ.append(str(rel))
-    for name in sorted(set(differ)):
+    files = {side: {p.relative_to(side): p for p in side.rglob("*") if p.is_file()} for side in (old, new)}
+    differ = sorted(str(rel) for rel in files[old].keys() ^ files[new].keys())
+    differ += sorted(str(rel) for rel in files[old].keys() & files[new].keys()
+                     if files[old][rel].read_bytes() != files[new][rel].read_bytes())
+    for name in differ:
         print(f"differs: {name}")
-    files = sum(1 for p in old.rglob("*") if p.is_file())
-    print(f"{files} files compared, {len(set(differ))} differ")
+    print(f"{len(files[old])} files compared, {len(differ)} differ")
     return 1 if differ else 0
 
 

@@ -27,7 +27,6 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
-    import sod_iac.rules  # noqa: F401 - registers the rules
     from sod_iac.access import build_access, principal_addresses
     from sod_iac.load import load_project
     from sod_iac.rules import all_rules
@@ -35,6 +34,7 @@ def main(argv: list[str]) -> int:
     from sod_iac.rules.registry import run_rules
     from sod_iac.util.gcpause import paused_gc
 
+    all_rules()  # discovers and imports the rule modules: part of the import phase
     imported = time.perf_counter()
     project = load_project(args.paths, jobs=args.jobs, max_file_size=args.max_file_size,
                            cache_dir=args.cache_dir)

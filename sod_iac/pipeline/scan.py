@@ -9,7 +9,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-import sod_iac.rules  # noqa: F401 - importing registers every implemented rule
 from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
 from sod_iac.core.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
