@@ -10,8 +10,8 @@ when missing (Checkov pins bc-python-hcl2, which clashes with python-hcl2), then
 comparison runs every contender once per round, rotating the order each round, and keeps the
 median of the rounds (at least 5 by default). Every command runs in a fresh process through
 bench/measure.py (wall time, peak RSS). "cold" scans start with an empty cache folder; "warm"
-scans find it filled by an earlier scan of the same files (parsed files and the judgement of
-the unchanged project); "warm parse cache, judged again" keeps the parsed files but not the
+scans find it filled by an earlier scan of the same files (parsed files, the judgement of
+the unchanged project and the reads that lead to it, so nothing is loaded); "warm parse cache, judged again" keeps the parsed files but not the
 judgement, as a re-scan after a change to the Terraform. It writes bench/RESULTS.md: the
 machine, the exact commands, the figures and the ratios (Checkov's median / sod-iac's).
 """
@@ -172,10 +172,11 @@ def fresh(path: Path) -> Callable[[], None]:
 
 
 def unjudged(cache: Path) -> Callable[[], None]:
-    """Keep the parsed files of a cache folder, forget its judgements (sod_iac.cache.judgements):
-    the next scan analyses again, as after a change to the Terraform."""
+    """Keep the parsed files of a cache folder, forget its judgements (sod_iac.cache.judgements,
+    and the warm path's entries that lead to them, sod_iac.cache.inputs): the next scan loads
+    and analyses again, as after a change to the Terraform."""
     def clear() -> None:
-        for folder in cache.glob("judged-v*"):
+        for folder in [*cache.glob("judged-v*"), *cache.glob("inputs-v*")]:
             shutil.rmtree(folder, ignore_errors=True)
     return clear
 

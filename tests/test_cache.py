@@ -156,10 +156,19 @@ def test_identical_files_share_one_entry(tmp_path, write_tree):
 # --------------------------------------------------------------------------- never trusted
 
 
+def forget_judgements(folder: Path) -> None:
+    """Drop the judged cache's entries (sod_iac.cache.judgements, .inputs), keeping the parsed
+    files: the next scan then reads every file through the parse cache, which is what these
+    tests are about."""
+    for entry in [*folder.glob("judged-v*/*"), *folder.glob("inputs-v*/*")]:
+        entry.unlink()
+
+
 def _prime(tmp_path) -> tuple[Path, str, list[Path]]:
     folder = tmp_path / "cache"
     plain = scan_json([DEMO], jobs=1)
     scan_json([DEMO], jobs=1, cache_dir=folder)
+    forget_judgements(folder)
     return folder, plain, entries(folder)
 
 

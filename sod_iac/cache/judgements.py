@@ -40,7 +40,7 @@ FORMAT = 3
 KEEP = 8
 """Entries kept per cache folder: the newest, by modification time."""
 KEEP_BYTES = 1024**3
-"""... and no more than this much of them together (see _prune)."""
+"""... and no more than this much of them together (see prune)."""
 MAX_ENTRY = 4 * 1024**3
 """Larger entries are not read (an entry is about the size of the JSON report)."""
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole sod_iac package
@@ -74,10 +74,18 @@ def key(project: Project, config: dict[str, Any], rule_ids: list[str]) -> str | 
     except (_Undescribed, RecursionError):
         return None
     digest = hashlib.sha256()
-    for part in (f"format {FORMAT}".encode(), _code_id().encode(), settings, json.dumps(sorted(rule_ids)).encode()):
+    for part in (f"format {FORMAT}".encode(), code_id().encode(), settings, json.dumps(sorted(rule_ids)).encode()):
         digest.update(len(part).to_bytes(8, "big") + part)
     digest.update(described)
     return digest.hexdigest()
+
+
+def describe_settings(config: dict[str, Any]) -> bytes | None:
+    """The rule settings as exact bytes (as `key` writes them), or None when they cannot be."""
+    try:
+        return _describe(config)
+    except (_Undescribed, RecursionError):
+        return None
 
 
 def present(directory: Path | None, entry_key: str | None) -> bool:
@@ -141,11 +149,12 @@ def _read(handle: Any, entry_key: str) -> Judgement:
     raise ValueError("entry without its last record")
 
 
-def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -> None:
+def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -> bool:
     """Write the judgement (atomically), streamed finding by finding and signed as it goes:
-    no one buffer of a large entry. Any failure only costs the next scan its speed."""
+    no one buffer of a large entry. Any failure only costs the next scan its speed. Returns
+    whether it was written."""
     if directory is None or entry_key is None:
-        return
+        return False
     findings, errors, principals = judgement
     mac = signing.signer(entry_key)
 
@@ -164,17 +173,18 @@ def store(directory: Path | None, entry_key: str | None, judgement: Judgement) -
     file = _file(directory, entry_key)
     try:
         signing.write_atomic(file, pieces())
-        _prune(file.parent, file)
+        prune(file.parent, file, KEEP, KEEP_BYTES)
     except (OSError, ValueError, UnicodeError):
-        pass  # not writable, or not storable (a lone surrogate in a name): judged again next time
+        return False  # not writable, or not storable (a lone surrogate in a name): judged again next time
+    return True
 
 
 def _file(directory: Path, entry_key: str) -> Path:
     return Path(directory) / f"judged-v{FORMAT}" / f"{entry_key}.json"
 
 
-def _prune(folder: Path, written: Path) -> None:
-    """Keep the newest KEEP entries, and fewer when together they pass KEEP_BYTES (the one
+def prune(folder: Path, written: Path, keep: int, keep_bytes: int) -> None:
+    """Keep the newest `keep` entries, and fewer when together they pass `keep_bytes` (the one
     just `written` always stays): an entry is about the size of the report, which a large
     estate makes big."""
     entries = []
@@ -187,14 +197,14 @@ def _prune(folder: Path, written: Path) -> None:
     total = 0
     for rank, (_, _, _, size, path) in enumerate(sorted(entries, reverse=True)):
         total += size
-        if rank >= KEEP or (rank and total > KEEP_BYTES):
+        if rank >= keep or (rank and total > keep_bytes):
             signing.discard(path)
 
 
 _CODE_ID: str | None = None
 
 
-def _code_id() -> str:
+def code_id() -> str:
     """sod-iac's code and data, the IAM action data and Python: another version never hits."""
     global _CODE_ID
     if _CODE_ID is None:

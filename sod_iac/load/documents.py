@@ -17,6 +17,7 @@ import yaml
 
 from sod_iac.core.model import Document, DocumentKind, LoadError
 from sod_iac.load.files import SKIP_DIRS
+from sod_iac.load.reads import recorded
 from sod_iac.util.yaml_lines import LineLoader, load_yaml
 
 ATLANTIS_REPO_FILES = ("atlantis.yaml", "atlantis.yml")
@@ -39,7 +40,7 @@ def load_documents(root: str | os.PathLike[str]) -> tuple[list[Document], list[L
     errors: list[LoadError] = []
     for rel, path in _document_files(Path(root)):
         try:
-            text = path.read_text(encoding="utf-8")
+            text = _read(path)
             data = load_yaml(text, LineLoader)
         except (OSError, UnicodeDecodeError) as exc:
             errors.append(LoadError(path=rel, message=f"cannot read Atlantis config: {exc}"))
@@ -54,6 +55,12 @@ def load_documents(root: str | os.PathLike[str]) -> tuple[list[Document], list[L
     return documents, errors
 
 
+@recorded
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@recorded
 def _document_files(root: Path) -> list[tuple[str, Path]]:
     if not root.is_dir():
         return []

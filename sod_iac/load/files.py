@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sod_iac.core.model import LoadError
+from sod_iac.load.reads import recorded
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 PLAN_SIZE_FACTOR = 50
 """Plan JSON may be this many times larger than the limit for code (--max-file-size): 500M by
 default. A plan is ~10 times the size of its code, and JSON parses hundreds of times faster
 per byte than HCL, so one limit for both would refuse plans of quite ordinary estates."""
+PLAN_SNIFF_BYTES = 65536
 SKIP_DIRS = {".terraform", ".git", "node_modules", ".sod-iac-cache", "__pycache__"}
 
 
@@ -48,12 +50,14 @@ class FileSet:
             return path.as_posix()
 
 
+@recorded
 def common_root(paths: list[Path]) -> Path:
     """The folder locations are relative to: the common parent of the scanned paths."""
     dirs = [p if p.is_dir() else p.parent for p in paths]
     return Path(os.path.commonpath([str(d) for d in dirs])) if dirs else Path.cwd()
 
 
+@recorded
 def discover(paths: list[Path], root: Path) -> FileSet:
     """Walk the given paths (absolute) for Terraform inputs, following symlinks once."""
     found = FileSet(root=root)
@@ -73,11 +77,15 @@ def discover(paths: list[Path], root: Path) -> FileSet:
     return found
 
 
+@recorded  # only ever inside discover (so never written down on its own)
 def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
+    """Depth first, in name order. A file's real path (for seen_files) is its folder's real
+    path and its name unless the file itself is a symlink: one resolve per folder, not per file."""
     visited: set[tuple[int, int]] = set()
     stack = [top]
     while stack:
         folder = stack.pop()
+        real_folder: Path | None = None
         try:
             stat = folder.stat()
         except OSError as exc:
@@ -112,13 +120,18 @@ def _walk(top: Path, found: FileSet, seen_files: set[Path]) -> None:
                     found.errors.append(LoadError(path=found.rel(path),
                                                   message="broken or looping symlink"))
                     continue
-                real = path.resolve()
+                if entry.is_symlink():
+                    real = path.resolve()
+                else:
+                    real_folder = real_folder or folder.resolve()
+                    real = real_folder / entry.name
                 if real not in seen_files:
                     seen_files.add(real)
                     found.files.append(path)
         stack.extend(reversed(subdirs))
 
 
+@recorded
 def module_files(folder: Path) -> list[Path]:
     """The `.tf` and `.tf.json` files of one module folder (not its subfolders: Terraform reads
     only a module's own folder), sorted; none when it cannot be listed."""
@@ -135,6 +148,7 @@ def size_limit(kind: str, max_file_size: int) -> int:
     return max_file_size * PLAN_SIZE_FACTOR if kind == "json" else max_file_size
 
 
+@recorded
 def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str | None, LoadError | None]:
     """Read a file as text (UTF-8, or as its byte order mark says: decode_text), refusing huge,
     binary and mis-encoded files clearly.
@@ -154,22 +168,43 @@ def read_text(path: Path, rel: str, max_size: int, kind: str = "") -> tuple[str 
 def tree_reader(root: Path, max_size: int) -> Callable[[Path], str | None]:
     """file()/templatefile(): only files inside the scanned tree, with the same limits; None
     for anything else (the function's value is then unknown)."""
-    real_root = root.resolve()
+    return lambda path: read_in_tree(root, max_size, path)
 
-    def read(path: Path) -> str | None:
-        try:
-            path.resolve().relative_to(real_root)
-        except (ValueError, OSError, RuntimeError):
-            return None
-        if not path.is_file():
-            return None
-        try:
-            rel = path.relative_to(root).as_posix()
-        except ValueError:
-            rel = path.as_posix()
-        text, error = read_text(path, rel, max_size)
-        return text if error is None else None
-    return read
+
+@recorded
+def read_in_tree(root: Path, max_size: int, path: Path) -> str | None:
+    """tree_reader's read of one path."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return None
+    if not path.is_file():
+        return None
+    try:
+        rel = path.relative_to(root).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    text, error = read_text(path, rel, max_size)
+    return text if error is None else None
+
+
+@recorded
+def looks_like_plan(path: Path) -> bool:
+    """Whether a JSON file found in the tree is a Terraform plan, by its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(PLAN_SNIFF_BYTES)
+    except OSError:
+        return True  # let the reader report the problem
+    text = decode_head(head)  # a plan written by Windows PowerShell is UTF-16
+    return '"format_version"' in text and ('"planned_values"' in text or '"terraform_version"' in text
+                                           or '"resource_changes"' in text)
+
+
+@recorded
+def is_dir(path: Path) -> bool:
+    """Whether `path` is a folder (following symlinks)."""
+    return path.is_dir()
 
 
 BINARY_SNIFF_BYTES = 8192

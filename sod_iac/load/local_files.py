@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sod_iac.core.model import Project, local_file_key
+from sod_iac.load.reads import recorded
 
 MAX_PATH_LENGTH = 4096
 MAX_DEPTH = 32
@@ -24,14 +25,10 @@ MAX_DEPTH = 32
 def find_local_files(project: Project) -> list[str]:
     """The local_file_key of every backend-configuration string that is a file in the tree."""
     root = Path(project.root)
-    try:
-        real_root = root.resolve()
-    except (OSError, RuntimeError):
-        return []
     found: set[str] = set()
     for folder, value in _backend_strings(project):
         key = local_file_key(folder, value)
-        if key not in found and _is_file_inside(real_root, root, folder, value):
+        if key not in found and _is_file_inside(root, folder, value):
             found.add(key)
     return sorted(found)
 
@@ -58,11 +55,13 @@ def _strings(value: Any, depth: int) -> Iterator[str]:
             yield from _strings(item, depth + 1)
 
 
-def _is_file_inside(real_root: Path, root: Path, folder: str, value: str) -> bool:
+@recorded
+def _is_file_inside(root: Path, folder: str, value: str) -> bool:
     candidate = Path(os.path.expanduser(value))
     if not candidate.is_absolute():
         candidate = root / (folder if folder not in ("", ".") else "") / candidate
     try:
+        real_root = root.resolve()
         resolved = candidate.resolve()
         return resolved.is_file() and real_root in resolved.parents
     except (OSError, RuntimeError, ValueError):

@@ -19,9 +19,10 @@ from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
     FileSet,
     common_root,
-    decode_head,
     discover,
     file_kind,
+    is_dir,
+    looks_like_plan,
     module_files,
     size_limit,
     tree_reader,
@@ -33,9 +34,6 @@ from sod_iac.load.plan import is_plan, load_plan, plan_providers
 from sod_iac.load.terraform import Loader, ModuleSource, is_local_source, literal_values
 
 T = TypeVar("T")
-
-PLAN_SNIFF_BYTES = 65536
-
 
 def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, var_files: Sequence[str | Path],
                   jobs: int | None, max_file_size: int,
@@ -49,7 +47,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
     work = []
     for path in found.files:
         kind = file_kind(path)
-        if kind == "json" and path not in found.explicit and not _looks_like_plan(path):
+        if kind == "json" and path not in found.explicit and not looks_like_plan(path):
             continue  # an unrelated JSON file in the tree (package.json, ...)
         if kind is None:
             kind = "json"  # an explicit file without a Terraform name: maybe a plan
@@ -107,7 +105,7 @@ def _nothing_found(given: Sequence[str | Path], targets: list[Path], work: list[
     code = [path for path, _, kind, _ in work if kind != "tfvars"]
     errors = []
     for name, target in zip([*given] or ["."], targets):
-        if target.is_dir() and not any(target in path.parents for path in code):
+        if is_dir(target) and not any(target in path.parents for path in code):
             shown = str(name).rstrip("/\\") or str(name)
             errors.append(LoadError(path=found.rel(target) or ".", message=NOTHING_FOUND.format(f"{shown}/")))
     return errors
@@ -201,17 +199,6 @@ def _local_module_folders(configuration: Any, root_folder: Path) -> list[Path]:
                 folders.append(child)
             stack.append((call.get("module"), child, depth + 1))
     return folders
-
-
-def _looks_like_plan(path: Path) -> bool:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(PLAN_SNIFF_BYTES)
-    except OSError:
-        return True  # let the reader report the problem
-    text = decode_head(head)  # a plan written by Windows PowerShell is UTF-16
-    return '"format_version"' in text and ('"planned_values"' in text or '"terraform_version"' in text
-                                           or '"resource_changes"' in text)
 
 
 def _locator(located: dict[str, T]) -> Callable[[str], T | None] | None:
@@ -312,7 +299,7 @@ def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: 
                 cache_dir: str | Path | None = None) -> Callable[[Path], ModuleSource | None]:
     """Parse a module folder that a call reaches but the scanned paths did not include."""
     def parse_dir(folder: Path) -> ModuleSource | None:
-        if not folder.is_dir():
+        if not is_dir(folder):
             return None
         source = ModuleSource(folder, _rel(folder, root) or ".")
         count = 0

@@ -10,7 +10,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from sod_iac.access import EngineFailure, aws_actions, build_access, principal_addresses
+from sod_iac.cache import inputs, judgements
+from sod_iac.cache.judgements import Judgement
 from sod_iac.core.model import SEVERITY_ORDER, Comparison, Finding, LoadError, Project, Report, Severity, Summary
+from sod_iac.load import reads
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE
 from sod_iac.pipeline import triage
 from sod_iac.pipeline.selection import is_selected
@@ -71,21 +74,36 @@ def run_scan(
     options = options or ScanOptions()
     aws_actions.use_cache_dir(options.cache_dir)  # the IAM action tables, once built, from there
 
-    def load() -> Project:
-        return load_project(
-            [str(p) for p in paths],
-            repo_root=str(options.repo_root) if options.repo_root else None,
-            var_files=[str(v) for v in options.var_files],
-            jobs=options.jobs or os.cpu_count() or 1,
-            max_file_size=options.max_file_size,
-            progress=progress,
-            cache_dir=options.cache_dir,
-        )
+    log: list[list[reads.Read]] = []
 
-    project = load()
-    resources = len(project.resources)
+    def load() -> Project:
+        """The Project; in `log`, the reads each load made."""
+        with reads.recording() as made:
+            project = load_project(
+                [str(p) for p in paths],
+                repo_root=str(options.repo_root) if options.repo_root else None,
+                var_files=[str(v) for v in options.var_files],
+                jobs=options.jobs or os.cpu_count() or 1,
+                max_file_size=options.max_file_size,
+                progress=progress,
+                cache_dir=options.cache_dir,
+            )
+        log.append(made)
+        return project
+
     selected = [r for r in registry.all_rules() if is_selected(r.id, options.check, options.skip_check)]
-    findings, rule_errors, principals = _judged(project, load, options, selected)
+    warm_key = _warm_key(paths, options, selected)
+    served = _served(options.cache_dir, warm_key)
+    if served is not None:
+        project, resources, (findings, rule_errors, principals) = served
+    else:
+        project = load()
+        resources = len(project.resources)
+        shell = inputs.Shell.of(project, resources)
+        (findings, rule_errors, principals), judged_key = _judged(project, load, options, selected)
+        # only when the judgement is of the one load those reads made (not of a load again)
+        if judged_key is not None and len(log) == 1 and reads.UNREPLAYABLE not in (name for name, _, _ in log[0]):
+            inputs.store(options.cache_dir, warm_key, inputs.Entry(reads=log[0], judged=judged_key, shell=shell))
     # selection, severities, excluded paths, inline ignores, baseline, --new-since: one place
     result = triage.apply(findings, [*project.errors, *rule_errors], project, options,
                           base_scan=lambda: _base_fingerprints(paths, Path(project.root), options))
@@ -114,26 +132,46 @@ def _comparison(options: ScanOptions) -> Comparison | None:
                       new_since=options.new_since or None)
 
 
+def _warm_key(paths: Sequence[str | os.PathLike[str]], options: ScanOptions, selected: list) -> str | None:
+    """The key of this scan's inputs (sod_iac.cache.inputs); None without a cache folder."""
+    if options.cache_dir is None:
+        return None
+    return inputs.key([os.fspath(p) for p in paths], repo_root=os.fspath(options.repo_root) if options.repo_root else None,
+                      var_files=[os.fspath(v) for v in options.var_files], max_file_size=options.max_file_size,
+                      config=options.config, rule_ids=[r.id for r in selected])
+
+
+def _served(directory: Path | None, warm_key: str | None) -> tuple[Project, int, Judgement] | None:
+    """The stored judgement of these inputs when every read the scan that stored it made gives
+    the same outcome again (sod_iac.load.reads): then nothing is loaded at all."""
+    entry = inputs.load(directory, warm_key)
+    if entry is None or not reads.replay(entry.reads):
+        return None
+    judged = judgements.load(directory, entry.judged)
+    if judged is None:
+        return None
+    return entry.shell.project(), entry.shell.resources, judged
+
+
 def _judged(project: Project, load: Callable[[], Project], options: ScanOptions,
-            selected: list) -> tuple[list[Finding], list[LoadError], int]:
+            selected: list) -> tuple[Judgement, str | None]:
     """judge_project, served from the cache folder when this very project was judged before
     with the same settings and rules (sod_iac.cache.judgements); a judgement with rule errors is
     not stored (an error may be the machine's, not the project's). While a stored judgement
     is read, the project's contents are let go (triage reads only its root, files and errors),
-    so a large estate is not held twice; an entry that turns out unusable has it loaded again."""
-    from sod_iac.cache import judgements
-
+    so a large estate is not held twice; an entry that turns out unusable has it loaded again.
+    Returns the judgement and the key it is stored under (None: not stored)."""
     entry = judgements.key(project, options.config, [r.id for r in selected]) if options.cache_dir else None
     if judgements.present(options.cache_dir, entry):
         project.release_contents()
         judged = judgements.load(options.cache_dir, entry)
         if judged is not None:
-            return judged
+            return judged, entry
         project = load()
     judged = judge_project(project, options, selected)
-    if not judged[1]:
-        judgements.store(options.cache_dir, entry, judged)
-    return judged
+    if judged[1] or entry is None:
+        return judged, None
+    return judged, entry if judgements.store(options.cache_dir, entry, judged) else None
 
 
 def judge_project(project: Project, options: ScanOptions, selected: list,
