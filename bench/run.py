@@ -11,8 +11,9 @@ comparison runs every contender once per round, rotating the order each round, a
 median of the rounds (at least 5 by default). Every command runs in a fresh process through
 bench/measure.py (wall time, peak RSS). "cold" scans start with an empty cache folder; "warm"
 scans find it filled by an earlier scan of the same files (parsed files, the judgement of
-the unchanged project and the reads that lead to it, so nothing is loaded); "warm parse cache, judged again" keeps the parsed files but not the
-judgement, as a re-scan after a change to the Terraform. It writes bench/RESULTS.md: the
+the unchanged project and the reads that lead to it, so nothing is loaded); "warm parse
+cache, judged again" keeps the parsed files but not the judgement, as a re-scan after a
+change to the Terraform. It writes bench/RESULTS.md: the
 machine, the exact commands, the figures and the ratios (Checkov's median / sod-iac's).
 """
 

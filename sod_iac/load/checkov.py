@@ -377,6 +377,8 @@ class _Builder:
         self.where: list[tuple[str, str, Any]] = []  # (module dir, root dir, address) being resolved
         self.told: set[tuple[Any, str]] = set()
         self.read_file = tree_reader(Path(root), DEFAULT_MAX_FILE_SIZE)
+        self.declared_variables: set[tuple[str, str]] = set()
+        """(module prefix, name) of every `variable` block (see unrendered_variable)."""
         self._lines: dict[str, list[str]] = {}
 
     # --- paths -----------------------------------------------------------------------
@@ -573,7 +575,8 @@ class _Builder:
         for match in _EMBEDDED.finditer(text):
             found: set[str] = set()
             value = self.reference(match.group(0), module, found)
-            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)):
+            if value is None or (isinstance(value, Unknown) and not isinstance(value, Ref)
+                                 and not self.unrendered_variable(match.group(0), module)):
                 continue
             if match.start() == 0 and match.end() == len(text):
                 refs.update(found)
@@ -585,6 +588,15 @@ class _Builder:
             return text
         pieces.append(text[pos:])
         return make_template(pieces)
+
+    def unrendered_variable(self, text: str, module: str) -> bool:
+        """Whether `text` (`var.NAME...` found inside a string) is a reference to a variable the
+        module declares, which Checkov left as text because the variable has no value: in
+        `"arn:aws:iam::${var.account_id}:root"` with `account_id` unset, Checkov's graph holds
+        `arn:aws:iam::var.account_id:root`. It is unknown there, as `sod-iac scan` reads it."""
+        steps = _steps(text)
+        return bool(steps) and len(steps) >= 2 and steps[0] == ("var", False) and not steps[1][1] \
+            and (module, steps[1][0]) in self.declared_variables
 
     # --- resources -------------------------------------------------------------------
     def values(self, address: str) -> dict[str, Any]:
@@ -846,6 +858,8 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
         builder.places[address] = _place(vertex)
         sources[address] = (vertex, conf)
 
+    builder.declared_variables = {(_module_prefix(v), str(name)) for v in vertices if v.block_type == "variable"
+                                  and isinstance(v.config, dict) for name in v.config}
     # HCL resources: resolve expressions (a reference may reach any other resource)
     for address in list(builder.raw):
         vertex, conf = sources[address]
