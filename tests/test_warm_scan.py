@@ -348,3 +348,18 @@ def test_recorded_reads_of_the_demo_replay_and_a_change_does_not(tmp_path):
     assert reads.replay(log)
     first.write_text(first.read_text() + "\n", encoding="utf-8")
     assert not reads.replay(log)
+
+
+@pytest.mark.parametrize("other", [("sod_iac.cache.judgements", "_CODE_ID", "another version of sod-iac"),
+                                   ("sod_iac.cache.parsed", "_PARSER_ID", "another python-hcl2 or lark")])
+def test_other_code_or_another_parser_never_reads_a_warm_entry(tmp_path, loads, monkeypatch, other):
+    """The loaders' outcome depends on sod-iac's code and on the parsers' versions, not only on
+    the reads: after an upgrade the files are loaded again."""
+    folder = tmp_path / "cache"
+    _scan([TESTDATA / "demo"], cache_dir=folder)
+    _scan([TESTDATA / "demo"], cache_dir=folder)
+    assert len(loads) == 1
+    module, name, value = other
+    monkeypatch.setattr(module + "." + name, value)
+    _scan([TESTDATA / "demo"], cache_dir=folder)
+    assert len(loads) == 2

@@ -4,7 +4,8 @@ sod_iac.cache.judgements keys a judgement by the evaluated Project, so even a re
 unchanged tree reads, parses (from the parse cache) and evaluates every file before it can
 look the judgement up. This cache skips all of that. Its key is what a scan is asked (the
 paths as given, the working folder they are relative to, --repo-root, --var-file,
---max-file-size, the rule settings and the selected rules, sod-iac's code and data); its entry
+--max-file-size, the rule settings and the selected rules, sod-iac's code and data, the
+versions of the HCL and YAML parsers); its entry
 is what the last such scan read (sod_iac.load.reads: every listing, file and folder check of
 the loaders, with a digest of each outcome), the key of the judgement it got, and the few parts
 of the Project that triage and the summary need. A scan replays those reads: only when each
@@ -21,9 +22,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+import yaml  # (its version is part of the key: the documents' parser, sod_iac.load.documents)
 from pydantic import BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
 
-from sod_iac.cache import judgements, signing
+from sod_iac.cache import judgements, parsed, signing
 from sod_iac.core.model import LoadError, Notice, Project, SkippedModule
 
 FORMAT = 1
@@ -72,8 +74,8 @@ def key(paths: list[str], *, repo_root: str | None, var_files: list[str], max_fi
     if settings is None:
         return None
     digest = hashlib.sha256()
-    asked = json.dumps([FORMAT, judgements.code_id(), os.getcwd(), paths, repo_root, var_files, max_file_size,
-                        sorted(rule_ids)], ensure_ascii=True).encode()
+    asked = json.dumps([FORMAT, judgements.code_id(), parsed.parser_id(), yaml.__version__, os.getcwd(), paths,
+                        repo_root, var_files, max_file_size, sorted(rule_ids)], ensure_ascii=True).encode()
     for part in (asked, settings):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()

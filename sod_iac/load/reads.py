@@ -66,7 +66,7 @@ def _note(log: list[Read], name: str, args: tuple[Any, ...], digest_of: Callable
     """Write one read down; one that cannot be written down poisons the log (it never replays)."""
     try:
         log.append((name, _encode_args(args), digest_of(outcome)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         log.append((UNREPLAYABLE, [], ""))
 
 
