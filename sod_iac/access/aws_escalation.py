@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from sod_iac.access.aws_targets import ANY, Target, resource_targets
+from sod_iac.access.aws_targets import ANY, SERVICE_LINKED_ROLES, Target, resource_targets
 from sod_iac.access.escalation import ROLE_IN_USE_RESOURCES, EscalationPath, PathHit, load_escalation_catalog
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.core.model import Evidence, unique_evidence
@@ -45,7 +45,8 @@ WILDCARD_ARN = {"role": "arn:aws:iam::*:role/*", "user": "arn:aws:iam::*:user/*"
 
 def outside(kind: str) -> Target:
     """Any resource of a kind that the code does not define (accounts have more than the code)."""
-    return Target(WILDCARD_ARN[kind], None, f"any {kind} outside the code")
+    return Target(WILDCARD_ARN[kind], None, f"any {kind} outside the code",
+                  not_under=SERVICE_LINKED_ROLES if kind == "role" else ())
 
 
 class EscalationFinder:

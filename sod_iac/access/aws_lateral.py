@@ -38,6 +38,7 @@ from typing import Any
 
 from sod_iac.access.aws import AwsAccess, Target, resource_targets
 from sod_iac.access.aws_policy import judge_condition, resource_match
+from sod_iac.access.aws_targets import SERVICE_LINKED_ROLES
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.core.model import Evidence, unique_evidence
 
@@ -52,10 +53,9 @@ CARRY_POLICY_ARN = frozenset({"iam:AttachUserPolicy", "iam:AttachRolePolicy", "i
 """Requests that carry iam:PolicyARN (Service Authorization Reference, IAM condition keys)."""
 GRANTS_WHAT_TARGET_HOLDS = frozenset({"iam:AddUserToGroup", "iam:UpdateAssumeRolePolicy"})
 """Actions that give the target's own permissions rather than a policy the principal writes."""
-UNMODIFIABLE = {"role": ("arn:*:iam::*:role/aws-service-role/*",)}
-"""Where no customer can grant: a service-linked role (path `/aws-service-role/`, reserved to
-them) takes no policy, attachment or trust change from anyone (IAM User Guide, "Using
-service-linked roles": IAM answers UnmodifiableEntity), so a grant only there reaches nobody."""
+UNMODIFIABLE = {"role": SERVICE_LINKED_ROLES}
+"""Where no customer can grant: a service-linked role takes no policy, attachment or trust change
+from anyone (aws_targets.SERVICE_LINKED_ROLES), so a grant only there reaches nobody."""
 ADMINISTRATOR_ACCESS = "arn:aws:iam::aws:policy/AdministratorAccess"
 UNNAMED = "sod-iac-unnamed"
 TYPES = {"user": "aws_iam_user", "role": "aws_iam_role", "group": "aws_iam_group", "policy": "aws_iam_policy"}

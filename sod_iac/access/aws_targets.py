@@ -41,6 +41,13 @@ class Target:
 
 ANY = Target(None, None, "any resource")
 
+SERVICE_LINKED_ROLES = ("arn:*:iam::*:role/aws-service-role/*",)
+"""Roles no customer can change, assume or create (the path `/aws-service-role/` is reserved to
+service-linked roles: IAM User Guide, "Using service-linked roles"; their trust policy names only
+the service and IAM answers UnmodifiableEntity to policy, attachment and trust changes): a
+grant confined to them reaches none of the roles an account's principals could administer,
+assume or act as. The `not_under` of every "any role outside the code" target."""
+
 
 def resource_targets(project: Project, types: Iterable[str]) -> list[Target]:
     """Targets for every resource of the given types that the code defines."""

@@ -18,7 +18,7 @@ from typing import Any
 from sod_iac.access.aws_actions import resource_arns
 from sod_iac.access.aws_allow_index import arn_service
 from sod_iac.access.aws_arns import arn_of, bucket_named
-from sod_iac.access.aws_targets import Target, resource_targets
+from sod_iac.access.aws_targets import SERVICE_LINKED_ROLES, Target, resource_targets
 from sod_iac.access.duties.catalog import AwsClause, Duty, Ruleset, aws_clause_actions
 from sod_iac.access.duties.holding import CloudDuties, Holding, tag_hops
 from sod_iac.access.duty_sentence import duty_sentence, granting_statement
@@ -244,7 +244,8 @@ class AwsDuties(CloudDuties):
         targets = resource_targets(aws.project, on)
         for rtype in on:
             if rtype in AWS_OUTSIDE:
-                targets.append(Target(AWS_OUTSIDE[rtype], None, f"any {rtype} outside the code"))
+                targets.append(Target(AWS_OUTSIDE[rtype], None, f"any {rtype} outside the code",
+                                      not_under=SERVICE_LINKED_ROLES if rtype == "aws_iam_role" else ()))
         return targets
 
 
