@@ -30,6 +30,10 @@ def worst_severity(severities: Iterable[str], default: str | None = None) -> str
     return max(severities, key=SEVERITY_ORDER.__getitem__, default=default)
 
 
+
+Mode = Literal["managed", "data"]
+"""A resource block (`managed`) or a data source (`data`), as Terraform addresses them."""
+
 class Location(BaseModel):
     """A span in a source file; `path` is relative to the scanned root (POSIX separators)."""
 
@@ -74,7 +78,7 @@ class Resource(BaseModel):
     address: str
     type: str
     name: str
-    mode: Literal["managed", "data"] = "managed"
+    mode: Mode = "managed"
     module: str = ""
     index: int | str | None = None
     values: dict[str, Any] = Field(default_factory=dict)

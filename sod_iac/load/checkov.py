@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sod_iac.core.model import Backend, LoadError, Location, Project, ProviderConfig, Resource, Variable
+from sod_iac.core.model import Backend, LoadError, Location, Mode, Project, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Template, Unknown, encode_json, make_template
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import DEFAULT_MAX_FILE_SIZE, tree_reader
@@ -156,7 +156,7 @@ def root_for(graph: Any, scanned_file: str | None) -> str | None:
 # --------------------------------------------------------------------------- addresses
 
 
-def split_address(address: str) -> tuple[str, str, str, str, int | str | None] | None:
+def split_address(address: str) -> tuple[str, Mode, str, str, int | str | None] | None:
     """(module prefix, mode, type, name, index) of `module.m[0].data.aws_x.y["k"]`, or None."""
     steps = _steps(address)
     if steps is None:
@@ -169,7 +169,7 @@ def split_address(address: str) -> tuple[str, str, str, str, int | str | None] |
         module_end, i = j, j
     module = _join(steps[:module_end])
     rest = steps[module_end:]
-    mode = "managed"
+    mode: Mode = "managed"
     if rest and rest[0] == ("data", False) and len(rest) >= 3:
         mode, rest = "data", rest[1:]
     if len(rest) not in (2, 3) or rest[0][1] or rest[1][1] or (len(rest) == 3 and not rest[2][1]):
@@ -594,8 +594,8 @@ class _Builder:
         module declares, which Checkov left as text because the variable has no value: in
         `"arn:aws:iam::${var.account_id}:root"` with `account_id` unset, Checkov's graph holds
         `arn:aws:iam::var.account_id:root`. It is unknown there, as `sod-iac scan` reads it."""
-        steps = _steps(text)
-        return bool(steps) and len(steps) >= 2 and steps[0] == ("var", False) and not steps[1][1] \
+        steps = _steps(text) or []
+        return len(steps) >= 2 and steps[0] == ("var", False) and not steps[1][1] \
             and (module, steps[1][0]) in self.declared_variables
 
     # --- resources -------------------------------------------------------------------
@@ -863,7 +863,9 @@ def load_checkov_graph(graph: Any, root: str | os.PathLike[str] | None = None,
     # HCL resources: resolve expressions (a reference may reach any other resource)
     for address in list(builder.raw):
         vertex, conf = sources[address]
-        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc] - sources holds only addresses that split
+        parts = split_address(address)
+        assert parts is not None, "sources holds only addresses that split"
+        module, mode, rtype, name, index = parts
         resource = Resource(address=address, type=rtype, name=name, mode=mode, module=module,
                             index=index, location=builder.location(vertex, conf), source="hcl",
                             module_dir=_module_dir(builder.rel(vertex.file)),
@@ -979,6 +981,7 @@ def _add_plan(builder: _Builder, path: str, located: dict[str, Location | None],
     from sod_iac.load.plan import is_plan, load_plan, plan_providers
 
     rel = builder.rel(path)
+    problem: str | None
     try:
         data = read_plan(path) if read_plan else json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -1012,7 +1015,9 @@ def _add_plan_from_conf(builder: _Builder, located: dict[str, Location | None],
         if address not in sources:
             continue
         _, conf = sources[address]
-        module, mode, rtype, name, index = split_address(address)  # type: ignore[misc] - sources holds only addresses that split
+        parts = split_address(address)
+        assert parts is not None, "sources holds only addresses that split"
+        module, mode, rtype, name, index = parts
         builder.raw[address] = (unwrap_block(conf, resource=True), module)
         builder.project.resources.append(Resource(
             address=address, type=rtype, name=name, mode=mode, module=module, index=index,

@@ -276,6 +276,7 @@ def _directive_mark(node: Tree) -> _Mark:
 
 def _heredoc(node: Tree) -> Any:
     token = node.children[0]
+    assert isinstance(token, Token) and token.line is not None, "a heredoc's first child is its token, with its line"
     raw = str(token)
     first_newline = raw.index("\n")
     lines = raw[first_newline + 1:].split("\n")

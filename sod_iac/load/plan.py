@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from sod_iac.core.model import LoadError, Location, ProviderConfig, Resource, Variable
+from sod_iac.core.model import LoadError, Location, Mode, ProviderConfig, Resource, Variable
 from sod_iac.core.values import Ref, Unknown
 
 MAX_DEPTH = 200
@@ -116,7 +116,7 @@ def _steps(text: str) -> list[tuple[Any, bool, int]]:
     return steps
 
 
-def _split_address(address: str) -> tuple[str, str, str, str, Any] | None:
+def _split_address(address: str) -> tuple[str, Mode, str, str, Any] | None:
     """(module, mode, type, name, index) of an absolute resource instance address."""
     steps = _steps(address)
     if not steps or steps[-1][2] != len(address):
@@ -128,7 +128,7 @@ def _split_address(address: str) -> tuple[str, str, str, str, Any] | None:
             break
         module_end, i = steps[j - 1][2], j
     rest = steps[i:]
-    mode = "managed"
+    mode: Mode = "managed"
     if rest and rest[0][0] == "data" and not rest[0][1]:
         mode, rest = "data", rest[1:]
     if len(rest) not in (2, 3) or rest[0][1] or rest[1][1] or (len(rest) == 3 and not rest[2][1]):
@@ -223,11 +223,11 @@ def _bounded(value: Any) -> tuple[Any, bool]:
         if isinstance(src, (dict, list)) and depth >= MAX_DEPTH:
             parent[key], cut = Unknown("nested too deeply"), True
         elif isinstance(src, dict):
-            parent[key] = dst = dict.fromkeys(src)
-            stack.extend((v, dst, k, depth + 1) for k, v in src.items())
+            parent[key] = copied = dict.fromkeys(src)
+            stack.extend((v, copied, k, depth + 1) for k, v in src.items())
         elif isinstance(src, list):
-            parent[key] = dst = [None] * len(src)
-            stack.extend((v, dst, i, depth + 1) for i, v in enumerate(src))
+            parent[key] = items = [None] * len(src)
+            stack.extend((v, items, i, depth + 1) for i, v in enumerate(src))
         else:
             parent[key] = src
     return holder[0], cut
@@ -302,7 +302,8 @@ class _PlanLoader:
 
     def section(self, data: dict, *keys: str) -> Any:
         """The object at data[k1][k2]..., or None (with an error when a part has the wrong shape)."""
-        node, where = data, ""
+        node: Any = data
+        where = ""
         for key in keys:
             where = f"{where}.{key}" if where else key
             node = node.get(key)

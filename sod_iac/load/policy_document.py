@@ -174,8 +174,7 @@ def _replace_vars(items: list, version: Any) -> list:
         parts = item.parts if isinstance(item, Template) else (item,)
         if version == "2008-10-17" and any(isinstance(p, str) and "&{" in p for p in parts):
             raise ValueError(f"found &{{ sequence in ({item}), not supported in 2008-10-17")
-        parts = [p.replace("&{", "${") if isinstance(p, str) else p for p in parts]
-        out.append(make_template(parts))
+        out.append(make_template([p.replace("&{", "${") if isinstance(p, str) else p for p in parts]))
     return out
 
 
@@ -254,7 +253,7 @@ def _json_principals(value: Any) -> Any:
         return value
     if not isinstance(value, dict):
         raise ValueError(f"unsupported Principal {value!r}")
-    pairs = []
+    pairs: list[tuple[Any, Any]] = []
     for kind, ids in value.items():
         if isinstance(ids, list):
             if not all(isinstance(i, (str, Unknown, Template)) for i in ids):
@@ -276,7 +275,7 @@ def _json_conditions(value: Any) -> Any:
         return value
     if not isinstance(value, dict):
         raise ValueError("Condition must be an object")
-    triples = []
+    triples: list[tuple[Any, Any, Any]] = []
     for test, variables in value.items():
         if variables is None:
             continue
@@ -369,7 +368,7 @@ def _hash_principal(block: Any) -> str | None:
     if isinstance(ids, (Unknown, Template)):
         return None
     ids = [i for i in as_list(ids) if i is not None]
-    if not all(isinstance(v, str) for v in [kind, *ids]):
+    if not isinstance(kind, str) or not all(isinstance(v, str) for v in ids):
         return None
     ordered = _sdk_set(_distinct(ids), lambda s: s + ";")
     return "identifiers:{" + "".join(s + ";" for s in ordered) + "};type:" + kind + ";"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sod_iac.cache.parsed import open_cache
-from sod_iac.core.model import LoadError, Notice, Project, Resource
+from sod_iac.core.model import LoadError, Location, Notice, Project, Resource
 from sod_iac.load.documents import load_documents
 from sod_iac.load.files import (
     FileSet,
@@ -69,6 +69,7 @@ def build_project(paths: Sequence[str | Path], *, repo_root: str | Path | None, 
         if item.kind in ("tf", "tf.json"):
             folder = item.path.parent
             sources.setdefault(folder, ModuleSource(folder, found.rel(folder) or "."))
+            assert item.tree is not None, "a file of code read without an error has its syntax tree"
             sources[folder].add(item.tree)
         elif item.kind == "json":
             if is_plan(item.data):
@@ -160,7 +161,7 @@ def _with_plans(hcl: list[Resource], plans: list[Parsed], project: Project, foun
         plan_root = found.rel(_plan_root_folder(plan, found, root, whole_root)) or "."
         own = by_root.get(plan_root, [])
         kept.pop(plan_root, None)
-        located = {r.address: r.location for r in own if r.location}
+        located: dict[str, Location | None] = {r.address: r.location for r in own if r.location}
         providers, provider_errors = plan_providers(plan.data, plan.rel)
         resources, variables, plan_errors = load_plan(plan.data, plan.rel, _locator(located), depth=plan.depth)
         plan.data = None  # handed over (load_plan may have changed it): not used again
@@ -311,6 +312,7 @@ def _dir_parser(root: Path, max_size: int, errors: list[LoadError], files_read: 
                 errors.append(item.error)
                 continue
             files_read.append(item.rel)
+            assert item.tree is not None, "a file of code read without an error has its syntax tree"
             source.add(item.tree)
             count += 1
         return source if count else None

@@ -21,6 +21,7 @@ from sod_iac.core.model import (
     Backend,
     LoadError,
     Location,
+    Mode,
     Notice,
     ProviderConfig,
     Resource,
@@ -308,7 +309,9 @@ class ModuleInstance:
             return text
         parse = self.loader.parse_template
         if parse is None:
-            from sod_iac.load.hcl import parse_template as parse
+            from sod_iac.load.hcl import parse_template
+
+            parse = parse_template
         return templatefile(args, text, parse)
 
     # --- provider configurations ------------------------------------------------------
@@ -623,7 +626,7 @@ class ModuleInstance:
                     values=self.eval_body(block.body, self.evaluator(), path),
                     location=Location(path=path, start_line=block.start_line, end_line=block.end_line)))
         for key, (block, path) in self.source.resources.items():
-            mode = "data" if key.startswith("data.") else "managed"
+            mode: Mode = "data" if key.startswith("data.") else "managed"
             rtype, rname = block.labels
             provider = self._resource_provider(block, rtype)
             references = self.references(block.body)

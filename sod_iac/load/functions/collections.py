@@ -155,7 +155,7 @@ def _coalescelist(*lists: Any) -> list:
 @_register("compact")
 def _compact(items: Any) -> list:
     """Drop null and empty-string items; an item that might be empty makes the result unknown."""
-    result = []
+    result: list[Any] = []
     for item in _seq(items, "list"):
         if item is None or item == "":
             continue
@@ -334,7 +334,7 @@ def _range(*args: Any) -> list:
         raise FunctionError("end must be less than start when step is negative")
     if step > 0 and limit < start:
         raise FunctionError("end must be greater than start when step is positive")
-    result = []
+    result: list[Any] = []
     current = start
     while (current < limit) if step > 0 else (current > limit):
         if len(result) >= 1024:

@@ -67,8 +67,8 @@ def _translate_re2(pattern: str) -> str:
             out.append(")" * len(scopes.pop()) + ")")
             i += 1
         elif char == "|":
-            flags = scopes[-1]
-            out.append(")" * len(flags) + "|" + "".join(f"(?{f}:" for f in flags))
+            scoped = scopes[-1]
+            out.append(")" * len(scoped) + "|" + "".join(f"(?{f}:" for f in scoped))
             i += 1
         elif char == "$" and not multiline:
             out.append(r"\Z")  # RE2 `$` is end of text; Python's also matches before a final \n
