@@ -266,6 +266,13 @@ class KubernetesAccess:
                 out.append(Grant(subject, perm, level, scope, b.chain(granting)))
         return out
 
+    def binding_namespaces(self, subject: str, verb: str, resource: str) -> set[str | None]:
+        """The namespaces (None: cluster-wide) of the subject's bindings whose role has a rule for
+        `verb` on `resource`: `can` says "no" in any other namespace, whatever the object's name
+        (a name only narrows a rule). Asked once per question, not once per object."""
+        return {b.namespace for b in self._by_subject.get(subject, [])
+                if any(rule.matches(verb, resource) != "no" for rule in b.role.rules)}
+
     def can(self, subject: str, verb: str, resource: str, namespace: str | None, name: str | None = None,
             api_group: str | None = None) -> tuple[Level, list[Evidence]]:
         level: Level = "no"

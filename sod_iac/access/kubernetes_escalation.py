@@ -64,8 +64,14 @@ def _service_accounts_reached(k8s: KubernetesAccess, subject: str, permission: s
     """Stronger service accounts the subject may `verb` (`by_name`: the account object itself;
     else anything of that resource in the account's namespace, e.g. create pods)."""
     verb, resource = permission.split(" ", 1)
-    out = []
+    out: list[Reach] = []
+    spaces = k8s.binding_namespaces(subject, verb, resource)
+    if not spaces:
+        return out
+    everywhere = None in spaces
     for sa, ns, name in service_accounts(k8s):
+        if not everywhere and ns not in spaces:
+            continue  # no binding of the subject there: `can` would say "no" (asked per namespace, not per account)
         level, evidence = k8s.can(subject, verb, resource, ns, name if by_name else None)
         if level != "no":
             out.append(Reach(level, evidence, f"{sa} ({verb} {resource} in namespace {ns})", principal=sa))
