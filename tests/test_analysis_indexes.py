@@ -182,6 +182,45 @@ def test_kubernetes_members_through_the_binding_index_equal_a_scan_of_every_bind
                 assert indexed == _k8s_plain(KubernetesAccess(project), verb, address, speculative), estate
 
 
+@st.composite
+def k8s_estates_with_accounts(draw) -> str:
+    """k8s_estates plus service accounts in the namespaces, some of them bound too."""
+    blocks = [draw(k8s_estates())]
+    for i in range(draw(st.integers(1, 5))):
+        ns = draw(st.sampled_from(["a", "b", "c"]))
+        blocks.append(f'resource "kubernetes_service_account_v1" "sa{i}" {{\n  metadata {{\n    name = "sa{i}"\n'
+                      f'    namespace = "{ns}"\n  }}\n}}\n')
+        if draw(st.booleans()):
+            role = draw(st.sampled_from(["view", "edit", "admin", "cluster-admin"]))
+            where = draw(st.sampled_from(["a", "b", "c"]))
+            blocks.append(f'resource "kubernetes_role_binding_v1" "sab{i}" {{\n  metadata {{\n    name = "sab{i}"\n'
+                          f'    namespace = "{where}"\n  }}\n  role_ref {{\n    api_group = "rbac.authorization.k8s.io"\n'
+                          f'    kind = "ClusterRole"\n    name = "{role}"\n  }}\n  subject {{\n    kind = "ServiceAccount"\n'
+                          f'    name = "sa{i}"\n    namespace = "{ns}"\n  }}\n}}\n')
+    return "\n".join(blocks)
+
+
+@RANDOM
+@given(k8s_estates_with_accounts())
+def test_service_accounts_reached_through_binding_namespaces_equal_asking_every_account(tmp_path_factory, estate):
+    """Kubernetes escalation asks only the namespaces where a binding of the subject has a rule
+    for the verb and resource; the plain definition asks every service account of the estate."""
+    from sod_iac.access.kubernetes_escalation import _service_accounts_reached, service_accounts
+
+    k8s = KubernetesAccess(_load(tmp_path_factory, estate))
+    accounts = service_accounts(k8s)
+    subjects = sorted({b.subject for b in k8s.bindings})
+    for subject in subjects:
+        for permission in ("impersonate serviceaccounts", "create serviceaccounts/token", "create pods", "get secrets"):
+            verb, resource = permission.split(" ", 1)
+            for by_name in (True, False):
+                plain = [(sa, *k8s.can(subject, verb, resource, ns, name if by_name else None))
+                         for sa, ns, name in accounts]
+                expected = [(sa, level) for sa, level, _ in plain if level != "no"]
+                got = [(r.principal, r.level) for r in _service_accounts_reached(k8s, subject, permission, by_name=by_name)]
+                assert got == expected, (estate, subject, permission, by_name)
+
+
 # --------------------------------------------------------------------------- 3. GCP
 
 
