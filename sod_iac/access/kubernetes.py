@@ -146,6 +146,8 @@ class KubernetesAccess:
         self._escalation: Any = None
         self.service_accounts_memo: list[tuple[str, str, str]] | None = None
         """kubernetes_escalation.service_accounts, made once: the engine is fixed once built."""
+        self.service_accounts_by_namespace: dict[str | None, list[int]] | None = None
+        """Their positions by namespace (kubernetes_escalation._accounts_by_namespace), made once."""
         self._build()
 
     # --- building ------------------------------------------------------------------------

@@ -38,6 +38,16 @@ def service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
     return k8s.service_accounts_memo
 
 
+def _accounts_by_namespace(k8s: KubernetesAccess) -> dict[str | None, list[int]]:
+    """Positions in service_accounts() by namespace, made once per engine."""
+    if k8s.service_accounts_by_namespace is None:
+        index: dict[str | None, list[int]] = {}
+        for i, (_, ns, _) in enumerate(service_accounts(k8s)):
+            index.setdefault(ns, []).append(i)
+        k8s.service_accounts_by_namespace = index
+    return k8s.service_accounts_by_namespace
+
+
 def _service_accounts(k8s: KubernetesAccess) -> list[tuple[str, str, str]]:
     found: dict[str, tuple[str, str, str]] = {}
     for r in k8s.project.resources:
@@ -68,10 +78,11 @@ def _service_accounts_reached(k8s: KubernetesAccess, subject: str, permission: s
     spaces = k8s.binding_namespaces(subject, verb, resource)
     if not spaces:
         return out
-    everywhere = None in spaces
-    for sa, ns, name in service_accounts(k8s):
-        if not everywhere and ns not in spaces:
-            continue  # no binding of the subject there: `can` would say "no" (asked per namespace, not per account)
+    accounts = service_accounts(k8s)
+    if None not in spaces:  # no binding of the subject elsewhere: `can` would say "no" there
+        by_namespace = _accounts_by_namespace(k8s)
+        accounts = [accounts[i] for i in sorted(i for ns in spaces for i in by_namespace.get(ns, ()))]
+    for sa, ns, name in accounts:
         level, evidence = k8s.can(subject, verb, resource, ns, name if by_name else None)
         if level != "no":
             out.append(Reach(level, evidence, f"{sa} ({verb} {resource} in namespace {ns})", principal=sa))
