@@ -363,3 +363,14 @@ def test_other_code_or_another_parser_never_reads_a_warm_entry(tmp_path, loads, 
     monkeypatch.setattr(module + "." + name, value)
     _scan([TESTDATA / "demo"], cache_dir=folder)
     assert len(loads) == 2
+
+
+def test_a_deleted_working_folder_only_costs_the_warm_path(tmp_path, monkeypatch):
+    """Scanning an absolute path from a folder that no longer exists still scans (no key, no warm entry)."""
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    report = run_scan([str(TESTDATA / "demo")], ScanOptions(jobs=1, cache_dir=tmp_path / "cache"))
+    assert report.findings and not report.errors
+    assert _warm_entries(tmp_path / "cache") == []

@@ -71,10 +71,14 @@ def key(paths: list[str], *, repo_root: str | None, var_files: list[str], max_fi
         config: dict[str, Any], rule_ids: list[str]) -> str | None:
     """The key of a scan's inputs, or None when its settings cannot be described exactly."""
     settings = judgements.describe_settings(config)
+    try:
+        cwd = os.getcwd()
+    except OSError:  # the working folder was deleted: relative paths name nothing we could check
+        return None
     if settings is None:
         return None
     digest = hashlib.sha256()
-    asked = json.dumps([FORMAT, judgements.code_id(), parsed.parser_id(), yaml.__version__, os.getcwd(), paths,
+    asked = json.dumps([FORMAT, judgements.code_id(), parsed.parser_id(), yaml.__version__, cwd, paths,
                         repo_root, var_files, max_file_size, sorted(rule_ids)], ensure_ascii=True).encode()
     for part in (asked, settings):
         digest.update(len(part).to_bytes(8, "big") + part)
