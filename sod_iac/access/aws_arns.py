@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from sod_iac.access.aws_policy import judge_condition, resource_match
 from sod_iac.core.model import Project, ProviderConfig, Resource
 from sod_iac.core.values import Ref, Template, Unknown, make_template
 
@@ -246,6 +247,20 @@ class Resolver:
         if isinstance(value, Unknown):
             return "*", False
         return str(value), True
+
+    def arn_condition(self, arn: str, rules_out: Callable[[str], bool] = lambda pattern: False
+                      ) -> Callable[[Any], bool | None]:
+        """A judge of an ARN condition key (aws:PrincipalArn, iam:PolicyARN) for a request whose
+        value is `arn`: each policy value becomes its pattern; a match through a guessed value is
+        only possible; a pattern `rules_out` says cannot be the request's is none."""
+        def match(value: Any) -> str:
+            pattern, certain = self.value(value)
+            if rules_out(pattern):
+                return "no"
+            got = resource_match(pattern, arn)
+            return "possible" if got == "yes" and not certain else got
+
+        return lambda cond: judge_condition(cond, match)
 
     def _ref(self, ref: Ref) -> tuple[str, bool]:
         target = self.lookup(ref.address)

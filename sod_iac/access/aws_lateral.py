@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sod_iac.access.aws import AwsAccess, Target, resource_targets
-from sod_iac.access.aws_policy import judge_condition, resource_match
 from sod_iac.access.aws_targets import SERVICE_LINKED_ROLES
 from sod_iac.access.graph import HELD, Level, best, weakest
 from sod_iac.core.model import Evidence, unique_evidence
@@ -184,11 +183,4 @@ class LateralFinder:
 
     def _policy_arn_judge(self) -> Any:
         """iam:PolicyARN judged for the worst request: attaching AdministratorAccess."""
-        resolve = self.aws.resolver.value
-
-        def match(value: Any) -> str:
-            pattern, certain = resolve(value)
-            got = resource_match(pattern, ADMINISTRATOR_ACCESS)
-            return "possible" if got == "yes" and not certain else got
-
-        return lambda cond: judge_condition(cond, match)
+        return self.aws.resolver.arn_condition(ADMINISTRATOR_ACCESS)

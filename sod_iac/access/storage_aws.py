@@ -25,7 +25,6 @@ from sod_iac.access.aws_model import statement_evidence
 from sod_iac.access.aws_policy import (
     conditions_verdict,
     is_wildcard_principal,
-    judge_condition,
     parse_policy,
     resource_match,
     statement_action_match,
@@ -76,20 +75,16 @@ def writers(aws: AwsAccess, target: StorageTarget) -> Writers:
 def _principal_arn_judge(aws: AwsAccess, principal: str, kind: str) -> Callable[[Any], bool | None]:
     """Judges a condition on aws:PrincipalArn for requests by this principal (a group's
     requests come from its member users), so "deny everyone but the deployer" applies."""
-    arn = "arn:aws:iam::*:user/*" if kind == "group" else aws.arn(principal)
+    if kind != "group":
+        return aws.resolver.arn_condition(aws.arn(principal))
 
-    def match(value: Any) -> str:
-        pattern, certain = aws.resolver.value(value)
-        if kind == "group":
-            # members are users: a pattern for another kind of principal never matches them
-            parts = pattern.split(":", 5)
-            kind_of = parts[5].split("/", 1)[0] if len(parts) == 6 else "*"
-            if kind_of and "*" not in kind_of and "?" not in kind_of and kind_of != "user":
-                return "no"
-        result = resource_match(pattern, arn)
-        return "possible" if result == "yes" and not certain else result
+    def not_a_user(pattern: str) -> bool:
+        """Members are users: a pattern for another kind of principal never matches them."""
+        parts = pattern.split(":", 5)
+        kind_of = parts[5].split("/", 1)[0] if len(parts) == 6 else "*"
+        return bool(kind_of) and "*" not in kind_of and "?" not in kind_of and kind_of != "user"
 
-    return lambda cond: judge_condition(cond, match)
+    return aws.resolver.arn_condition("arn:aws:iam::*:user/*", not_a_user)
 
 
 def _policy_only_writers(aws: AwsAccess, target: Target, bucket: str) -> dict[str, list[Evidence]]:
