@@ -24,6 +24,22 @@ def flag(value: Any) -> bool | None:
     return None
 
 
+def number(value: Any) -> float | int | None:
+    """A number argument: a number, or a string that is one (`"2"` -> 2, `"1.5"` -> 1.5), as the
+    loaders' arithmetic and comparisons read it; None otherwise (a bool is not a number)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        try:
+            parsed = float(value)
+        except ValueError:
+            return None
+        return int(parsed) if parsed.is_integer() and "." not in value else parsed
+    return None
+
+
 def blocks(value: Any) -> list[dict[str, Any]]:
     """The objects of a nested block (a list of objects in plan-JSON shape, or one object)."""
     if isinstance(value, dict):

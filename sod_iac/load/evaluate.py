@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from sod_iac.core.arguments import number
 from sod_iac.core.values import (
     MAX_OPTIONS,
     OneOf,
@@ -285,7 +286,7 @@ class Evaluator:
             return same if op == "==" else not same
         if not (is_known(left) and is_known(right)):
             return _operand_problem(op, left, right)
-        a, b = _number(left), _number(right)
+        a, b = number(left), number(right)
         if a is None or b is None:
             return CallError(f"non-number operand of {op}")
         try:
@@ -305,9 +306,9 @@ class Evaluator:
         value = self.eval(expr.operand)
         if expr.op == "!" and isinstance(value, bool):
             return not value
-        number = None if expr.op == "!" else _number(value)
-        if number is not None:
-            return -number
+        operand = None if expr.op == "!" else number(value)
+        if operand is not None:
+            return -operand
         if isinstance(value, Unknown):
             return _keep_failure(value, f"unknown operand of {expr.op}")
         return CallError(f"wrong type of operand for {expr.op}")
@@ -445,7 +446,7 @@ def index(base: Any, key: Any) -> Any:
     if isinstance(base, Lazy):
         return base.get(str(key))
     if isinstance(base, list):
-        i = _number(key)
+        i = number(key)
         if i is None or int(i) != i or not 0 <= int(i) < len(base):
             return CallError(f"index {key!r} out of range")
         return base[int(i)]
@@ -542,20 +543,6 @@ def _operand_problem(op: str, left: Any, right: Any) -> Unknown:
         if isinstance(side, CallError):
             return side
     return Unknown(f"unknown operand of {op}")
-
-
-def _number(value: Any) -> float | int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-        return int(number) if number.is_integer() and "." not in value else number
-    return None
 
 
 def _number_text(value: float | int) -> str:

@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from sod_iac.core.arguments import blocks, flag, managed, names_resource, refers_to
+from sod_iac.core.arguments import blocks, flag, managed, names_resource, number, refers_to
 from sod_iac.core.model import Evidence, Location, Resource, worst_severity
 from sod_iac.core.values import Template, Unknown
 from sod_iac.rules.options import PER_RESOURCE, Regex
 
 # argument readers every layer shares (core/arguments.py), re-exported for the approval rules
-__all__ = ["blocks", "flag", "managed", "names_resource", "refers_to"]
+__all__ = ["blocks", "flag", "managed", "names_resource", "number", "refers_to"]
 
 
 def unstated(value: Any) -> bool:
@@ -32,19 +32,6 @@ def unstated(value: Any) -> bool:
 def not_on(value: Any) -> bool:
     """A boolean setting that is certainly not on: false, or left at a default of false."""
     return flag(value) is not True and not unstated(value)
-
-
-def number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
 
 
 def first(value: Any) -> dict[str, Any]:
