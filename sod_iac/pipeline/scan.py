@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,11 @@ def run_scan(
     log: list[list[reads.Read]] = []
 
     def load() -> Project:
-        """The Project; in `log`, the reads each load made."""
-        with reads.recording() as made:
+        """The Project; in `log`, the reads each load made (written down only when a warm entry
+        may be stored: digesting every file is not free)."""
+        recorder: AbstractContextManager[list[reads.Read]] = (
+            reads.recording() if warm_key is not None else nullcontext([]))
+        with recorder as made:
             project = load_project(
                 [str(p) for p in paths],
                 repo_root=str(options.repo_root) if options.repo_root else None,
